@@ -1,0 +1,99 @@
+// Failure processes of one trial: stochastic failures per (mode, domain), injected faults at
+// fixed times, and the state of every domain (destroyed, or unavailable through outages).
+//
+// Invariants: destroying a domain destroys its whole subtree and cancels the subtree's pending
+// failures (generation bump); a destroyed domain neither fails nor recovers until replace()
+// puts it back, empty, with fresh time-to-failure draws (renewal). Outages nest: a domain is
+// available when neither it nor an ancestor is destroyed or in an outage.
+//
+//   FailureModel failures(topology, spec, channel);
+//   failures.start(queue, seed, trial);
+//   if (auto change = failures.handle(event, queue)) ...   // for events on `channel`
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "durasim/core/distribution.hpp"
+#include "durasim/core/event_queue.hpp"
+#include "durasim/core/rng.hpp"
+#include "durasim/core/trace.hpp"
+#include "durasim/failure/failure_kind.hpp"
+#include "durasim/topology/topology.hpp"
+
+namespace durasim {
+
+struct FailureMode {
+  FailureKind kind = FailureKind::kDiskBurnout;
+  Distribution ttf = Distribution::exponential(kSecondsPerYear);
+  std::optional<Distribution> duration;       // outage kinds
+  std::optional<Distribution> replace_after;  // destroying kinds; overrides the default
+};
+
+struct InjectedFault {
+  SimTime at;
+  FailureKind kind = FailureKind::kDiskBurnout;
+  DomainId target;
+  std::optional<Distribution> duration;
+  std::optional<Distribution> replace_after;
+};
+
+struct FailureSpec {
+  std::vector<FailureMode> modes;  // at most one per kind
+  std::vector<InjectedFault> faults;
+};
+
+// What a failure event changed.
+struct DomainChange {
+  enum class What : std::uint8_t { kDestroyed, kOutageStart, kOutageEnd };
+  What what = What::kDestroyed;
+  FailureKind kind = FailureKind::kDiskBurnout;
+  DomainId domain;
+  bool injected = false;
+  const Distribution* replace_after = nullptr;  // null: the storage default
+};
+
+class FailureModel {
+ public:
+  FailureModel(const Topology& topology, const FailureSpec& spec, std::uint32_t channel);
+
+  void start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial);
+  // Applies an event of this model's channel; empty when it was stale or had no effect.
+  std::optional<DomainChange> handle(const Event& event, EventQueue& queue, TraceSink* trace);
+  // Brings a destroyed domain and its subtree back, empty, at `now`.
+  void replace(DomainId domain, SimTime now, EventQueue& queue);
+
+  bool destroyed(DomainId d) const { return destroyed_[d.index()]; }
+  bool available(DomainId d) const;
+  std::uint32_t generation(DomainId d) const { return gen_[d.index()]; }
+  const FailureSpec& spec() const { return *spec_; }
+
+ private:
+  enum Type : std::uint32_t { kStochastic = 0, kInjected = 1, kOutageEnd = 2 };
+  static constexpr std::uint32_t kInjectedSub = 15;
+
+  RngStream& stream(std::size_t mode, DomainId d);
+  void schedule_next(std::size_t mode, DomainId d, SimTime now, EventQueue& queue);
+  void schedule_modes_of(DomainId d, SimTime now, EventQueue& queue);
+  struct Source {
+    std::size_t index;  // mode index, or fault index when injected
+    bool injected;
+  };
+  std::optional<DomainChange> strike(FailureKind kind, DomainId d, Source source,
+                                     const std::optional<Distribution>& duration,
+                                     const std::optional<Distribution>& replace_after, SimTime now,
+                                     EventQueue& queue);
+
+  const Topology* topology_;
+  const FailureSpec* spec_;
+  std::uint32_t channel_;
+  std::vector<std::vector<std::size_t>> modes_by_level_;  // level -> mode indices
+  std::vector<std::size_t> stream_offset_;                // per mode
+  std::vector<std::uint32_t> level_pos_;                  // domain -> index within its level
+  std::vector<RngStream> streams_;
+  std::vector<bool> destroyed_;
+  std::vector<std::uint32_t> outages_;
+  std::vector<std::uint32_t> gen_;
+};
+
+}  // namespace durasim

@@ -1,0 +1,81 @@
+// What one trial observed, and the accumulator that merges trials into run totals.
+//
+// Merging is deterministic: the runner merges accumulators in trial order (fixed-size chunks),
+// so sums are added in the same order whatever the thread count or shard split.
+//
+//   TrialObservation obs = run_one_trial(...);
+//   LossAccumulator acc;  acc.add(obs);
+//   acc.merge(other_chunk);                       // chunks in order
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "durasim/failure/failure_kind.hpp"
+#include "durasim/metrics/stats.hpp"
+
+namespace durasim {
+
+struct Incident {
+  double time_s = 0.0;
+  FailureKind kind = FailureKind::kDiskBurnout;
+  bool injected = false;
+  std::uint32_t lost_partitions = 0;
+  double lost_bytes = 0.0;
+};
+
+struct TrialObservation {
+  std::uint64_t trial = 0;
+  std::vector<Incident> incidents;
+  double first_loss_s = -1.0;  // negative: no loss within the horizon
+  std::uint32_t loss_events = 0;
+  double lost_bytes = 0.0;
+  double unavailable_s = 0.0;
+  std::vector<double> unavailable_episodes_s;
+  std::uint64_t events = 0;
+};
+
+struct CauseTotals {
+  std::uint64_t incidents = 0;
+  std::uint64_t loss_incidents = 0;
+  double lost_bytes = 0.0;
+};
+
+class LossAccumulator {
+ public:
+  explicit LossAccumulator(double horizon_s = 0.0) : horizon_s_(horizon_s) {}
+
+  void add(const TrialObservation& obs);
+  void merge(const LossAccumulator& other);
+
+  double horizon_s() const { return horizon_s_; }
+  std::uint64_t trials() const { return trials_; }
+  std::uint64_t trials_with_loss() const { return trials_with_loss_; }
+  std::uint64_t loss_events() const { return loss_events_; }
+  // Sum over trials of time to first loss, or the horizon when none (censored exposure).
+  double exposure_s() const { return exposure_s_; }
+  const Moments& lost_bytes() const { return lost_bytes_; }
+  const Moments& unavailable() const { return unavailable_; }
+  const std::vector<double>& lost_bytes_values() const { return lost_bytes_values_; }
+  const std::vector<double>& first_loss_values() const { return first_loss_values_; }
+  const std::vector<double>& episode_values() const { return episodes_; }
+  const std::array<CauseTotals, kFailureKindCount>& by_cause() const { return by_cause_; }
+  std::uint64_t events() const { return events_; }
+
+ private:
+  double horizon_s_;
+  std::uint64_t trials_ = 0;
+  std::uint64_t trials_with_loss_ = 0;
+  std::uint64_t loss_events_ = 0;
+  double exposure_s_ = 0.0;
+  Moments lost_bytes_;
+  Moments unavailable_;
+  std::vector<double> lost_bytes_values_;   // per trial, trial order
+  std::vector<double> first_loss_values_;   // trials with a loss, trial order
+  std::vector<double> episodes_;
+  std::array<CauseTotals, kFailureKindCount> by_cause_{};
+  std::uint64_t events_ = 0;
+};
+
+}  // namespace durasim

@@ -1,0 +1,38 @@
+// The JSON report of a run (layout v1 of DESIGN.md) and the analytic model a scenario admits.
+//
+// Everything but the "run" block is a pure function of (resolved scenario, seed, trials,
+// version), so equal runs give byte-identical reports outside "run".
+//
+//   Json report = make_report(scenario, totals, RunInfo{"durasim run x.json", 2, 1.3});
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "durasim/analysis/ctmc.hpp"
+#include "durasim/metrics/observation.hpp"
+#include "durasim/scenario/scenario.hpp"
+
+namespace durasim {
+
+struct RunInfo {
+  std::string command;
+  unsigned threads = 1;
+  double wall_s = 0.0;
+};
+
+// The replica chain of a scenario when its structure admits one: one partition, destroying
+// failures exponential and independent between copies (no failing domain holds two copies), no
+// outages or injected faults, every copy failing at the same rate. `exact` when repair is
+// itself exponential with zero rebuild time; otherwise repair is approximated as exponential
+// with the mean of replace_after + rebuild.
+struct AnalyticModel {
+  ReplicaChainSpec chain;
+  bool exact = false;
+};
+std::optional<AnalyticModel> analytic_model(const Scenario& scenario);
+
+Json make_report(const Scenario& scenario, const LossAccumulator& totals, const RunInfo& run);
+Json make_markov_report(const Scenario& scenario);
+
+}  // namespace durasim

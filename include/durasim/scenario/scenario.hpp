@@ -1,0 +1,85 @@
+// A scenario file in, checked and resolved: every problem is collected with its JSON pointer
+// before anything runs (ScenarioError lists them all); on success the model specs of the lower
+// layers are filled and `resolved` holds the document with every default written out.
+//
+//   Scenario s = load_scenario("scenarios/default.json", {"trials=100"});   // throws ScenarioError
+//   run_trials(s, options);
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "durasim/core/distribution.hpp"
+#include "durasim/failure/failure_model.hpp"
+#include "durasim/replication/durability.hpp"
+#include "durasim/scenario/reader.hpp"
+#include "durasim/storage/placement.hpp"
+#include "durasim/topology/latency.hpp"
+#include "durasim/topology/topology.hpp"
+
+namespace durasim {
+
+class ScenarioError : public std::runtime_error {
+ public:
+  ScenarioError(std::string source, std::vector<Problem> problems);
+  const std::string& source() const { return source_; }
+  const std::vector<Problem>& problems() const { return problems_; }
+
+ private:
+  std::string source_;
+  std::vector<Problem> problems_;
+};
+
+enum class ReplicaMode : std::uint8_t { kPrimary, kSync, kAsync };
+
+struct CopySite {
+  std::string at;
+  DomainId site;
+  ReplicaMode mode = ReplicaMode::kPrimary;
+  std::optional<double> bandwidth_Bps;
+  std::optional<double> delay_s;
+};
+
+struct DataSpec {
+  double size_bytes = 100e9;
+  std::uint32_t partitions = 1;
+  double write_rate_per_s = 1000.0;
+  Distribution write_size = Distribution::fixed(4096.0);
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::uint64_t trials = 1000;
+  SimTime horizon;
+  std::uint64_t events_per_trial = 10'000'000;
+
+  std::unique_ptr<Topology> topology;
+  LatencySpec latency;
+  FailureSpec failures;
+  RepairSpec repair;
+  Distribution fsync = Distribution::fixed(200e-6);
+  DataSpec data;
+  std::vector<CopySite> copies;  // primary first
+  std::optional<std::uint32_t> quorum;  // empty: all_sync
+  double failover_s = 30.0;
+  std::unique_ptr<Placement> placement;
+
+  Json resolved;  // the document as run, defaults filled in
+};
+
+// Applies "path=value" (a JSON pointer without the leading slash); the value is read as JSON
+// when it parses as JSON, else as a string. Throws ScenarioError on a bad path.
+void apply_override(Json& doc, const std::string& assignment, const std::string& source);
+
+// Parses and checks; throws ScenarioError listing every problem.
+Scenario parse_scenario(const Json& doc, const std::string& source);
+// Reads the file (I/O errors throw std::system_error), applies overrides, parses.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides);
+Json read_json_file(const std::string& path);
+
+}  // namespace durasim

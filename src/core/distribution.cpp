@@ -1,0 +1,261 @@
+#include "durasim/core/distribution.hpp"
+
+#include <boost/math/special_functions/erf.hpp>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include "durasim/core/assert.hpp"
+#include "durasim/core/time.hpp"
+#include "durasim/core/units.hpp"
+
+namespace durasim {
+namespace {
+
+Result<double> parse_quantity(std::string_view text, Quantity q) {
+  return q == Quantity::kDuration ? parse_duration_seconds(text) : parse_size_bytes(text);
+}
+
+std::string format_quantity(double v, Quantity q) {
+  return q == Quantity::kDuration ? format_seconds(v) : format_bytes(v);
+}
+
+std::string shortest(double v) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+std::string_view trim(std::string_view s);
+
+Result<double> parse_plain_number(std::string_view s) {
+  s = trim(s);
+  double v = 0.0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) {
+    return Result<double>::failure("expected a plain number, found '" + std::string(s) + "'");
+  }
+  return v;
+}
+
+struct Call {
+  std::string name;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string, std::less<>> named;
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "name(a, k=v)" -> Call; a text without parentheses is not a call.
+Result<Call> parse_call(std::string_view text) {
+  const std::string_view s = trim(text);
+  const auto open = s.find('(');
+  if (open == std::string_view::npos || s.back() != ')') {
+    return Result<Call>::failure("expected 'name(arguments)'");
+  }
+  Call call{std::string(trim(s.substr(0, open))), {}, {}};
+  std::string_view args = s.substr(open + 1, s.size() - open - 2);
+  while (!trim(args).empty()) {
+    const auto comma = args.find(',');
+    const std::string_view arg = trim(args.substr(0, comma));
+    args = comma == std::string_view::npos ? std::string_view{} : args.substr(comma + 1);
+    if (arg.empty()) return Result<Call>::failure("empty argument in '" + std::string(text) + "'");
+    const auto eq = arg.find('=');
+    if (eq == std::string_view::npos) {
+      call.positional.emplace_back(arg);
+    } else {
+      const std::string key(trim(arg.substr(0, eq)));
+      if (!call.named.emplace(key, std::string(trim(arg.substr(eq + 1)))).second) {
+        return Result<Call>::failure("argument '" + key + "' given twice in '" + std::string(text) + "'");
+      }
+    }
+  }
+  return call;
+}
+
+Result<Distribution> fail(std::string_view text, const std::string& why) {
+  return Result<Distribution>::failure(why + " in '" + std::string(text) + "'");
+}
+
+// Checks that exactly the given named keys (and no positional) are present.
+std::string check_named(const Call& c, std::initializer_list<std::string_view> allowed) {
+  if (!c.positional.empty()) return c.name + "() takes named arguments only";
+  for (const auto& [k, v] : c.named) {
+    bool ok = false;
+    for (const auto a : allowed) ok = ok || a == k;
+    if (!ok) return "unknown argument '" + k + "' to " + c.name + "()";
+  }
+  return {};
+}
+
+Result<Distribution> parse_weibull(std::string_view text, const Call& c, Quantity q) {
+  if (auto e = check_named(c, {"shape", "scale", "mean"}); !e.empty()) return fail(text, e);
+  const auto shape_it = c.named.find("shape");
+  if (shape_it == c.named.end()) return fail(text, "weibull() needs shape=");
+  const Result<double> shape = parse_plain_number(shape_it->second);
+  if (!shape || *shape <= 0) return fail(text, "weibull shape must be a positive number");
+  const bool has_scale = c.named.contains("scale");
+  const bool has_mean = c.named.contains("mean");
+  if (has_scale == has_mean) return fail(text, "weibull() needs exactly one of scale= or mean=");
+  const Result<double> v = parse_quantity(c.named.find(has_scale ? "scale" : "mean")->second, q);
+  if (!v) return fail(text, v.error());
+  if (*v <= 0) return fail(text, "weibull scale/mean must be positive");
+  const double scale = has_scale ? *v : *v / std::tgamma(1.0 + 1.0 / *shape);
+  return Distribution::weibull_scale(*shape, scale);
+}
+
+Result<Distribution> parse_call_distribution(std::string_view text, const Call& c, Quantity q) {
+  if (c.name == "exponential") {
+    if (auto e = check_named(c, {"mean"}); !e.empty()) return fail(text, e);
+    if (!c.named.contains("mean")) return fail(text, "exponential() needs mean=");
+    const Result<double> m = parse_quantity(c.named.find("mean")->second, q);
+    if (!m) return fail(text, m.error());
+    if (*m <= 0) return fail(text, "exponential mean must be positive");
+    return Distribution::exponential(*m);
+  }
+  if (c.name == "weibull") return parse_weibull(text, c, q);
+  if (c.name == "lognormal") {
+    if (auto e = check_named(c, {"median", "sigma"}); !e.empty()) return fail(text, e);
+    if (!c.named.contains("median") || !c.named.contains("sigma")) {
+      return fail(text, "lognormal() needs median= and sigma=");
+    }
+    const Result<double> m = parse_quantity(c.named.find("median")->second, q);
+    if (!m) return fail(text, m.error());
+    const Result<double> s = parse_plain_number(c.named.find("sigma")->second);
+    if (!s || *s < 0) return fail(text, "lognormal sigma must be a non-negative number");
+    if (*m <= 0) return fail(text, "lognormal median must be positive");
+    return Distribution::lognormal(*m, *s);
+  }
+  if (c.name == "uniform") {
+    if (c.positional.size() != 2 || !c.named.empty()) return fail(text, "uniform() takes two values: uniform(A, B)");
+    const Result<double> a = parse_quantity(c.positional[0], q);
+    const Result<double> b = parse_quantity(c.positional[1], q);
+    if (!a) return fail(text, a.error());
+    if (!b) return fail(text, b.error());
+    if (*b < *a) return fail(text, "uniform(A, B) needs A <= B");
+    return Distribution::uniform(*a, *b);
+  }
+  if (c.name == "fixed") {
+    if (c.positional.size() != 1 || !c.named.empty()) return fail(text, "fixed() takes one value");
+    const Result<double> v = parse_quantity(c.positional[0], q);
+    if (!v) return fail(text, v.error());
+    return Distribution::fixed(*v);
+  }
+  if (c.name == "afr") {
+    if (q != Quantity::kDuration) return fail(text, "afr() describes a time to failure, not a size");
+    if (c.positional.size() != 1 || !c.named.empty()) return fail(text, "afr() takes one percentage: afr(0.5%)");
+    const Result<double> p = parse_percent(c.positional[0]);
+    if (!p) return fail(text, p.error());
+    if (*p <= 0 || *p >= 1) return fail(text, "afr() needs a percentage strictly between 0% and 100%");
+    return Distribution::afr(*p);
+  }
+  return fail(text, "unknown distribution '" + c.name +
+                        "'; expected exponential, weibull, lognormal, uniform, fixed or afr");
+}
+
+}  // namespace
+
+Distribution Distribution::fixed(double value) { return {DistKind::kFixed, value, 0.0}; }
+Distribution Distribution::exponential(double mean) { return {DistKind::kExponential, mean, 0.0}; }
+Distribution Distribution::weibull_scale(double shape, double scale) {
+  return {DistKind::kWeibull, shape, scale};
+}
+Distribution Distribution::lognormal(double median, double sigma) {
+  return {DistKind::kLognormal, median, sigma};
+}
+Distribution Distribution::uniform(double a, double b) { return {DistKind::kUniform, a, b}; }
+Distribution Distribution::afr(double yearly_probability) {
+  return {DistKind::kExponential, -kSecondsPerYear / std::log1p(-yearly_probability), yearly_probability};
+}
+
+Result<Distribution> Distribution::parse(std::string_view text, Quantity quantity) {
+  if (text.find('(') == std::string_view::npos) {
+    const Result<double> v = parse_quantity(text, quantity);
+    if (!v) return Result<Distribution>::failure(v.error());
+    return Distribution::fixed(*v);
+  }
+  const Result<Call> call = parse_call(text);
+  if (!call) return fail(text, call.error());
+  return parse_call_distribution(text, *call, quantity);
+}
+
+double Distribution::sample(double u) const {
+  DURASIM_ASSERT(u > 0.0 && u < 1.0);
+  switch (kind_) {
+    case DistKind::kFixed:
+      return a_;
+    case DistKind::kExponential:
+      return -a_ * std::log1p(-u);
+    case DistKind::kWeibull:
+      return b_ * std::pow(-std::log1p(-u), 1.0 / a_);
+    case DistKind::kLognormal:
+      return a_ * std::exp(-b_ * std::sqrt(2.0) * boost::math::erfc_inv(2.0 * u));
+    case DistKind::kUniform:
+      return a_ + (b_ - a_) * u;
+  }
+  DURASIM_ASSERT(false);
+}
+
+double Distribution::mean() const {
+  switch (kind_) {
+    case DistKind::kFixed:
+      return a_;
+    case DistKind::kExponential:
+      return a_;
+    case DistKind::kWeibull:
+      return b_ * std::tgamma(1.0 + 1.0 / a_);
+    case DistKind::kLognormal:
+      return a_ * std::exp(b_ * b_ / 2.0);
+    case DistKind::kUniform:
+      return (a_ + b_) / 2.0;
+  }
+  DURASIM_ASSERT(false);
+}
+
+double Distribution::variance() const {
+  switch (kind_) {
+    case DistKind::kFixed:
+      return 0.0;
+    case DistKind::kExponential:
+      return a_ * a_;
+    case DistKind::kWeibull: {
+      const double g1 = std::tgamma(1.0 + 1.0 / a_);
+      const double g2 = std::tgamma(1.0 + 2.0 / a_);
+      return b_ * b_ * (g2 - g1 * g1);
+    }
+    case DistKind::kLognormal:
+      return (std::exp(b_ * b_) - 1.0) * a_ * a_ * std::exp(b_ * b_);
+    case DistKind::kUniform:
+      return (b_ - a_) * (b_ - a_) / 12.0;
+  }
+  DURASIM_ASSERT(false);
+}
+
+double Distribution::rate() const {
+  DURASIM_ASSERT(kind_ == DistKind::kExponential);
+  return 1.0 / a_;
+}
+
+std::string Distribution::to_string(Quantity q) const {
+  switch (kind_) {
+    case DistKind::kFixed:
+      return format_quantity(a_, q);
+    case DistKind::kExponential:
+      if (b_ > 0.0) return "afr(" + shortest(b_ * 100.0) + "%)";
+      return "exponential(mean=" + format_quantity(a_, q) + ")";
+    case DistKind::kWeibull:
+      return "weibull(shape=" + shortest(a_) + ", scale=" + format_quantity(b_, q) + ")";
+    case DistKind::kLognormal:
+      return "lognormal(median=" + format_quantity(a_, q) + ", sigma=" + shortest(b_) + ")";
+    case DistKind::kUniform:
+      return "uniform(" + format_quantity(a_, q) + ", " + format_quantity(b_, q) + ")";
+  }
+  DURASIM_ASSERT(false);
+}
+
+}  // namespace durasim

@@ -1,0 +1,165 @@
+#include "durasim/failure/failure_model.hpp"
+
+#include <string>
+
+#include "durasim/core/assert.hpp"
+#include "durasim/core/units.hpp"
+
+namespace durasim {
+
+FailureModel::FailureModel(const Topology& topology, const FailureSpec& spec, std::uint32_t channel)
+    : topology_(&topology), spec_(&spec), channel_(channel), modes_by_level_(4) {
+  DURASIM_ASSERT(spec.modes.size() < kInjectedSub);
+  level_pos_.assign(topology.size(), 0);
+  for (std::size_t l = 0; l < 4; ++l) {
+    const auto& ds = topology.domains_at(static_cast<Level>(l));
+    for (std::size_t i = 0; i < ds.size(); ++i) level_pos_[ds[i].index()] = static_cast<std::uint32_t>(i);
+  }
+  std::size_t offset = 0;
+  for (std::size_t m = 0; m < spec.modes.size(); ++m) {
+    const std::optional<Level> level = level_of(spec.modes[m].kind);
+    DURASIM_ASSERT(level.has_value());
+    modes_by_level_[static_cast<std::size_t>(*level)].push_back(m);
+    stream_offset_.push_back(offset);
+    offset += topology.domains_at(*level).size();
+  }
+  streams_.reserve(offset + spec.faults.size());
+}
+
+RngStream& FailureModel::stream(std::size_t mode, DomainId d) {
+  return streams_[stream_offset_[mode] + level_pos_[d.index()]];
+}
+
+void FailureModel::start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial) {
+  const std::size_t n = topology_->size();
+  destroyed_.assign(n, false);
+  outages_.assign(n, 0);
+  gen_.assign(n, 0);
+  streams_.clear();
+  for (const FailureMode& mode : spec_->modes) {
+    const std::string component = "failure." + std::string(fault_kind_name(mode.kind));
+    for (const DomainId d : topology_->domains_at(*level_of(mode.kind))) {
+      streams_.emplace_back(seed, trial, stream_id(component), d.value);
+    }
+  }
+  for (std::size_t f = 0; f < spec_->faults.size(); ++f) {
+    streams_.emplace_back(seed, trial, stream_id("failure.injected"), f);
+  }
+  for (std::size_t m = 0; m < spec_->modes.size(); ++m) {
+    for (const DomainId d : topology_->domains_at(*level_of(spec_->modes[m].kind))) {
+      schedule_next(m, d, SimTime{}, queue);
+    }
+  }
+  for (std::size_t f = 0; f < spec_->faults.size(); ++f) {
+    queue.push(spec_->faults[f].at, static_cast<std::uint32_t>(f),
+               EventTag::make(channel_, kInjected, 0, 0));
+  }
+}
+
+void FailureModel::schedule_next(std::size_t mode, DomainId d, SimTime now, EventQueue& queue) {
+  const double ttf_s = spec_->modes[mode].ttf.sample(stream(mode, d).uniform());
+  const SimTime at = now + Duration::from_seconds(ttf_s);
+  if (at == SimTime::never()) return;
+  queue.push(at, d.value,
+             EventTag::make(channel_, kStochastic, static_cast<std::uint32_t>(mode), gen_[d.index()]));
+}
+
+void FailureModel::schedule_modes_of(DomainId d, SimTime now, EventQueue& queue) {
+  for (const std::size_t m : modes_by_level_[static_cast<std::size_t>(topology_->level(d))]) {
+    schedule_next(m, d, now, queue);
+  }
+}
+
+bool FailureModel::available(DomainId d) const {
+  for (DomainId x = d; x.valid(); x = topology_->parent(x)) {
+    if (destroyed_[x.index()] || outages_[x.index()] > 0) return false;
+  }
+  return true;
+}
+
+std::optional<DomainChange> FailureModel::handle(const Event& event, EventQueue& queue,
+                                                 TraceSink* trace) {
+  DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
+  switch (EventTag::type(event.tag)) {
+    case kStochastic: {
+      const DomainId d{std::size_t{event.target}};
+      if (EventTag::gen(event.tag) != (gen_[d.index()] & EventTag::kGenMask)) return std::nullopt;
+      DURASIM_ASSERT(!destroyed_[d.index()]);
+      const std::size_t m = EventTag::sub(event.tag);
+      const FailureMode& mode = spec_->modes[m];
+      return strike(mode.kind, d, Source{m, false}, mode.duration, mode.replace_after, event.time, queue);
+    }
+    case kInjected: {
+      const InjectedFault& f = spec_->faults[event.target];
+      if (destroyed_[f.target.index()]) {
+        if (trace) {
+          trace->push_back({event.time, "no_effect", topology_->name(f.target),
+                            std::string(fault_kind_name(f.kind)) + " hit an already destroyed domain"});
+        }
+        return std::nullopt;
+      }
+      return strike(f.kind, f.target, Source{event.target, true}, f.duration, f.replace_after,
+                    event.time, queue);
+    }
+    case kOutageEnd: {
+      const std::uint32_t sub = EventTag::sub(event.tag);
+      const bool injected = sub == kInjectedSub;
+      // Injected outages carry the fault index as target, stochastic ones the domain.
+      const DomainId d = injected ? spec_->faults[event.target].target : DomainId{std::size_t{event.target}};
+      if (EventTag::gen(event.tag) != (gen_[d.index()] & EventTag::kGenMask)) return std::nullopt;
+      DURASIM_ASSERT(outages_[d.index()] > 0);
+      --outages_[d.index()];
+      const FailureKind kind = injected ? spec_->faults[event.target].kind : spec_->modes[sub].kind;
+      if (!injected) schedule_next(sub, d, event.time, queue);  // renewal after recovery
+      return DomainChange{DomainChange::What::kOutageEnd, kind, d, injected, nullptr};
+    }
+    default:
+      DURASIM_ASSERT(false);
+  }
+  return std::nullopt;
+}
+
+std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, Source source,
+                                                 const std::optional<Distribution>& duration,
+                                                 const std::optional<Distribution>& replace_after,
+                                                 SimTime now, EventQueue& queue) {
+  const bool injected = source.injected;
+  switch (effect_of(kind)) {
+    case Effect::kDestroy: {
+      for (std::uint32_t x = d.value; x < d.value + topology_->subtree_size(d); ++x) {
+        destroyed_[x] = true;
+        outages_[x] = 0;
+        ++gen_[x];
+      }
+      return DomainChange{DomainChange::What::kDestroyed, kind, d, injected,
+                          replace_after ? &*replace_after : nullptr};
+    }
+    case Effect::kOutage: {
+      DURASIM_ASSERT(duration.has_value());
+      RngStream& rng = injected ? streams_[streams_.size() - spec_->faults.size() + source.index]
+                                : stream(source.index, d);
+      const Duration length = Duration::from_seconds(duration->sample(rng.uniform()));
+      ++outages_[d.index()];
+      const auto target = static_cast<std::uint32_t>(injected ? source.index : d.index());
+      const auto sub = static_cast<std::uint32_t>(injected ? kInjectedSub : source.index);
+      queue.push(now + length, target, EventTag::make(channel_, kOutageEnd, sub, gen_[d.index()]));
+      return DomainChange{DomainChange::What::kOutageStart, kind, d, injected, nullptr};
+    }
+    case Effect::kLogical:
+      break;
+  }
+  DURASIM_ASSERT(false);
+  return std::nullopt;
+}
+
+void FailureModel::replace(DomainId domain, SimTime now, EventQueue& queue) {
+  DURASIM_ASSERT(destroyed_[domain.index()]);
+  for (std::uint32_t x = domain.value; x < domain.value + topology_->subtree_size(domain); ++x) {
+    destroyed_[x] = false;
+    outages_[x] = 0;
+    ++gen_[x];
+    schedule_modes_of(DomainId{std::size_t{x}}, now, queue);
+  }
+}
+
+}  // namespace durasim

@@ -1,0 +1,60 @@
+#include "durasim/metrics/stats.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <limits>
+
+#include "durasim/core/assert.hpp"
+
+namespace durasim {
+
+Interval clopper_pearson(std::uint64_t successes, std::uint64_t n, double confidence) {
+  DURASIM_ASSERT(n > 0);
+  DURASIM_ASSERT(successes <= n);
+  const double alpha = 1.0 - confidence;
+  const auto k = static_cast<double>(successes);
+  const auto nn = static_cast<double>(n);
+  Interval out{0.0, 1.0};
+  if (successes > 0) out.low = boost::math::quantile(boost::math::beta_distribution<>(k, nn - k + 1), alpha / 2);
+  if (successes < n) out.high = boost::math::quantile(boost::math::beta_distribution<>(k + 1, nn - k), 1 - alpha / 2);
+  return out;
+}
+
+Interval exponential_mean_interval(double exposure, std::uint64_t events, double confidence) {
+  const double alpha = 1.0 - confidence;
+  const auto r = static_cast<double>(events);
+  Interval out;
+  out.low = 2 * exposure / boost::math::quantile(boost::math::chi_squared(2 * r + 2), 1 - alpha / 2);
+  out.high = events == 0 ? std::numeric_limits<double>::infinity()
+                         : 2 * exposure / boost::math::quantile(boost::math::chi_squared(2 * r), alpha / 2);
+  return out;
+}
+
+double normal_two_sided_z(double confidence) {
+  return boost::math::quantile(boost::math::normal(), 0.5 + confidence / 2);
+}
+
+double percentile(const std::vector<double>& sorted, double q) {
+  DURASIM_ASSERT(q >= 0.0 && q <= 1.0);
+  if (sorted.empty()) return 0.0;
+  const auto n = static_cast<double>(sorted.size());
+  const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(q * n)));
+  return sorted[std::min(rank, sorted.size()) - 1];
+}
+
+double Moments::variance() const {
+  if (n < 2) return 0.0;
+  const auto nn = static_cast<double>(n);
+  const double m = sum / nn;
+  return std::max(0.0, (sum_sq - nn * m * m) / (nn - 1));
+}
+
+Interval Moments::mean_interval(double confidence) const {
+  const double half = normal_two_sided_z(confidence) * std::sqrt(variance() / static_cast<double>(std::max<std::uint64_t>(n, 1)));
+  return {mean() - half, mean() + half};
+}
+
+}  // namespace durasim

@@ -1,0 +1,86 @@
+#include "durasim/runner/trial.hpp"
+
+#include <string>
+
+#include "durasim/core/assert.hpp"
+#include "durasim/core/units.hpp"
+
+namespace durasim {
+
+TrialRunner::TrialRunner(const Scenario& scenario)
+    : scenario_(&scenario),
+      failures_(*scenario.topology, scenario.failures, kFailureChannel),
+      durability_(*scenario.topology, *scenario.placement, scenario.repair, kDurabilityChannel) {
+  queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
+}
+
+TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
+  const Scenario& s = *scenario_;
+  AssertContextScope context(s.seed, trial);
+  TrialObservation obs;
+  obs.trial = trial;
+  queue_.clear();
+  failures_.start(queue_, s.seed, trial);
+  durability_.start(s.seed, trial);
+  SimTime now{0};
+  while (!queue_.empty() && queue_.top().time <= s.horizon) {
+    const Event event = queue_.pop();
+    DURASIM_ASSERT(event.time >= now);  // time never goes backwards
+    now = event.time;
+    assert_context().now_ns = now.ns;
+    if (++obs.events > s.events_per_trial) {
+      throw LimitError("trial " + std::to_string(trial) + " (seed " + std::to_string(s.seed) +
+                       ") processed more than limits/events_per_trial = " +
+                       std::to_string(s.events_per_trial) + " events by sim time " +
+                       format_seconds(now.seconds()) + "; raise the limit or shorten the horizon");
+    }
+    dispatch(event, obs, trace);
+  }
+  durability_.finish(s.horizon);
+  obs.unavailable_s = durability_.unavailable_s();
+  obs.unavailable_episodes_s = durability_.unavailable_episodes_s();
+  for (const LossRecord& loss : durability_.losses()) {
+    if (obs.first_loss_s < 0) obs.first_loss_s = loss.time.seconds();
+    ++obs.loss_events;
+    obs.lost_bytes += loss.bytes;
+  }
+  return obs;
+}
+
+void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink* trace) {
+  switch (EventTag::channel(event.tag)) {
+    case kFailureChannel: {
+      const std::optional<DomainChange> change = failures_.handle(event, queue_, trace);
+      if (!change) return;
+      const Topology& topo = *scenario_->topology;
+      if (trace) {
+        const char* what = change->what == DomainChange::What::kDestroyed   ? " destroyed"
+                           : change->what == DomainChange::What::kOutageStart ? " unavailable"
+                                                                              : " available again";
+        trace->push_back({event.time,
+                          change->what == DomainChange::What::kOutageEnd ? "recovered"
+                                                                         : std::string(fault_kind_name(change->kind)),
+                          topo.name(change->domain),
+                          std::string(level_name(topo.level(change->domain))) + what +
+                              (change->injected ? " (injected fault)" : "")});
+      }
+      const std::size_t losses_before = durability_.losses().size();
+      durability_.on_change(*change, event.time, failures_, queue_, trace);
+      if (change->what == DomainChange::What::kOutageEnd) return;
+      Incident incident{event.time.seconds(), change->kind, change->injected, 0, 0.0};
+      for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
+        ++incident.lost_partitions;
+        incident.lost_bytes += durability_.losses()[i].bytes;
+      }
+      obs.incidents.push_back(incident);
+      return;
+    }
+    case kDurabilityChannel:
+      durability_.handle(event, failures_, queue_, trace);
+      return;
+    default:
+      DURASIM_ASSERT(false);
+  }
+}
+
+}  // namespace durasim

@@ -1,0 +1,135 @@
+#include "durasim/scenario/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "durasim/core/units.hpp"
+
+namespace durasim {
+namespace {
+
+Json interval_json(const Interval& i) { return Json::array({i.low, i.high}); }
+
+Json distribution_summary(std::vector<double> values, const Moments& m) {
+  std::sort(values.begin(), values.end());
+  return Json{{"mean", m.mean()},
+              {"ci95", interval_json(m.mean_interval(0.95))},
+              {"p50", percentile(values, 0.5)},
+              {"p99", percentile(values, 0.99)},
+              {"max", values.empty() ? 0.0 : values.back()}};
+}
+
+double annualise(double p, double horizon_s) {
+  if (p >= 1.0) return 1.0;
+  return -std::expm1(std::log1p(-p) * kSecondsPerYear / horizon_s);
+}
+
+Json loss_json(const LossAccumulator& t) {
+  const std::uint64_t n = t.trials();
+  const std::uint64_t k = t.trials_with_loss();
+  const double p = static_cast<double>(k) / static_cast<double>(n);
+  const Interval ci = clopper_pearson(k, n, 0.95);
+  const double h = t.horizon_s();
+  const Interval annual{annualise(ci.low, h), annualise(ci.high, h)};
+  Json loss;
+  loss["trials_with_loss"] = k;
+  loss["probability"] = {{"estimate", p}, {"ci95", interval_json(ci)}};
+  loss["annual_probability"] = {{"estimate", annualise(p, h)}, {"ci95", interval_json(annual)}};
+  Json nines;
+  nines["estimate"] = k == 0 ? Json(nullptr) : Json(0.0 - std::log10(annualise(p, h)));
+  nines["lower_bound"] = annual.high >= 1.0 ? 0.0 : 0.0 - std::log10(annual.high);
+  if (k == 0) nines["note"] = "no loss observed in " + std::to_string(n) + " trials; only a lower bound is known";
+  loss["nines"] = nines;
+  const Interval mttdl = exponential_mean_interval(t.exposure_s(), k, 0.95);
+  loss["mttdl_s"] = k == 0 ? Json(nullptr) : Json(t.exposure_s() / static_cast<double>(k));
+  loss["mttdl_s_ci95"] = Json::array({mttdl.low, std::isinf(mttdl.high) ? Json(nullptr) : Json(mttdl.high)});
+  loss["loss_events"] = t.loss_events();
+  loss["lost_bytes"] = distribution_summary(t.lost_bytes_values(), t.lost_bytes());
+  Json by_cause = Json::object();
+  for (std::size_t c = 0; c < kFailureKindCount; ++c) {
+    const CauseTotals& ct = t.by_cause()[c];
+    if (ct.incidents == 0) continue;
+    by_cause[std::string(fault_kind_name(static_cast<FailureKind>(c)))] = {
+        {"incidents", ct.incidents}, {"loss_incidents", ct.loss_incidents}, {"lost_bytes", ct.lost_bytes}};
+  }
+  loss["by_cause"] = by_cause;
+  return loss;
+}
+
+Json rto_json(std::vector<double> episodes) {
+  std::sort(episodes.begin(), episodes.end());
+  double sum = 0.0;
+  for (const double e : episodes) sum += e;
+  return {{"incidents", episodes.size()},
+          {"mean", episodes.empty() ? 0.0 : sum / static_cast<double>(episodes.size())},
+          {"p50", percentile(episodes, 0.5)},
+          {"p99", percentile(episodes, 0.99)},
+          {"max", episodes.empty() ? 0.0 : episodes.back()}};
+}
+
+// Summed rate of the exponential destroying modes that strike the domain at `level` above disk.
+bool copy_rate(const Scenario& s, double* rate) {
+  *rate = 0.0;
+  for (const FailureMode& m : s.failures.modes) {
+    if (effect_of(m.kind) == Effect::kOutage) return false;
+    if (m.ttf.kind() != DistKind::kExponential) return false;
+    if (m.replace_after && !(*m.replace_after == s.repair.replace_after)) return false;
+    *rate += m.ttf.rate();
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<AnalyticModel> analytic_model(const Scenario& s) {
+  if (s.data.partitions != 1 || !s.failures.faults.empty() || s.failures.modes.empty()) return std::nullopt;
+  double rate = 0.0;
+  if (!copy_rate(s, &rate)) return std::nullopt;
+  // Independence: no domain struck by a failure mode may hold two copies.
+  const Topology& topo = *s.topology;
+  for (const FailureMode& m : s.failures.modes) {
+    const Level level = *level_of(m.kind);
+    for (std::uint32_t a = 0; a < s.placement->copies_per_partition(); ++a) {
+      for (std::uint32_t b = a + 1; b < s.placement->copies_per_partition(); ++b) {
+        if (topo.ancestor_at(s.placement->disk_of(PartitionId{0}, a), level) ==
+            topo.ancestor_at(s.placement->disk_of(PartitionId{0}, b), level)) {
+          return std::nullopt;
+        }
+      }
+    }
+  }
+  const double rebuild_s = s.repair.partition_bytes / s.repair.rebuild_bandwidth_Bps;
+  const double repair_mean_s = s.repair.replace_after.mean() + rebuild_s;
+  AnalyticModel model;
+  model.chain = {s.placement->copies_per_partition(), rate, 1.0 / repair_mean_s,
+                 s.repair.policy == RepairPolicy::kSerial};
+  model.exact = s.repair.replace_after.kind() == DistKind::kExponential && rebuild_s == 0.0;
+  return model;
+}
+
+Json make_markov_report(const Scenario& s) {
+  const std::optional<AnalyticModel> model = analytic_model(s);
+  if (!model) return nullptr;
+  const CtmcAnswer a = solve_replica_chain(model->chain, s.horizon.seconds());
+  return {{"states", a.states}, {"mttdl_s", a.mttdl_s}, {"probability", a.probability}, {"exact", model->exact}};
+}
+
+Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run) {
+  Json r;
+  r["durasim_version"] = DURASIM_VERSION;
+  r["seed"] = s.seed;
+  r["trials"] = s.trials;
+  r["run"] = {{"command", run.command}, {"threads", run.threads}, {"wall_s", run.wall_s}};
+  r["scenario"] = s.resolved;
+  r["write_model"] = "none";
+  r["loss"] = loss_json(t);
+  r["rto_s"] = rto_json(t.episode_values());
+  r["unavailability_s"] = {{"mean", t.unavailable().mean()},
+                           {"ci95", interval_json(t.unavailable().mean_interval(0.95))}};
+  r["events"] = {{"total", t.events()}, {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
+  const Json analytic = make_markov_report(s);
+  if (!analytic.is_null()) r["analytic"] = analytic;
+  return r;
+}
+
+}  // namespace durasim

@@ -1,0 +1,404 @@
+#include "durasim/scenario/scenario.hpp"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include "durasim/core/units.hpp"
+
+namespace durasim {
+namespace {
+
+constexpr std::uint64_t kMaxDisks = 2'000'000;
+constexpr std::uint64_t kMaxCopies = 20'000'000;
+constexpr double kMaxHorizonS = 290.0 * kSecondsPerYear;
+
+std::string summary(const std::string& source, const std::vector<Problem>& problems) {
+  std::ostringstream out;
+  out << source << ": " << problems.size() << " problem(s)";
+  for (const Problem& p : problems) out << "\n  " << p.path << ": " << p.message;
+  return out.str();
+}
+
+struct Parser {
+  Problems problems;
+  Scenario s;
+  std::vector<std::string> region_names;
+
+  void topology(ObjectReader& top);
+  void latency(ObjectReader& topo_reader);
+  void failures(ObjectReader& top);
+  void failure_level(ObjectReader& failures_reader, const std::string& level,
+                     const std::vector<FailureKind>& kinds);
+  void storage_and_data(ObjectReader& top);
+  void replication(ObjectReader& top);
+  void faults(ObjectReader& top);
+  std::optional<DomainId> domain(const std::string& name, const std::string& path, const char* what);
+};
+
+std::optional<DomainId> Parser::domain(const std::string& name, const std::string& path, const char* what) {
+  if (!s.topology) return std::nullopt;
+  const std::optional<DomainId> d = s.topology->find(name);
+  if (!d) problems.add(path, std::string("'") + name + "' names no " + what + " of the topology");
+  return d;
+}
+
+void Parser::topology(ObjectReader& top) {
+  std::optional<ObjectReader> t = top.object("topology", Need::kRequired);
+  if (!t) return;
+  TopologySpec spec;
+  std::set<std::string> names;
+  std::uint64_t disks = 0;
+  const std::size_t before = problems.list().size();
+  for (ObjectReader& r : t->objects("regions", Need::kRequired, 1)) {
+    RegionSpec region;
+    region.name = r.string("name", Need::kRequired).value_or("");
+    if (!region.name.empty() && !names.insert(region.name).second) {
+      problems.add(pointer_join(r.path(), "name"), "duplicate name '" + region.name + "'");
+    }
+    for (ObjectReader& d : r.objects("datacenters", Need::kRequired, 1)) {
+      DatacenterSpec dc;
+      dc.name = d.string("name", Need::kRequired).value_or("");
+      if (dc.name.find('/') != std::string::npos) {
+        problems.add(pointer_join(d.path(), "name"), "a datacenter name may not contain '/'");
+      } else if (!dc.name.empty() && !names.insert(dc.name).second) {
+        problems.add(pointer_join(d.path(), "name"), "duplicate name '" + dc.name + "'");
+      }
+      dc.nodes = static_cast<std::uint32_t>(d.integer("nodes", 1, kMaxDisks, Need::kRequired).value_or(1));
+      dc.disks_per_node = static_cast<std::uint32_t>(d.integer("disks_per_node", 1, 1024, Need::kOptional, 1).value_or(1));
+      dc.disk_capacity_bytes = d.size("disk_capacity", Need::kOptional, Default{"8TB"}).value_or(8e12);
+      if (dc.disk_capacity_bytes <= 0) problems.add(pointer_join(d.path(), "disk_capacity"), "must be positive");
+      disks += std::uint64_t{dc.nodes} * dc.disks_per_node;
+      d.finish();
+      region.datacenters.push_back(std::move(dc));
+    }
+    region_names.push_back(region.name);
+    r.finish();
+    spec.regions.push_back(std::move(region));
+  }
+  if (disks > kMaxDisks) {
+    std::ostringstream msg;
+    msg << "a fleet of " << disks << " disks is more than this version simulates (" << kMaxDisks
+        << "); its per-trial state alone would need about " << format_bytes(static_cast<double>(disks) * 400.0)
+        << " per thread";
+    problems.add(pointer_join(t->path(), "regions"), msg.str());
+  }
+  if (problems.list().size() == before) s.topology = std::make_unique<Topology>(spec);
+  latency(*t);
+  t->finish();
+}
+
+void Parser::latency(ObjectReader& topo_reader) {
+  std::optional<ObjectReader> l = topo_reader.object("latency", Need::kOptional);
+  if (!l) return;
+  s.latency.same_datacenter = l->distribution("same_datacenter", Quantity::kDuration, Need::kOptional, Default{"100us"})
+                                  .value_or(s.latency.same_datacenter);
+  s.latency.same_region = l->distribution("same_region", Quantity::kDuration, Need::kOptional, Default{"1ms"})
+                              .value_or(s.latency.same_region);
+  s.latency.cross_region = l->distribution("cross_region", Quantity::kDuration, Need::kOptional, Default{"35ms"})
+                               .value_or(s.latency.cross_region);
+  for (ObjectReader& link : l->objects("links", Need::kOptional)) {
+    LinkSpec spec;
+    const Json* between = link.raw("between");
+    const std::string bpath = pointer_join(link.path(), "between");
+    std::vector<DomainId> ends;
+    if (!between || !between->is_array() || between->size() != 2 || !(*between)[0].is_string() ||
+        !(*between)[1].is_string()) {
+      problems.add(bpath, "expected an array of two region or datacenter names, found " +
+                              (between ? describe(*between) : std::string("nothing")));
+    } else {
+      link.put("between", *between);
+      for (std::size_t i = 0; i < 2; ++i) {
+        const std::string name = (*between)[i].get<std::string>();
+        const std::optional<DomainId> d = domain(name, bpath + "/" + std::to_string(i), "region or datacenter");
+        if (d && s.topology->level(*d) != Level::kRegion && s.topology->level(*d) != Level::kDatacenter) {
+          problems.add(bpath + "/" + std::to_string(i), "'" + name + "' is a " +
+                                                            std::string(level_name(s.topology->level(*d))) +
+                                                            "; links join regions or datacenters");
+        } else if (d) {
+          ends.push_back(*d);
+        }
+      }
+      if (ends.size() == 2 && ends[0] == ends[1]) problems.add(bpath, "a link joins two different places");
+    }
+    const auto one_way = link.distribution("one_way", Quantity::kDuration, Need::kRequired);
+    if (ends.size() == 2 && one_way) s.latency.links.push_back({ends[0], ends[1], *one_way});
+    link.finish();
+  }
+  l->finish();
+}
+
+void Parser::failure_level(ObjectReader& f, const std::string& level, const std::vector<FailureKind>& kinds) {
+  std::optional<ObjectReader> lr = f.object(level, Need::kOptional);
+  if (!lr) return;
+  for (const FailureKind kind : kinds) {
+    const std::string key(mode_name(kind));
+    if (!lr->has(key)) {
+      lr->raw(key);
+      continue;
+    }
+    std::optional<ObjectReader> m = lr->object(key, Need::kOptional);
+    if (!m) continue;
+    FailureMode mode;
+    mode.kind = kind;
+    mode.ttf = m->distribution("ttf", Quantity::kDuration, Need::kRequired).value_or(mode.ttf);
+    if (effect_of(kind) == Effect::kOutage) {
+      mode.duration = m->distribution("duration", Quantity::kDuration, Need::kRequired);
+    } else {
+      mode.replace_after = m->distribution("replace_after", Quantity::kDuration, Need::kOptional);
+    }
+    m->finish();
+    s.failures.modes.push_back(mode);
+  }
+  lr->finish();
+}
+
+void Parser::failures(ObjectReader& top) {
+  std::optional<ObjectReader> f = top.object("failures", Need::kOptional);
+  if (!f) return;
+  failure_level(*f, "disk", {FailureKind::kDiskBurnout});
+  failure_level(*f, "node", {FailureKind::kNodeCrash, FailureKind::kNodeLoss});
+  failure_level(*f, "datacenter", {FailureKind::kFire, FailureKind::kFlood, FailureKind::kPowerOutage});
+  failure_level(*f, "region", {FailureKind::kEarthquake, FailureKind::kRegionOutage});
+  if (f->raw("logical")) {
+    problems.add(pointer_join(f->path(), "logical"),
+                 "logical failures (bad deletes) are part of format v1 but this durasim version does not "
+                 "simulate them yet; remove this key");
+  }
+  f->finish();
+}
+
+void Parser::storage_and_data(ObjectReader& top) {
+  std::optional<ObjectReader> st = top.object("storage", Need::kOptional);
+  if (st) {
+    s.fsync = st->distribution("fsync", Quantity::kDuration, Need::kOptional,
+                               Default{"lognormal(median=200us, sigma=0.5)"}).value_or(s.fsync);
+    s.repair.rebuild_bandwidth_Bps =
+        st->bandwidth("rebuild_bandwidth", Need::kOptional, Default{"200MB/s"}).value_or(200e6);
+    if (s.repair.rebuild_bandwidth_Bps <= 0) problems.add(pointer_join(st->path(), "rebuild_bandwidth"), "must be positive");
+    s.repair.replace_after = st->distribution("replace_after", Quantity::kDuration, Need::kOptional, Default{"1d"})
+                                 .value_or(s.repair.replace_after);
+    const auto repair = st->one_of("repair", {"parallel", "serial"}, Need::kOptional, "parallel");
+    s.repair.policy = repair == "serial" ? RepairPolicy::kSerial : RepairPolicy::kParallel;
+    st->finish();
+  }
+  std::optional<ObjectReader> d = top.object("data", Need::kOptional);
+  if (d) {
+    s.data.size_bytes = d->size("size", Need::kOptional, Default{"100GB"}).value_or(s.data.size_bytes);
+    s.data.partitions = static_cast<std::uint32_t>(d->integer("partitions", 1, kMaxCopies, Need::kOptional, 1).value_or(1));
+    s.data.write_rate_per_s = d->rate("write_rate", Need::kOptional, Default{"1000/s"}).value_or(s.data.write_rate_per_s);
+    s.data.write_size = d->distribution("write_size", Quantity::kSize, Need::kOptional, Default{"4KiB"})
+                            .value_or(s.data.write_size);
+    d->finish();
+  }
+  s.repair.partition_bytes = s.data.size_bytes / s.data.partitions;
+}
+
+void Parser::replication(ObjectReader& top) {
+  std::optional<ObjectReader> r = top.object("replication", Need::kRequired);
+  if (!r) return;
+  const std::optional<std::string> primary = r->string("primary", Need::kRequired);
+  if (primary) {
+    const auto d = domain(*primary, pointer_join(r->path(), "primary"), "datacenter, node or disk");
+    if (d && s.topology->level(*d) == Level::kRegion) {
+      problems.add(pointer_join(r->path(), "primary"), "'" + *primary + "' is a region; name a datacenter, node or disk");
+    }
+    s.copies.push_back({*primary, d.value_or(DomainId{}), ReplicaMode::kPrimary, {}, {}});
+  }
+  for (ObjectReader& rep : r->objects("replicas", Need::kOptional)) {
+    CopySite site;
+    site.at = rep.string("at", Need::kRequired).value_or("");
+    const auto mode = rep.one_of("mode", {"sync", "async"}, Need::kRequired);
+    site.mode = mode == "async" ? ReplicaMode::kAsync : ReplicaMode::kSync;
+    site.bandwidth_Bps = rep.bandwidth("bandwidth", Need::kOptional);
+    if (site.bandwidth_Bps && *site.bandwidth_Bps <= 0) problems.add(pointer_join(rep.path(), "bandwidth"), "must be positive");
+    site.delay_s = rep.duration("delay", Need::kOptional);
+    if (!site.at.empty()) {
+      const auto d = domain(site.at, pointer_join(rep.path(), "at"), "datacenter, node or disk");
+      if (d && s.topology->level(*d) == Level::kRegion) {
+        problems.add(pointer_join(rep.path(), "at"), "'" + site.at + "' is a region; name a datacenter, node or disk");
+      }
+      site.site = d.value_or(DomainId{});
+    }
+    rep.finish();
+    s.copies.push_back(site);
+  }
+  const Json* ack = r->raw("ack");
+  const std::string ack_path = pointer_join(r->path(), "ack");
+  if (!ack || (ack->is_string() && ack->get<std::string>() == "all_sync")) {
+    r->put("ack", "all_sync");
+  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum") && ack->at("quorum").is_number_unsigned() &&
+             ack->at("quorum").get<std::uint64_t>() >= 1 && ack->at("quorum").get<std::uint64_t>() <= s.copies.size()) {
+    s.quorum = static_cast<std::uint32_t>(ack->at("quorum").get<std::uint64_t>());
+    r->put("ack", *ack);
+  } else {
+    problems.add(ack_path, "expected 'all_sync' or {\"quorum\": k} with k from 1 to the number of copies (" +
+                               std::to_string(s.copies.size()) + "), found " + describe(*ack));
+  }
+  s.failover_s = r->duration("failover", Need::kOptional, Default{"30s"}).value_or(30.0);
+  r->finish();
+}
+
+void Parser::faults(ObjectReader& top) {
+  for (ObjectReader& f : top.objects("faults", Need::kOptional)) {
+    InjectedFault fault;
+    const auto at = f.duration("at", Need::kRequired);
+    if (at) {
+      fault.at = SimTime{0} + Duration::from_seconds(*at);
+      if (fault.at > s.horizon) problems.add(pointer_join(f.path(), "at"), "fault at " + format_seconds(*at) +
+                                                                             " is after the horizon");
+    }
+    std::vector<std::string> kinds;
+    for (std::size_t k = 0; k < kFailureKindCount; ++k) kinds.emplace_back(fault_kind_name(static_cast<FailureKind>(k)));
+    const auto kind_name = f.one_of("kind", kinds, Need::kRequired);
+    if (!kind_name) {
+      f.raw("target"), f.raw("duration"), f.raw("replace_after"), f.raw("fraction"), f.raw("detected_after");
+      f.finish();
+      continue;
+    }
+    fault.kind = *fault_kind_from_name(*kind_name);
+    if (effect_of(fault.kind) == Effect::kLogical) {
+      problems.add(pointer_join(f.path(), "kind"), "bad_delete faults are part of format v1 but this durasim version "
+                                                   "does not simulate them yet");
+      f.raw("fraction"), f.raw("detected_after"), f.raw("target");
+      f.finish();
+      continue;
+    }
+    const Level level = *level_of(fault.kind);
+    const auto target = f.string("target", Need::kRequired);
+    if (target) {
+      const auto d = domain(*target, pointer_join(f.path(), "target"), std::string(level_name(level)).c_str());
+      if (d && s.topology->level(*d) != level) {
+        problems.add(pointer_join(f.path(), "target"), "'" + *target + "' is a " +
+                                                           std::string(level_name(s.topology->level(*d))) + "; " +
+                                                           *kind_name + " strikes a " + std::string(level_name(level)));
+      }
+      fault.target = d.value_or(DomainId{});
+    }
+    if (effect_of(fault.kind) == Effect::kOutage) {
+      fault.duration = f.distribution("duration", Quantity::kDuration, Need::kRequired);
+    } else {
+      fault.replace_after = f.distribution("replace_after", Quantity::kDuration, Need::kOptional);
+    }
+    f.finish();
+    s.failures.faults.push_back(fault);
+  }
+}
+
+void check_placement(Parser& p) {
+  if (!p.problems.empty() || !p.s.topology) return;
+  PlacementSpec spec{p.s.data.partitions, p.s.repair.partition_bytes, {}};
+  for (const CopySite& c : p.s.copies) spec.sites.push_back(c.site);
+  if (std::uint64_t{spec.partitions} * spec.sites.size() > kMaxCopies) {
+    p.problems.add("/data/partitions", "partitions x copies exceeds " + std::to_string(kMaxCopies));
+    return;
+  }
+  Result<Placement> placement = place(*p.s.topology, spec);
+  if (!placement) {
+    p.problems.add("/replication", placement.error());
+    return;
+  }
+  p.s.placement = std::make_unique<Placement>(*placement);
+  // A copy placed under a domain that an injected fault destroys at time zero never exists.
+  for (std::size_t i = 0; i < p.s.failures.faults.size(); ++i) {
+    const InjectedFault& f = p.s.failures.faults[i];
+    if (f.at.ns != 0 || effect_of(f.kind) != Effect::kDestroy) continue;
+    for (std::size_t c = 0; c < p.s.copies.size(); ++c) {
+      if (p.s.topology->contains(f.target, p.s.copies[c].site) || p.s.topology->contains(p.s.copies[c].site, f.target)) {
+        p.problems.add(c == 0 ? "/replication/primary" : "/replication/replicas/" + std::to_string(c - 1) + "/at",
+                       "placed in '" + p.s.topology->name(f.target) + "', which /faults/" + std::to_string(i) +
+                           " destroys at time 0");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::string source, std::vector<Problem> problems)
+    : std::runtime_error(summary(source, problems)), source_(std::move(source)), problems_(std::move(problems)) {}
+
+Scenario parse_scenario(const Json& doc, const std::string& source) {
+  Parser p;
+  if (!doc.is_object()) throw ScenarioError(source, {{"/", "expected a scenario object, found " + describe(doc)}});
+  ObjectReader top(&doc, "", p.problems, p.s.resolved);
+  top.integer("schema_version", 1, 1, Need::kRequired);
+  p.s.name = top.string("name", Need::kRequired).value_or("");
+  p.s.description = top.string("description", Need::kOptional, "").value_or("");
+  p.s.seed = top.integer("seed", 0, UINT64_MAX, Need::kOptional, 1).value_or(1);
+  p.s.trials = top.integer("trials", 1, 1'000'000'000, Need::kOptional, 1000).value_or(1);
+  const auto horizon = top.duration("horizon", Need::kRequired);
+  if (horizon && (*horizon <= 0 || *horizon > kMaxHorizonS)) {
+    p.problems.add("/horizon", "expected a horizon above 0 and at most 290y, found '" +
+                                   format_seconds(*horizon) + "'");
+  } else if (horizon) {
+    p.s.horizon = SimTime{0} + Duration::from_seconds(*horizon);
+  }
+  const auto estimator = top.one_of("estimator", {"monte_carlo", "importance"}, Need::kOptional, "monte_carlo");
+  if (estimator == "importance") {
+    p.problems.add("/estimator", "importance sampling is part of format v1 but this durasim version does not "
+                                 "implement it yet; use 'monte_carlo'");
+  }
+  p.topology(top);
+  p.failures(top);
+  p.storage_and_data(top);
+  p.replication(top);
+  const Json* backups = top.raw("backups");
+  if (backups && !(backups->is_array() && backups->empty())) {
+    p.problems.add("/backups", "backups are part of format v1 but this durasim version does not simulate them "
+                               "yet; remove /backups or leave it empty");
+  }
+  top.put("backups", Json::array());
+  p.faults(top);
+  std::optional<ObjectReader> limits = top.object("limits", Need::kOptional);
+  if (limits) {
+    p.s.events_per_trial = limits->integer("events_per_trial", 1, 1'000'000'000'000, Need::kOptional, 10'000'000)
+                               .value_or(10'000'000);
+    limits->finish();
+  }
+  top.finish();
+  check_placement(p);
+  if (!p.problems.empty()) throw ScenarioError(source, p.problems.list());
+  return std::move(p.s);
+}
+
+Json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read '" + path + "'");
+  try {
+    return Json::parse(in);
+  } catch (const Json::parse_error& e) {
+    throw ScenarioError(path, {{"/", std::string("not valid JSON: ") + e.what()}});
+  }
+}
+
+void apply_override(Json& doc, const std::string& assignment, const std::string& source) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ScenarioError(source, {{"/", "--set expects PATH=VALUE (e.g. storage/replace_after=2d), found '" +
+                                           assignment + "'"}});
+  }
+  const std::string path = "/" + assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  Json value = Json::parse(text, nullptr, false);
+  if (value.is_discarded()) value = text;
+  try {
+    const Json::json_pointer ptr(path);
+    if (!ptr.parent_pointer().empty() && !doc.contains(ptr.parent_pointer())) {
+      throw ScenarioError(source, {{path, "--set names a path whose parent does not exist"}});
+    }
+    doc[ptr] = value;
+  } catch (const Json::exception& e) {
+    throw ScenarioError(source, {{path, std::string("--set cannot assign here: ") + e.what()}});
+  }
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Json doc = read_json_file(path);
+  for (const std::string& o : overrides) apply_override(doc, o, path);
+  return parse_scenario(doc, path);
+}
+
+}  // namespace durasim

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Usage: tools/test.sh [ctest options...]
+# Installs what is missing, builds the dev preset and runs the whole CTest suite, then builds
+# the asan-ubsan preset and runs the unit tests under AddressSanitizer and UBSan.
+# DURASIM_SKIP_SANITIZERS=1 skips the sanitizer pass (it says so; CI never sets it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/setup.sh
+durasim_install_missing
+jobs="$(nproc)"
+durasim_build dev
+ctest --preset dev -j "$jobs" "$@"
+if [ "${DURASIM_SKIP_SANITIZERS:-0}" = "1" ]; then
+  echo "durasim: sanitizer pass skipped (DURASIM_SKIP_SANITIZERS=1)" >&2
+  exit 0
+fi
+durasim_build asan-ubsan
+ctest --preset asan-ubsan -j "$jobs"
