@@ -90,25 +90,20 @@ std::string shortest(double v) {
   return std::string(buf.data(), end);
 }
 
-// The largest unit in which the value is at least 1 when it reads with at most three decimals
-// ("1.5h", "7.2s"); else the largest unit giving an integer ("1450m"); else the largest unit.
+// For people: the largest unit in which the value is at least 1, rounded to three decimals
+// ("1.5h", "7.2s", "24.167h"). Scenario text is never rewritten with this.
 std::string format_in(double value, std::span<const Unit> units_descending) {
   if (value == 0.0) return "0" + std::string(units_descending.back().name);
-  const Unit* largest = nullptr;
+  const Unit* unit = &units_descending.back();
   for (const Unit& u : units_descending) {
     if (value / u.factor >= 1.0) {
-      largest = &u;
+      unit = &u;
       break;
     }
   }
-  if (!largest) largest = &units_descending.back();
-  const double v = value / largest->factor;
-  if (v * 1000.0 == std::round(v * 1000.0)) return shortest(v) + std::string(largest->name);
-  for (const Unit& u : units_descending) {
-    const double w = value / u.factor;
-    if (w >= 1.0 && w < 1e15 && w == std::round(w)) return shortest(w) + std::string(u.name);
-  }
-  return shortest(v) + std::string(largest->name);
+  const double v = value / unit->factor;
+  const double rounded = std::abs(v) < 1e12 ? std::round(v * 1000.0) / 1000.0 : v;
+  return shortest(rounded) + std::string(unit->name);
 }
 
 constexpr std::array<Unit, 8> kTimePrint{{{"y", kSecondsPerYear},

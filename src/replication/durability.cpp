@@ -33,6 +33,7 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   touched_.clear();
   crew_queue_.clear();
   crew_busy_ = false;
+  crew_rebuilds_ahead_ = 0;
   losses_.clear();
   episodes_s_.clear();
 }
@@ -151,12 +152,19 @@ void DurabilityModel::submit(const Task& task, SimTime now, FailureModel& failur
     begin(task, now, failures, queue, trace);
     return;
   }
-  crew_queue_.push_back(task);
+  // The crew finishes the job it is on: rebuilds that follow a replacement go first.
+  if (task.type == kRebuildDone) {
+    crew_queue_.insert(crew_queue_.begin() + static_cast<std::ptrdiff_t>(crew_rebuilds_ahead_), task);
+    ++crew_rebuilds_ahead_;
+  } else {
+    crew_queue_.push_back(task);
+  }
   if (!crew_busy_) crew_next(now, failures, queue, trace);
 }
 
 void DurabilityModel::crew_next(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace) {
   crew_busy_ = false;
+  crew_rebuilds_ahead_ = 0;
   while (!crew_queue_.empty() && !crew_busy_) {
     const Task task = crew_queue_.front();
     crew_queue_.pop_front();

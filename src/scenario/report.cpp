@@ -98,12 +98,19 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
       }
     }
   }
+  // A single repair crew also serves failed domains that hold no copy, which the chain ignores.
+  if (s.repair.policy == RepairPolicy::kSerial) {
+    for (const FailureMode& m : s.failures.modes) {
+      if (topo.domains_at(*level_of(m.kind)).size() != s.placement->copies_per_partition()) return std::nullopt;
+    }
+  }
   const double rebuild_s = s.repair.partition_bytes / s.repair.rebuild_bandwidth_Bps;
   const double repair_mean_s = s.repair.replace_after.mean() + rebuild_s;
   AnalyticModel model;
   model.chain = {s.placement->copies_per_partition(), rate, 1.0 / repair_mean_s,
                  s.repair.policy == RepairPolicy::kSerial};
-  model.exact = s.repair.replace_after.kind() == DistKind::kExponential && rebuild_s == 0.0;
+  // Exact when the rebuild rounds to no simulated time at all.
+  model.exact = s.repair.replace_after.kind() == DistKind::kExponential && Duration::from_seconds(rebuild_s).ns == 0;
   return model;
 }
 

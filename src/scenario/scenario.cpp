@@ -1,5 +1,7 @@
 #include "durasim/scenario/scenario.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -20,6 +22,21 @@ std::string summary(const std::string& source, const std::vector<Problem>& probl
   out << source << ": " << problems.size() << " problem(s)";
   for (const Problem& p : problems) out << "\n  " << p.path << ": " << p.message;
   return out.str();
+}
+
+// Names of the scenario, regions and datacenters: they become parts of domain names.
+bool valid_name(const std::string& n) {
+  if (n.empty() || !std::isalnum(static_cast<unsigned char>(n[0]))) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+void check_name(Problems& problems, const std::string& path, const std::optional<std::string>& name) {
+  if (name && !valid_name(*name)) {
+    problems.add(path, "expected a name of letters, digits, '.', '_' or '-' starting with a letter or digit, found '" +
+                           *name + "'");
+  }
 }
 
 struct Parser {
@@ -55,14 +72,15 @@ void Parser::topology(ObjectReader& top) {
   for (ObjectReader& r : t->objects("regions", Need::kRequired, 1)) {
     RegionSpec region;
     region.name = r.string("name", Need::kRequired).value_or("");
+    check_name(problems, pointer_join(r.path(), "name"), region.name);
     if (!region.name.empty() && !names.insert(region.name).second) {
       problems.add(pointer_join(r.path(), "name"), "duplicate name '" + region.name + "'");
     }
     for (ObjectReader& d : r.objects("datacenters", Need::kRequired, 1)) {
       DatacenterSpec dc;
       dc.name = d.string("name", Need::kRequired).value_or("");
-      if (dc.name.find('/') != std::string::npos) {
-        problems.add(pointer_join(d.path(), "name"), "a datacenter name may not contain '/'");
+      if (!valid_name(dc.name)) {
+        check_name(problems, pointer_join(d.path(), "name"), dc.name);
       } else if (!dc.name.empty() && !names.insert(dc.name).second) {
         problems.add(pointer_join(d.path(), "name"), "duplicate name '" + dc.name + "'");
       }
@@ -215,7 +233,9 @@ void Parser::replication(ObjectReader& top) {
     site.bandwidth_Bps = rep.bandwidth("bandwidth", Need::kOptional);
     if (site.bandwidth_Bps && *site.bandwidth_Bps <= 0) problems.add(pointer_join(rep.path(), "bandwidth"), "must be positive");
     site.delay_s = rep.duration("delay", Need::kOptional);
-    if (!site.at.empty()) {
+    if (site.at.empty() && rep.has("at")) {
+      problems.add(pointer_join(rep.path(), "at"), "expected the name of a datacenter, node or disk, found an empty string");
+    } else if (!site.at.empty()) {
       const auto d = domain(site.at, pointer_join(rep.path(), "at"), "datacenter, node or disk");
       if (d && s.topology->level(*d) == Level::kRegion) {
         problems.add(pointer_join(rep.path(), "at"), "'" + site.at + "' is a region; name a datacenter, node or disk");
@@ -229,13 +249,16 @@ void Parser::replication(ObjectReader& top) {
   const std::string ack_path = pointer_join(r->path(), "ack");
   if (!ack || (ack->is_string() && ack->get<std::string>() == "all_sync")) {
     r->put("ack", "all_sync");
-  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum") && ack->at("quorum").is_number_unsigned() &&
-             ack->at("quorum").get<std::uint64_t>() >= 1 && ack->at("quorum").get<std::uint64_t>() <= s.copies.size()) {
+  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum") && ack->at("quorum").is_number_integer() &&
+             ack->at("quorum").get<std::int64_t>() >= 1 &&
+             ack->at("quorum").get<std::uint64_t>() <= s.copies.size()) {
     s.quorum = static_cast<std::uint32_t>(ack->at("quorum").get<std::uint64_t>());
     r->put("ack", *ack);
+  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum")) {
+    problems.add(ack_path + "/quorum", "expected an integer from 1 to the number of copies (" +
+                                           std::to_string(s.copies.size()) + "), found " + describe(ack->at("quorum")));
   } else {
-    problems.add(ack_path, "expected 'all_sync' or {\"quorum\": k} with k from 1 to the number of copies (" +
-                               std::to_string(s.copies.size()) + "), found " + describe(*ack));
+    problems.add(ack_path, "expected 'all_sync' or {\"quorum\": k}, found " + describe(*ack));
   }
   s.failover_s = r->duration("failover", Need::kOptional, Default{"30s"}).value_or(30.0);
   r->finish();
@@ -279,8 +302,18 @@ void Parser::faults(ObjectReader& top) {
     }
     if (effect_of(fault.kind) == Effect::kOutage) {
       fault.duration = f.distribution("duration", Quantity::kDuration, Need::kRequired);
+      if (f.raw("replace_after")) {
+        problems.add(pointer_join(f.path(), "replace_after"), "applies only to destroying kinds, not to " + *kind_name);
+      }
     } else {
       fault.replace_after = f.distribution("replace_after", Quantity::kDuration, Need::kOptional);
+      if (f.raw("duration")) {
+        problems.add(pointer_join(f.path(), "duration"), "applies only to outage kinds (node_crash, power_outage, "
+                                                         "region_outage), not to " + *kind_name);
+      }
+    }
+    for (const char* key : {"fraction", "detected_after"}) {
+      if (f.raw(key)) problems.add(pointer_join(f.path(), key), "applies only to bad_delete faults");
     }
     f.finish();
     s.failures.faults.push_back(fault);
@@ -290,7 +323,10 @@ void Parser::faults(ObjectReader& top) {
 void check_placement(Parser& p) {
   if (!p.problems.empty() || !p.s.topology) return;
   PlacementSpec spec{p.s.data.partitions, p.s.repair.partition_bytes, {}};
-  for (const CopySite& c : p.s.copies) spec.sites.push_back(c.site);
+  for (const CopySite& c : p.s.copies) {
+    if (!c.site.valid()) return;
+    spec.sites.push_back(c.site);
+  }
   if (std::uint64_t{spec.partitions} * spec.sites.size() > kMaxCopies) {
     p.problems.add("/data/partitions", "partitions x copies exceeds " + std::to_string(kMaxCopies));
     return;
@@ -324,15 +360,23 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
   Parser p;
   if (!doc.is_object()) throw ScenarioError(source, {{"/", "expected a scenario object, found " + describe(doc)}});
   ObjectReader top(&doc, "", p.problems, p.s.resolved);
-  top.integer("schema_version", 1, 1, Need::kRequired);
-  p.s.name = top.string("name", Need::kRequired).value_or("");
+  if (const Json* v = top.raw("schema_version"); v && *v != 1) {
+    p.problems.add("/schema_version", "this durasim reads scenario format 1, found " + describe(*v));
+  } else if (!v) {
+    p.problems.add("/schema_version", "missing; expected 1 (the scenario format version)");
+  } else {
+    top.put("schema_version", 1);
+  }
+  const std::optional<std::string> name = top.string("name", Need::kRequired);
+  check_name(p.problems, "/name", name);
+  p.s.name = name.value_or("");
   p.s.description = top.string("description", Need::kOptional, "").value_or("");
   p.s.seed = top.integer("seed", 0, UINT64_MAX, Need::kOptional, 1).value_or(1);
   p.s.trials = top.integer("trials", 1, 1'000'000'000, Need::kOptional, 1000).value_or(1);
   const auto horizon = top.duration("horizon", Need::kRequired);
-  if (horizon && (*horizon <= 0 || *horizon > kMaxHorizonS)) {
-    p.problems.add("/horizon", "expected a horizon above 0 and at most 290y, found '" +
-                                   format_seconds(*horizon) + "'");
+  if (horizon && (Duration::from_seconds(*horizon).ns <= 0 || *horizon > kMaxHorizonS)) {
+    p.problems.add("/horizon", "expected a horizon of at least 1ns and at most 290y, found '" +
+                                   doc["horizon"].get<std::string>() + "'");
   } else if (horizon) {
     p.s.horizon = SimTime{0} + Duration::from_seconds(*horizon);
   }
@@ -367,11 +411,38 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
 Json read_json_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::system_error(errno, std::generic_category(), "cannot read '" + path + "'");
+  // Refuse duplicate keys: JSON parsers keep one silently, so half the file would be ignored.
+  std::vector<std::set<std::string>> open_objects;
+  std::vector<Problem> duplicates;
+  const Json::parser_callback_t watch = [&](int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        open_objects.emplace_back();
+        break;
+      case Json::parse_event_t::object_end:
+        open_objects.pop_back();
+        break;
+      case Json::parse_event_t::key:
+        if (!open_objects.back().insert(parsed.get<std::string>()).second) {
+          duplicates.push_back({"/" + parsed.get<std::string>(), "key '" + parsed.get<std::string>() +
+                                                                   "' appears twice in one object"});
+        }
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  Json doc;
   try {
-    return Json::parse(in);
+    doc = Json::parse(in, watch);
   } catch (const Json::parse_error& e) {
-    throw ScenarioError(path, {{"/", std::string("not valid JSON: ") + e.what()}});
+    std::string what = e.what();
+    const auto at = what.find("parse error");
+    throw ScenarioError(path, {{"/", "not valid JSON: " + (at == std::string::npos ? what : what.substr(at))}});
   }
+  if (!duplicates.empty()) throw ScenarioError(path, duplicates);
+  return doc;
 }
 
 void apply_override(Json& doc, const std::string& assignment, const std::string& source) {
@@ -385,11 +456,8 @@ void apply_override(Json& doc, const std::string& assignment, const std::string&
   Json value = Json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;
   try {
-    const Json::json_pointer ptr(path);
-    if (!ptr.parent_pointer().empty() && !doc.contains(ptr.parent_pointer())) {
-      throw ScenarioError(source, {{path, "--set names a path whose parent does not exist"}});
-    }
-    doc[ptr] = value;
+    // Missing parent objects are created; a misspelt key is then refused as unknown.
+    doc[Json::json_pointer(path)] = value;
   } catch (const Json::exception& e) {
     throw ScenarioError(source, {{path, std::string("--set cannot assign here: ") + e.what()}});
   }

@@ -3,8 +3,8 @@
 // consequences: data loss when no copy survives, unavailability when no copy is reachable.
 //
 // Repair policy: "parallel" starts every replacement and rebuild at once; "serial" gives them
-// to a single crew, one task at a time, first come first served (a rebuild follows the
-// replacement that made it possible). A partition whose every copy is destroyed is lost; with
+// to a single crew, one task at a time: replacements first come first served, and the rebuilds a
+// replacement makes possible right after it, before the next replacement. A partition whose every copy is destroyed is lost; with
 // no backup to restore from it starts over empty as soon as one of its hosts is back.
 //
 // Invariants: a destroyed copy is intact again only through a rebuild (or the re-seed of a
@@ -108,6 +108,7 @@ class DurabilityModel {
   std::vector<std::uint32_t> touched_;
   std::deque<Task> crew_queue_;
   bool crew_busy_ = false;
+  std::size_t crew_rebuilds_ahead_ = 0;  // rebuilds queued at the front since the crew's last pick
   std::vector<LossRecord> losses_;
   std::vector<double> episodes_s_;
 };

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every shipped scenario validates, runs at reduced size through the CLI, explains a trial,
+# and writes its outputs whole; bad usage exits 2 and writes nothing.
+set -euo pipefail
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+check() { if "$@"; then pass=$((pass+1)); else echo "FAIL: $*"; fail=$((fail+1)); fi; }
+for f in scenarios/*.json; do
+  check "$bin" validate "$f"
+  check "$bin" run "$f" --trials 20 --json "$tmp/r.json" --csv "$tmp/r.csv" --trace "$tmp/t.jsonl" -q
+  check test -s "$tmp/r.json"
+  check /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["trials"]==20 and "loss" in r and "scenario" in r' "$tmp/r.json"
+  check "$bin" explain "$f" --trial 0
+done
+"$bin" explain scenarios/wal-single-disk.json --trial 3 > "$tmp/explain.txt"
+check grep -q "disk_burnout" "$tmp/explain.txt"
+check grep -q "data_loss" "$tmp/explain.txt"
+set +e
+"$bin" run scenarios/default.json --set horizon=5parsecs --json "$tmp/bad.json" 2>/dev/null; code=$?
+set -e
+check test "$code" -eq 2
+check test ! -e "$tmp/bad.json"
+set +e; "$bin" run no/such/file.json 2>/dev/null; code=$?; set -e
+check test "$code" -eq 4
+set +e; "$bin" frobnicate 2>/dev/null; code=$?; set -e
+check test "$code" -eq 2
+check "$bin" --version
+echo "$pass passed, $fail failed"
+test "$fail" -eq 0

@@ -1,0 +1,90 @@
+#include "durasim/failure/failure_model.hpp"
+
+#include <gtest/gtest.h>
+
+namespace durasim {
+namespace {
+
+TopologySpec small() {
+  TopologySpec spec;
+  spec.regions = {{"r", {{"a", 2, 2, 1e12}, {"b", 1, 1, 1e12}}}};
+  return spec;
+}
+
+std::optional<DomainChange> next(FailureModel& f, EventQueue& q) {
+  const Event e = q.pop();
+  return f.handle(e, q, nullptr);
+}
+
+TEST(FailureModel, FireDestroysTheWholeSubtreeAndReplacementRestoresIt) {
+  const Topology t(small());
+  FailureSpec spec;
+  spec.faults.push_back({SimTime{10}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
+  FailureModel f(t, spec, 0);
+  EventQueue q;
+  f.start(q, 1, 0);
+  const auto change = next(f, q);
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->what, DomainChange::What::kDestroyed);
+  for (const char* name : {"a", "a/n0", "a/n1/d1"}) {
+    EXPECT_TRUE(f.destroyed(*t.find(name))) << name;
+    EXPECT_FALSE(f.available(*t.find(name))) << name;
+  }
+  EXPECT_FALSE(f.destroyed(*t.find("b/n0/d0")));
+  f.replace(*t.find("a"), SimTime{20}, q);
+  EXPECT_TRUE(f.available(*t.find("a/n1/d1")));
+}
+
+TEST(FailureModel, OutagesNestAndKeepData) {
+  const Topology t(small());
+  FailureSpec spec;
+  spec.faults.push_back({SimTime{10}, FailureKind::kPowerOutage, *t.find("a"), Distribution::fixed(100e-9), std::nullopt});
+  spec.faults.push_back({SimTime{20}, FailureKind::kNodeCrash, *t.find("a/n0"), Distribution::fixed(200e-9), std::nullopt});
+  FailureModel f(t, spec, 0);
+  EventQueue q;
+  f.start(q, 1, 0);
+  EXPECT_EQ(next(f, q)->what, DomainChange::What::kOutageStart);  // t=10 power
+  EXPECT_EQ(next(f, q)->what, DomainChange::What::kOutageStart);  // t=20 crash
+  const DomainId disk = *t.find("a/n0/d0");
+  EXPECT_FALSE(f.available(disk));
+  EXPECT_FALSE(f.destroyed(disk));
+  EXPECT_EQ(next(f, q)->what, DomainChange::What::kOutageEnd);  // t=110 power back
+  EXPECT_FALSE(f.available(disk));                                // node still down
+  EXPECT_TRUE(f.available(*t.find("a/n1/d0")));
+  EXPECT_EQ(next(f, q)->what, DomainChange::What::kOutageEnd);  // t=220
+  EXPECT_TRUE(f.available(disk));
+}
+
+TEST(FailureModel, DestructionCancelsPendingFailuresBelow) {
+  const Topology t(small());
+  FailureSpec spec;
+  spec.modes.push_back({FailureKind::kDiskBurnout, Distribution::fixed(100.0), std::nullopt, std::nullopt});
+  spec.faults.push_back({SimTime{5}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
+  FailureModel f(t, spec, 0);
+  EventQueue q;
+  f.start(q, 1, 0);
+  int burnouts = 0;
+  while (!q.empty()) {
+    const auto c = next(f, q);
+    if (c && c->kind == FailureKind::kDiskBurnout) {
+      ++burnouts;
+      EXPECT_EQ(t.name(t.ancestor_at(c->domain, Level::kDatacenter)), "b");
+    }
+  }
+  EXPECT_EQ(burnouts, 1);  // only b's disk; a's four were cancelled by the fire
+}
+
+TEST(FailureModel, InjectedFaultOnDestroyedDomainHasNoEffect) {
+  const Topology t(small());
+  FailureSpec spec;
+  spec.faults.push_back({SimTime{5}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
+  spec.faults.push_back({SimTime{6}, FailureKind::kDiskBurnout, *t.find("a/n0/d0"), std::nullopt, std::nullopt});
+  FailureModel f(t, spec, 0);
+  EventQueue q;
+  f.start(q, 1, 0);
+  EXPECT_TRUE(next(f, q));
+  EXPECT_FALSE(next(f, q));
+}
+
+}  // namespace
+}  // namespace durasim

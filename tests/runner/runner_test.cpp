@@ -1,0 +1,104 @@
+#include "durasim/runner/run.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "../scenario/test_support.hpp"
+#include "durasim/runner/trial.hpp"
+#include "durasim/scenario/report.hpp"
+
+namespace durasim {
+namespace {
+
+using ::durasim::testing::minimal_doc;
+using ::durasim::testing::source_path;
+
+Json report_without_run(const Scenario& s, unsigned threads) {
+  RunOptions opts;
+  opts.threads = threads;
+  Json r = make_report(s, run_trials(s, opts).totals, RunInfo{"test", threads, 0.0});
+  r.erase("run");
+  return r;
+}
+
+TEST(Runner, ReportIsIdenticalForOneAndTwoThreadsAndRepeatedRuns) {
+  const Scenario s = load_scenario(source_path("scenarios/default.json"), {"trials=300"});
+  const std::string one = report_without_run(s, 1).dump();
+  EXPECT_EQ(one, report_without_run(s, 2).dump());
+  EXPECT_EQ(one, report_without_run(s, 1).dump());
+  EXPECT_EQ(one, report_without_run(s, 3).dump());
+}
+
+TEST(Runner, TrialDoesNotDependOnWhichRunnerRunsIt) {
+  const Scenario s = load_scenario(source_path("scenarios/default.json"), {});
+  TrialRunner a(s), b(s);
+  for (int i = 0; i < 5; ++i) a.run(static_cast<std::uint64_t>(i), nullptr);  // warm a up on other trials
+  EXPECT_EQ(a.run(17, nullptr).events, b.run(17, nullptr).events);
+}
+
+TEST(Runner, EventLimitStopsTheTrialWithAClearError) {
+  Json doc = minimal_doc();
+  doc["failures"] = Json::parse(R"J({ "node": { "crash": { "ttf": "exponential(mean=1h)", "duration": "1m" } } })J");
+  doc["limits"] = {{"events_per_trial", 100}};
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner r(s);
+  try {
+    r.run(0, nullptr);
+    FAIL() << "expected LimitError";
+  } catch (const LimitError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("limits/events_per_trial"));
+  }
+}
+
+TEST(Runner, LastCopyDestroyedIsALossAndAttributedToItsCause) {
+  Json doc = minimal_doc();
+  doc["faults"] = Json::parse(R"J([
+    { "at": "10d", "kind": "disk_burnout", "target": "a/n0/d0" },
+    { "at": "10d", "kind": "fire", "target": "b" }
+  ])J");
+  doc["trials"] = 1;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner r(s);
+  const TrialObservation obs = r.run(0, nullptr);
+  EXPECT_EQ(obs.loss_events, 1u);
+  EXPECT_DOUBLE_EQ(obs.first_loss_s, 10 * 86400.0);
+  ASSERT_EQ(obs.incidents.size(), 2u);
+  EXPECT_EQ(obs.incidents[0].lost_partitions, 0u);
+  EXPECT_EQ(obs.incidents[1].kind, FailureKind::kFire);
+  EXPECT_EQ(obs.incidents[1].lost_partitions, 1u);
+}
+
+TEST(Runner, RebuildBeforeTheSecondFailureSavesTheData) {
+  // Disk replaced after 1d, rebuilt in 100GB / 200MB/s = 500 s; the second copy dies at 3d.
+  Json doc = minimal_doc();
+  doc["faults"] = Json::parse(R"J([
+    { "at": "10d", "kind": "disk_burnout", "target": "a/n0/d0" },
+    { "at": "13d", "kind": "fire", "target": "b" }
+  ])J");
+  doc["trials"] = 1;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner r(s);
+  TraceSink trace;
+  const TrialObservation obs = r.run(0, &trace);
+  EXPECT_EQ(obs.loss_events, 0u);
+  std::vector<std::string> events;
+  for (const TraceRecord& t : trace) events.push_back(t.event);
+  EXPECT_THAT(events, ::testing::IsSupersetOf({"disk_burnout", "replaced", "rebuild_started", "rebuild_done", "fire"}));
+}
+
+TEST(Runner, OutageMakesDataUnavailableButLosesNothing) {
+  Json doc = minimal_doc();
+  doc["faults"] = Json::parse(R"J([
+    { "at": "10d", "kind": "power_outage", "target": "a", "duration": "4h" },
+    { "at": "10d", "kind": "power_outage", "target": "b", "duration": "2h" }
+  ])J");
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner r(s);
+  const TrialObservation obs = r.run(0, nullptr);
+  EXPECT_EQ(obs.loss_events, 0u);
+  EXPECT_DOUBLE_EQ(obs.unavailable_s, 2 * 3600.0);  // back when b returns
+  EXPECT_THAT(obs.unavailable_episodes_s, ::testing::ElementsAre(2 * 3600.0));
+}
+
+}  // namespace
+}  // namespace durasim
