@@ -6,8 +6,9 @@
 
 namespace durasim {
 
-Ctmc::Ctmc(std::size_t states) : q_(Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(states),
-                                                         static_cast<Eigen::Index>(states))) {
+Ctmc::Ctmc(std::size_t states)
+    : q_(Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(states),
+                               static_cast<Eigen::Index>(states))) {
   DURASIM_ASSERT(states >= 2);
 }
 

@@ -24,7 +24,9 @@ namespace durasim {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted = true; }
+extern "C" void on_sigint(int) {
+  g_interrupted = true;
+}
 
 struct RunArgs {
   std::string scenario;
@@ -42,7 +44,8 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::system_error(errno, std::generic_category(), "cannot write '" + path + "'");
+    if (!out)
+      throw std::system_error(errno, std::generic_category(), "cannot write '" + path + "'");
     out << content;
     out.flush();
     if (!out) {
@@ -74,31 +77,37 @@ std::string fmt(double v, int precision = 4) {
 
 void print_summary(const Json& r, std::ostream& out) {
   const Json& loss = r["loss"];
-  out << "scenario      " << r["scenario"]["name"].get<std::string>() << "  (seed " << r["seed"] << ", "
-      << r["trials"] << " trials, horizon " << r["scenario"]["horizon"].get<std::string>() << ")\n";
+  out << "scenario      " << r["scenario"]["name"].get<std::string>() << "  (seed " << r["seed"]
+      << ", " << r["trials"] << " trials, horizon " << r["scenario"]["horizon"].get<std::string>()
+      << ")\n";
   out << "P(loss)       " << fmt(loss["probability"]["estimate"].get<double>()) << "  95% CI ["
-      << fmt(loss["probability"]["ci95"][0].get<double>()) << ", " << fmt(loss["probability"]["ci95"][1].get<double>())
-      << "]\n";
+      << fmt(loss["probability"]["ci95"][0].get<double>()) << ", "
+      << fmt(loss["probability"]["ci95"][1].get<double>()) << "]\n";
   out << "annual P      " << fmt(loss["annual_probability"]["estimate"].get<double>()) << "\n";
   if (loss["nines"]["estimate"].is_null()) {
-    out << "nines         no loss observed; at least " << fmt(loss["nines"]["lower_bound"].get<double>(), 3) << " (95%)\n";
+    out << "nines         no loss observed; at least "
+        << fmt(loss["nines"]["lower_bound"].get<double>(), 3) << " (95%)\n";
   } else {
     out << "nines         " << fmt(loss["nines"]["estimate"].get<double>(), 3) << "  (lower bound "
         << fmt(loss["nines"]["lower_bound"].get<double>(), 3) << ")\n";
   }
-  if (!loss["mttdl_s"].is_null()) out << "MTTDL         " << format_seconds(loss["mttdl_s"].get<double>()) << "\n";
-  out << "lost bytes    mean " << format_bytes(loss["lost_bytes"]["mean"].get<double>()) << " per trial, max "
-      << format_bytes(loss["lost_bytes"]["max"].get<double>()) << "\n";
+  if (!loss["mttdl_s"].is_null())
+    out << "MTTDL         " << format_seconds(loss["mttdl_s"].get<double>()) << "\n";
+  out << "lost bytes    mean " << format_bytes(loss["lost_bytes"]["mean"].get<double>())
+      << " per trial, max " << format_bytes(loss["lost_bytes"]["max"].get<double>()) << "\n";
   for (const auto& [cause, c] : loss["by_cause"].items()) {
-    out << "  " << std::left << std::setw(14) << cause << c["incidents"] << " incidents, " << c["loss_incidents"]
-        << " with loss, " << format_bytes(c["lost_bytes"].get<double>()) << " lost\n";
+    out << "  " << std::left << std::setw(14) << cause << c["incidents"] << " incidents, "
+        << c["loss_incidents"] << " with loss, " << format_bytes(c["lost_bytes"].get<double>())
+        << " lost\n";
   }
-  out << "unavailable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>()) << " per trial ("
-      << r["rto_s"]["incidents"] << " episodes, RTO p99 " << format_seconds(r["rto_s"]["p99"].get<double>()) << ")\n";
+  out << "unavailable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>())
+      << " per trial (" << r["rto_s"]["incidents"] << " episodes, RTO p99 "
+      << format_seconds(r["rto_s"]["p99"].get<double>()) << ")\n";
   if (r.contains("analytic")) {
     out << "analytic      P(loss) " << fmt(r["analytic"]["probability"].get<double>()) << ", MTTDL "
         << format_seconds(r["analytic"]["mttdl_s"].get<double>())
-        << (r["analytic"]["exact"].get<bool>() ? " (exact CTMC)" : " (CTMC, exponential-repair approximation)")
+        << (r["analytic"]["exact"].get<bool>() ? " (exact CTMC)"
+                                               : " (CTMC, exponential-repair approximation)")
         << "\n";
   }
 }
@@ -107,14 +116,17 @@ std::string csv_of(const Json& r) {
   const Json& loss = r["loss"];
   std::ostringstream o;
   o << std::setprecision(17);
-  o << "name,seed,trials,horizon_s,p_loss,p_loss_ci95_low,p_loss_ci95_high,annual_p_loss,nines_lower_bound,"
+  o << "name,seed,trials,horizon_s,p_loss,p_loss_ci95_low,p_loss_ci95_high,annual_p_loss,nines_"
+       "lower_bound,"
        "lost_bytes_mean,unavailability_s_mean\n";
   o << r["scenario"]["name"].get<std::string>() << "," << r["seed"] << "," << r["trials"] << ","
     << parse_duration_seconds(r["scenario"]["horizon"].get<std::string>()).value() << ","
-    << loss["probability"]["estimate"].get<double>() << "," << loss["probability"]["ci95"][0].get<double>() << ","
-    << loss["probability"]["ci95"][1].get<double>() << "," << loss["annual_probability"]["estimate"].get<double>()
-    << "," << loss["nines"]["lower_bound"].get<double>() << "," << loss["lost_bytes"]["mean"].get<double>() << ","
-    << r["unavailability_s"]["mean"].get<double>() << "\n";
+    << loss["probability"]["estimate"].get<double>() << ","
+    << loss["probability"]["ci95"][0].get<double>() << ","
+    << loss["probability"]["ci95"][1].get<double>() << ","
+    << loss["annual_probability"]["estimate"].get<double>() << ","
+    << loss["nines"]["lower_bound"].get<double>() << "," << loss["lost_bytes"]["mean"].get<double>()
+    << "," << r["unavailability_s"]["mean"].get<double>() << "\n";
   return o.str();
 }
 
@@ -122,7 +134,10 @@ std::string trace_jsonl(const std::vector<std::pair<std::uint64_t, TraceSink>>& 
   std::string out;
   for (const auto& [trial, records] : traces) {
     for (const TraceRecord& t : records) {
-      out += Json{{"trial", trial}, {"t_s", t.time.seconds()}, {"event", t.event}, {"subject", t.subject},
+      out += Json{{"trial", trial},
+                  {"t_s", t.time.seconds()},
+                  {"event", t.event},
+                  {"subject", t.subject},
                   {"detail", t.detail}}
                  .dump() +
              "\n";
@@ -134,8 +149,9 @@ std::string trace_jsonl(const std::vector<std::pair<std::uint64_t, TraceSink>>& 
 std::string clock_of(SimTime t) {
   const std::int64_t total_s = t.ns / kNanosPerSecond;
   std::ostringstream o;
-  o << std::setw(5) << total_s / 86400 << "d " << std::setfill('0') << std::setw(2) << (total_s % 86400) / 3600
-    << ":" << std::setw(2) << (total_s % 3600) / 60 << ":" << std::setw(2) << total_s % 60;
+  o << std::setw(5) << total_s / 86400 << "d " << std::setfill('0') << std::setw(2)
+    << (total_s % 86400) / 3600 << ":" << std::setw(2) << (total_s % 3600) / 60 << ":"
+    << std::setw(2) << total_s % 60;
   return o.str();
 }
 
@@ -149,16 +165,18 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
   if (bar && !a.quiet) {
     opts.progress = [&err](std::uint64_t done, std::uint64_t total) {
       const int width = 40;
-      const auto filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) / static_cast<double>(total));
+      const auto filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) /
+                                           static_cast<double>(total));
       err << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-          << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << done << "/" << total << " trials"
-          << std::flush;
+          << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << done << "/"
+          << total << " trials" << std::flush;
       if (done == total) err << "\n";
     };
   }
   const auto start = std::chrono::steady_clock::now();
   const RunResult result = run_trials(s, opts);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Json report = make_report(s, result.totals, RunInfo{command, opts.threads, wall});
   if (!a.trace_file.empty()) write_file_atomically(a.trace_file, trace_jsonl(result.traces));
   if (!a.csv_file.empty()) write_file_atomically(a.csv_file, csv_of(report));
@@ -175,14 +193,14 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
   const Scenario s = load(a);
   if (a.explain_trial >= s.trials) {
     throw ScenarioError(a.scenario, {{"/trials", "--trial " + std::to_string(a.explain_trial) +
-                                                     " is not below the scenario's " + std::to_string(s.trials) +
-                                                     " trials"}});
+                                                     " is not below the scenario's " +
+                                                     std::to_string(s.trials) + " trials"}});
   }
   TrialRunner runner(s);
   TraceSink trace;
   const TrialObservation obs = runner.run(a.explain_trial, &trace);
-  out << "scenario " << s.name << ", seed " << s.seed << ", trial " << a.explain_trial << ", horizon "
-      << format_seconds(s.horizon.seconds()) << "\n";
+  out << "scenario " << s.name << ", seed " << s.seed << ", trial " << a.explain_trial
+      << ", horizon " << format_seconds(s.horizon.seconds()) << "\n";
   for (const TraceRecord& t : trace) {
     out << clock_of(t.time) << "  " << std::left << std::setw(16) << t.event << " " << t.subject;
     if (!t.detail.empty()) out << ": " << t.detail;
@@ -193,10 +211,11 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
   if (obs.loss_events == 0) {
     out << "no data lost";
   } else {
-    out << obs.loss_events << " loss event(s), " << format_bytes(obs.lost_bytes) << " lost, first at "
-        << format_seconds(obs.first_loss_s);
+    out << obs.loss_events << " loss event(s), " << format_bytes(obs.lost_bytes)
+        << " lost, first at " << format_seconds(obs.first_loss_s);
   }
-  out << "; data unavailable " << format_seconds(obs.unavailable_s) << "; " << obs.events << " events\n";
+  out << "; data unavailable " << format_seconds(obs.unavailable_s) << "; " << obs.events
+      << " events\n";
   return 0;
 }
 
@@ -205,8 +224,8 @@ int cmd_validate(const std::vector<std::string>& files, std::ostream& out, std::
   for (const std::string& f : files) {
     try {
       const Scenario s = load_scenario(f, {});
-      out << f << ": ok (" << s.topology->domains_at(Level::kDisk).size() << " disks, " << s.copies.size()
-          << " copies per partition)\n";
+      out << f << ": ok (" << s.topology->domains_at(Level::kDisk).size() << " disks, "
+          << s.copies.size() << " copies per partition)\n";
     } catch (const ScenarioError& e) {
       err << e.what() << "\n";
       code = 2;
@@ -233,11 +252,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   };
   CLI::App* run = app.add_subcommand("run", "run the trials of a scenario and report");
   add_common(run);
-  run->add_option("--threads", a.threads, "worker threads (default: all cores)")->check(CLI::Range(1u, 4096u));
+  run->add_option("--threads", a.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 4096u));
   run->add_option("--json", a.json_file, "write the JSON report to FILE");
   run->add_option("--csv", a.csv_file, "write a one-row CSV summary to FILE");
   run->add_option("--trace", a.trace_file, "write every trial's events as JSON lines to FILE");
-  run->add_option("--progress", a.progress, "progress bar on stderr")->check(CLI::IsMember({"auto", "always", "never"}));
+  run->add_option("--progress", a.progress, "progress bar on stderr")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   run->add_flag("-q,--quiet", a.quiet, "no summary or progress");
   CLI::App* validate = app.add_subcommand("validate", "check scenario files without running them");
   validate->add_option("SCENARIO", validate_files, "scenario files")->required();
@@ -265,12 +286,15 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       const Scenario s = load(a);
       const Json answer = make_markov_report(s);
       if (answer.is_null()) {
-        err << a.scenario << ": no Markov model applies (it needs one partition, exponential destroying failures "
-                             "independent between copies, and no outages or injected faults)\n";
+        err << a.scenario
+            << ": no Markov model applies (it needs one partition, exponential destroying failures "
+               "independent between copies, and no outages or injected faults)\n";
         return 2;
       }
-      if (a.json_file.empty()) out << answer.dump(2) << "\n";
-      else write_file_atomically(a.json_file, answer.dump(2) + "\n");
+      if (a.json_file.empty())
+        out << answer.dump(2) << "\n";
+      else
+        write_file_atomically(a.json_file, answer.dump(2) + "\n");
       return 0;
     }
   } catch (const ScenarioError& e) {

@@ -2,4 +2,6 @@
 
 #include "durasim/cli/app.hpp"
 
-int main(int argc, char** argv) { return durasim::run_cli(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return durasim::run_cli(argc, argv, std::cout, std::cerr);
+}

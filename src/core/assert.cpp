@@ -14,7 +14,9 @@ AssertContextScope::AssertContextScope(std::uint64_t seed, std::uint64_t trial)
   assert_context() = AssertContext{true, seed, trial, 0};
 }
 
-AssertContextScope::~AssertContextScope() { assert_context() = saved_; }
+AssertContextScope::~AssertContextScope() {
+  assert_context() = saved_;
+}
 
 void assertion_failed(const char* condition, const char* file, int line) {
   std::ostringstream out;

@@ -71,7 +71,8 @@ Result<Call> parse_call(std::string_view text) {
     } else {
       const std::string key(trim(arg.substr(0, eq)));
       if (!call.named.emplace(key, std::string(trim(arg.substr(eq + 1)))).second) {
-        return Result<Call>::failure("argument '" + key + "' given twice in '" + std::string(text) + "'");
+        return Result<Call>::failure("argument '" + key + "' given twice in '" + std::string(text) +
+                                     "'");
       }
     }
   }
@@ -132,7 +133,8 @@ Result<Distribution> parse_call_distribution(std::string_view text, const Call& 
     return Distribution::lognormal(*m, *s);
   }
   if (c.name == "uniform") {
-    if (c.positional.size() != 2 || !c.named.empty()) return fail(text, "uniform() takes two values: uniform(A, B)");
+    if (c.positional.size() != 2 || !c.named.empty())
+      return fail(text, "uniform() takes two values: uniform(A, B)");
     const Result<double> a = parse_quantity(c.positional[0], q);
     const Result<double> b = parse_quantity(c.positional[1], q);
     if (!a) return fail(text, a.error());
@@ -147,11 +149,14 @@ Result<Distribution> parse_call_distribution(std::string_view text, const Call& 
     return Distribution::fixed(*v);
   }
   if (c.name == "afr") {
-    if (q != Quantity::kDuration) return fail(text, "afr() describes a time to failure, not a size");
-    if (c.positional.size() != 1 || !c.named.empty()) return fail(text, "afr() takes one percentage: afr(0.5%)");
+    if (q != Quantity::kDuration)
+      return fail(text, "afr() describes a time to failure, not a size");
+    if (c.positional.size() != 1 || !c.named.empty())
+      return fail(text, "afr() takes one percentage: afr(0.5%)");
     const Result<double> p = parse_percent(c.positional[0]);
     if (!p) return fail(text, p.error());
-    if (*p <= 0 || *p >= 1) return fail(text, "afr() needs a percentage strictly between 0% and 100%");
+    if (*p <= 0 || *p >= 1)
+      return fail(text, "afr() needs a percentage strictly between 0% and 100%");
     return Distribution::afr(*p);
   }
   return fail(text, "unknown distribution '" + c.name +
@@ -160,17 +165,24 @@ Result<Distribution> parse_call_distribution(std::string_view text, const Call& 
 
 }  // namespace
 
-Distribution Distribution::fixed(double value) { return {DistKind::kFixed, value, 0.0}; }
-Distribution Distribution::exponential(double mean) { return {DistKind::kExponential, mean, 0.0}; }
+Distribution Distribution::fixed(double value) {
+  return {DistKind::kFixed, value, 0.0};
+}
+Distribution Distribution::exponential(double mean) {
+  return {DistKind::kExponential, mean, 0.0};
+}
 Distribution Distribution::weibull_scale(double shape, double scale) {
   return {DistKind::kWeibull, shape, scale};
 }
 Distribution Distribution::lognormal(double median, double sigma) {
   return {DistKind::kLognormal, median, sigma};
 }
-Distribution Distribution::uniform(double a, double b) { return {DistKind::kUniform, a, b}; }
+Distribution Distribution::uniform(double a, double b) {
+  return {DistKind::kUniform, a, b};
+}
 Distribution Distribution::afr(double yearly_probability) {
-  return {DistKind::kExponential, -kSecondsPerYear / std::log1p(-yearly_probability), yearly_probability};
+  return {DistKind::kExponential, -kSecondsPerYear / std::log1p(-yearly_probability),
+          yearly_probability};
 }
 
 Result<Distribution> Distribution::parse(std::string_view text, Quantity quantity) {

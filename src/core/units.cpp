@@ -140,13 +140,15 @@ Result<double> parse_rate_per_second(std::string_view text) {
   const std::string_view s = trim(text);
   const auto slash = s.find('/');
   if (slash == std::string_view::npos) {
-    return Result<double>::failure("expected a rate such as '1000/s' (count per s, min, h or d), found '" +
-                                   std::string(text) + "'");
+    return Result<double>::failure(
+        "expected a rate such as '1000/s' (count per s, min, h or d), found '" + std::string(text) +
+        "'");
   }
   double number = 0.0;
   const std::string_view head = trim(s.substr(0, slash));
   const auto [end, ec] = std::from_chars(head.data(), head.data() + head.size(), number);
-  if (ec != std::errc{} || end != head.data() + head.size() || !std::isfinite(number) || number < 0) {
+  if (ec != std::errc{} || end != head.data() + head.size() || !std::isfinite(number) ||
+      number < 0) {
     return Result<double>::failure("expected a non-negative count before '/' in rate '" +
                                    std::string(text) + "'");
   }
@@ -166,7 +168,8 @@ Result<double> parse_bandwidth_bytes_per_second(std::string_view text) {
                                    std::string(text) + "'");
   }
   const Result<double> size = parse_size_bytes(s.substr(0, slash));
-  if (!size) return Result<double>::failure("in bandwidth '" + std::string(text) + "': " + size.error());
+  if (!size)
+    return Result<double>::failure("in bandwidth '" + std::string(text) + "': " + size.error());
   const Result<double> period = per_unit_seconds(s.substr(slash + 1));
   if (!period) {
     return Result<double>::failure("unknown bandwidth time unit in '" + std::string(text) +
@@ -191,9 +194,17 @@ Result<double> parse_percent(std::string_view text) {
   return number / 100.0;
 }
 
-std::string format_seconds(double seconds) { return format_in(seconds, kTimePrint); }
-std::string format_bytes(double bytes) { return format_in(bytes, kSizePrint); }
-std::string format_bandwidth(double bytes_per_second) { return format_bytes(bytes_per_second) + "/s"; }
-std::string format_rate(double per_second) { return shortest(per_second) + "/s"; }
+std::string format_seconds(double seconds) {
+  return format_in(seconds, kTimePrint);
+}
+std::string format_bytes(double bytes) {
+  return format_in(bytes, kSizePrint);
+}
+std::string format_bandwidth(double bytes_per_second) {
+  return format_bytes(bytes_per_second) + "/s";
+}
+std::string format_rate(double per_second) {
+  return shortest(per_second) + "/s";
+}
 
 }  // namespace durasim

@@ -17,7 +17,8 @@ constexpr std::array<KindInfo, kFailureKindCount> kKinds{{
     {FailureKind::kDiskBurnout, "disk_burnout", "burnout", Effect::kDestroy, Level::kDisk},
     {FailureKind::kNodeCrash, "node_crash", "crash", Effect::kOutage, Level::kNode},
     {FailureKind::kNodeLoss, "node_loss", "loss", Effect::kDestroy, Level::kNode},
-    {FailureKind::kPowerOutage, "power_outage", "power_outage", Effect::kOutage, Level::kDatacenter},
+    {FailureKind::kPowerOutage, "power_outage", "power_outage", Effect::kOutage,
+     Level::kDatacenter},
     {FailureKind::kFire, "fire", "fire", Effect::kDestroy, Level::kDatacenter},
     {FailureKind::kFlood, "flood", "flood", Effect::kDestroy, Level::kDatacenter},
     {FailureKind::kEarthquake, "earthquake", "earthquake", Effect::kDestroy, Level::kRegion},
@@ -33,10 +34,18 @@ const KindInfo& info(FailureKind kind) {
 
 }  // namespace
 
-Effect effect_of(FailureKind kind) { return info(kind).effect; }
-std::optional<Level> level_of(FailureKind kind) { return info(kind).level; }
-std::string_view fault_kind_name(FailureKind kind) { return info(kind).fault_name; }
-std::string_view mode_name(FailureKind kind) { return info(kind).mode_name; }
+Effect effect_of(FailureKind kind) {
+  return info(kind).effect;
+}
+std::optional<Level> level_of(FailureKind kind) {
+  return info(kind).level;
+}
+std::string_view fault_kind_name(FailureKind kind) {
+  return info(kind).fault_name;
+}
+std::string_view mode_name(FailureKind kind) {
+  return info(kind).mode_name;
+}
 
 std::optional<FailureKind> fault_kind_from_name(std::string_view name) {
   for (const KindInfo& i : kKinds) {

@@ -13,7 +13,8 @@ FailureModel::FailureModel(const Topology& topology, const FailureSpec& spec, st
   level_pos_.assign(topology.size(), 0);
   for (std::size_t l = 0; l < 4; ++l) {
     const auto& ds = topology.domains_at(static_cast<Level>(l));
-    for (std::size_t i = 0; i < ds.size(); ++i) level_pos_[ds[i].index()] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < ds.size(); ++i)
+      level_pos_[ds[i].index()] = static_cast<std::uint32_t>(i);
   }
   std::size_t offset = 0;
   for (std::size_t m = 0; m < spec.modes.size(); ++m) {
@@ -60,8 +61,9 @@ void FailureModel::schedule_next(std::size_t mode, DomainId d, SimTime now, Even
   const double ttf_s = spec_->modes[mode].ttf.sample(stream(mode, d).uniform());
   const SimTime at = now + Duration::from_seconds(ttf_s);
   if (at == SimTime::never()) return;
-  queue.push(at, d.value,
-             EventTag::make(channel_, kStochastic, static_cast<std::uint32_t>(mode), gen_[d.index()]));
+  queue.push(
+      at, d.value,
+      EventTag::make(channel_, kStochastic, static_cast<std::uint32_t>(mode), gen_[d.index()]));
 }
 
 void FailureModel::schedule_modes_of(DomainId d, SimTime now, EventQueue& queue) {
@@ -87,14 +89,16 @@ std::optional<DomainChange> FailureModel::handle(const Event& event, EventQueue&
       DURASIM_ASSERT(!destroyed_[d.index()]);
       const std::size_t m = EventTag::sub(event.tag);
       const FailureMode& mode = spec_->modes[m];
-      return strike(mode.kind, d, Source{m, false}, mode.duration, mode.replace_after, event.time, queue);
+      return strike(mode.kind, d, Source{m, false}, mode.duration, mode.replace_after, event.time,
+                    queue);
     }
     case kInjected: {
       const InjectedFault& f = spec_->faults[event.target];
       if (destroyed_[f.target.index()]) {
         if (trace) {
-          trace->push_back({event.time, "no_effect", topology_->name(f.target),
-                            std::string(fault_kind_name(f.kind)) + " hit an already destroyed domain"});
+          trace->push_back(
+              {event.time, "no_effect", topology_->name(f.target),
+               std::string(fault_kind_name(f.kind)) + " hit an already destroyed domain"});
         }
         return std::nullopt;
       }
@@ -105,7 +109,8 @@ std::optional<DomainChange> FailureModel::handle(const Event& event, EventQueue&
       const std::uint32_t sub = EventTag::sub(event.tag);
       const bool injected = sub == kInjectedSub;
       // Injected outages carry the fault index as target, stochastic ones the domain.
-      const DomainId d = injected ? spec_->faults[event.target].target : DomainId{std::size_t{event.target}};
+      const DomainId d =
+          injected ? spec_->faults[event.target].target : DomainId{std::size_t{event.target}};
       if (EventTag::gen(event.tag) != (gen_[d.index()] & EventTag::kGenMask)) return std::nullopt;
       DURASIM_ASSERT(outages_[d.index()] > 0);
       --outages_[d.index()];

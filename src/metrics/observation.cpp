@@ -15,7 +15,8 @@ void LossAccumulator::add(const TrialObservation& obs) {
   lost_bytes_.add(obs.lost_bytes);
   lost_bytes_values_.push_back(obs.lost_bytes);
   unavailable_.add(obs.unavailable_s);
-  episodes_.insert(episodes_.end(), obs.unavailable_episodes_s.begin(), obs.unavailable_episodes_s.end());
+  episodes_.insert(episodes_.end(), obs.unavailable_episodes_s.begin(),
+                   obs.unavailable_episodes_s.end());
   for (const Incident& i : obs.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.kind)];
     ++c.incidents;
@@ -32,8 +33,10 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   exposure_s_ += o.exposure_s_;
   lost_bytes_.merge(o.lost_bytes_);
   unavailable_.merge(o.unavailable_);
-  lost_bytes_values_.insert(lost_bytes_values_.end(), o.lost_bytes_values_.begin(), o.lost_bytes_values_.end());
-  first_loss_values_.insert(first_loss_values_.end(), o.first_loss_values_.begin(), o.first_loss_values_.end());
+  lost_bytes_values_.insert(lost_bytes_values_.end(), o.lost_bytes_values_.begin(),
+                            o.lost_bytes_values_.end());
+  first_loss_values_.insert(first_loss_values_.end(), o.first_loss_values_.begin(),
+                            o.first_loss_values_.end());
   episodes_.insert(episodes_.end(), o.episodes_.begin(), o.episodes_.end());
   for (std::size_t k = 0; k < by_cause_.size(); ++k) {
     by_cause_[k].incidents += o.by_cause_[k].incidents;

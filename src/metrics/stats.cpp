@@ -18,8 +18,11 @@ Interval clopper_pearson(std::uint64_t successes, std::uint64_t n, double confid
   const auto k = static_cast<double>(successes);
   const auto nn = static_cast<double>(n);
   Interval out{0.0, 1.0};
-  if (successes > 0) out.low = boost::math::quantile(boost::math::beta_distribution<>(k, nn - k + 1), alpha / 2);
-  if (successes < n) out.high = boost::math::quantile(boost::math::beta_distribution<>(k + 1, nn - k), 1 - alpha / 2);
+  if (successes > 0)
+    out.low = boost::math::quantile(boost::math::beta_distribution<>(k, nn - k + 1), alpha / 2);
+  if (successes < n)
+    out.high =
+        boost::math::quantile(boost::math::beta_distribution<>(k + 1, nn - k), 1 - alpha / 2);
   return out;
 }
 
@@ -27,9 +30,11 @@ Interval exponential_mean_interval(double exposure, std::uint64_t events, double
   const double alpha = 1.0 - confidence;
   const auto r = static_cast<double>(events);
   Interval out;
-  out.low = 2 * exposure / boost::math::quantile(boost::math::chi_squared(2 * r + 2), 1 - alpha / 2);
-  out.high = events == 0 ? std::numeric_limits<double>::infinity()
-                         : 2 * exposure / boost::math::quantile(boost::math::chi_squared(2 * r), alpha / 2);
+  out.low =
+      2 * exposure / boost::math::quantile(boost::math::chi_squared(2 * r + 2), 1 - alpha / 2);
+  out.high = events == 0
+                 ? std::numeric_limits<double>::infinity()
+                 : 2 * exposure / boost::math::quantile(boost::math::chi_squared(2 * r), alpha / 2);
   return out;
 }
 
@@ -53,7 +58,8 @@ double Moments::variance() const {
 }
 
 Interval Moments::mean_interval(double confidence) const {
-  const double half = normal_two_sided_z(confidence) * std::sqrt(variance() / static_cast<double>(std::max<std::uint64_t>(n, 1)));
+  const double half = normal_two_sided_z(confidence) *
+                      std::sqrt(variance() / static_cast<double>(std::max<std::uint64_t>(n, 1)));
   return {mean() - half, mean() + half};
 }
 

@@ -44,7 +44,9 @@ std::string DurabilityModel::copy_name(std::size_t copy) const {
          topology_->name(placement_->disk_of_copy(copy));
 }
 
-std::uint32_t DurabilityModel::intact_copies(PartitionId p) const { return intact_[p.index()]; }
+std::uint32_t DurabilityModel::intact_copies(PartitionId p) const {
+  return intact_[p.index()];
+}
 
 void DurabilityModel::set_state(std::size_t copy, CopyState s) {
   const std::size_t p = copy / placement_->copies_per_partition();
@@ -75,7 +77,8 @@ bool DurabilityModel::reachable_source(PartitionId p, std::size_t except,
                                        const FailureModel& failures) const {
   const std::uint32_t k = placement_->copies_per_partition();
   for (std::size_t c = p.index() * k; c < (p.index() + 1) * k; ++c) {
-    if (c != except && state_[c] == CopyState::kIntact && failures.available(placement_->disk_of_copy(c))) {
+    if (c != except && state_[c] == CopyState::kIntact &&
+        failures.available(placement_->disk_of_copy(c))) {
       return true;
     }
   }
@@ -85,7 +88,8 @@ bool DurabilityModel::reachable_source(PartitionId p, std::size_t except,
 void DurabilityModel::update_availability(SimTime now, const FailureModel& failures) {
   for (const std::uint32_t p : touched_) {
     touched_mark_[p] = 0;
-    const bool up = reachable_source(PartitionId{std::size_t{p}}, placement_->total_copies(), failures);
+    const bool up =
+        reachable_source(PartitionId{std::size_t{p}}, placement_->total_copies(), failures);
     if (!up && unavailable_since_[p] == SimTime::never()) {
       unavailable_since_[p] = now;
     } else if (up && unavailable_since_[p] != SimTime::never()) {
@@ -126,13 +130,16 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
       const bool was_alive = intact_[p] > 0;
       if (state_[c] != CopyState::kLost) set_state(c, CopyState::kLost);
       if (was_alive && intact_[p] == 0) hit.push_back(p);
-      if (trace) trace->push_back({now, "copy_lost", copy_name(c), std::to_string(intact_[p]) + " of " +
-                                                                    std::to_string(k) + " copies intact"});
+      if (trace)
+        trace->push_back(
+            {now, "copy_lost", copy_name(c),
+             std::to_string(intact_[p]) + " of " + std::to_string(k) + " copies intact"});
     }
   }
   touch_subtree(root);
   for (const std::uint32_t p : hit) {
-    losses_.push_back({now, PartitionId{std::size_t{p}}, spec_->partition_bytes, change.kind, root});
+    losses_.push_back(
+        {now, PartitionId{std::size_t{p}}, spec_->partition_bytes, change.kind, root});
     if (trace) {
       trace->push_back({now, "data_loss", "partition " + std::to_string(p),
                         "no copy survives: " + format_bytes(spec_->partition_bytes) + " lost"});
@@ -146,15 +153,16 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
   submit(task, now, failures, queue, trace);
 }
 
-void DurabilityModel::submit(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue,
-                             TraceSink* trace) {
+void DurabilityModel::submit(const Task& task, SimTime now, FailureModel& failures,
+                             EventQueue& queue, TraceSink* trace) {
   if (spec_->policy == RepairPolicy::kParallel) {
     begin(task, now, failures, queue, trace);
     return;
   }
   // The crew finishes the job it is on: rebuilds that follow a replacement go first.
   if (task.type == kRebuildDone) {
-    crew_queue_.insert(crew_queue_.begin() + static_cast<std::ptrdiff_t>(crew_rebuilds_ahead_), task);
+    crew_queue_.insert(crew_queue_.begin() + static_cast<std::ptrdiff_t>(crew_rebuilds_ahead_),
+                       task);
     ++crew_rebuilds_ahead_;
   } else {
     crew_queue_.push_back(task);
@@ -162,7 +170,8 @@ void DurabilityModel::submit(const Task& task, SimTime now, FailureModel& failur
   if (!crew_busy_) crew_next(now, failures, queue, trace);
 }
 
-void DurabilityModel::crew_next(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace) {
+void DurabilityModel::crew_next(SimTime now, FailureModel& failures, EventQueue& queue,
+                                TraceSink* trace) {
   crew_busy_ = false;
   crew_rebuilds_ahead_ = 0;
   while (!crew_queue_.empty() && !crew_busy_) {
@@ -172,8 +181,8 @@ void DurabilityModel::crew_next(SimTime now, FailureModel& failures, EventQueue&
   }
 }
 
-void DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue,
-                            TraceSink* trace) {
+void DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failures,
+                            EventQueue& queue, TraceSink* trace) {
   const std::uint32_t sub = spec_->policy == RepairPolicy::kSerial ? kCrewSub : 0;
   if (task.type == kReplaceDone) {
     const DomainId root{std::size_t{task.index}};
@@ -182,8 +191,9 @@ void DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
     const Duration wait = Duration::from_seconds(dist.sample(replace_rng_.uniform()));
     queue.push(now + wait, task.index, EventTag::make(channel_, kReplaceDone, sub, task.gen));
     crew_busy_ = true;
-    if (trace) trace->push_back({now, "repair_started", topology_->name(root), "replacement due in " +
-                                                                              format_seconds(wait.seconds())});
+    if (trace)
+      trace->push_back({now, "repair_started", topology_->name(root),
+                        "replacement due in " + format_seconds(wait.seconds())});
     return;
   }
   const std::size_t copy = task.index;
@@ -191,14 +201,19 @@ void DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   const PartitionId p{copy / placement_->copies_per_partition()};
   if (!reachable_source(p, copy, failures)) {
     set_state(copy, CopyState::kWaiting);
-    if (trace) trace->push_back({now, "rebuild_waiting", copy_name(copy), "no reachable copy to rebuild from"});
+    if (trace)
+      trace->push_back(
+          {now, "rebuild_waiting", copy_name(copy), "no reachable copy to rebuild from"});
     return;
   }
-  const Duration length = Duration::from_seconds(spec_->partition_bytes / spec_->rebuild_bandwidth_Bps);
+  const Duration length =
+      Duration::from_seconds(spec_->partition_bytes / spec_->rebuild_bandwidth_Bps);
   queue.push(now + length, static_cast<std::uint32_t>(copy),
              EventTag::make(channel_, kRebuildDone, sub, copy_gen_[copy]));
   crew_busy_ = true;
-  if (trace) trace->push_back({now, "rebuild_started", copy_name(copy), "takes " + format_seconds(length.seconds())});
+  if (trace)
+    trace->push_back(
+        {now, "rebuild_started", copy_name(copy), "takes " + format_seconds(length.seconds())});
 }
 
 void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureModel& failures,
@@ -210,11 +225,12 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
     return;
   }
   set_state(copy, CopyState::kRebuilding);
-  submit(Task{kRebuildDone, static_cast<std::uint32_t>(copy), copy_gen_[copy], nullptr}, now, failures,
-         queue, trace);
+  submit(Task{kRebuildDone, static_cast<std::uint32_t>(copy), copy_gen_[copy], nullptr}, now,
+         failures, queue, trace);
 }
 
-void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace) {
+void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue,
+                                    TraceSink* trace) {
   const std::uint32_t k = placement_->copies_per_partition();
   for (std::size_t c = 0; c < state_.size(); ++c) {
     if (state_[c] == CopyState::kWaiting && reachable_source(PartitionId{c / k}, c, failures)) {
@@ -223,12 +239,14 @@ void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQu
   }
 }
 
-void DurabilityModel::on_replaced(DomainId root, SimTime now, FailureModel& failures, EventQueue& queue,
-                                  TraceSink* trace) {
+void DurabilityModel::on_replaced(DomainId root, SimTime now, FailureModel& failures,
+                                  EventQueue& queue, TraceSink* trace) {
   failures.replace(root, now, queue);
-  if (trace) trace->push_back({now, "replaced", topology_->name(root), "new empty hardware in place"});
+  if (trace)
+    trace->push_back({now, "replaced", topology_->name(root), "new empty hardware in place"});
   for (std::uint32_t x = root.value; x < root.value + topology_->subtree_size(root); ++x) {
-    for (const std::uint32_t c : copies_on_disk_[x]) request_rebuild(c, now, failures, queue, trace);
+    for (const std::uint32_t c : copies_on_disk_[x])
+      request_rebuild(c, now, failures, queue, trace);
   }
   touch_subtree(root);
 }
@@ -250,7 +268,8 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
       if (gen == (copy_gen_[copy] & EventTag::kGenMask)) {
         DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
         set_state(copy, CopyState::kIntact);
-        if (trace) trace->push_back({event.time, "rebuild_done", copy_name(copy), "copy intact again"});
+        if (trace)
+          trace->push_back({event.time, "rebuild_done", copy_name(copy), "copy intact again"});
         retry_waiting(event.time, failures, queue, trace);
       }
       break;
@@ -275,7 +294,8 @@ void DurabilityModel::finish(SimTime end) {
 double DurabilityModel::unavailable_s() const {
   double total = 0.0;
   for (const double s : unavailable_total_s_) total += s;
-  return unavailable_total_s_.empty() ? 0.0 : total / static_cast<double>(unavailable_total_s_.size());
+  return unavailable_total_s_.empty() ? 0.0
+                                      : total / static_cast<double>(unavailable_total_s_.size());
 }
 
 }  // namespace durasim

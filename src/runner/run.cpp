@@ -52,7 +52,8 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
       failed = true;
     }
   };
-  const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(chunks)));
+  const unsigned threads =
+      std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(chunks)));
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();

@@ -54,12 +54,13 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       if (!change) return;
       const Topology& topo = *scenario_->topology;
       if (trace) {
-        const char* what = change->what == DomainChange::What::kDestroyed   ? " destroyed"
+        const char* what = change->what == DomainChange::What::kDestroyed     ? " destroyed"
                            : change->what == DomainChange::What::kOutageStart ? " unavailable"
                                                                               : " available again";
         trace->push_back({event.time,
-                          change->what == DomainChange::What::kOutageEnd ? "recovered"
-                                                                         : std::string(fault_kind_name(change->kind)),
+                          change->what == DomainChange::What::kOutageEnd
+                              ? "recovered"
+                              : std::string(fault_kind_name(change->kind)),
                           topo.name(change->domain),
                           std::string(level_name(topo.level(change->domain))) + what +
                               (change->injected ? " (injected fault)" : "")});

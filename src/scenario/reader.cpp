@@ -34,9 +34,12 @@ std::string describe(const Json& v) {
 std::string pointer_join(const std::string& base, const std::string& key) {
   std::string escaped;
   for (const char c : key) {
-    if (c == '~') escaped += "~0";
-    else if (c == '/') escaped += "~1";
-    else escaped += c;
+    if (c == '~')
+      escaped += "~0";
+    else if (c == '/')
+      escaped += "~1";
+    else
+      escaped += c;
   }
   return base + "/" + escaped;
 }
@@ -46,12 +49,15 @@ ObjectReader::ObjectReader(const Json* in, std::string path, Problems& problems,
   if (!out_->is_object()) *out_ = Json::object();
 }
 
-bool ObjectReader::has(const std::string& key) const { return in_ && in_->contains(key); }
+bool ObjectReader::has(const std::string& key) const {
+  return in_ && in_->contains(key);
+}
 
 const Json* ObjectReader::take(const std::string& key, Need need, const char* expected) {
   seen_.insert(key);
   if (!has(key)) {
-    if (need == Need::kRequired) problems_->add(pointer_join(path_, key), std::string("missing; expected ") + expected);
+    if (need == Need::kRequired)
+      problems_->add(pointer_join(path_, key), std::string("missing; expected ") + expected);
     return nullptr;
   }
   return &in_->at(key);
@@ -62,7 +68,8 @@ const Json* ObjectReader::raw(const std::string& key) {
   return has(key) ? &in_->at(key) : nullptr;
 }
 
-std::optional<std::string> ObjectReader::string(const std::string& key, Need need, const char* fallback) {
+std::optional<std::string> ObjectReader::string(const std::string& key, Need need,
+                                                const char* fallback) {
   const Json* v = take(key, need, "a string");
   if (!v) {
     if (!fallback) return std::nullopt;
@@ -77,8 +84,9 @@ std::optional<std::string> ObjectReader::string(const std::string& key, Need nee
   return v->get<std::string>();
 }
 
-std::optional<std::string> ObjectReader::one_of(const std::string& key, const std::vector<std::string>& options,
-                                                Need need, const char* fallback) {
+std::optional<std::string> ObjectReader::one_of(const std::string& key,
+                                                const std::vector<std::string>& options, Need need,
+                                                const char* fallback) {
   std::string list;
   for (const auto& o : options) list += (list.empty() ? "'" : ", '") + o + "'";
   const Json* v = take(key, need, ("one of " + list).c_str());
@@ -99,15 +107,17 @@ std::optional<std::string> ObjectReader::one_of(const std::string& key, const st
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> ObjectReader::integer(const std::string& key, std::uint64_t min, std::uint64_t max,
-                                                   Need need, std::optional<std::uint64_t> fallback) {
+std::optional<std::uint64_t> ObjectReader::integer(const std::string& key, std::uint64_t min,
+                                                   std::uint64_t max, Need need,
+                                                   std::optional<std::uint64_t> fallback) {
   const Json* v = take(key, need, "an integer");
   if (!v) {
     if (fallback) put(key, *fallback);
     return fallback;
   }
   const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
-  if (!v->is_number_integer() || (v->is_number_integer() && !v->is_number_unsigned() && v->get<std::int64_t>() < 0)) {
+  if (!v->is_number_integer() ||
+      (v->is_number_integer() && !v->is_number_unsigned() && v->get<std::int64_t>() < 0)) {
     problems_->add(pointer_join(path_, key), "expected " + range + ", found " + describe(*v));
     return std::nullopt;
   }
@@ -120,8 +130,8 @@ std::optional<std::uint64_t> ObjectReader::integer(const std::string& key, std::
   return x;
 }
 
-std::optional<double> ObjectReader::number(const std::string& key, double min, double max, Need need,
-                                           std::optional<double> fallback) {
+std::optional<double> ObjectReader::number(const std::string& key, double min, double max,
+                                           Need need, std::optional<double> fallback) {
   const Json* v = take(key, need, "a number");
   if (!v) {
     if (fallback) put(key, *fallback);
@@ -137,13 +147,17 @@ std::optional<double> ObjectReader::number(const std::string& key, double min, d
 }
 
 template <typename Parse>
-std::optional<double> ObjectReader::unit_value(const std::string& key, Need need, std::optional<Default> fallback,
+std::optional<double> ObjectReader::unit_value(const std::string& key, Need need,
+                                               std::optional<Default> fallback,
                                                const char* expected, Parse parse) {
   const Json* v = take(key, need, expected);
-  const std::string text = v ? (v->is_string() ? v->get<std::string>() : std::string{}) : (fallback ? fallback->text : "");
+  const std::string text = v ? (v->is_string() ? v->get<std::string>() : std::string{})
+                             : (fallback ? fallback->text : "");
   if (!v && !fallback) return std::nullopt;
   if (v && !v->is_string()) {
-    problems_->add(pointer_join(path_, key), std::string("expected ") + expected + " written as a string with its unit, found " + describe(*v));
+    problems_->add(pointer_join(path_, key), std::string("expected ") + expected +
+                                                 " written as a string with its unit, found " +
+                                                 describe(*v));
     return std::nullopt;
   }
   const Result<double> r = parse(text);
@@ -155,27 +169,35 @@ std::optional<double> ObjectReader::unit_value(const std::string& key, Need need
   return *r;
 }
 
-std::optional<double> ObjectReader::duration(const std::string& key, Need need, std::optional<Default> fallback) {
-  return unit_value(key, need, fallback, "a duration such as '5ms' or '10y'", parse_duration_seconds);
+std::optional<double> ObjectReader::duration(const std::string& key, Need need,
+                                             std::optional<Default> fallback) {
+  return unit_value(key, need, fallback, "a duration such as '5ms' or '10y'",
+                    parse_duration_seconds);
 }
-std::optional<double> ObjectReader::size(const std::string& key, Need need, std::optional<Default> fallback) {
+std::optional<double> ObjectReader::size(const std::string& key, Need need,
+                                         std::optional<Default> fallback) {
   return unit_value(key, need, fallback, "a size such as '4KiB' or '2TB'", parse_size_bytes);
 }
-std::optional<double> ObjectReader::rate(const std::string& key, Need need, std::optional<Default> fallback) {
+std::optional<double> ObjectReader::rate(const std::string& key, Need need,
+                                         std::optional<Default> fallback) {
   return unit_value(key, need, fallback, "a rate such as '1000/s'", parse_rate_per_second);
 }
-std::optional<double> ObjectReader::bandwidth(const std::string& key, Need need, std::optional<Default> fallback) {
-  return unit_value(key, need, fallback, "a bandwidth such as '200MB/s'", parse_bandwidth_bytes_per_second);
+std::optional<double> ObjectReader::bandwidth(const std::string& key, Need need,
+                                              std::optional<Default> fallback) {
+  return unit_value(key, need, fallback, "a bandwidth such as '200MB/s'",
+                    parse_bandwidth_bytes_per_second);
 }
 
-std::optional<Distribution> ObjectReader::distribution(const std::string& key, Quantity q, Need need,
-                                                       std::optional<Default> fallback) {
-  const char* expected = q == Quantity::kDuration ? "a duration or a distribution such as 'exponential(mean=3y)'"
-                                                  : "a size or a distribution such as 'exponential(mean=1kB)'";
+std::optional<Distribution> ObjectReader::distribution(const std::string& key, Quantity q,
+                                                       Need need, std::optional<Default> fallback) {
+  const char* expected = q == Quantity::kDuration
+                             ? "a duration or a distribution such as 'exponential(mean=3y)'"
+                             : "a size or a distribution such as 'exponential(mean=1kB)'";
   const Json* v = take(key, need, expected);
   if (!v && !fallback) return std::nullopt;
   if (v && !v->is_string()) {
-    problems_->add(pointer_join(path_, key), std::string("expected ") + expected + ", found " + describe(*v));
+    problems_->add(pointer_join(path_, key),
+                   std::string("expected ") + expected + ", found " + describe(*v));
     return std::nullopt;
   }
   const std::string text = v ? v->get<std::string>() : fallback->text;
@@ -199,7 +221,8 @@ std::optional<ObjectReader> ObjectReader::object(const std::string& key, Need ne
   return ObjectReader(v, pointer_join(path_, key), *problems_, out);
 }
 
-std::vector<ObjectReader> ObjectReader::objects(const std::string& key, Need need, std::size_t min_items) {
+std::vector<ObjectReader> ObjectReader::objects(const std::string& key, Need need,
+                                                std::size_t min_items) {
   const Json* v = take(key, need, "an array of objects");
   std::vector<ObjectReader> out;
   Json& arr = (*out_)[key];
@@ -211,7 +234,8 @@ std::vector<ObjectReader> ObjectReader::objects(const std::string& key, Need nee
     return out;
   }
   if (v->size() < min_items) {
-    problems_->add(path, "expected at least " + std::to_string(min_items) + " element(s), found " + std::to_string(v->size()));
+    problems_->add(path, "expected at least " + std::to_string(min_items) + " element(s), found " +
+                             std::to_string(v->size()));
   }
   for (std::size_t i = 0; i < v->size(); ++i) arr.push_back(Json::object());
   for (std::size_t i = 0; i < v->size(); ++i) {
@@ -232,7 +256,8 @@ void ObjectReader::finish() {
     if (seen_.contains(it.key())) continue;
     std::string known;
     for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
-    problems_->add(pointer_join(path_, it.key()), "unknown key '" + it.key() + "'; expected one of: " + known);
+    problems_->add(pointer_join(path_, it.key()),
+                   "unknown key '" + it.key() + "'; expected one of: " + known);
   }
 }
 

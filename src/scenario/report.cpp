@@ -8,7 +8,9 @@
 namespace durasim {
 namespace {
 
-Json interval_json(const Interval& i) { return Json::array({i.low, i.high}); }
+Json interval_json(const Interval& i) {
+  return Json::array({i.low, i.high});
+}
 
 Json distribution_summary(std::vector<double> values, const Moments& m) {
   std::sort(values.begin(), values.end());
@@ -38,11 +40,14 @@ Json loss_json(const LossAccumulator& t) {
   Json nines;
   nines["estimate"] = k == 0 ? Json(nullptr) : Json(0.0 - std::log10(annualise(p, h)));
   nines["lower_bound"] = annual.high >= 1.0 ? 0.0 : 0.0 - std::log10(annual.high);
-  if (k == 0) nines["note"] = "no loss observed in " + std::to_string(n) + " trials; only a lower bound is known";
+  if (k == 0)
+    nines["note"] =
+        "no loss observed in " + std::to_string(n) + " trials; only a lower bound is known";
   loss["nines"] = nines;
   const Interval mttdl = exponential_mean_interval(t.exposure_s(), k, 0.95);
   loss["mttdl_s"] = k == 0 ? Json(nullptr) : Json(t.exposure_s() / static_cast<double>(k));
-  loss["mttdl_s_ci95"] = Json::array({mttdl.low, std::isinf(mttdl.high) ? Json(nullptr) : Json(mttdl.high)});
+  loss["mttdl_s_ci95"] =
+      Json::array({mttdl.low, std::isinf(mttdl.high) ? Json(nullptr) : Json(mttdl.high)});
   loss["loss_events"] = t.loss_events();
   loss["lost_bytes"] = distribution_summary(t.lost_bytes_values(), t.lost_bytes());
   Json by_cause = Json::object();
@@ -50,7 +55,9 @@ Json loss_json(const LossAccumulator& t) {
     const CauseTotals& ct = t.by_cause()[c];
     if (ct.incidents == 0) continue;
     by_cause[std::string(fault_kind_name(static_cast<FailureKind>(c)))] = {
-        {"incidents", ct.incidents}, {"loss_incidents", ct.loss_incidents}, {"lost_bytes", ct.lost_bytes}};
+        {"incidents", ct.incidents},
+        {"loss_incidents", ct.loss_incidents},
+        {"lost_bytes", ct.lost_bytes}};
   }
   loss["by_cause"] = by_cause;
   return loss;
@@ -82,7 +89,8 @@ bool copy_rate(const Scenario& s, double* rate) {
 }  // namespace
 
 std::optional<AnalyticModel> analytic_model(const Scenario& s) {
-  if (s.data.partitions != 1 || !s.failures.faults.empty() || s.failures.modes.empty()) return std::nullopt;
+  if (s.data.partitions != 1 || !s.failures.faults.empty() || s.failures.modes.empty())
+    return std::nullopt;
   double rate = 0.0;
   if (!copy_rate(s, &rate)) return std::nullopt;
   // Independence: no domain struck by a failure mode may hold two copies.
@@ -101,7 +109,8 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
   // A single repair crew also serves failed domains that hold no copy, which the chain ignores.
   if (s.repair.policy == RepairPolicy::kSerial) {
     for (const FailureMode& m : s.failures.modes) {
-      if (topo.domains_at(*level_of(m.kind)).size() != s.placement->copies_per_partition()) return std::nullopt;
+      if (topo.domains_at(*level_of(m.kind)).size() != s.placement->copies_per_partition())
+        return std::nullopt;
     }
   }
   const double rebuild_s = s.repair.partition_bytes / s.repair.rebuild_bandwidth_Bps;
@@ -110,7 +119,8 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
   model.chain = {s.placement->copies_per_partition(), rate, 1.0 / repair_mean_s,
                  s.repair.policy == RepairPolicy::kSerial};
   // Exact when the rebuild rounds to no simulated time at all.
-  model.exact = s.repair.replace_after.kind() == DistKind::kExponential && Duration::from_seconds(rebuild_s).ns == 0;
+  model.exact = s.repair.replace_after.kind() == DistKind::kExponential &&
+                Duration::from_seconds(rebuild_s).ns == 0;
   return model;
 }
 
@@ -118,7 +128,10 @@ Json make_markov_report(const Scenario& s) {
   const std::optional<AnalyticModel> model = analytic_model(s);
   if (!model) return nullptr;
   const CtmcAnswer a = solve_replica_chain(model->chain, s.horizon.seconds());
-  return {{"states", a.states}, {"mttdl_s", a.mttdl_s}, {"probability", a.probability}, {"exact", model->exact}};
+  return {{"states", a.states},
+          {"mttdl_s", a.mttdl_s},
+          {"probability", a.probability},
+          {"exact", model->exact}};
 }
 
 Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run) {
@@ -133,7 +146,8 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   r["rto_s"] = rto_json(t.episode_values());
   r["unavailability_s"] = {{"mean", t.unavailable().mean()},
                            {"ci95", interval_json(t.unavailable().mean_interval(0.95))}};
-  r["events"] = {{"total", t.events()}, {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
+  r["events"] = {{"total", t.events()},
+                 {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
   const Json analytic = make_markov_report(s);
   if (!analytic.is_null()) r["analytic"] = analytic;
   return r;

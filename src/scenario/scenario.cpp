@@ -32,10 +32,13 @@ bool valid_name(const std::string& n) {
   });
 }
 
-void check_name(Problems& problems, const std::string& path, const std::optional<std::string>& name) {
+void check_name(Problems& problems, const std::string& path,
+                const std::optional<std::string>& name) {
   if (name && !valid_name(*name)) {
-    problems.add(path, "expected a name of letters, digits, '.', '_' or '-' starting with a letter or digit, found '" +
-                           *name + "'");
+    problems.add(path,
+                 "expected a name of letters, digits, '.', '_' or '-' starting with a letter or "
+                 "digit, found '" +
+                     *name + "'");
   }
 }
 
@@ -52,10 +55,12 @@ struct Parser {
   void storage_and_data(ObjectReader& top);
   void replication(ObjectReader& top);
   void faults(ObjectReader& top);
-  std::optional<DomainId> domain(const std::string& name, const std::string& path, const char* what);
+  std::optional<DomainId> domain(const std::string& name, const std::string& path,
+                                 const char* what);
 };
 
-std::optional<DomainId> Parser::domain(const std::string& name, const std::string& path, const char* what) {
+std::optional<DomainId> Parser::domain(const std::string& name, const std::string& path,
+                                       const char* what) {
   if (!s.topology) return std::nullopt;
   const std::optional<DomainId> d = s.topology->find(name);
   if (!d) problems.add(path, std::string("'") + name + "' names no " + what + " of the topology");
@@ -84,10 +89,14 @@ void Parser::topology(ObjectReader& top) {
       } else if (!dc.name.empty() && !names.insert(dc.name).second) {
         problems.add(pointer_join(d.path(), "name"), "duplicate name '" + dc.name + "'");
       }
-      dc.nodes = static_cast<std::uint32_t>(d.integer("nodes", 1, kMaxDisks, Need::kRequired).value_or(1));
-      dc.disks_per_node = static_cast<std::uint32_t>(d.integer("disks_per_node", 1, 1024, Need::kOptional, 1).value_or(1));
-      dc.disk_capacity_bytes = d.size("disk_capacity", Need::kOptional, Default{"8TB"}).value_or(8e12);
-      if (dc.disk_capacity_bytes <= 0) problems.add(pointer_join(d.path(), "disk_capacity"), "must be positive");
+      dc.nodes =
+          static_cast<std::uint32_t>(d.integer("nodes", 1, kMaxDisks, Need::kRequired).value_or(1));
+      dc.disks_per_node = static_cast<std::uint32_t>(
+          d.integer("disks_per_node", 1, 1024, Need::kOptional, 1).value_or(1));
+      dc.disk_capacity_bytes =
+          d.size("disk_capacity", Need::kOptional, Default{"8TB"}).value_or(8e12);
+      if (dc.disk_capacity_bytes <= 0)
+        problems.add(pointer_join(d.path(), "disk_capacity"), "must be positive");
       disks += std::uint64_t{dc.nodes} * dc.disks_per_node;
       d.finish();
       region.datacenters.push_back(std::move(dc));
@@ -99,8 +108,8 @@ void Parser::topology(ObjectReader& top) {
   if (disks > kMaxDisks) {
     std::ostringstream msg;
     msg << "a fleet of " << disks << " disks is more than this version simulates (" << kMaxDisks
-        << "); its per-trial state alone would need about " << format_bytes(static_cast<double>(disks) * 400.0)
-        << " per thread";
+        << "); its per-trial state alone would need about "
+        << format_bytes(static_cast<double>(disks) * 400.0) << " per thread";
     problems.add(pointer_join(t->path(), "regions"), msg.str());
   }
   if (problems.list().size() == before) s.topology = std::make_unique<Topology>(spec);
@@ -111,12 +120,15 @@ void Parser::topology(ObjectReader& top) {
 void Parser::latency(ObjectReader& topo_reader) {
   std::optional<ObjectReader> l = topo_reader.object("latency", Need::kOptional);
   if (!l) return;
-  s.latency.same_datacenter = l->distribution("same_datacenter", Quantity::kDuration, Need::kOptional, Default{"100us"})
-                                  .value_or(s.latency.same_datacenter);
-  s.latency.same_region = l->distribution("same_region", Quantity::kDuration, Need::kOptional, Default{"1ms"})
-                              .value_or(s.latency.same_region);
-  s.latency.cross_region = l->distribution("cross_region", Quantity::kDuration, Need::kOptional, Default{"35ms"})
-                               .value_or(s.latency.cross_region);
+  s.latency.same_datacenter =
+      l->distribution("same_datacenter", Quantity::kDuration, Need::kOptional, Default{"100us"})
+          .value_or(s.latency.same_datacenter);
+  s.latency.same_region =
+      l->distribution("same_region", Quantity::kDuration, Need::kOptional, Default{"1ms"})
+          .value_or(s.latency.same_region);
+  s.latency.cross_region =
+      l->distribution("cross_region", Quantity::kDuration, Need::kOptional, Default{"35ms"})
+          .value_or(s.latency.cross_region);
   for (ObjectReader& link : l->objects("links", Need::kOptional)) {
     LinkSpec spec;
     const Json* between = link.raw("between");
@@ -130,16 +142,19 @@ void Parser::latency(ObjectReader& topo_reader) {
       link.put("between", *between);
       for (std::size_t i = 0; i < 2; ++i) {
         const std::string name = (*between)[i].get<std::string>();
-        const std::optional<DomainId> d = domain(name, bpath + "/" + std::to_string(i), "region or datacenter");
-        if (d && s.topology->level(*d) != Level::kRegion && s.topology->level(*d) != Level::kDatacenter) {
-          problems.add(bpath + "/" + std::to_string(i), "'" + name + "' is a " +
-                                                            std::string(level_name(s.topology->level(*d))) +
-                                                            "; links join regions or datacenters");
+        const std::optional<DomainId> d =
+            domain(name, bpath + "/" + std::to_string(i), "region or datacenter");
+        if (d && s.topology->level(*d) != Level::kRegion &&
+            s.topology->level(*d) != Level::kDatacenter) {
+          problems.add(bpath + "/" + std::to_string(i),
+                       "'" + name + "' is a " + std::string(level_name(s.topology->level(*d))) +
+                           "; links join regions or datacenters");
         } else if (d) {
           ends.push_back(*d);
         }
       }
-      if (ends.size() == 2 && ends[0] == ends[1]) problems.add(bpath, "a link joins two different places");
+      if (ends.size() == 2 && ends[0] == ends[1])
+        problems.add(bpath, "a link joins two different places");
     }
     const auto one_way = link.distribution("one_way", Quantity::kDuration, Need::kRequired);
     if (ends.size() == 2 && one_way) s.latency.links.push_back({ends[0], ends[1], *one_way});
@@ -148,7 +163,8 @@ void Parser::latency(ObjectReader& topo_reader) {
   l->finish();
 }
 
-void Parser::failure_level(ObjectReader& f, const std::string& level, const std::vector<FailureKind>& kinds) {
+void Parser::failure_level(ObjectReader& f, const std::string& level,
+                           const std::vector<FailureKind>& kinds) {
   std::optional<ObjectReader> lr = f.object(level, Need::kOptional);
   if (!lr) return;
   for (const FailureKind kind : kinds) {
@@ -178,12 +194,14 @@ void Parser::failures(ObjectReader& top) {
   if (!f) return;
   failure_level(*f, "disk", {FailureKind::kDiskBurnout});
   failure_level(*f, "node", {FailureKind::kNodeCrash, FailureKind::kNodeLoss});
-  failure_level(*f, "datacenter", {FailureKind::kFire, FailureKind::kFlood, FailureKind::kPowerOutage});
+  failure_level(*f, "datacenter",
+                {FailureKind::kFire, FailureKind::kFlood, FailureKind::kPowerOutage});
   failure_level(*f, "region", {FailureKind::kEarthquake, FailureKind::kRegionOutage});
   if (f->raw("logical")) {
-    problems.add(pointer_join(f->path(), "logical"),
-                 "logical failures (bad deletes) are part of format v1 but this durasim version does not "
-                 "simulate them yet; remove this key");
+    problems.add(
+        pointer_join(f->path(), "logical"),
+        "logical failures (bad deletes) are part of format v1 but this durasim version does not "
+        "simulate them yet; remove this key");
   }
   f->finish();
 }
@@ -192,23 +210,30 @@ void Parser::storage_and_data(ObjectReader& top) {
   std::optional<ObjectReader> st = top.object("storage", Need::kOptional);
   if (st) {
     s.fsync = st->distribution("fsync", Quantity::kDuration, Need::kOptional,
-                               Default{"lognormal(median=200us, sigma=0.5)"}).value_or(s.fsync);
+                               Default{"lognormal(median=200us, sigma=0.5)"})
+                  .value_or(s.fsync);
     s.repair.rebuild_bandwidth_Bps =
         st->bandwidth("rebuild_bandwidth", Need::kOptional, Default{"200MB/s"}).value_or(200e6);
-    if (s.repair.rebuild_bandwidth_Bps <= 0) problems.add(pointer_join(st->path(), "rebuild_bandwidth"), "must be positive");
-    s.repair.replace_after = st->distribution("replace_after", Quantity::kDuration, Need::kOptional, Default{"1d"})
-                                 .value_or(s.repair.replace_after);
+    if (s.repair.rebuild_bandwidth_Bps <= 0)
+      problems.add(pointer_join(st->path(), "rebuild_bandwidth"), "must be positive");
+    s.repair.replace_after =
+        st->distribution("replace_after", Quantity::kDuration, Need::kOptional, Default{"1d"})
+            .value_or(s.repair.replace_after);
     const auto repair = st->one_of("repair", {"parallel", "serial"}, Need::kOptional, "parallel");
     s.repair.policy = repair == "serial" ? RepairPolicy::kSerial : RepairPolicy::kParallel;
     st->finish();
   }
   std::optional<ObjectReader> d = top.object("data", Need::kOptional);
   if (d) {
-    s.data.size_bytes = d->size("size", Need::kOptional, Default{"100GB"}).value_or(s.data.size_bytes);
-    s.data.partitions = static_cast<std::uint32_t>(d->integer("partitions", 1, kMaxCopies, Need::kOptional, 1).value_or(1));
-    s.data.write_rate_per_s = d->rate("write_rate", Need::kOptional, Default{"1000/s"}).value_or(s.data.write_rate_per_s);
-    s.data.write_size = d->distribution("write_size", Quantity::kSize, Need::kOptional, Default{"4KiB"})
-                            .value_or(s.data.write_size);
+    s.data.size_bytes =
+        d->size("size", Need::kOptional, Default{"100GB"}).value_or(s.data.size_bytes);
+    s.data.partitions = static_cast<std::uint32_t>(
+        d->integer("partitions", 1, kMaxCopies, Need::kOptional, 1).value_or(1));
+    s.data.write_rate_per_s =
+        d->rate("write_rate", Need::kOptional, Default{"1000/s"}).value_or(s.data.write_rate_per_s);
+    s.data.write_size =
+        d->distribution("write_size", Quantity::kSize, Need::kOptional, Default{"4KiB"})
+            .value_or(s.data.write_size);
     d->finish();
   }
   s.repair.partition_bytes = s.data.size_bytes / s.data.partitions;
@@ -221,7 +246,8 @@ void Parser::replication(ObjectReader& top) {
   if (primary) {
     const auto d = domain(*primary, pointer_join(r->path(), "primary"), "datacenter, node or disk");
     if (d && s.topology->level(*d) == Level::kRegion) {
-      problems.add(pointer_join(r->path(), "primary"), "'" + *primary + "' is a region; name a datacenter, node or disk");
+      problems.add(pointer_join(r->path(), "primary"),
+                   "'" + *primary + "' is a region; name a datacenter, node or disk");
     }
     s.copies.push_back({*primary, d.value_or(DomainId{}), ReplicaMode::kPrimary, {}, {}});
   }
@@ -231,14 +257,17 @@ void Parser::replication(ObjectReader& top) {
     const auto mode = rep.one_of("mode", {"sync", "async"}, Need::kRequired);
     site.mode = mode == "async" ? ReplicaMode::kAsync : ReplicaMode::kSync;
     site.bandwidth_Bps = rep.bandwidth("bandwidth", Need::kOptional);
-    if (site.bandwidth_Bps && *site.bandwidth_Bps <= 0) problems.add(pointer_join(rep.path(), "bandwidth"), "must be positive");
+    if (site.bandwidth_Bps && *site.bandwidth_Bps <= 0)
+      problems.add(pointer_join(rep.path(), "bandwidth"), "must be positive");
     site.delay_s = rep.duration("delay", Need::kOptional);
     if (site.at.empty() && rep.has("at")) {
-      problems.add(pointer_join(rep.path(), "at"), "expected the name of a datacenter, node or disk, found an empty string");
+      problems.add(pointer_join(rep.path(), "at"),
+                   "expected the name of a datacenter, node or disk, found an empty string");
     } else if (!site.at.empty()) {
       const auto d = domain(site.at, pointer_join(rep.path(), "at"), "datacenter, node or disk");
       if (d && s.topology->level(*d) == Level::kRegion) {
-        problems.add(pointer_join(rep.path(), "at"), "'" + site.at + "' is a region; name a datacenter, node or disk");
+        problems.add(pointer_join(rep.path(), "at"),
+                     "'" + site.at + "' is a region; name a datacenter, node or disk");
       }
       site.site = d.value_or(DomainId{});
     }
@@ -249,14 +278,15 @@ void Parser::replication(ObjectReader& top) {
   const std::string ack_path = pointer_join(r->path(), "ack");
   if (!ack || (ack->is_string() && ack->get<std::string>() == "all_sync")) {
     r->put("ack", "all_sync");
-  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum") && ack->at("quorum").is_number_integer() &&
-             ack->at("quorum").get<std::int64_t>() >= 1 &&
+  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum") &&
+             ack->at("quorum").is_number_integer() && ack->at("quorum").get<std::int64_t>() >= 1 &&
              ack->at("quorum").get<std::uint64_t>() <= s.copies.size()) {
     s.quorum = static_cast<std::uint32_t>(ack->at("quorum").get<std::uint64_t>());
     r->put("ack", *ack);
   } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum")) {
     problems.add(ack_path + "/quorum", "expected an integer from 1 to the number of copies (" +
-                                           std::to_string(s.copies.size()) + "), found " + describe(ack->at("quorum")));
+                                           std::to_string(s.copies.size()) + "), found " +
+                                           describe(ack->at("quorum")));
   } else {
     problems.add(ack_path, "expected 'all_sync' or {\"quorum\": k}, found " + describe(*ack));
   }
@@ -270,21 +300,25 @@ void Parser::faults(ObjectReader& top) {
     const auto at = f.duration("at", Need::kRequired);
     if (at) {
       fault.at = SimTime{0} + Duration::from_seconds(*at);
-      if (fault.at > s.horizon) problems.add(pointer_join(f.path(), "at"), "fault at " + format_seconds(*at) +
-                                                                             " is after the horizon");
+      if (fault.at > s.horizon)
+        problems.add(pointer_join(f.path(), "at"),
+                     "fault at " + format_seconds(*at) + " is after the horizon");
     }
     std::vector<std::string> kinds;
-    for (std::size_t k = 0; k < kFailureKindCount; ++k) kinds.emplace_back(fault_kind_name(static_cast<FailureKind>(k)));
+    for (std::size_t k = 0; k < kFailureKindCount; ++k)
+      kinds.emplace_back(fault_kind_name(static_cast<FailureKind>(k)));
     const auto kind_name = f.one_of("kind", kinds, Need::kRequired);
     if (!kind_name) {
-      f.raw("target"), f.raw("duration"), f.raw("replace_after"), f.raw("fraction"), f.raw("detected_after");
+      f.raw("target"), f.raw("duration"), f.raw("replace_after"), f.raw("fraction"),
+          f.raw("detected_after");
       f.finish();
       continue;
     }
     fault.kind = *fault_kind_from_name(*kind_name);
     if (effect_of(fault.kind) == Effect::kLogical) {
-      problems.add(pointer_join(f.path(), "kind"), "bad_delete faults are part of format v1 but this durasim version "
-                                                   "does not simulate them yet");
+      problems.add(pointer_join(f.path(), "kind"),
+                   "bad_delete faults are part of format v1 but this durasim version "
+                   "does not simulate them yet");
       f.raw("fraction"), f.raw("detected_after"), f.raw("target");
       f.finish();
       continue;
@@ -292,28 +326,33 @@ void Parser::faults(ObjectReader& top) {
     const Level level = *level_of(fault.kind);
     const auto target = f.string("target", Need::kRequired);
     if (target) {
-      const auto d = domain(*target, pointer_join(f.path(), "target"), std::string(level_name(level)).c_str());
+      const auto d =
+          domain(*target, pointer_join(f.path(), "target"), std::string(level_name(level)).c_str());
       if (d && s.topology->level(*d) != level) {
-        problems.add(pointer_join(f.path(), "target"), "'" + *target + "' is a " +
-                                                           std::string(level_name(s.topology->level(*d))) + "; " +
-                                                           *kind_name + " strikes a " + std::string(level_name(level)));
+        problems.add(pointer_join(f.path(), "target"),
+                     "'" + *target + "' is a " + std::string(level_name(s.topology->level(*d))) +
+                         "; " + *kind_name + " strikes a " + std::string(level_name(level)));
       }
       fault.target = d.value_or(DomainId{});
     }
     if (effect_of(fault.kind) == Effect::kOutage) {
       fault.duration = f.distribution("duration", Quantity::kDuration, Need::kRequired);
       if (f.raw("replace_after")) {
-        problems.add(pointer_join(f.path(), "replace_after"), "applies only to destroying kinds, not to " + *kind_name);
+        problems.add(pointer_join(f.path(), "replace_after"),
+                     "applies only to destroying kinds, not to " + *kind_name);
       }
     } else {
       fault.replace_after = f.distribution("replace_after", Quantity::kDuration, Need::kOptional);
       if (f.raw("duration")) {
-        problems.add(pointer_join(f.path(), "duration"), "applies only to outage kinds (node_crash, power_outage, "
-                                                         "region_outage), not to " + *kind_name);
+        problems.add(pointer_join(f.path(), "duration"),
+                     "applies only to outage kinds (node_crash, power_outage, "
+                     "region_outage), not to " +
+                         *kind_name);
       }
     }
     for (const char* key : {"fraction", "detected_after"}) {
-      if (f.raw(key)) problems.add(pointer_join(f.path(), key), "applies only to bad_delete faults");
+      if (f.raw(key))
+        problems.add(pointer_join(f.path(), key), "applies only to bad_delete faults");
     }
     f.finish();
     s.failures.faults.push_back(fault);
@@ -342,10 +381,12 @@ void check_placement(Parser& p) {
     const InjectedFault& f = p.s.failures.faults[i];
     if (f.at.ns != 0 || effect_of(f.kind) != Effect::kDestroy) continue;
     for (std::size_t c = 0; c < p.s.copies.size(); ++c) {
-      if (p.s.topology->contains(f.target, p.s.copies[c].site) || p.s.topology->contains(p.s.copies[c].site, f.target)) {
-        p.problems.add(c == 0 ? "/replication/primary" : "/replication/replicas/" + std::to_string(c - 1) + "/at",
-                       "placed in '" + p.s.topology->name(f.target) + "', which /faults/" + std::to_string(i) +
-                           " destroys at time 0");
+      if (p.s.topology->contains(f.target, p.s.copies[c].site) ||
+          p.s.topology->contains(p.s.copies[c].site, f.target)) {
+        p.problems.add(c == 0 ? "/replication/primary"
+                              : "/replication/replicas/" + std::to_string(c - 1) + "/at",
+                       "placed in '" + p.s.topology->name(f.target) + "', which /faults/" +
+                           std::to_string(i) + " destroys at time 0");
       }
     }
   }
@@ -354,14 +395,18 @@ void check_placement(Parser& p) {
 }  // namespace
 
 ScenarioError::ScenarioError(std::string source, std::vector<Problem> problems)
-    : std::runtime_error(summary(source, problems)), source_(std::move(source)), problems_(std::move(problems)) {}
+    : std::runtime_error(summary(source, problems)),
+      source_(std::move(source)),
+      problems_(std::move(problems)) {}
 
 Scenario parse_scenario(const Json& doc, const std::string& source) {
   Parser p;
-  if (!doc.is_object()) throw ScenarioError(source, {{"/", "expected a scenario object, found " + describe(doc)}});
+  if (!doc.is_object())
+    throw ScenarioError(source, {{"/", "expected a scenario object, found " + describe(doc)}});
   ObjectReader top(&doc, "", p.problems, p.s.resolved);
   if (const Json* v = top.raw("schema_version"); v && *v != 1) {
-    p.problems.add("/schema_version", "this durasim reads scenario format 1, found " + describe(*v));
+    p.problems.add("/schema_version",
+                   "this durasim reads scenario format 1, found " + describe(*v));
   } else if (!v) {
     p.problems.add("/schema_version", "missing; expected 1 (the scenario format version)");
   } else {
@@ -380,10 +425,12 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
   } else if (horizon) {
     p.s.horizon = SimTime{0} + Duration::from_seconds(*horizon);
   }
-  const auto estimator = top.one_of("estimator", {"monte_carlo", "importance"}, Need::kOptional, "monte_carlo");
+  const auto estimator =
+      top.one_of("estimator", {"monte_carlo", "importance"}, Need::kOptional, "monte_carlo");
   if (estimator == "importance") {
-    p.problems.add("/estimator", "importance sampling is part of format v1 but this durasim version does not "
-                                 "implement it yet; use 'monte_carlo'");
+    p.problems.add("/estimator",
+                   "importance sampling is part of format v1 but this durasim version does not "
+                   "implement it yet; use 'monte_carlo'");
   }
   p.topology(top);
   p.failures(top);
@@ -391,15 +438,17 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
   p.replication(top);
   const Json* backups = top.raw("backups");
   if (backups && !(backups->is_array() && backups->empty())) {
-    p.problems.add("/backups", "backups are part of format v1 but this durasim version does not simulate them "
-                               "yet; remove /backups or leave it empty");
+    p.problems.add("/backups",
+                   "backups are part of format v1 but this durasim version does not simulate them "
+                   "yet; remove /backups or leave it empty");
   }
   top.put("backups", Json::array());
   p.faults(top);
   std::optional<ObjectReader> limits = top.object("limits", Need::kOptional);
   if (limits) {
-    p.s.events_per_trial = limits->integer("events_per_trial", 1, 1'000'000'000'000, Need::kOptional, 10'000'000)
-                               .value_or(10'000'000);
+    p.s.events_per_trial =
+        limits->integer("events_per_trial", 1, 1'000'000'000'000, Need::kOptional, 10'000'000)
+            .value_or(10'000'000);
     limits->finish();
   }
   top.finish();
@@ -424,8 +473,9 @@ Json read_json_file(const std::string& path) {
         break;
       case Json::parse_event_t::key:
         if (!open_objects.back().insert(parsed.get<std::string>()).second) {
-          duplicates.push_back({"/" + parsed.get<std::string>(), "key '" + parsed.get<std::string>() +
-                                                                   "' appears twice in one object"});
+          duplicates.push_back(
+              {"/" + parsed.get<std::string>(),
+               "key '" + parsed.get<std::string>() + "' appears twice in one object"});
         }
         break;
       default:
@@ -439,7 +489,8 @@ Json read_json_file(const std::string& path) {
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
     const auto at = what.find("parse error");
-    throw ScenarioError(path, {{"/", "not valid JSON: " + (at == std::string::npos ? what : what.substr(at))}});
+    throw ScenarioError(
+        path, {{"/", "not valid JSON: " + (at == std::string::npos ? what : what.substr(at))}});
   }
   if (!duplicates.empty()) throw ScenarioError(path, duplicates);
   return doc;
@@ -448,8 +499,9 @@ Json read_json_file(const std::string& path) {
 void apply_override(Json& doc, const std::string& assignment, const std::string& source) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw ScenarioError(source, {{"/", "--set expects PATH=VALUE (e.g. storage/replace_after=2d), found '" +
-                                           assignment + "'"}});
+    throw ScenarioError(source,
+                        {{"/", "--set expects PATH=VALUE (e.g. storage/replace_after=2d), found '" +
+                                   assignment + "'"}});
   }
   const std::string path = "/" + assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);

@@ -54,8 +54,9 @@ Result<Placement> place(const Topology& topology, const PlacementSpec& spec) {
       used[pick.index()] += spec.partition_bytes;
       if (used[pick.index()] > topology.disk_capacity_bytes(pick)) {
         std::ostringstream msg;
-        msg << "disk '" << topology.name(pick) << "' would hold " << format_bytes(used[pick.index()])
-            << " of copies but its capacity is " << format_bytes(topology.disk_capacity_bytes(pick));
+        msg << "disk '" << topology.name(pick) << "' would hold "
+            << format_bytes(used[pick.index()]) << " of copies but its capacity is "
+            << format_bytes(topology.disk_capacity_bytes(pick));
         return Result<Placement>::failure(msg.str());
       }
       chosen.push_back(pick);

@@ -8,8 +8,9 @@
 namespace durasim {
 namespace {
 
-using SiteGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                        boost::property<boost::edge_weight_t, double>>;
+using SiteGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                          boost::property<boost::edge_weight_t, double>>;
 
 // How specific a link is for a pair of datacenters: 2 when it names both, 1 for a
 // datacenter and a region, 0 for two regions, -1 when it does not apply.
@@ -62,7 +63,8 @@ LatencyModel::LatencyModel(const Topology& topology, const LatencySpec& spec)
   for (std::size_t src = 0; src < n; ++src) {
     std::vector<std::size_t> pred(n);
     std::vector<double> dist(n);
-    boost::dijkstra_shortest_paths(g, src, boost::predecessor_map(pred.data()).distance_map(dist.data()));
+    boost::dijkstra_shortest_paths(g, src,
+                                   boost::predecessor_map(pred.data()).distance_map(dist.data()));
     for (std::size_t dst = 0; dst < n; ++dst) {
       std::vector<std::uint32_t> sites{static_cast<std::uint32_t>(dst)};
       for (std::size_t v = dst; v != src; v = pred[v]) {

@@ -24,9 +24,10 @@ TEST(Ctmc, TwoWayMirrorClosedForm) {
 TEST(Ctmc, ThreeWayClosedForms) {
   const double l = 1e-3, m = 0.1;
   // Parallel repair: (11 l^2 + 7 l m + 2 m^2) / (6 l^3); serial: (11 l^2 + 4 l m + m^2) / (6 l^3).
-  EXPECT_NEAR(solve_replica_chain({3, l, m, false}, 1).mttdl_s, (11 * l * l + 7 * l * m + 2 * m * m) / (6 * l * l * l),
-              1e-3);
-  EXPECT_NEAR(solve_replica_chain({3, l, m, true}, 1).mttdl_s, (11 * l * l + 4 * l * m + m * m) / (6 * l * l * l), 1e-3);
+  EXPECT_NEAR(solve_replica_chain({3, l, m, false}, 1).mttdl_s,
+              (11 * l * l + 7 * l * m + 2 * m * m) / (6 * l * l * l), 1e-3);
+  EXPECT_NEAR(solve_replica_chain({3, l, m, true}, 1).mttdl_s,
+              (11 * l * l + 4 * l * m + m * m) / (6 * l * l * l), 1e-3);
 }
 
 TEST(Ctmc, AbsorptionProbabilityGrowsToOne) {

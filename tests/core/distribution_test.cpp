@@ -10,12 +10,15 @@ namespace durasim {
 namespace {
 
 TEST(Distribution, ParsesEveryForm) {
-  EXPECT_DOUBLE_EQ(Distribution::parse("exponential(mean=3y)", Quantity::kDuration)->mean(), 3 * kSecondsPerYear);
+  EXPECT_DOUBLE_EQ(Distribution::parse("exponential(mean=3y)", Quantity::kDuration)->mean(),
+                   3 * kSecondsPerYear);
   EXPECT_DOUBLE_EQ(Distribution::parse("fixed(10m)", Quantity::kDuration)->mean(), 600.0);
   EXPECT_DOUBLE_EQ(Distribution::parse("10m", Quantity::kDuration)->mean(), 600.0);
   EXPECT_DOUBLE_EQ(Distribution::parse("uniform(1s, 3s)", Quantity::kDuration)->mean(), 2.0);
-  EXPECT_NEAR(Distribution::parse("weibull(shape=2, mean=10h)", Quantity::kDuration)->mean(), 36000.0, 1e-6);
-  EXPECT_NEAR(Distribution::parse("lognormal(median=200us, sigma=0)", Quantity::kDuration)->mean(), 200e-6, 1e-15);
+  EXPECT_NEAR(Distribution::parse("weibull(shape=2, mean=10h)", Quantity::kDuration)->mean(),
+              36000.0, 1e-6);
+  EXPECT_NEAR(Distribution::parse("lognormal(median=200us, sigma=0)", Quantity::kDuration)->mean(),
+              200e-6, 1e-15);
   EXPECT_DOUBLE_EQ(Distribution::parse("exponential(mean=1kB)", Quantity::kSize)->mean(), 1000.0);
 }
 
@@ -27,18 +30,21 @@ TEST(Distribution, AfrIsTheYearlyFailureProbability) {
 }
 
 TEST(Distribution, RefusesMalformedText) {
-  for (const char* bad : {"gaussian(mean=1y)", "exponential(mean=1)", "exponential(avg=1y)", "weibull(shape=1, scale=1y, mean=1y)",
-                          "weibull(scale=1y)", "uniform(3s, 1s)", "afr(120%)", "lognormal(median=1s)", "exponential(mean=1y"}) {
+  for (const char* bad :
+       {"gaussian(mean=1y)", "exponential(mean=1)", "exponential(avg=1y)",
+        "weibull(shape=1, scale=1y, mean=1y)", "weibull(scale=1y)", "uniform(3s, 1s)", "afr(120%)",
+        "lognormal(median=1s)", "exponential(mean=1y"}) {
     EXPECT_FALSE(Distribution::parse(bad, Quantity::kDuration)) << bad;
   }
   EXPECT_FALSE(Distribution::parse("afr(1%)", Quantity::kSize));
 }
 
 TEST(Distribution, TextRoundTrips) {
-  for (const char* text : {"exponential(mean=3y)", "weibull(shape=1.12, scale=10y)", "lognormal(median=35ms, sigma=0.1)",
-                           "uniform(1s, 3s)", "10m"}) {
+  for (const char* text : {"exponential(mean=3y)", "weibull(shape=1.12, scale=10y)",
+                           "lognormal(median=35ms, sigma=0.1)", "uniform(1s, 3s)", "10m"}) {
     const Distribution d = *Distribution::parse(text, Quantity::kDuration);
-    EXPECT_EQ(*Distribution::parse(d.to_string(Quantity::kDuration), Quantity::kDuration), d) << text;
+    EXPECT_EQ(*Distribution::parse(d.to_string(Quantity::kDuration), Quantity::kDuration), d)
+        << text;
   }
 }
 

@@ -36,7 +36,8 @@ TEST(EventQueue, InterleavedPushPopKeepsOrderAndSequence) {
   EventQueue q;
   RngStream rng(7, 0, stream_id("test"), 0);
   std::tuple<std::int64_t, std::uint64_t> last{-1, 0};
-  for (int i = 0; i < 200; ++i) q.push(SimTime{static_cast<std::int64_t>(rng.uniform() * 100)}, 0, 0);
+  for (int i = 0; i < 200; ++i)
+    q.push(SimTime{static_cast<std::int64_t>(rng.uniform() * 100)}, 0, 0);
   for (int i = 0; i < 5000; ++i) {
     const Event e = q.pop();
     const std::tuple<std::int64_t, std::uint64_t> key{e.time.ns, e.seq};

@@ -19,7 +19,8 @@ std::optional<DomainChange> next(FailureModel& f, EventQueue& q) {
 TEST(FailureModel, FireDestroysTheWholeSubtreeAndReplacementRestoresIt) {
   const Topology t(small());
   FailureSpec spec;
-  spec.faults.push_back({SimTime{10}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
+  spec.faults.push_back(
+      {SimTime{10}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
   FailureModel f(t, spec, 0);
   EventQueue q;
   f.start(q, 1, 0);
@@ -38,8 +39,10 @@ TEST(FailureModel, FireDestroysTheWholeSubtreeAndReplacementRestoresIt) {
 TEST(FailureModel, OutagesNestAndKeepData) {
   const Topology t(small());
   FailureSpec spec;
-  spec.faults.push_back({SimTime{10}, FailureKind::kPowerOutage, *t.find("a"), Distribution::fixed(100e-9), std::nullopt});
-  spec.faults.push_back({SimTime{20}, FailureKind::kNodeCrash, *t.find("a/n0"), Distribution::fixed(200e-9), std::nullopt});
+  spec.faults.push_back({SimTime{10}, FailureKind::kPowerOutage, *t.find("a"),
+                         Distribution::fixed(100e-9), std::nullopt});
+  spec.faults.push_back({SimTime{20}, FailureKind::kNodeCrash, *t.find("a/n0"),
+                         Distribution::fixed(200e-9), std::nullopt});
   FailureModel f(t, spec, 0);
   EventQueue q;
   f.start(q, 1, 0);
@@ -49,7 +52,7 @@ TEST(FailureModel, OutagesNestAndKeepData) {
   EXPECT_FALSE(f.available(disk));
   EXPECT_FALSE(f.destroyed(disk));
   EXPECT_EQ(next(f, q)->what, DomainChange::What::kOutageEnd);  // t=110 power back
-  EXPECT_FALSE(f.available(disk));                                // node still down
+  EXPECT_FALSE(f.available(disk));                              // node still down
   EXPECT_TRUE(f.available(*t.find("a/n1/d0")));
   EXPECT_EQ(next(f, q)->what, DomainChange::What::kOutageEnd);  // t=220
   EXPECT_TRUE(f.available(disk));
@@ -58,7 +61,8 @@ TEST(FailureModel, OutagesNestAndKeepData) {
 TEST(FailureModel, DestructionCancelsPendingFailuresBelow) {
   const Topology t(small());
   FailureSpec spec;
-  spec.modes.push_back({FailureKind::kDiskBurnout, Distribution::fixed(100.0), std::nullopt, std::nullopt});
+  spec.modes.push_back(
+      {FailureKind::kDiskBurnout, Distribution::fixed(100.0), std::nullopt, std::nullopt});
   spec.faults.push_back({SimTime{5}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
   FailureModel f(t, spec, 0);
   EventQueue q;
@@ -78,7 +82,8 @@ TEST(FailureModel, InjectedFaultOnDestroyedDomainHasNoEffect) {
   const Topology t(small());
   FailureSpec spec;
   spec.faults.push_back({SimTime{5}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
-  spec.faults.push_back({SimTime{6}, FailureKind::kDiskBurnout, *t.find("a/n0/d0"), std::nullopt, std::nullopt});
+  spec.faults.push_back(
+      {SimTime{6}, FailureKind::kDiskBurnout, *t.find("a/n0/d0"), std::nullopt, std::nullopt});
   FailureModel f(t, spec, 0);
   EventQueue q;
   f.start(q, 1, 0);

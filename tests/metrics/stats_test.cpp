@@ -32,7 +32,7 @@ TEST(ClopperPearson, KnownValues) {
 TEST(ExponentialMean, ChiSquareBounds) {
   // 10 events in 1000 h: MTBF 100 h; 95% two-sided, time-truncated.
   const Interval i = exponential_mean_interval(1000.0, 10, 0.95);
-  EXPECT_NEAR(i.low, 2000.0 / 36.78071, 1e-3);  // chi2(0.975; 22)
+  EXPECT_NEAR(i.low, 2000.0 / 36.78071, 1e-3);   // chi2(0.975; 22)
   EXPECT_NEAR(i.high, 2000.0 / 9.590777, 1e-3);  // chi2(0.025; 20)
   EXPECT_TRUE(std::isinf(exponential_mean_interval(1000.0, 0, 0.95).high));
 }

@@ -32,13 +32,15 @@ TEST(Runner, ReportIsIdenticalForOneAndTwoThreadsAndRepeatedRuns) {
 TEST(Runner, TrialDoesNotDependOnWhichRunnerRunsIt) {
   const Scenario s = load_scenario(source_path("scenarios/default.json"), {});
   TrialRunner a(s), b(s);
-  for (int i = 0; i < 5; ++i) a.run(static_cast<std::uint64_t>(i), nullptr);  // warm a up on other trials
+  for (int i = 0; i < 5; ++i)
+    a.run(static_cast<std::uint64_t>(i), nullptr);  // warm a up on other trials
   EXPECT_EQ(a.run(17, nullptr).events, b.run(17, nullptr).events);
 }
 
 TEST(Runner, EventLimitStopsTheTrialWithAClearError) {
   Json doc = minimal_doc();
-  doc["failures"] = Json::parse(R"J({ "node": { "crash": { "ttf": "exponential(mean=1h)", "duration": "1m" } } })J");
+  doc["failures"] = Json::parse(
+      R"J({ "node": { "crash": { "ttf": "exponential(mean=1h)", "duration": "1m" } } })J");
   doc["limits"] = {{"events_per_trial", 100}};
   const Scenario s = parse_scenario(doc, "t");
   TrialRunner r(s);
@@ -83,7 +85,8 @@ TEST(Runner, RebuildBeforeTheSecondFailureSavesTheData) {
   EXPECT_EQ(obs.loss_events, 0u);
   std::vector<std::string> events;
   for (const TraceRecord& t : trace) events.push_back(t.event);
-  EXPECT_THAT(events, ::testing::IsSupersetOf({"disk_burnout", "replaced", "rebuild_started", "rebuild_done", "fire"}));
+  EXPECT_THAT(events, ::testing::IsSupersetOf(
+                          {"disk_burnout", "replaced", "rebuild_started", "rebuild_done", "fire"}));
 }
 
 TEST(Runner, OutageMakesDataUnavailableButLosesNothing) {

@@ -51,10 +51,17 @@ TEST_P(LayerTable, SurvivesExactlyWhatTheStorySays) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Layers, LayerTable,
-                         ::testing::Values(LayerRow{"layer1-same-dc.json", true, false, false, false},
-                                           LayerRow{"layer2-multi-dc.json", true, true, false, false},
-                                           LayerRow{"layer3-multi-region.json", true, true, true, true}));
+INSTANTIATE_TEST_SUITE_P(
+    Layers, LayerTable,
+    ::testing::Values(LayerRow{"layer1-same-dc.json", true, false, false, false},
+                      LayerRow{"layer2-multi-dc.json", true, true, false, false},
+                      LayerRow{"layer3-multi-region.json", true, true, true, true}),
+    [](const ::testing::TestParamInfo<LayerRow>& p) {
+      std::string name = p.param.file;
+      name = name.substr(0, name.find('.'));
+      for (char& c : name) c = c == '-' ? '_' : c;
+      return name;
+    });
 
 TEST(ShippedScenarios, DefaultRunsAndReportsHonestNines) {
   const Json r = run_report("default.json", {"trials=200"});

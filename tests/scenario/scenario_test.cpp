@@ -30,8 +30,9 @@ TEST(Scenario, ReportsEveryProblemAtOnceWithItsPath) {
   doc["replication"]["replicas"][0]["mode"] = "semi";
   doc["colour"] = "blue";
   doc["topology"]["regions"][0]["datacenters"][1]["racks"] = 2;
-  EXPECT_THAT(problem_paths(doc), ::testing::UnorderedElementsAre("/horizon", "/replication/replicas/0/mode", "/colour",
-                                                                  "/topology/regions/0/datacenters/1/racks"));
+  EXPECT_THAT(problem_paths(doc),
+              ::testing::UnorderedElementsAre("/horizon", "/replication/replicas/0/mode", "/colour",
+                                              "/topology/regions/0/datacenters/1/racks"));
 }
 
 TEST(Scenario, MissingAndMistypedFields) {
@@ -39,7 +40,9 @@ TEST(Scenario, MissingAndMistypedFields) {
   doc.erase("name");
   doc["trials"] = "many";
   doc["topology"]["regions"][0]["datacenters"][0]["nodes"] = 2.5;
-  EXPECT_THAT(problem_paths(doc), ::testing::UnorderedElementsAre("/name", "/trials", "/topology/regions/0/datacenters/0/nodes"));
+  EXPECT_THAT(problem_paths(doc),
+              ::testing::UnorderedElementsAre("/name", "/trials",
+                                              "/topology/regions/0/datacenters/0/nodes"));
 }
 
 TEST(Scenario, NamesMustResolveAndBeUnique) {
@@ -96,7 +99,8 @@ TEST(Scenario, OverridesApplyJsonOrString) {
   Json doc = minimal_doc();
   apply_override(doc, "trials=5", "t");
   apply_override(doc, "storage/replace_after=2d", "t");
-  EXPECT_THROW(apply_override(doc, "replication/replicas/x=1", "t"), ScenarioError);  // not an index
+  EXPECT_THROW(apply_override(doc, "replication/replicas/x=1", "t"),
+               ScenarioError);  // not an index
   EXPECT_THROW(apply_override(doc, "no-equals-sign", "t"), ScenarioError);
   const Scenario s = parse_scenario(doc, "t");
   EXPECT_EQ(s.trials, 5u);

@@ -30,6 +30,8 @@ inline std::vector<std::string> problem_paths(const Json& doc) {
   return {};
 }
 
-inline std::string source_path(const std::string& rel) { return std::string(DURASIM_SOURCE_DIR) + "/" + rel; }
+inline std::string source_path(const std::string& rel) {
+  return std::string(DURASIM_SOURCE_DIR) + "/" + rel;
+}
 
 }  // namespace durasim::testing

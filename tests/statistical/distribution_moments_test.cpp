@@ -36,12 +36,24 @@ void check_moments(const Distribution& d, std::uint64_t seed) {
   EXPECT_NEAR(m2, d.variance(), 4 * se_var + 1e-12 * d.variance());
 }
 
-TEST(DistributionMoments, Exponential) { check_moments(Distribution::exponential(3.0), 1); }
-TEST(DistributionMoments, WeibullInfantMortality) { check_moments(Distribution::weibull_scale(0.8, 5.0), 2); }
-TEST(DistributionMoments, WeibullWearOut) { check_moments(Distribution::weibull_scale(1.12, 87600.0), 3); }
-TEST(DistributionMoments, Lognormal) { check_moments(Distribution::lognormal(200e-6, 0.5), 4); }
-TEST(DistributionMoments, Uniform) { check_moments(Distribution::uniform(1.0, 3.0), 5); }
-TEST(DistributionMoments, Afr) { check_moments(Distribution::afr(0.02), 6); }
+TEST(DistributionMoments, Exponential) {
+  check_moments(Distribution::exponential(3.0), 1);
+}
+TEST(DistributionMoments, WeibullInfantMortality) {
+  check_moments(Distribution::weibull_scale(0.8, 5.0), 2);
+}
+TEST(DistributionMoments, WeibullWearOut) {
+  check_moments(Distribution::weibull_scale(1.12, 87600.0), 3);
+}
+TEST(DistributionMoments, Lognormal) {
+  check_moments(Distribution::lognormal(200e-6, 0.5), 4);
+}
+TEST(DistributionMoments, Uniform) {
+  check_moments(Distribution::uniform(1.0, 3.0), 5);
+}
+TEST(DistributionMoments, Afr) {
+  check_moments(Distribution::afr(0.02), 6);
+}
 
 }  // namespace
 }  // namespace durasim

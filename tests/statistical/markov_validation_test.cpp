@@ -20,7 +20,8 @@ struct Case {
   const char* repair;
 };
 
-Json chain_doc(const Case& c, const std::string& horizon, std::uint64_t trials, std::uint64_t seed) {
+Json chain_doc(const Case& c, const std::string& horizon, std::uint64_t trials,
+               std::uint64_t seed) {
   Json doc = Json::parse(R"J({
     "schema_version": 1, "name": "chain",
     "topology": { "regions": [ { "name": "r", "datacenters": [ { "name": "dc", "nodes": 1 } ] } ] },
@@ -29,9 +30,11 @@ Json chain_doc(const Case& c, const std::string& horizon, std::uint64_t trials, 
     "data": { "size": "1B" },
     "replication": { "primary": "dc/n0", "replicas": [] }
   })J");
-  doc["topology"]["regions"][0]["datacenters"][0]["nodes"] = c.copies;  // every failing disk holds a copy
+  doc["topology"]["regions"][0]["datacenters"][0]["nodes"] =
+      c.copies;  // every failing disk holds a copy
   for (int i = 1; i < c.copies; ++i) {
-    doc["replication"]["replicas"].push_back({{"at", "dc/n" + std::to_string(i)}, {"mode", "sync"}});
+    doc["replication"]["replicas"].push_back(
+        {{"at", "dc/n" + std::to_string(i)}, {"mode", "sync"}});
   }
   doc["storage"]["repair"] = c.repair;
   doc["horizon"] = horizon;
@@ -43,7 +46,7 @@ Json chain_doc(const Case& c, const std::string& horizon, std::uint64_t trials, 
 class MarkovValidation : public ::testing::TestWithParam<Case> {};
 
 TEST_P(MarkovValidation, MeanTimeToFirstLossMatchesExactMttdl) {
-  const Scenario s = parse_scenario(chain_doc(GetParam(), "150y", 4000, 11), "chain");
+  const Scenario s = parse_scenario(chain_doc(GetParam(), "30y", 4000, 11), "chain");
   const std::optional<AnalyticModel> model = analytic_model(s);
   ASSERT_TRUE(model.has_value());
   ASSERT_TRUE(model->exact);
@@ -51,7 +54,7 @@ TEST_P(MarkovValidation, MeanTimeToFirstLossMatchesExactMttdl) {
   RunOptions opts;
   opts.threads = 2;
   const RunResult r = run_trials(s, opts);
-  ASSERT_EQ(r.totals.trials_with_loss(), r.totals.trials());  // the horizon is ~100 MTTDLs
+  ASSERT_EQ(r.totals.trials_with_loss(), r.totals.trials());  // the horizon is >= 20 MTTDLs
   Moments m;
   for (const double t : r.totals.first_loss_values()) m.add(t);
   const Interval ci = m.mean_interval(0.99);
@@ -67,7 +70,8 @@ TEST_P(MarkovValidation, LossProbabilityWithinHorizonMatchesCtmc) {
   const double mttdl = solve_replica_chain(analytic_model(probe)->chain, 1.0).mttdl_s;
   const std::string horizon = std::to_string(static_cast<long long>(mttdl / 2)) + "s";
   const Scenario s = parse_scenario(chain_doc(GetParam(), horizon, 6000, 23), "chain");
-  const double exact = solve_replica_chain(analytic_model(s)->chain, s.horizon.seconds()).probability;
+  const double exact =
+      solve_replica_chain(analytic_model(s)->chain, s.horizon.seconds()).probability;
   RunOptions opts;
   opts.threads = 2;
   const RunResult r = run_trials(s, opts);
@@ -79,8 +83,8 @@ TEST_P(MarkovValidation, LossProbabilityWithinHorizonMatchesCtmc) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Chains, MarkovValidation,
-                         ::testing::Values(Case{2, "parallel"}, Case{2, "serial"}, Case{3, "parallel"},
-                                           Case{3, "serial"}),
+                         ::testing::Values(Case{2, "parallel"}, Case{2, "serial"},
+                                           Case{3, "parallel"}, Case{3, "serial"}),
                          [](const ::testing::TestParamInfo<Case>& p) {
                            return std::to_string(p.param.copies) + "way_" + p.param.repair;
                          });
@@ -90,8 +94,8 @@ TEST(MarkovValidation, SerialAndParallelDifferMeasurably) {
   const Case parallel{3, "parallel"}, serial{3, "serial"};
   RunOptions opts;
   opts.threads = 2;
-  const Scenario sp = parse_scenario(chain_doc(parallel, "150y", 2000, 5), "p");
-  const Scenario ss = parse_scenario(chain_doc(serial, "150y", 2000, 5), "s");
+  const Scenario sp = parse_scenario(chain_doc(parallel, "30y", 2000, 5), "p");
+  const Scenario ss = parse_scenario(chain_doc(serial, "30y", 2000, 5), "s");
   const double mp = run_trials(sp, opts).totals.exposure_s() / 2000;
   const double ms = run_trials(ss, opts).totals.exposure_s() / 2000;
   EXPECT_LT(ms, mp);

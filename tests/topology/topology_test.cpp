@@ -10,7 +10,8 @@ namespace {
 
 TopologySpec two_regions() {
   TopologySpec spec;
-  spec.regions = {{"east", {{"e1", 2, 2, 1e12}, {"e2", 1, 1, 1e12}}}, {"west", {{"w1", 1, 3, 1e12}}}};
+  spec.regions = {{"east", {{"e1", 2, 2, 1e12}, {"e2", 1, 1, 1e12}}},
+                  {"west", {{"w1", 1, 3, 1e12}}}};
   return spec;
 }
 

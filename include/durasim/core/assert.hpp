@@ -44,8 +44,8 @@ class AssertContextScope {
 
 }  // namespace durasim
 
-#define DURASIM_ASSERT(cond)                                               \
-  do {                                                                     \
-    if (!(cond)) [[unlikely]]                                              \
-      ::durasim::assertion_failed(#cond, __FILE__, __LINE__);              \
+#define DURASIM_ASSERT(cond)                                  \
+  do {                                                        \
+    if (!(cond)) [[unlikely]]                                 \
+      ::durasim::assertion_failed(#cond, __FILE__, __LINE__); \
   } while (false)

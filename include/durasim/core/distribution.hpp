@@ -49,7 +49,8 @@ class Distribution {
   Distribution(DistKind kind, double a, double b) : kind_(kind), a_(a), b_(b) {}
 
   DistKind kind_ = DistKind::kFixed;
-  double a_ = 0.0;  // fixed: value; exponential: mean; weibull: shape; lognormal: median; uniform: low
+  double a_ =
+      0.0;  // fixed: value; exponential: mean; weibull: shape; lognormal: median; uniform: low
   double b_ = 0.0;  // weibull: scale; lognormal: sigma; uniform: high; exponential: afr or 0
 };
 

@@ -32,9 +32,7 @@ class RngStream {
     return buffer_[index_++];
   }
   // 53 random bits centred in their bucket: strictly inside (0, 1).
-  double uniform() {
-    return (static_cast<double>(next_u64() >> 11) + 0.5) * 0x1.0p-53;
-  }
+  double uniform() { return (static_cast<double>(next_u64() >> 11) + 0.5) * 0x1.0p-53; }
 
  private:
   void refill();

@@ -71,8 +71,8 @@ class LossAccumulator {
   double exposure_s_ = 0.0;
   Moments lost_bytes_;
   Moments unavailable_;
-  std::vector<double> lost_bytes_values_;   // per trial, trial order
-  std::vector<double> first_loss_values_;   // trials with a loss, trial order
+  std::vector<double> lost_bytes_values_;  // per trial, trial order
+  std::vector<double> first_loss_values_;  // trials with a loss, trial order
   std::vector<double> episodes_;
   std::array<CauseTotals, kFailureKindCount> by_cause_{};
   std::uint64_t events_ = 0;

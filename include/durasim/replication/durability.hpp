@@ -4,8 +4,9 @@
 //
 // Repair policy: "parallel" starts every replacement and rebuild at once; "serial" gives them
 // to a single crew, one task at a time: replacements first come first served, and the rebuilds a
-// replacement makes possible right after it, before the next replacement. A partition whose every copy is destroyed is lost; with
-// no backup to restore from it starts over empty as soon as one of its hosts is back.
+// replacement makes possible right after it, before the next replacement. A partition whose every
+// copy is destroyed is lost; with no backup to restore from it starts over empty as soon as one of
+// its hosts is back.
 //
 // Invariants: a destroyed copy is intact again only through a rebuild (or the re-seed of a
 // lost partition); a partition is lost exactly when its last intact copy is destroyed.
@@ -76,12 +77,15 @@ class DurabilityModel {
     const Distribution* replace_after;
   };
 
-  void submit(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
-  void begin(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
+  void submit(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue,
+              TraceSink* trace);
+  void begin(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue,
+             TraceSink* trace);
   void crew_next(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
-  void on_destroyed(const DomainChange& change, SimTime now, FailureModel& failures, EventQueue& queue,
-                    TraceSink* trace);
-  void on_replaced(DomainId root, SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
+  void on_destroyed(const DomainChange& change, SimTime now, FailureModel& failures,
+                    EventQueue& queue, TraceSink* trace);
+  void on_replaced(DomainId root, SimTime now, FailureModel& failures, EventQueue& queue,
+                   TraceSink* trace);
   void request_rebuild(std::size_t copy, SimTime now, FailureModel& failures, EventQueue& queue,
                        TraceSink* trace);
   void retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);

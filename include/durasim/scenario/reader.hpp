@@ -55,17 +55,23 @@ class ObjectReader {
   const std::string& path() const { return path_; }
   bool has(const std::string& key) const;
 
-  std::optional<std::string> string(const std::string& key, Need need, const char* fallback = nullptr);
+  std::optional<std::string> string(const std::string& key, Need need,
+                                    const char* fallback = nullptr);
   std::optional<std::string> one_of(const std::string& key, const std::vector<std::string>& options,
                                     Need need, const char* fallback = nullptr);
   std::optional<std::uint64_t> integer(const std::string& key, std::uint64_t min, std::uint64_t max,
-                                       Need need, std::optional<std::uint64_t> fallback = std::nullopt);
+                                       Need need,
+                                       std::optional<std::uint64_t> fallback = std::nullopt);
   std::optional<double> number(const std::string& key, double min, double max, Need need,
                                std::optional<double> fallback = std::nullopt);
-  std::optional<double> duration(const std::string& key, Need need, std::optional<Default> fallback = {});
-  std::optional<double> size(const std::string& key, Need need, std::optional<Default> fallback = {});
-  std::optional<double> rate(const std::string& key, Need need, std::optional<Default> fallback = {});
-  std::optional<double> bandwidth(const std::string& key, Need need, std::optional<Default> fallback = {});
+  std::optional<double> duration(const std::string& key, Need need,
+                                 std::optional<Default> fallback = {});
+  std::optional<double> size(const std::string& key, Need need,
+                             std::optional<Default> fallback = {});
+  std::optional<double> rate(const std::string& key, Need need,
+                             std::optional<Default> fallback = {});
+  std::optional<double> bandwidth(const std::string& key, Need need,
+                                  std::optional<Default> fallback = {});
   std::optional<Distribution> distribution(const std::string& key, Quantity q, Need need,
                                            std::optional<Default> fallback = {});
   // A nested object; when absent and optional, a reader over nothing (defaults apply).
@@ -83,8 +89,9 @@ class ObjectReader {
  private:
   const Json* take(const std::string& key, Need need, const char* expected);
   template <typename Parse>
-  std::optional<double> unit_value(const std::string& key, Need need, std::optional<Default> fallback,
-                                   const char* expected, Parse parse);
+  std::optional<double> unit_value(const std::string& key, Need need,
+                                   std::optional<Default> fallback, const char* expected,
+                                   Parse parse);
 
   const Json* in_;
   std::string path_;

@@ -64,7 +64,7 @@ struct Scenario {
   RepairSpec repair;
   Distribution fsync = Distribution::fixed(200e-6);
   DataSpec data;
-  std::vector<CopySite> copies;  // primary first
+  std::vector<CopySite> copies;         // primary first
   std::optional<std::uint32_t> quorum;  // empty: all_sync
   double failover_s = 30.0;
   std::unique_ptr<Placement> placement;

@@ -34,7 +34,9 @@ class Placement {
   std::uint32_t partitions() const { return partitions_; }
   std::uint32_t copies_per_partition() const { return copies_; }
   std::size_t total_copies() const { return disks_.size(); }
-  DomainId disk_of(PartitionId p, std::uint32_t copy) const { return disks_[p.index() * copies_ + copy]; }
+  DomainId disk_of(PartitionId p, std::uint32_t copy) const {
+    return disks_[p.index() * copies_ + copy];
+  }
   DomainId disk_of_copy(std::size_t copy_index) const { return disks_[copy_index]; }
 
  private:

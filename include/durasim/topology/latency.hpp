@@ -50,10 +50,10 @@ class LatencyModel {
   const Topology* topology_;
   Distribution same_datacenter_;
   std::vector<DomainId> datacenters_;
-  std::vector<Distribution> link_dists_;                  // distinct link distributions
-  std::vector<std::vector<std::uint32_t>> path_hops_;     // [a * n + b] -> link_dists_ indices
-  std::vector<std::vector<std::uint32_t>> path_sites_;    // [a * n + b] -> dc indices
-  std::vector<double> path_mean_s_;                       // [a * n + b]
+  std::vector<Distribution> link_dists_;                // distinct link distributions
+  std::vector<std::vector<std::uint32_t>> path_hops_;   // [a * n + b] -> link_dists_ indices
+  std::vector<std::vector<std::uint32_t>> path_sites_;  // [a * n + b] -> dc indices
+  std::vector<double> path_mean_s_;                     // [a * n + b]
 };
 
 }  // namespace durasim
