@@ -21,56 +21,32 @@ std::string format_quantity(double v, Quantity q) {
   return q == Quantity::kDuration ? format_seconds(v) : format_bytes(v);
 }
 
-std::string shortest(double v) {
-  char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, end);
-}
-
-std::string_view trim(std::string_view s);
-
-Result<double> parse_plain_number(std::string_view s) {
-  s = trim(s);
-  double v = 0.0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) {
-    return Result<double>::failure("expected a plain number, found '" + std::string(s) + "'");
-  }
-  return v;
-}
-
 struct Call {
   std::string name;
   std::vector<std::string> positional;
   std::map<std::string, std::string, std::less<>> named;
 };
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "name(a, k=v)" -> Call; a text without parentheses is not a call.
 Result<Call> parse_call(std::string_view text) {
-  const std::string_view s = trim(text);
+  const std::string_view s = trim_blanks(text);
   const auto open = s.find('(');
   if (open == std::string_view::npos || s.back() != ')') {
     return Result<Call>::failure("expected 'name(arguments)'");
   }
-  Call call{std::string(trim(s.substr(0, open))), {}, {}};
+  Call call{std::string(trim_blanks(s.substr(0, open))), {}, {}};
   std::string_view args = s.substr(open + 1, s.size() - open - 2);
-  while (!trim(args).empty()) {
+  while (!trim_blanks(args).empty()) {
     const auto comma = args.find(',');
-    const std::string_view arg = trim(args.substr(0, comma));
+    const std::string_view arg = trim_blanks(args.substr(0, comma));
     args = comma == std::string_view::npos ? std::string_view{} : args.substr(comma + 1);
     if (arg.empty()) return Result<Call>::failure("empty argument in '" + std::string(text) + "'");
     const auto eq = arg.find('=');
     if (eq == std::string_view::npos) {
       call.positional.emplace_back(arg);
     } else {
-      const std::string key(trim(arg.substr(0, eq)));
-      if (!call.named.emplace(key, std::string(trim(arg.substr(eq + 1)))).second) {
+      const std::string key(trim_blanks(arg.substr(0, eq)));
+      if (!call.named.emplace(key, std::string(trim_blanks(arg.substr(eq + 1)))).second) {
         return Result<Call>::failure("argument '" + key + "' given twice in '" + std::string(text) +
                                      "'");
       }
@@ -98,7 +74,7 @@ Result<Distribution> parse_weibull(std::string_view text, const Call& c, Quantit
   if (auto e = check_named(c, {"shape", "scale", "mean"}); !e.empty()) return fail(text, e);
   const auto shape_it = c.named.find("shape");
   if (shape_it == c.named.end()) return fail(text, "weibull() needs shape=");
-  const Result<double> shape = parse_plain_number(shape_it->second);
+  const Result<double> shape = parse_number(shape_it->second);
   if (!shape || *shape <= 0) return fail(text, "weibull shape must be a positive number");
   const bool has_scale = c.named.contains("scale");
   const bool has_mean = c.named.contains("mean");
@@ -127,7 +103,7 @@ Result<Distribution> parse_call_distribution(std::string_view text, const Call& 
     }
     const Result<double> m = parse_quantity(c.named.find("median")->second, q);
     if (!m) return fail(text, m.error());
-    const Result<double> s = parse_plain_number(c.named.find("sigma")->second);
+    const Result<double> s = parse_number(c.named.find("sigma")->second);
     if (!s || *s < 0) return fail(text, "lognormal sigma must be a non-negative number");
     if (*m <= 0) return fail(text, "lognormal median must be positive");
     return Distribution::lognormal(*m, *s);
@@ -258,12 +234,12 @@ std::string Distribution::to_string(Quantity q) const {
     case DistKind::kFixed:
       return format_quantity(a_, q);
     case DistKind::kExponential:
-      if (b_ > 0.0) return "afr(" + shortest(b_ * 100.0) + "%)";
+      if (b_ > 0.0) return "afr(" + format_number(b_ * 100.0) + "%)";
       return "exponential(mean=" + format_quantity(a_, q) + ")";
     case DistKind::kWeibull:
-      return "weibull(shape=" + shortest(a_) + ", scale=" + format_quantity(b_, q) + ")";
+      return "weibull(shape=" + format_number(a_) + ", scale=" + format_quantity(b_, q) + ")";
     case DistKind::kLognormal:
-      return "lognormal(median=" + format_quantity(a_, q) + ", sigma=" + shortest(b_) + ")";
+      return "lognormal(median=" + format_quantity(a_, q) + ", sigma=" + format_number(b_) + ")";
     case DistKind::kUniform:
       return "uniform(" + format_quantity(a_, q) + ", " + format_quantity(b_, q) + ")";
   }

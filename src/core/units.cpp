@@ -41,12 +41,6 @@ constexpr std::array<Unit, 11> kSizeUnits{{{"B", 1.0},
                                            {"TiB", 1099511627776.0},
                                            {"PiB", 1125899906842624.0}}};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string unit_list(std::span<const Unit> units) {
   std::string out;
   for (const Unit& u : units) {
@@ -59,7 +53,7 @@ std::string unit_list(std::span<const Unit> units) {
 // "<number><unit>" with optional blanks between; the number must be finite and >= 0.
 Result<double> parse_with_units(std::string_view text, std::span<const Unit> units,
                                 std::string_view what) {
-  const std::string_view s = trim(text);
+  const std::string_view s = trim_blanks(text);
   double number = 0.0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
   if (ec != std::errc{} || end == s.data()) {
@@ -71,7 +65,7 @@ Result<double> parse_with_units(std::string_view text, std::span<const Unit> uni
     return Result<double>::failure("expected a non-negative finite " + std::string(what) +
                                    ", found '" + std::string(text) + "'");
   }
-  const std::string_view unit = trim(s.substr(static_cast<std::size_t>(end - s.data())));
+  const std::string_view unit = trim_blanks(s.substr(static_cast<std::size_t>(end - s.data())));
   if (unit.empty()) {
     return Result<double>::failure(std::string(what) + " '" + std::string(text) +
                                    "' has no unit; expected one of " + unit_list(units));
@@ -82,12 +76,6 @@ Result<double> parse_with_units(std::string_view text, std::span<const Unit> uni
   return Result<double>::failure("unknown " + std::string(what) + " unit '" + std::string(unit) +
                                  "' in '" + std::string(text) + "'; expected one of " +
                                  unit_list(units));
-}
-
-std::string shortest(double v) {
-  std::array<char, 64> buf{};
-  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  return std::string(buf.data(), end);
 }
 
 // For people: the largest unit in which the value is at least 1, rounded to three decimals
@@ -103,7 +91,7 @@ std::string format_in(double value, std::span<const Unit> units_descending) {
   }
   const double v = value / unit->factor;
   const double rounded = std::abs(v) < 1e12 ? std::round(v * 1000.0) / 1000.0 : v;
-  return shortest(rounded) + std::string(unit->name);
+  return format_number(rounded) + std::string(unit->name);
 }
 
 constexpr std::array<Unit, 8> kTimePrint{{{"y", kSecondsPerYear},
@@ -119,7 +107,7 @@ constexpr std::array<Unit, 6> kSizePrint{
 
 // The bare time unit after '/' in a rate or bandwidth ("s", "min"); a number there is refused.
 Result<double> per_unit_seconds(std::string_view unit) {
-  const std::string_view u = trim(unit);
+  const std::string_view u = trim_blanks(unit);
   for (const Unit& t : kTimeUnits) {
     if (t.name == u) return t.factor;
   }
@@ -127,6 +115,28 @@ Result<double> per_unit_seconds(std::string_view unit) {
 }
 
 }  // namespace
+
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Result<double> parse_number(std::string_view text) {
+  const std::string_view s = trim_blanks(text);
+  double v = 0.0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || s.empty() || end != s.data() + s.size() || !std::isfinite(v)) {
+    return Result<double>::failure("expected a plain number, found '" + std::string(text) + "'");
+  }
+  return v;
+}
+
+std::string format_number(double v) {
+  std::array<char, 64> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), end);
+}
 
 Result<double> parse_duration_seconds(std::string_view text) {
   return parse_with_units(text, kTimeUnits, "duration");
@@ -137,18 +147,15 @@ Result<double> parse_size_bytes(std::string_view text) {
 }
 
 Result<double> parse_rate_per_second(std::string_view text) {
-  const std::string_view s = trim(text);
+  const std::string_view s = trim_blanks(text);
   const auto slash = s.find('/');
   if (slash == std::string_view::npos) {
     return Result<double>::failure(
         "expected a rate such as '1000/s' (count per s, min, h or d), found '" + std::string(text) +
         "'");
   }
-  double number = 0.0;
-  const std::string_view head = trim(s.substr(0, slash));
-  const auto [end, ec] = std::from_chars(head.data(), head.data() + head.size(), number);
-  if (ec != std::errc{} || end != head.data() + head.size() || !std::isfinite(number) ||
-      number < 0) {
+  const Result<double> number = parse_number(s.substr(0, slash));
+  if (!number || *number < 0) {
     return Result<double>::failure("expected a non-negative count before '/' in rate '" +
                                    std::string(text) + "'");
   }
@@ -157,11 +164,11 @@ Result<double> parse_rate_per_second(std::string_view text) {
     return Result<double>::failure("unknown rate unit in '" + std::string(text) +
                                    "'; expected '/s', '/min', '/h' or '/d'");
   }
-  return number / *period;
+  return *number / *period;
 }
 
 Result<double> parse_bandwidth_bytes_per_second(std::string_view text) {
-  const std::string_view s = trim(text);
+  const std::string_view s = trim_blanks(text);
   const auto slash = s.rfind('/');
   if (slash == std::string_view::npos) {
     return Result<double>::failure("expected a bandwidth such as '200MB/s', found '" +
@@ -179,19 +186,17 @@ Result<double> parse_bandwidth_bytes_per_second(std::string_view text) {
 }
 
 Result<double> parse_percent(std::string_view text) {
-  const std::string_view s = trim(text);
+  const std::string_view s = trim_blanks(text);
   if (s.empty() || s.back() != '%') {
     return Result<double>::failure("expected a percentage such as '0.5%', found '" +
                                    std::string(text) + "'");
   }
-  const std::string_view head = trim(s.substr(0, s.size() - 1));
-  double number = 0.0;
-  const auto [end, ec] = std::from_chars(head.data(), head.data() + head.size(), number);
-  if (ec != std::errc{} || end != head.data() + head.size() || !(number >= 0.0) || number > 100.0) {
+  const Result<double> number = parse_number(s.substr(0, s.size() - 1));
+  if (!number || *number < 0.0 || *number > 100.0) {
     return Result<double>::failure("expected a percentage between 0% and 100%, found '" +
                                    std::string(text) + "'");
   }
-  return number / 100.0;
+  return *number / 100.0;
 }
 
 std::string format_seconds(double seconds) {
@@ -204,7 +209,7 @@ std::string format_bandwidth(double bytes_per_second) {
   return format_bytes(bytes_per_second) + "/s";
 }
 std::string format_rate(double per_second) {
-  return shortest(per_second) + "/s";
+  return format_number(per_second) + "/s";
 }
 
 }  // namespace durasim

@@ -17,6 +17,11 @@
 
 namespace durasim {
 
+// Building blocks shared by the unit and distribution parsers.
+std::string_view trim_blanks(std::string_view text);  // spaces and tabs at both ends
+Result<double> parse_number(std::string_view text);   // a whole finite number, blanks allowed
+std::string format_number(double value);              // shortest text that reads back exactly
+
 Result<double> parse_duration_seconds(std::string_view text);
 Result<double> parse_size_bytes(std::string_view text);
 Result<double> parse_rate_per_second(std::string_view text);
