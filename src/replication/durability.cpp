@@ -34,6 +34,7 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   crew_queue_.clear();
   crew_busy_ = false;
   crew_rebuilds_ahead_ = 0;
+  waiting_.clear();
   losses_.clear();
   episodes_s_.clear();
 }
@@ -123,13 +124,14 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
                                    EventQueue& queue, TraceSink* trace) {
   const std::uint32_t k = placement_->copies_per_partition();
   const DomainId root = change.domain;
-  std::vector<std::uint32_t> hit;  // partitions that had a copy destroyed
+  lost_now_.clear();  // partitions whose last intact copy this destruction took
   for (std::uint32_t x = root.value; x < root.value + topology_->subtree_size(root); ++x) {
     for (const std::uint32_t c : copies_on_disk_[x]) {
+      if (state_[c] == CopyState::kLost) continue;  // already gone with an earlier failure
       const std::uint32_t p = c / k;
       const bool was_alive = intact_[p] > 0;
-      if (state_[c] != CopyState::kLost) set_state(c, CopyState::kLost);
-      if (was_alive && intact_[p] == 0) hit.push_back(p);
+      set_state(c, CopyState::kLost);
+      if (was_alive && intact_[p] == 0) lost_now_.push_back(p);
       if (trace)
         trace->push_back(
             {now, "copy_lost", copy_name(c),
@@ -137,7 +139,7 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     }
   }
   touch_subtree(root);
-  for (const std::uint32_t p : hit) {
+  for (const std::uint32_t p : lost_now_) {
     losses_.push_back(
         {now, PartitionId{std::size_t{p}}, spec_->partition_bytes, change.kind, root});
     if (trace) {
@@ -177,43 +179,44 @@ void DurabilityModel::crew_next(SimTime now, FailureModel& failures, EventQueue&
   while (!crew_queue_.empty() && !crew_busy_) {
     const Task task = crew_queue_.front();
     crew_queue_.pop_front();
-    begin(task, now, failures, queue, trace);
+    crew_busy_ = begin(task, now, failures, queue, trace);
   }
 }
 
-void DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failures,
+bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failures,
                             EventQueue& queue, TraceSink* trace) {
   const std::uint32_t sub = spec_->policy == RepairPolicy::kSerial ? kCrewSub : 0;
   if (task.type == kReplaceDone) {
     const DomainId root{std::size_t{task.index}};
-    if (failures.generation(root) != task.gen || !failures.destroyed(root)) return;  // superseded
+    if (failures.generation(root) != task.gen || !failures.destroyed(root))
+      return false;  // superseded
     const Distribution& dist = task.replace_after ? *task.replace_after : spec_->replace_after;
     const Duration wait = Duration::from_seconds(dist.sample(replace_rng_.uniform()));
     queue.push(now + wait, task.index, EventTag::make(channel_, kReplaceDone, sub, task.gen));
-    crew_busy_ = true;
     if (trace)
       trace->push_back({now, "repair_started", topology_->name(root),
                         "replacement due in " + format_seconds(wait.seconds())});
-    return;
+    return true;
   }
   const std::size_t copy = task.index;
-  if (copy_gen_[copy] != task.gen) return;
+  if (copy_gen_[copy] != task.gen) return false;
   const PartitionId p{copy / placement_->copies_per_partition()};
   if (!reachable_source(p, copy, failures)) {
     set_state(copy, CopyState::kWaiting);
+    waiting_.push_back(static_cast<std::uint32_t>(copy));
     if (trace)
       trace->push_back(
           {now, "rebuild_waiting", copy_name(copy), "no reachable copy to rebuild from"});
-    return;
+    return false;
   }
   const Duration length =
       Duration::from_seconds(spec_->partition_bytes / spec_->rebuild_bandwidth_Bps);
   queue.push(now + length, static_cast<std::uint32_t>(copy),
              EventTag::make(channel_, kRebuildDone, sub, copy_gen_[copy]));
-  crew_busy_ = true;
   if (trace)
     trace->push_back(
         {now, "rebuild_started", copy_name(copy), "takes " + format_seconds(length.seconds())});
+  return true;
 }
 
 void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureModel& failures,
@@ -232,11 +235,17 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
 void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue,
                                     TraceSink* trace) {
   const std::uint32_t k = placement_->copies_per_partition();
-  for (std::size_t c = 0; c < state_.size(); ++c) {
-    if (state_[c] == CopyState::kWaiting && reachable_source(PartitionId{c / k}, c, failures)) {
+  retry_.swap(waiting_);
+  waiting_.clear();
+  for (const std::uint32_t c : retry_) {
+    if (state_[c] != CopyState::kWaiting) continue;  // lost again meanwhile
+    if (reachable_source(PartitionId{std::size_t{c / k}}, c, failures)) {
       request_rebuild(c, now, failures, queue, trace);
+    } else {
+      waiting_.push_back(c);
     }
   }
+  retry_.clear();
 }
 
 void DurabilityModel::on_replaced(DomainId root, SimTime now, FailureModel& failures,

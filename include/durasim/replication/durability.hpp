@@ -79,7 +79,8 @@ class DurabilityModel {
 
   void submit(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue,
               TraceSink* trace);
-  void begin(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue,
+  // Starts a task; false when it was stale or found no source (nothing scheduled).
+  bool begin(const Task& task, SimTime now, FailureModel& failures, EventQueue& queue,
              TraceSink* trace);
   void crew_next(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
   void on_destroyed(const DomainChange& change, SimTime now, FailureModel& failures,
@@ -112,7 +113,11 @@ class DurabilityModel {
   std::vector<std::uint32_t> touched_;
   std::deque<Task> crew_queue_;
   bool crew_busy_ = false;
-  std::size_t crew_rebuilds_ahead_ = 0;  // rebuilds queued at the front since the crew's last pick
+  std::size_t crew_rebuilds_ahead_ = 0;
+  std::vector<std::uint32_t> waiting_;   // copies in kWaiting (may hold stale entries)
+  std::vector<std::uint32_t> retry_;     // scratch for retry_waiting
+  std::vector<std::uint32_t> lost_now_;  // scratch for on_destroyed  // rebuilds queued at the
+                                         // front since the crew's last pick
   std::vector<LossRecord> losses_;
   std::vector<double> episodes_s_;
 };
