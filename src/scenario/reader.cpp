@@ -250,6 +250,10 @@ std::vector<ObjectReader> ObjectReader::objects(const std::string& key, Need nee
   return out;
 }
 
+void ObjectReader::skip(std::initializer_list<const char*> keys) {
+  for (const char* k : keys) seen_.insert(k);
+}
+
 void ObjectReader::finish() {
   if (!in_ || !in_->is_object()) return;
   for (auto it = in_->begin(); it != in_->end(); ++it) {

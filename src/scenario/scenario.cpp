@@ -275,20 +275,16 @@ void Parser::replication(ObjectReader& top) {
     s.copies.push_back(site);
   }
   const Json* ack = r->raw("ack");
-  const std::string ack_path = pointer_join(r->path(), "ack");
-  if (!ack || (ack->is_string() && ack->get<std::string>() == "all_sync")) {
+  if (ack && ack->is_object()) {
+    ObjectReader quorum(ack, pointer_join(r->path(), "ack"), problems, r->out()["ack"]);
+    const auto k = quorum.integer("quorum", 1, s.copies.size(), Need::kRequired);
+    if (k) s.quorum = static_cast<std::uint32_t>(*k);
+    quorum.finish();
+  } else if (!ack || *ack == "all_sync") {
     r->put("ack", "all_sync");
-  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum") &&
-             ack->at("quorum").is_number_integer() && ack->at("quorum").get<std::int64_t>() >= 1 &&
-             ack->at("quorum").get<std::uint64_t>() <= s.copies.size()) {
-    s.quorum = static_cast<std::uint32_t>(ack->at("quorum").get<std::uint64_t>());
-    r->put("ack", *ack);
-  } else if (ack->is_object() && ack->size() == 1 && ack->contains("quorum")) {
-    problems.add(ack_path + "/quorum", "expected an integer from 1 to the number of copies (" +
-                                           std::to_string(s.copies.size()) + "), found " +
-                                           describe(ack->at("quorum")));
   } else {
-    problems.add(ack_path, "expected 'all_sync' or {\"quorum\": k}, found " + describe(*ack));
+    problems.add(pointer_join(r->path(), "ack"),
+                 "expected 'all_sync' or {\"quorum\": k}, found " + describe(*ack));
   }
   s.failover_s = r->duration("failover", Need::kOptional, Default{"30s"}).value_or(30.0);
   r->finish();
@@ -309,8 +305,7 @@ void Parser::faults(ObjectReader& top) {
       kinds.emplace_back(fault_kind_name(static_cast<FailureKind>(k)));
     const auto kind_name = f.one_of("kind", kinds, Need::kRequired);
     if (!kind_name) {
-      f.raw("target"), f.raw("duration"), f.raw("replace_after"), f.raw("fraction"),
-          f.raw("detected_after");
+      f.skip({"target", "duration", "replace_after", "fraction", "detected_after"});
       f.finish();
       continue;
     }
@@ -319,7 +314,7 @@ void Parser::faults(ObjectReader& top) {
       problems.add(pointer_join(f.path(), "kind"),
                    "bad_delete faults are part of format v1 but this durasim version "
                    "does not simulate them yet");
-      f.raw("fraction"), f.raw("detected_after"), f.raw("target");
+      f.skip({"fraction", "detected_after", "target"});
       f.finish();
       continue;
     }

@@ -84,6 +84,9 @@ class ObjectReader {
   Json& out() { return *out_; }
   Problems& problems() { return *problems_; }
 
+  // Marks keys as known without reading them: their meaning depends on a field already
+  // reported as wrong, so they must not also be called unknown.
+  void skip(std::initializer_list<const char*> keys);
   void finish();
 
  private:
