@@ -50,11 +50,19 @@ double percentile(const std::vector<double>& sorted, double q) {
   return sorted[std::min(rank, sorted.size()) - 1];
 }
 
+void Moments::merge(const Moments& o) {
+  if (o.n == 0) return;
+  const auto na = static_cast<double>(n);
+  const auto nb = static_cast<double>(o.n);
+  const double delta = o.avg - avg;
+  const double total = na + nb;
+  avg += delta * nb / total;
+  m2 += o.m2 + delta * delta * na * nb / total;
+  n += o.n;
+}
+
 double Moments::variance() const {
-  if (n < 2) return 0.0;
-  const auto nn = static_cast<double>(n);
-  const double m = sum / nn;
-  return std::max(0.0, (sum_sq - nn * m * m) / (nn - 1));
+  return n < 2 ? 0.0 : m2 / static_cast<double>(n - 1);
 }
 
 Interval Moments::mean_interval(double confidence) const {

@@ -54,5 +54,23 @@ TEST(Moments, MeanAndInterval) {
   EXPECT_NEAR(ci.high - 3.0, 1.959964 * std::sqrt(0.5), 1e-5);
 }
 
+TEST(Moments, MergeEqualsSequentialAndStaysStableForLargeValues) {
+  Moments all, left, right;
+  for (int i = 0; i < 1000; ++i) {
+    const double x = 1e9 + (i % 7);  // a one-pass sum of squares loses these digits
+    all.add(x);
+    (i < 400 ? left : right).add(x);
+  }
+  left.merge(right);
+  EXPECT_EQ(left.n, all.n);
+  EXPECT_NEAR(left.mean(), all.mean(), 1e-6);
+  EXPECT_NEAR(left.variance(), all.variance(), 1e-6);
+  double m = 0, v = 0;
+  for (int i = 0; i < 1000; ++i) m += 1e9 + (i % 7);
+  m /= 1000;
+  for (int i = 0; i < 1000; ++i) v += (1e9 + (i % 7) - m) * (1e9 + (i % 7) - m);
+  EXPECT_NEAR(all.variance(), v / 999, 1e-6);
+}
+
 }  // namespace
 }  // namespace durasim

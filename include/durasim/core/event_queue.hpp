@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "durasim/core/assert.hpp"
 #include "durasim/core/time.hpp"
 
 namespace durasim {
@@ -34,7 +35,10 @@ class EventQueue {
   }
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
-  const Event& top() const { return heap_.front(); }
+  const Event& top() const {
+    DURASIM_ASSERT(!heap_.empty());
+    return heap_.front();
+  }
   std::uint64_t pushed() const { return next_seq_; }
 
   void push(SimTime time, std::uint32_t target, std::uint32_t tag) {
@@ -43,6 +47,7 @@ class EventQueue {
   }
 
   Event pop() {
+    DURASIM_ASSERT(!heap_.empty());
     const Event out = heap_.front();
     const Event last = heap_.back();
     heap_.pop_back();

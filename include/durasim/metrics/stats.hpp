@@ -26,23 +26,22 @@ double normal_two_sided_z(double confidence);
 // Nearest-rank percentile of ascending values (q in [0, 1]); 0 for an empty set.
 double percentile(const std::vector<double>& sorted, double q);
 
-// Running sum and sum of squares, merged in a fixed order by the caller.
+// Count, mean and sum of squared deviations (Welford), merged with Chan's formula; the caller
+// merges in a fixed order so results are reproducible. Stable for large values, unlike a
+// one-pass sum of squares.
 struct Moments {
   std::uint64_t n = 0;
-  double sum = 0.0;
-  double sum_sq = 0.0;
+  double avg = 0.0;
+  double m2 = 0.0;
 
   void add(double x) {
     ++n;
-    sum += x;
-    sum_sq += x * x;
+    const double delta = x - avg;
+    avg += delta / static_cast<double>(n);
+    m2 += delta * (x - avg);
   }
-  void merge(const Moments& o) {
-    n += o.n;
-    sum += o.sum;
-    sum_sq += o.sum_sq;
-  }
-  double mean() const { return n ? sum / static_cast<double>(n) : 0.0; }
+  void merge(const Moments& o);
+  double mean() const { return avg; }
   double variance() const;  // unbiased sample variance
   Interval mean_interval(double confidence) const;
 };
