@@ -92,43 +92,34 @@ void export_counters(benchmark::State& state, std::size_t n, std::uint64_t setup
       static_cast<double>(allocs) / static_cast<double>(state.iterations());
 }
 
-void BM_Hold(benchmark::State& state) {
+// Prefills N events, then times holds whose offsets come from `next_offset_ns()`.
+template <typename NextOffset>
+void run_hold(benchmark::State& state, RngStream& rng, NextOffset next_offset_ns) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const std::uint64_t start = g_news.load(std::memory_order_relaxed);
-  RngStream rng(1, 0, durasim::stream_id("bench.hold"), 0);
   EventQueue q;
   prefill(q, rng, n);
-
   const std::uint64_t before = g_news.load(std::memory_order_relaxed);
   for (auto _ : state) {
     const Event e = q.pop();
-    q.push(SimTime{e.time.ns + exp_offset_ns(rng)}, e.target, e.tag);
+    q.push(SimTime{e.time.ns + next_offset_ns()}, e.target, e.tag);
   }
   const std::uint64_t allocs = g_news.load(std::memory_order_relaxed) - before;
-
   benchmark::DoNotOptimize(q.top());
   export_counters(state, n, before - start, allocs);
 }
 
-void BM_Hold_Precomputed(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const std::uint64_t start = g_news.load(std::memory_order_relaxed);
+void BM_Hold(benchmark::State& state) {
   RngStream rng(1, 0, durasim::stream_id("bench.hold"), 0);
-  EventQueue q;
-  prefill(q, rng, n);
+  run_hold(state, rng, [&rng] { return exp_offset_ns(rng); });
+}
+
+void BM_Hold_Precomputed(benchmark::State& state) {
+  RngStream rng(1, 0, durasim::stream_id("bench.hold"), 0);
   std::array<std::int64_t, kTableSize> offsets{};
   for (std::int64_t& o : offsets) o = exp_offset_ns(rng);
-
   std::size_t k = 0;
-  const std::uint64_t before = g_news.load(std::memory_order_relaxed);
-  for (auto _ : state) {
-    const Event e = q.pop();
-    q.push(SimTime{e.time.ns + offsets[k++ & (kTableSize - 1)]}, e.target, e.tag);
-  }
-  const std::uint64_t allocs = g_news.load(std::memory_order_relaxed) - before;
-
-  benchmark::DoNotOptimize(q.top());
-  export_counters(state, n, before - start, allocs);
+  run_hold(state, rng, [&] { return offsets[k++ & (kTableSize - 1)]; });
 }
 
 }  // namespace
