@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "durasim/core/rng.hpp"
@@ -50,13 +51,103 @@ TEST(EventQueue, InterleavedPushPopKeepsOrderAndSequence) {
 TEST(EventQueue, NoAllocationAfterReserve) {
   EventQueue q;
   q.reserve(64);
-  for (int i = 0; i < 64; ++i) q.push(SimTime{i}, 0, 0);
-  const Event* first = &q.top();
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < 64; ++i) q.push(SimTime{i * 1000}, 0, 0);
+  auto hold = [&q](int times) {
+    for (int i = 0; i < times; ++i) {
+      const Event e = q.pop();
+      q.push(SimTime{e.time.ns + 64000}, 0, 0);
+    }
+  };
+  hold(1000);  // bucket arrays reach their high-water mark
+  const std::size_t memory = q.memory_bytes();
+  hold(10000);
+  EXPECT_EQ(memory, q.memory_bytes());
+}
+
+// Against a reference ordered set, under what a durability run mixes: nanosecond rebuilds,
+// hour-long outages and failures years apart, bursts of simultaneous events, the queue growing
+// to thousands of events and draining to none, events scheduled at the current time, and
+// events scheduled right after a look at the earliest one. Several seeds.
+class EventQueueReference : public ::testing::TestWithParam<std::uint64_t> {};
+
+TEST_P(EventQueueReference, PopsExactlyTheReferenceOrder) {
+  EventQueue q;
+  std::set<std::tuple<std::int64_t, std::uint64_t, std::uint32_t>> ref;
+  RngStream rng(GetParam(), 0, stream_id("test"), 0);
+  std::int64_t now = 0;
+  std::uint32_t id = 0;
+  std::uint64_t seq = 0;
+  auto push = [&](std::int64_t t) {
+    q.push(SimTime{t}, id, 0);
+    ref.emplace(t, seq++, id++);
+  };
+  auto pop_and_check = [&](int round) {
+    ASSERT_EQ(q.size(), ref.size());
+    EXPECT_EQ(q.top().target, std::get<2>(*ref.begin()));
     const Event e = q.pop();
-    q.push(SimTime{e.time.ns + 64}, 0, 0);
+    ASSERT_EQ(e.target, std::get<2>(*ref.begin())) << "round " << round;
+    ASSERT_EQ(e.time.ns, std::get<0>(*ref.begin()));
+    ref.erase(ref.begin());
+    now = e.time.ns;
+  };
+  for (int round = 0; round < 40000; ++round) {
+    const bool grow = (round / 5000) % 2 == 0;  // phases of growth and of draining
+    const double u = rng.uniform();
+    int pushes = grow ? (u < 0.5 ? 2 : 1) : (u < 0.3 ? 1 : 0);
+    if (u > 0.9995) pushes = 200;  // a burst at one instant
+    const double burst_offset = rng.uniform() * 1e6;
+    for (int k = 0; k < pushes; ++k) {
+      const double v = rng.uniform();
+      std::int64_t offset = 0;
+      if (pushes == 200)
+        offset = static_cast<std::int64_t>(burst_offset);
+      else if (v < 0.2)
+        offset = 0;  // same time
+      else if (v < 0.6)
+        offset = static_cast<std::int64_t>(rng.uniform() * 1e3);  // ns to us
+      else if (v < 0.9)
+        offset = static_cast<std::int64_t>(rng.uniform() * 3.6e12);  // an hour
+      else
+        offset = static_cast<std::int64_t>(rng.uniform() * 3e17);  // years
+      push(now + offset);
+    }
+    if (!ref.empty() && rng.uniform() < 0.05) {
+      (void)q.top();  // a look, then something due even sooner
+      push(now);
+    }
+    if (!ref.empty() && (rng.uniform() < 0.5 || !grow)) pop_and_check(round);
   }
-  EXPECT_EQ(first, &q.top());  // storage never moved
+  while (!ref.empty()) pop_and_check(-1);
+  EXPECT_TRUE(q.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, EventQueueReference, ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u));
+
+TEST(EventQueue, EventAfterAFinishedFineRungIsNotLost) {
+  // 100 events within 100 ns and 100 at 1000 s: the first coarse bucket is split into a fine
+  // rung. Once the fine rung has handed all its buckets out, an event between its end and the
+  // next coarse bucket must still come out in order.
+  EventQueue q;
+  for (std::uint32_t i = 0; i < 100; ++i) q.push(SimTime{i}, i, 0);
+  for (std::uint32_t i = 0; i < 100; ++i) q.push(SimTime{1'000'000'000'000 + i}, 100 + i, 0);
+  for (std::uint32_t i = 0; i < 99; ++i) ASSERT_EQ(q.pop().target, i);
+  q.push(SimTime{5'000'000'000}, 999, 0);
+  EXPECT_EQ(q.pop().target, 99u);
+  EXPECT_EQ(q.pop().target, 999u);
+  EXPECT_EQ(q.pop().target, 100u);
+  EXPECT_EQ(q.size(), 99u);
+}
+
+TEST(EventQueue, ClearStartsOver) {
+  EventQueue q;
+  for (int i = 0; i < 100; ++i)
+    q.push(SimTime{1'000'000'000LL * i}, static_cast<std::uint32_t>(i), 0);
+  q.clear();
+  EXPECT_TRUE(q.empty());
+  q.push(SimTime{7}, 1, 0);
+  q.push(SimTime{3}, 2, 0);
+  EXPECT_EQ(q.pop().target, 2u);
+  EXPECT_EQ(q.pop().seq, 0u);  // sequence numbers restart with the trial
 }
 
 TEST(EventTag, PacksFields) {
