@@ -6,6 +6,9 @@
 #include "durasim/core/units.hpp"
 
 namespace durasim {
+namespace {
+constexpr std::uint64_t kMaxScheduled = 3'000'000'000;
+}
 
 TrialRunner::TrialRunner(const Scenario& scenario)
     : scenario_(&scenario),
@@ -28,6 +31,11 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
     DURASIM_ASSERT(event.time >= now);  // time never goes backwards
     now = event.time;
     assert_context().now_ns = now.ns;
+    // Sequence numbers are 32-bit: far more than any trial within its event limit schedules.
+    if (queue_.pushed() > kMaxScheduled) {
+      throw LimitError("trial " + std::to_string(trial) + " scheduled more than " +
+                       std::to_string(kMaxScheduled) + " events");
+    }
     if (++obs.events > s.events_per_trial) {
       throw LimitError("trial " + std::to_string(trial) + " (seed " + std::to_string(s.seed) +
                        ") processed more than limits/events_per_trial = " +

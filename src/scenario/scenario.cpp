@@ -442,7 +442,7 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
   std::optional<ObjectReader> limits = top.object("limits", Need::kOptional);
   if (limits) {
     p.s.events_per_trial =
-        limits->integer("events_per_trial", 1, 1'000'000'000'000, Need::kOptional, 10'000'000)
+        limits->integer("events_per_trial", 1, 1'000'000'000, Need::kOptional, 10'000'000)
             .value_or(10'000'000);
     limits->finish();
   }
