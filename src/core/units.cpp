@@ -200,7 +200,7 @@ Result<double> parse_percent(std::string_view text) {
 }
 
 std::string format_seconds(double seconds) {
-  return format_in(seconds, kTimePrint);
+  return seconds == 0.0 ? "0s" : format_in(seconds, kTimePrint);
 }
 std::string format_bytes(double bytes) {
   return format_in(bytes, kSizePrint);

@@ -55,6 +55,7 @@ TEST(Units, FormatRoundTrips) {
     EXPECT_NEAR(*parse_duration_seconds(format_seconds(s)), s, s * 1e-12) << text;
   }
   EXPECT_EQ(format_seconds(86400.0), "1d");
+  EXPECT_EQ(format_seconds(0.0), "0s");
   EXPECT_EQ(format_bytes(2e12), "2TB");
 }
 
