@@ -29,20 +29,25 @@ std::size_t EventQueue::memory_bytes() const {
   return bytes;
 }
 
-void EventQueue::insert_bottom(std::uint32_t node) {
+void EventQueue::link_into_bottom(std::uint32_t node) {
   if (bottom_.tail == kNil || !before(nodes_[node], nodes_[bottom_.tail])) {
     append(bottom_, node);  // the common case: later than everything due next
-  } else if (before(nodes_[node], nodes_[bottom_.head])) {
+    return;
+  }
+  if (before(nodes_[node], nodes_[bottom_.head])) {
     nodes_[node].next = bottom_.head;
     bottom_.head = node;
-    ++bottom_.count;
   } else {
     std::uint32_t at = bottom_.head;
     while (before(nodes_[nodes_[at].next], nodes_[node])) at = nodes_[at].next;
     nodes_[node].next = nodes_[at].next;
     nodes_[at].next = node;
-    ++bottom_.count;
   }
+  ++bottom_.count;
+}
+
+void EventQueue::insert_bottom(std::uint32_t node) {
+  link_into_bottom(node);
   // A crowded bottom makes inserts walk: give its events a rung of their own.
   if (bottom_.count > 2 * kSplitAbove) {
     const List crowded = bottom_;
@@ -82,19 +87,7 @@ void EventQueue::sort_into_bottom(const List& list) {
   if (list.count <= kInsertionSortUpTo) {  // buckets hold a few events: sort them in place
     for (std::uint32_t n = list.head; n != kNil;) {
       const std::uint32_t next = nodes_[n].next;
-      if (bottom_.tail == kNil || !before(nodes_[n], nodes_[bottom_.tail])) {
-        append(bottom_, n);
-      } else if (before(nodes_[n], nodes_[bottom_.head])) {
-        nodes_[n].next = bottom_.head;
-        bottom_.head = n;
-        ++bottom_.count;
-      } else {
-        std::uint32_t at = bottom_.head;
-        while (before(nodes_[nodes_[at].next], nodes_[n])) at = nodes_[at].next;
-        nodes_[n].next = nodes_[at].next;
-        nodes_[at].next = n;
-        ++bottom_.count;
-      }
+      link_into_bottom(n);
       n = next;
     }
     DURASIM_ASSERT(bottom_.count == list.count);

@@ -164,6 +164,9 @@ class EventQueue {
     insert_bottom(node);
   }
 
+  // Sorted insert into bottom (appending when it is the latest, as it usually is).
+  void link_into_bottom(std::uint32_t node);
+  // The same, then a crowded bottom becomes a rung.
   void insert_bottom(std::uint32_t node);
   // Bottom is empty: fill it from the next bucket of the lowest rung, splitting crowded
   // buckets into finer rungs and turning top into a rung when the ladder is empty.
