@@ -246,4 +246,42 @@ std::string Distribution::to_string(Quantity q) const {
   DURASIM_ASSERT(false);
 }
 
+std::uint64_t sample_poisson(double mean, RngStream& rng) {
+  DURASIM_ASSERT(mean >= 0.0);
+  DURASIM_ASSERT(std::isfinite(mean));
+  if (mean == 0.0) return 0;
+  if (mean < 10.0) {
+    const double limit = std::exp(-mean);
+    double product = rng.uniform();
+    std::uint64_t k = 0;
+    while (product > limit) {
+      product *= rng.uniform();
+      ++k;
+    }
+    return k;
+  }
+  // W. Hoermann, "The transformed rejection method for generating Poisson random variables",
+  // Insurance: Mathematics and Economics 12 (1993).
+  const double slam = std::sqrt(mean);
+  const double loglam = std::log(mean);
+  const double b = 0.931 + 2.53 * slam;
+  const double a = -0.059 + 0.02483 * b;
+  const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const double vr = 0.9277 - 3.6224 / (b - 2.0);
+  for (int attempt = 0; attempt < 1'000'000; ++attempt) {
+    const double u = rng.uniform() - 0.5;
+    const double v = rng.uniform();
+    const double us = 0.5 - std::fabs(u);
+    const double k = std::floor((2.0 * a / us + b) * u + mean + 0.43);
+    if (us >= 0.07 && v <= vr) return static_cast<std::uint64_t>(k);
+    if (k < 0.0 || (us < 0.013 && v > us)) continue;
+    int sign = 0;
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
+        -mean + k * loglam - ::lgamma_r(k + 1.0, &sign)) {
+      return static_cast<std::uint64_t>(k);
+    }
+  }
+  DURASIM_ASSERT(false);  // acceptance is above 80%: a million rejections is a broken stream
+}
+
 }  // namespace durasim

@@ -2,6 +2,41 @@
 
 namespace durasim {
 
+void WriteTotals::add(const WriteStats& w) {
+  issued += w.issued;
+  acknowledged += w.acknowledged;
+  refused += w.refused;
+  failed += w.failed;
+  simulated += w.simulated;
+  lost_writes.add(static_cast<double>(w.lost_writes));
+  lost_writes_values.push_back(static_cast<double>(w.lost_writes));
+  unavailable.add(w.unavailable_s);
+  for (const WriteIncident& i : w.incidents) {
+    rpo_s.push_back(i.rpo_s);
+    rto_s.push_back(i.rto_s);
+  }
+  latency_s.merge(w.latency_s);
+  if (lag_s.size() < w.lag_s.size()) lag_s.resize(w.lag_s.size());
+  for (std::size_t r = 0; r < w.lag_s.size(); ++r) lag_s[r].merge(w.lag_s[r]);
+}
+
+void WriteTotals::merge(const WriteTotals& o) {
+  issued += o.issued;
+  acknowledged += o.acknowledged;
+  refused += o.refused;
+  failed += o.failed;
+  simulated += o.simulated;
+  lost_writes.merge(o.lost_writes);
+  lost_writes_values.insert(lost_writes_values.end(), o.lost_writes_values.begin(),
+                            o.lost_writes_values.end());
+  unavailable.merge(o.unavailable);
+  rpo_s.insert(rpo_s.end(), o.rpo_s.begin(), o.rpo_s.end());
+  rto_s.insert(rto_s.end(), o.rto_s.begin(), o.rto_s.end());
+  latency_s.merge(o.latency_s);
+  if (lag_s.size() < o.lag_s.size()) lag_s.resize(o.lag_s.size());
+  for (std::size_t r = 0; r < o.lag_s.size(); ++r) lag_s[r].merge(o.lag_s[r]);
+}
+
 void LossAccumulator::add(const TrialObservation& obs) {
   ++trials_;
   if (obs.first_loss_s >= 0.0) {
@@ -12,8 +47,9 @@ void LossAccumulator::add(const TrialObservation& obs) {
     exposure_s_ += horizon_s_;
   }
   loss_events_ += obs.loss_events;
-  lost_bytes_.add(obs.lost_bytes);
-  lost_bytes_values_.push_back(obs.lost_bytes);
+  const double lost_bytes = obs.lost_bytes + obs.writes.lost_bytes;
+  lost_bytes_.add(lost_bytes);
+  lost_bytes_values_.push_back(lost_bytes);
   unavailable_.add(obs.unavailable_s);
   episodes_.insert(episodes_.end(), obs.unavailable_episodes_s.begin(),
                    obs.unavailable_episodes_s.end());
@@ -23,6 +59,13 @@ void LossAccumulator::add(const TrialObservation& obs) {
     if (i.lost_partitions > 0) ++c.loss_incidents;
     c.lost_bytes += i.lost_bytes;
   }
+  for (const WriteIncident& i : obs.writes.incidents) {
+    CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
+    ++c.write_incidents;
+    c.lost_writes += i.lost_writes;
+    c.rpo_s.push_back(i.rpo_s);
+  }
+  writes_.add(obs.writes);
   events_ += obs.events;
 }
 
@@ -42,7 +85,12 @@ void LossAccumulator::merge(const LossAccumulator& o) {
     by_cause_[k].incidents += o.by_cause_[k].incidents;
     by_cause_[k].loss_incidents += o.by_cause_[k].loss_incidents;
     by_cause_[k].lost_bytes += o.by_cause_[k].lost_bytes;
+    by_cause_[k].write_incidents += o.by_cause_[k].write_incidents;
+    by_cause_[k].lost_writes += o.by_cause_[k].lost_writes;
+    by_cause_[k].rpo_s.insert(by_cause_[k].rpo_s.end(), o.by_cause_[k].rpo_s.begin(),
+                              o.by_cause_[k].rpo_s.end());
   }
+  writes_.merge(o.writes_);
   events_ += o.events_;
 }
 

@@ -100,6 +100,7 @@ void DurabilityModel::update_availability(SimTime now, const FailureModel& failu
       unavailable_since_[p] = SimTime::never();
     }
   }
+  changed_.swap(touched_);
   touched_.clear();
 }
 

@@ -13,7 +13,9 @@ constexpr std::uint64_t kMaxScheduled = 3'000'000'000;
 TrialRunner::TrialRunner(const Scenario& scenario)
     : scenario_(&scenario),
       failures_(*scenario.topology, scenario.failures, kFailureChannel),
-      durability_(*scenario.topology, *scenario.placement, scenario.repair, kDurabilityChannel) {
+      durability_(*scenario.topology, *scenario.placement, scenario.repair, kDurabilityChannel),
+      writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
+              kWriteChannel) {
   queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
 }
 
@@ -25,6 +27,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   queue_.clear();
   failures_.start(queue_, s.seed, trial);
   durability_.start(s.seed, trial);
+  writes_.start(s.seed, trial);
   SimTime now{0};
   while (!queue_.empty() && queue_.top().time <= s.horizon) {
     const Event event = queue_.pop();
@@ -45,6 +48,8 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
     dispatch(event, obs, trace);
   }
   durability_.finish(s.horizon);
+  writes_.finish(s.horizon);
+  obs.writes = writes_.stats();
   obs.unavailable_s = durability_.unavailable_s();
   obs.unavailable_episodes_s = durability_.unavailable_episodes_s();
   for (const LossRecord& loss : durability_.losses()) {
@@ -75,6 +80,9 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       }
       const std::size_t losses_before = durability_.losses().size();
       durability_.on_change(*change, event.time, failures_, queue_, trace);
+      sync_writes(event.time, change->kind, losses_before,
+                  change->what == DomainChange::What::kOutageEnd ? WritePath::Window::kNone
+                                                                 : WritePath::Window::kBefore);
       if (change->what == DomainChange::What::kOutageEnd) return;
       Incident incident{event.time.seconds(), change->kind, change->injected, 0, 0.0};
       for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
@@ -84,11 +92,40 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       obs.incidents.push_back(incident);
       return;
     }
-    case kDurabilityChannel:
+    case kDurabilityChannel: {
+      const std::size_t losses_before = durability_.losses().size();
       durability_.handle(event, failures_, queue_, trace);
+      sync_writes(event.time, FailureKind::kDiskBurnout, losses_before, WritePath::Window::kNone);
+      return;
+    }
+    case kWriteChannel:
+      writes_.handle(event, views(event.target), queue_);
       return;
     default:
       DURASIM_ASSERT(false);
+  }
+}
+
+const CopyView* TrialRunner::views(std::uint32_t partition) {
+  const Placement& placement = *scenario_->placement;
+  const std::uint32_t k = placement.copies_per_partition();
+  for (std::uint32_t c = 0; c < k; ++c) {
+    const std::size_t copy = std::size_t{partition} * k + c;
+    views_[c] = {durability_.copy_state(copy) == CopyState::kIntact,
+                 failures_.available(placement.disk_of_copy(copy))};
+  }
+  return views_.data();
+}
+
+void TrialRunner::sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,
+                              WritePath::Window window) {
+  for (const std::uint32_t p : durability_.changed()) {
+    writes_.advance(p, now, window);
+    for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
+      const LossRecord& loss = durability_.losses()[i];
+      if (loss.partition.index() == p) writes_.on_data_loss(p, now, loss.cause, queue_);
+    }
+    writes_.refresh(p, now, cause, views(p), queue_);
   }
 }
 

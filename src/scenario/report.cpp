@@ -26,6 +26,17 @@ double annualise(double p, double horizon_s) {
   return -std::expm1(std::log1p(-p) * kSecondsPerYear / horizon_s);
 }
 
+Json summary(std::vector<double> values, const char* count_key) {
+  std::sort(values.begin(), values.end());
+  double sum = 0.0;
+  for (const double v : values) sum += v;
+  return {{count_key, values.size()},
+          {"mean", values.empty() ? 0.0 : sum / static_cast<double>(values.size())},
+          {"p50", percentile(values, 0.5)},
+          {"p99", percentile(values, 0.99)},
+          {"max", values.empty() ? 0.0 : values.back()}};
+}
+
 Json loss_json(const LossAccumulator& t) {
   const std::uint64_t n = t.trials();
   const std::uint64_t k = t.trials_with_loss();
@@ -53,25 +64,53 @@ Json loss_json(const LossAccumulator& t) {
   Json by_cause = Json::object();
   for (std::size_t c = 0; c < kFailureKindCount; ++c) {
     const CauseTotals& ct = t.by_cause()[c];
-    if (ct.incidents == 0) continue;
+    if (ct.incidents == 0 && ct.write_incidents == 0) continue;
     by_cause[std::string(fault_kind_name(static_cast<FailureKind>(c)))] = {
-        {"incidents", ct.incidents},
-        {"loss_incidents", ct.loss_incidents},
-        {"lost_bytes", ct.lost_bytes}};
+        {"incidents", ct.incidents},     {"loss_incidents", ct.loss_incidents},
+        {"lost_bytes", ct.lost_bytes},   {"write_incidents", ct.write_incidents},
+        {"lost_writes", ct.lost_writes}, {"rpo_s", summary(ct.rpo_s, "incidents")}};
   }
   loss["by_cause"] = by_cause;
+  loss["lost_writes"] = distribution_summary(t.writes().lost_writes_values, t.writes().lost_writes);
   return loss;
 }
 
-Json rto_json(std::vector<double> episodes) {
-  std::sort(episodes.begin(), episodes.end());
-  double sum = 0.0;
-  for (const double e : episodes) sum += e;
-  return {{"incidents", episodes.size()},
-          {"mean", episodes.empty() ? 0.0 : sum / static_cast<double>(episodes.size())},
-          {"p50", percentile(episodes, 0.5)},
-          {"p99", percentile(episodes, 0.99)},
-          {"max", episodes.empty() ? 0.0 : episodes.back()}};
+Json histogram_json(const LogHistogram& h) {
+  return {{"count", h.count()},      {"mean", h.mean()},
+          {"p50", h.quantile(0.5)},  {"p90", h.quantile(0.9)},
+          {"p99", h.quantile(0.99)}, {"p999", h.quantile(0.999)},
+          {"max", h.max()},          {"relative_error", LogHistogram::kRelativeError}};
+}
+
+Json writes_json(const Scenario& s, const WriteTotals& w) {
+  Json out = {{"issued", w.issued},
+              {"acknowledged", w.acknowledged},
+              {"refused", w.refused},
+              {"failed", w.failed},
+              {"simulated", w.simulated},
+              {"unavailable_s",
+               {{"mean", w.unavailable.mean()},
+                {"ci95", interval_json(w.unavailable.mean_interval(0.95))}}}};
+  if (!s.write_note.empty()) out["note"] = s.write_note;
+  return out;
+}
+
+Json replicas_json(const Scenario& s, const WriteTotals& w) {
+  Json out = Json::array();
+  for (std::size_t r = 1; r < s.copies.size(); ++r) {
+    Json rep = {{"at", s.copies[r].at},
+                {"mode", s.copies[r].mode == ReplicaMode::kSync ? "sync" : "async"}};
+    if (r < w.lag_s.size()) {
+      const LogHistogram& h = w.lag_s[r];
+      rep["lag_s"] = {{"count", h.count()},
+                      {"mean", h.mean()},
+                      {"p50", h.quantile(0.5)},
+                      {"p99", h.quantile(0.99)},
+                      {"max", h.max()}};
+    }
+    out.push_back(rep);
+  }
+  return out;
 }
 
 // Summed rate of the exponential destroying modes that strike the domain at `level` above disk.
@@ -141,11 +180,19 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   r["trials"] = s.trials;
   r["run"] = {{"command", run.command}, {"threads", run.threads}, {"wall_s", run.wall_s}};
   r["scenario"] = s.resolved;
-  r["write_model"] = "none";
+  r["write_model"] = write_model_name(s.writes.model);
+  if (s.writes.model == WriteModel::kWindowed) {
+    r["write_window_s"] = {{"steady_state", s.writes.window_s},
+                           {"latency", s.writes.latency_window_s}};
+  }
   r["loss"] = loss_json(t);
-  r["rto_s"] = rto_json(t.episode_values());
+  r["rpo_s"] = summary(t.writes().rpo_s, "incidents");
+  r["rto_s"] = summary(t.writes().rto_s, "incidents");
   r["unavailability_s"] = {{"mean", t.unavailable().mean()},
                            {"ci95", interval_json(t.unavailable().mean_interval(0.95))}};
+  r["write_latency_s"] = histogram_json(t.writes().latency_s);
+  r["writes"] = writes_json(s, t.writes());
+  r["replicas"] = replicas_json(s, t.writes());
   r["events"] = {{"total", t.events()},
                  {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
   const Json analytic = make_markov_report(s);

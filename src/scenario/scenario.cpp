@@ -16,6 +16,7 @@ namespace {
 constexpr std::uint64_t kMaxDisks = 2'000'000;
 constexpr std::uint64_t kMaxCopies = 20'000'000;
 constexpr double kMaxHorizonS = 290.0 * kSecondsPerYear;
+constexpr std::uint32_t kMaxWritePartitions = 4096;
 
 std::string summary(const std::string& source, const std::vector<Problem>& problems) {
   std::ostringstream out;
@@ -54,6 +55,7 @@ struct Parser {
                      const std::vector<FailureKind>& kinds);
   void storage_and_data(ObjectReader& top);
   void replication(ObjectReader& top);
+  void write_path(const std::string& requested_model);
   void faults(ObjectReader& top);
   std::optional<DomainId> domain(const std::string& name, const std::string& path,
                                  const char* what);
@@ -251,7 +253,12 @@ void Parser::replication(ObjectReader& top) {
     }
     s.copies.push_back({*primary, d.value_or(DomainId{}), ReplicaMode::kPrimary, {}, {}});
   }
+  std::size_t replica_index = 0;
   for (ObjectReader& rep : r->objects("replicas", Need::kOptional)) {
+    if (replica_index++ == kMaxCopiesPerPartition - 1) {
+      problems.add(rep.path(), "at most " + std::to_string(kMaxCopiesPerPartition - 1) +
+                                   " replicas per partition");
+    }
     CopySite site;
     site.at = rep.string("at", Need::kRequired).value_or("");
     const auto mode = rep.one_of("mode", {"sync", "async"}, Need::kRequired);
@@ -260,6 +267,10 @@ void Parser::replication(ObjectReader& top) {
     if (site.bandwidth_Bps && *site.bandwidth_Bps <= 0)
       problems.add(pointer_join(rep.path(), "bandwidth"), "must be positive");
     site.delay_s = rep.duration("delay", Need::kOptional);
+    if (site.delay_s && site.mode == ReplicaMode::kSync) {
+      problems.add(pointer_join(rep.path(), "delay"),
+                   "a sync replica cannot apply writes late; delay applies to async replicas");
+    }
     if (site.at.empty() && rep.has("at")) {
       problems.add(pointer_join(rep.path(), "at"),
                    "expected the name of a datacenter, node or disk, found an empty string");
@@ -278,6 +289,15 @@ void Parser::replication(ObjectReader& top) {
   if (ack && ack->is_object()) {
     ObjectReader quorum(ack, pointer_join(r->path(), "ack"), problems, r->out()["ack"]);
     const auto k = quorum.integer("quorum", 1, s.copies.size(), Need::kRequired);
+    const auto voters = static_cast<std::uint64_t>(
+        1 + std::count_if(s.copies.begin(), s.copies.end(),
+                          [](const CopySite& c) { return c.mode == ReplicaMode::kSync; }));
+    if (k && *k > voters) {
+      problems.add(pointer_join(quorum.path(), "quorum"),
+                   "a quorum counts the primary and the sync replicas (" + std::to_string(voters) +
+                       " here; async replicas never hold up an acknowledgement), found " +
+                       std::to_string(*k));
+    }
     if (k) s.quorum = static_cast<std::uint32_t>(*k);
     quorum.finish();
   } else if (!ack || *ack == "all_sync") {
@@ -387,6 +407,61 @@ void check_placement(Parser& p) {
   }
 }
 
+void Parser::write_path(const std::string& requested_model) {
+  if (!problems.empty() || !s.placement) return;
+  s.latency_model = std::make_unique<LatencyModel>(*s.topology, s.latency);
+  WritePathSpec& w = s.writes;
+  w.roles.clear();
+  for (const CopySite& c : s.copies)
+    w.roles.push_back({c.mode, c.bandwidth_Bps.value_or(0.0), c.delay_s.value_or(0.0)});
+  w.quorum = s.quorum.value_or(0);
+  w.failover_s = s.failover_s;
+  w.write_rate_per_partition = s.data.write_rate_per_s / s.data.partitions;
+  w.write_size = s.data.write_size;
+  w.fsync = s.fsync;
+  const double load_Bps = w.write_rate_per_partition * w.write_size.mean();
+  for (std::size_t i = 1; i < s.copies.size(); ++i) {
+    const auto& bw = s.copies[i].bandwidth_Bps;
+    if (bw && load_Bps >= *bw) {
+      problems.add("/replication/replicas/" + std::to_string(i - 1) + "/bandwidth",
+                   "carries " + format_bandwidth(*bw) + " but each partition writes " +
+                       format_bandwidth(load_Bps) +
+                       " (write_rate / partitions x mean write_size): the replica would fall "
+                       "behind without bound");
+    }
+  }
+  if (!problems.empty()) return;
+  double max_one_way_s = 0.0;
+  const std::uint32_t k = s.placement->copies_per_partition();
+  for (std::uint32_t a = 0; a < k; ++a) {
+    for (std::uint32_t b = 0; b < k; ++b) {
+      max_one_way_s = std::max(
+          max_one_way_s, s.latency_model->mean_one_way_s(s.placement->disk_of(PartitionId{0}, a),
+                                                         s.placement->disk_of(PartitionId{0}, b)));
+    }
+  }
+  w.window_s = steady_state_window_s(w, max_one_way_s);
+  w.latency_window_s = w.write_rate_per_partition > 0
+                           ? std::max(w.window_s, 2000.0 / w.write_rate_per_partition)
+                           : w.window_s;
+  const double writes = s.data.write_rate_per_s * s.horizon.seconds();
+  if (s.data.write_rate_per_s <= 0.0) {
+    w.model = WriteModel::kNone;
+    s.write_note = "write_rate is 0: no writes to simulate";
+  } else if (s.data.partitions > kMaxWritePartitions) {
+    w.model = WriteModel::kNone;
+    s.write_note = "the write path is simulated for at most " +
+                   std::to_string(kMaxWritePartitions) + " partitions";
+  } else if (requested_model == "full") {
+    w.model = WriteModel::kFull;
+  } else if (requested_model == "windowed") {
+    w.model = WriteModel::kWindowed;
+  } else {
+    w.model = writes <= static_cast<double>(s.writes_per_trial) ? WriteModel::kFull
+                                                                : WriteModel::kWindowed;
+  }
+}
+
 }  // namespace
 
 ScenarioError::ScenarioError(std::string source, std::vector<Problem> problems)
@@ -440,14 +515,22 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
   top.put("backups", Json::array());
   p.faults(top);
   std::optional<ObjectReader> limits = top.object("limits", Need::kOptional);
+  std::string write_model = "auto";
   if (limits) {
     p.s.events_per_trial =
         limits->integer("events_per_trial", 1, 1'000'000'000, Need::kOptional, 10'000'000)
             .value_or(10'000'000);
+    write_model =
+        limits->one_of("write_model", {"auto", "full", "windowed"}, Need::kOptional, "auto")
+            .value_or("auto");
+    p.s.writes_per_trial =
+        limits->integer("writes_per_trial", 1, 1'000'000'000'000, Need::kOptional, 2'000'000)
+            .value_or(2'000'000);
     limits->finish();
   }
   top.finish();
   check_placement(p);
+  p.write_path(write_model);
   if (!p.problems.empty()) throw ScenarioError(source, p.problems.list());
   return std::move(p.s);
 }

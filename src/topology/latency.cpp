@@ -118,6 +118,16 @@ double LatencyModel::sample_one_way_s(DomainId from, DomainId to, RngStream& rng
   return total;
 }
 
+std::vector<const Distribution*> LatencyModel::route(DomainId from, DomainId to) const {
+  if (same_node(*topology_, from, to)) return {};
+  const std::size_t a = dc_index(from);
+  const std::size_t b = dc_index(to);
+  if (a == b) return {&same_datacenter_};
+  std::vector<const Distribution*> out;
+  for (const std::uint32_t h : hops(from, to)) out.push_back(&link_dists_[h]);
+  return out;
+}
+
 std::vector<DomainId> LatencyModel::path(DomainId from, DomainId to) const {
   std::vector<DomainId> out;
   for (const std::uint32_t s : path_sites_[dc_index(from) * datacenters_.size() + dc_index(to)]) {

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "durasim/core/result.hpp"
+#include "durasim/core/rng.hpp"
 
 namespace durasim {
 
@@ -53,5 +54,10 @@ class Distribution {
       0.0;  // fixed: value; exponential: mean; weibull: shape; lognormal: median; uniform: low
   double b_ = 0.0;  // weibull: scale; lognormal: sigma; uniform: high; exponential: afr or 0
 };
+
+// A Poisson count with the given mean (>= 0): multiplication of uniforms below 10, Hoermann's
+// transformed rejection (PTRS) above, exact for any mean a double holds. Draws a variable
+// number of uniforms from `rng`.
+std::uint64_t sample_poisson(double mean, RngStream& rng);
 
 }  // namespace durasim

@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "durasim/core/histogram.hpp"
 #include "durasim/failure/failure_kind.hpp"
 #include "durasim/metrics/stats.hpp"
+#include "durasim/replication/write_path.hpp"
 
 namespace durasim {
 
@@ -34,12 +36,31 @@ struct TrialObservation {
   double unavailable_s = 0.0;
   std::vector<double> unavailable_episodes_s;
   std::uint64_t events = 0;
+  WriteStats writes;
 };
 
 struct CauseTotals {
   std::uint64_t incidents = 0;
   std::uint64_t loss_incidents = 0;
   double lost_bytes = 0.0;
+  std::uint64_t write_incidents = 0;  // the primary of a partition lost or unreachable
+  std::uint64_t lost_writes = 0;
+  std::vector<double> rpo_s;  // per write incident, trial order
+};
+
+// Totals of the write path over trials.
+struct WriteTotals {
+  std::uint64_t issued = 0, acknowledged = 0, refused = 0, failed = 0, simulated = 0;
+  Moments lost_writes;  // per trial
+  std::vector<double> lost_writes_values;
+  Moments unavailable;        // per trial, seconds
+  std::vector<double> rpo_s;  // per write incident, trial order
+  std::vector<double> rto_s;  // per write incident, trial order
+  LogHistogram latency_s;
+  std::vector<LogHistogram> lag_s;  // per role
+
+  void add(const WriteStats& w);
+  void merge(const WriteTotals& o);
 };
 
 class LossAccumulator {
@@ -62,6 +83,7 @@ class LossAccumulator {
   const std::vector<double>& episode_values() const { return episodes_; }
   const std::array<CauseTotals, kFailureKindCount>& by_cause() const { return by_cause_; }
   std::uint64_t events() const { return events_; }
+  const WriteTotals& writes() const { return writes_; }
 
  private:
   double horizon_s_;
@@ -71,11 +93,12 @@ class LossAccumulator {
   double exposure_s_ = 0.0;
   Moments lost_bytes_;
   Moments unavailable_;
-  std::vector<double> lost_bytes_values_;  // per trial, trial order
+  std::vector<double> lost_bytes_values_;  // per trial, trial order (data and write bytes)
   std::vector<double> first_loss_values_;  // trials with a loss, trial order
   std::vector<double> episodes_;
   std::array<CauseTotals, kFailureKindCount> by_cause_{};
   std::uint64_t events_ = 0;
+  WriteTotals writes_;
 };
 
 }  // namespace durasim

@@ -66,6 +66,8 @@ class DurabilityModel {
   // Sum over partitions of unreachable time, divided by the partition count.
   double unavailable_s() const;
   CopyState copy_state(std::size_t copy) const { return state_[copy]; }
+  // Partitions whose copies changed state or reachability in the last on_change or handle.
+  const std::vector<std::uint32_t>& changed() const { return changed_; }
   std::uint32_t intact_copies(PartitionId p) const;
 
  private:
@@ -111,6 +113,7 @@ class DurabilityModel {
   std::vector<double> unavailable_total_s_;
   std::vector<char> touched_mark_;
   std::vector<std::uint32_t> touched_;
+  std::vector<std::uint32_t> changed_;
   std::deque<Task> crew_queue_;
   bool crew_busy_ = false;
   std::size_t crew_rebuilds_ahead_ = 0;

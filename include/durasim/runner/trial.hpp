@@ -9,6 +9,7 @@
 //   TrialObservation obs = runner.run(17, nullptr);    // trial 17, no narration
 #pragma once
 
+#include <array>
 #include <stdexcept>
 
 #include "durasim/core/event_queue.hpp"
@@ -16,6 +17,7 @@
 #include "durasim/failure/failure_model.hpp"
 #include "durasim/metrics/observation.hpp"
 #include "durasim/replication/durability.hpp"
+#include "durasim/replication/write_path.hpp"
 #include "durasim/scenario/scenario.hpp"
 
 namespace durasim {
@@ -31,17 +33,26 @@ class TrialRunner {
   explicit TrialRunner(const Scenario& scenario);
 
   TrialObservation run(std::uint64_t trial, TraceSink* trace);
+  // Tests attach the write-path invariant checker here.
+  void set_observer(WriteObserver* observer) { writes_.set_observer(observer); }
 
  private:
   static constexpr std::uint32_t kFailureChannel = 0;
   static constexpr std::uint32_t kDurabilityChannel = 1;
+  static constexpr std::uint32_t kWriteChannel = 2;
 
   void dispatch(const Event& event, TrialObservation& obs, TraceSink* trace);
+  // After the durability model changed copies: the write path of every partition it touched.
+  void sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,
+                   WritePath::Window window);
+  const CopyView* views(std::uint32_t partition);
 
   const Scenario* scenario_;
   EventQueue queue_;
   FailureModel failures_;
   DurabilityModel durability_;
+  WritePath writes_;
+  std::array<CopyView, kMaxCopiesPerPartition> views_{};
 };
 
 }  // namespace durasim

@@ -15,6 +15,7 @@
 #include "durasim/core/distribution.hpp"
 #include "durasim/failure/failure_model.hpp"
 #include "durasim/replication/durability.hpp"
+#include "durasim/replication/write_path.hpp"
 #include "durasim/scenario/reader.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
@@ -32,8 +33,6 @@ class ScenarioError : public std::runtime_error {
   std::string source_;
   std::vector<Problem> problems_;
 };
-
-enum class ReplicaMode : std::uint8_t { kPrimary, kSync, kAsync };
 
 struct CopySite {
   std::string at;
@@ -62,12 +61,16 @@ struct Scenario {
   LatencySpec latency;
   FailureSpec failures;
   RepairSpec repair;
-  Distribution fsync = Distribution::fixed(200e-6);
+  Distribution fsync = Distribution::lognormal(200e-6, 0.5);
   DataSpec data;
   std::vector<CopySite> copies;         // primary first
   std::optional<std::uint32_t> quorum;  // empty: all_sync
   double failover_s = 30.0;
   std::unique_ptr<Placement> placement;
+  std::unique_ptr<LatencyModel> latency_model;
+  WritePathSpec writes;  // roles from `copies`; the model chosen from limits and the budget
+  std::uint64_t writes_per_trial = 2'000'000;  // budget above which "auto" picks windowed
+  std::string write_note;                      // why writes are not simulated, when they are not
 
   Json resolved;  // the document as run, defaults filled in
 };

@@ -39,6 +39,9 @@ class LatencyModel {
 
   double mean_one_way_s(DomainId from, DomainId to) const;
   double sample_one_way_s(DomainId from, DomainId to, RngStream& rng) const;
+  // The distributions to draw, hop by hop, for one crossing from `from` to `to` (empty within
+  // a node). Pointers stay valid as long as the model; the write path samples them per write.
+  std::vector<const Distribution*> route(DomainId from, DomainId to) const;
   // The datacenters on the path, endpoints included (one entry when both are in one DC).
   std::vector<DomainId> path(DomainId from, DomainId to) const;
 

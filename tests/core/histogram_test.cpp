@@ -1,4 +1,4 @@
-#include "durasim/metrics/histogram.hpp"
+#include "durasim/core/histogram.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "durasim/metrics/histogram.hpp"
+#include "durasim/core/histogram.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,0 +1,207 @@
+// The write path of every partition: client writes, the primary's WAL fsync, one FIFO stream per
+// replica, the acknowledgement rule, failover, and what an incident loses (lost writes, RPO).
+//
+// Model (DESIGN.md, scenarios/README.md "write path"): writes reach a partition as a Poisson
+// stream. Write i is durable on the primary at pd_i = max(pd_{i-1}, issue_i + fsync). Each
+// replica stream is a FIFO link served at its bandwidth, in order, so for replica r
+//   tx_i = max(pd_i, tx_{i-1}) + size_i / bandwidth      (left the primary)
+//   arrive_i = max(arrive_{i-1}, tx_i + one_way)         (TCP keeps order)
+//   durable_i = max(durable_{i-1}, arrive_i + fsync)     (appended to the replica's log)
+//   confirmed_i = max(confirmed_{i-1}, durable_i + one_way back)
+// (a Lindley recursion: the same times a queue simulated stage by stage gives, computed when the
+// write is issued, with no event per stage). The acknowledgement is pd_i under async-only,
+// the latest confirmation of the attached sync replicas under all_sync, the k-th earliest of
+// {pd_i, confirmations of attached sync replicas} under quorum k. All these are non-decreasing
+// in i, so at any time the acknowledged writes form a prefix, and so does what a replica holds.
+//
+// Failure handling (called by the runner after the durability model has applied a change):
+// a replica whose copy is lost or unreachable is detached (it holds a frozen prefix; all_sync
+// stops waiting for it, quorum counts it out); when it is back it catches up: the bytes written
+// meanwhile at its bandwidth, or nothing after a rebuild (the rebuild copies the data). When the
+// primary is lost or unreachable, writes are refused; after `failover` the most up-to-date
+// usable replica (sync before async before delayed, then longest prefix) is promoted, and the
+// acknowledged writes it lacks are lost; the RPO is the incident time minus the acknowledgement
+// time of the oldest of them. When every copy is destroyed, every acknowledged write since the
+// partition was (re)created is lost.
+//
+// Memory: the ring of a partition holds only writes not yet final (acknowledged and on every
+// attached replica), so it is bounded by the queues, not by the number of writes.
+//
+// Windowed model: in a gap longer than the window with nothing happening to the partition,
+// writes are counted (Poisson) instead of simulated, and the streams restart empty at
+// (next event - window): the window is long enough for the queues to reach steady state.
+//
+//   WritePath writes(spec, topology, latency, placement, channel);
+//   writes.start(seed, trial);
+//   writes.advance(p, now); writes.refresh(p, now, view, queue);   // after each domain change
+//   writes.finish(horizon);
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "durasim/core/distribution.hpp"
+#include "durasim/core/event_queue.hpp"
+#include "durasim/core/histogram.hpp"
+#include "durasim/core/rng.hpp"
+#include "durasim/core/time.hpp"
+#include "durasim/failure/failure_kind.hpp"
+#include "durasim/storage/placement.hpp"
+#include "durasim/topology/latency.hpp"
+
+namespace durasim {
+
+enum class ReplicaMode : std::uint8_t { kPrimary, kSync, kAsync };
+enum class WriteModel : std::uint8_t { kNone, kFull, kWindowed };
+const char* write_model_name(WriteModel m);
+
+inline constexpr std::size_t kMaxCopiesPerPartition = 16;
+
+struct RoleSpec {
+  ReplicaMode mode = ReplicaMode::kPrimary;
+  double bandwidth_Bps = 0.0;  // 0: unlimited
+  double delay_s = 0.0;        // applies received writes this long after they are durable
+};
+
+struct WritePathSpec {
+  std::vector<RoleSpec> roles;  // role 0 is the primary; role r starts on copy slot r
+  std::uint32_t quorum = 0;     // 0: all_sync
+  double failover_s = 30.0;
+  double write_rate_per_partition = 0.0;
+  Distribution write_size = Distribution::fixed(4096.0);
+  Distribution fsync = Distribution::fixed(200e-6);
+  WriteModel model = WriteModel::kFull;
+  double window_s = 1.0;          // steady-state window before each event (windowed model)
+  double latency_window_s = 1.0;  // simulated at the start of partition 0 (windowed model)
+  // Written the scenario's way: window_s = steady_state_window_s(...), latency_window_s =
+  // max(window_s, the time of 2000 writes of one partition).
+};
+
+// The steady-state window for a spec: at least 0.5 s, 10 times the mean round trip of a write
+// (two fsyncs and two crossings of the longest path), 30 times every stream's queue relaxation
+// time 1 / (mu (1 - sqrt(rho))^2). Needs rho < 1 on every stream.
+double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_s);
+
+// What the runner tells the write path about a copy slot of a partition.
+struct CopyView {
+  bool intact = true;     // holds the partition's data (not lost, not rebuilding)
+  bool available = true;  // reachable (no outage above it)
+};
+
+struct WriteIncident {
+  enum class Outcome : std::uint8_t { kReturned, kFailover, kDataLoss, kOpen };
+  double time_s = 0.0;
+  FailureKind cause = FailureKind::kDiskBurnout;
+  std::uint32_t partition = 0;
+  Outcome outcome = Outcome::kOpen;
+  std::uint64_t lost_writes = 0;
+  double lost_bytes = 0.0;  // bytes of the lost writes
+  double rpo_s = 0.0;       // incident time - acknowledgement of the oldest lost write
+  double rto_s = 0.0;       // until writes are accepted again (to the horizon when open)
+};
+
+// Per-trial counters of the write path. Histograms persist across trials unless cleared.
+struct WriteStats {
+  std::uint64_t issued = 0;        // arrived at an accepting primary
+  std::uint64_t acknowledged = 0;  // told committed
+  std::uint64_t refused = 0;       // arrived while writes were not accepted
+  std::uint64_t failed = 0;        // issued, never acknowledged (primary lost mid-flight)
+  std::uint64_t simulated = 0;     // simulated one by one (the rest were counted)
+  std::uint64_t lost_writes = 0;
+  double lost_bytes = 0.0;
+  double unavailable_s = 0.0;  // time writes were refused, averaged over partitions
+  std::vector<WriteIncident> incidents;
+  LogHistogram latency_s;           // issue to acknowledgement
+  std::vector<LogHistogram> lag_s;  // per role: replica durable - primary durable
+};
+
+// A finished write as the ack rule saw it, for observers (the invariant checker of tests).
+struct FinalWrite {
+  SimTime issue, primary_durable, ack;
+  // Per role: its confirmation of this write (never when it was not counted), and when the
+  // primary stopped waiting for it (never when it did not).
+  const SimTime* confirmed;
+  const SimTime* dropped;
+  const ReplicaMode* mode;
+  std::size_t roles;
+  std::uint32_t quorum;  // 0: all_sync
+};
+
+// Watches the write path without being part of it; null in production runs.
+class WriteObserver {
+ public:
+  virtual ~WriteObserver() = default;
+  virtual void on_final(const FinalWrite& write) = 0;
+  // Acknowledged writes lost by a failover or a data loss. `sync_copy_survived`: a sync copy
+  // holding every acknowledged write was still intact.
+  virtual void on_loss(std::uint64_t lost_writes, bool all_sync, bool sync_copy_survived) = 0;
+};
+
+class WritePath {
+ public:
+  WritePath(const WritePathSpec& spec, const Topology& topology, const LatencyModel& latency,
+            const Placement& placement, std::uint32_t channel);
+  ~WritePath();
+  WritePath(WritePath&&) noexcept;
+
+  void start(std::uint64_t seed, std::uint64_t trial);
+  void set_observer(WriteObserver* observer) { checker_ = observer; }
+  bool enabled() const { return spec_->model != WriteModel::kNone; }
+
+  // Simulates the partition's writes up to `t` with the states it last saw. Under the windowed
+  // model, kBefore keeps a steady-state window before `t` (the event may lose writes or change
+  // what a replica holds); kNone lets the whole gap be counted (a replica or the primary
+  // coming back only needs the totals).
+  enum class Window : std::uint8_t { kBefore, kNone };
+  void advance(std::uint32_t p, SimTime t, Window window = Window::kBefore);
+  // Every copy of the partition is destroyed at `now` (call before refresh).
+  void on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue);
+  // Applies the copies' current states (views[slot]) to the write path of partition p.
+  void refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
+               EventQueue& queue);
+  // A failover timer (events on `channel`).
+  void handle(const Event& event, const CopyView* views, EventQueue& queue);
+  void finish(SimTime horizon);
+
+  const WriteStats& stats() const { return stats_; }
+  WriteStats& stats() { return stats_; }
+  // Copy slot playing role r of partition p.
+  std::uint32_t slot_of(std::uint32_t p, std::size_t role) const;
+
+ private:
+  struct Role;
+  struct Group;
+
+  void issue_one(Group& g, SimTime t);
+  void simulate_to(Group& g, SimTime t);
+  void skip_gap(Group& g, SimTime to);
+  void trim(Group& g, SimTime now);
+  void detach(Group& g, std::size_t r, SimTime now);
+  void attach(Group& g, std::size_t r, SimTime now, bool rebuilt);
+  void drop_pending(Group& g, SimTime now);
+  void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
+  bool try_promote(Group& g, SimTime now, const CopyView* views);
+  void promote(Group& g, std::size_t r);
+  void reroute(Group& g);
+  void open_episode(Group& g, SimTime now, FailureKind cause);
+  void close_episode(Group& g, SimTime now, WriteIncident::Outcome outcome);
+  void record_loss(Group& g, std::uint64_t lost, double bytes, SimTime oldest_ack,
+                   bool sync_copy_survived);
+  bool voters_suffice(const Group& g) const;
+  SimTime ack_time(const Group& g, std::size_t i, SimTime floor) const;
+  std::uint64_t held_by(const Group& g, std::size_t r, SimTime t) const;
+  SimTime sample_path(const std::vector<const Distribution*>& route, RngStream& rng) const;
+
+  const WritePathSpec* spec_;
+  const Topology* topology_;
+  const LatencyModel* latency_;
+  const Placement* placement_;
+  std::uint32_t channel_;
+  std::uint32_t partitions_;
+  WriteObserver* checker_ = nullptr;
+  std::vector<Group> groups_;
+  WriteStats stats_;
+};
+
+}  // namespace durasim

@@ -1,0 +1,756 @@
+#include "durasim/replication/write_path.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "durasim/core/assert.hpp"
+
+namespace durasim {
+namespace {
+
+constexpr std::uint32_t kFailoverType = 0;
+constexpr std::size_t kMaxRing = std::size_t{1} << 24;  // writes in flight in one partition
+constexpr SimTime kNever = SimTime::never();
+
+std::int64_t to_ns(double seconds) {
+  if (!(seconds < 9.2e9)) return kNever.ns;
+  return static_cast<std::int64_t>(seconds * 1e9 + 0.5);
+}
+
+SimTime later(SimTime a, SimTime b) {
+  return a < b ? b : a;
+}
+
+SimTime plus(SimTime t, std::int64_t ns) {
+  if (t == kNever || ns >= kNever.ns - t.ns) return kNever;
+  return SimTime{t.ns + ns};
+}
+
+bool is_sync(ReplicaMode m) {
+  return m == ReplicaMode::kSync;
+}
+
+}  // namespace
+
+const char* write_model_name(WriteModel m) {
+  switch (m) {
+    case WriteModel::kNone:
+      return "none";
+    case WriteModel::kFull:
+      return "full";
+    case WriteModel::kWindowed:
+      return "windowed";
+  }
+  DURASIM_ASSERT(false);
+}
+
+double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_s) {
+  double window = 0.5;
+  const double path_s = 2.0 * spec.fsync.mean() + 2.0 * max_one_way_mean_s;
+  window = std::max(window, 10.0 * path_s);
+  for (const RoleSpec& r : spec.roles) {
+    if (r.bandwidth_Bps <= 0.0) continue;
+    const double mu = r.bandwidth_Bps / spec.write_size.mean();
+    const double rho = spec.write_rate_per_partition / mu;
+    DURASIM_ASSERT(rho < 1.0);
+    const double relax = 1.0 / (mu * (1.0 - std::sqrt(rho)) * (1.0 - std::sqrt(rho)));
+    window = std::max(window, 30.0 * relax);
+  }
+  return window;
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+struct WritePath::Role {
+  std::uint32_t slot = 0;
+  ReplicaMode mode = ReplicaMode::kPrimary;
+  double s_per_byte = 0.0;
+  bool attached = true;
+  bool lost_data = false;    // its copy was destroyed since it last held the data
+  SimTime dropped = kNever;  // when the primary stopped counting on it (while detached)
+  SimTime catch_up_end{0};
+  SimTime tx_free{0}, arrive_last{0}, durable_last{0}, confirmed_last{0};
+  std::uint64_t frozen = 0;  // writes it holds while detached or catching up
+  double frozen_bytes = 0.0;
+  SimTime first_missing_ack = kNever;  // acknowledgement of write `frozen`, once known
+  std::vector<const Distribution*> route;
+  RngStream rng{0, 0, 0, 0};
+};
+
+// Writes [base, next_seq) of the partition, oldest first, in a power-of-two ring.
+struct WritePath::Group {
+  std::uint32_t p = 0;
+  std::vector<Role> roles;
+  RngStream arrivals{0, 0, 0, 0}, sizes{0, 0, 0, 0}, fsync{0, 0, 0, 0};
+  SimTime now{0}, next_arrival{0}, pd_last{0}, created{0};
+  bool primary_usable = true;
+  bool accepting = true;
+  bool failover_due = false;
+  std::uint32_t failover_gen = 0;
+  bool down = false;  // an episode of refused writes is open
+  SimTime down_since{0};
+  FailureKind down_cause = FailureKind::kDiskBurnout;
+  std::size_t incident = 0;  // index into stats_.incidents while down
+  double down_total_s = 0.0;
+  std::uint64_t base = 0, next_seq = 0;
+  double bytes_issued = 0.0;  // of writes [0, next_seq) since creation
+
+  std::size_t head = 0, size = 0, mask = 0;
+  std::vector<SimTime> issue, pd, ack;
+  std::vector<float> bytes;
+  std::vector<std::uint16_t> waived;   // roles the ack rule did not wait for
+  std::vector<SimTime> tx, confirmed;  // [role * capacity + slot]
+
+  std::size_t capacity() const { return mask + 1; }
+  std::size_t at(std::size_t i) const { return (head + i) & mask; }
+  std::size_t cell(std::size_t r, std::size_t i) const { return r * capacity() + at(i); }
+};
+
+WritePath::WritePath(const WritePathSpec& spec, const Topology& topology,
+                     const LatencyModel& latency, const Placement& placement, std::uint32_t channel)
+    : spec_(&spec),
+      topology_(&topology),
+      latency_(&latency),
+      placement_(&placement),
+      channel_(channel),
+      partitions_(placement.partitions()) {
+  DURASIM_ASSERT(spec.roles.size() == placement.copies_per_partition());
+  DURASIM_ASSERT(spec.roles.size() <= kMaxCopiesPerPartition);
+  groups_.resize(partitions_);
+  stats_.lag_s.resize(spec.roles.size());
+}
+
+WritePath::~WritePath() = default;
+WritePath::WritePath(WritePath&&) noexcept = default;
+
+std::uint32_t WritePath::slot_of(std::uint32_t p, std::size_t role) const {
+  return groups_[p].roles[role].slot;
+}
+
+void WritePath::reroute(Group& g) {
+  const DomainId from = placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[0].slot);
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    g.roles[r].route =
+        latency_->route(from, placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[r].slot));
+  }
+}
+
+void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
+  const std::size_t k = spec_->roles.size();
+  stats_.issued = stats_.acknowledged = stats_.refused = stats_.failed = stats_.simulated = 0;
+  stats_.lost_writes = 0;
+  stats_.lost_bytes = 0.0;
+  stats_.unavailable_s = 0.0;
+  stats_.incidents.clear();
+  stats_.latency_s = LogHistogram();
+  for (LogHistogram& h : stats_.lag_s) h = LogHistogram();
+  for (std::uint32_t p = 0; p < partitions_; ++p) {
+    Group& g = groups_[p];
+    g.p = p;
+    g.arrivals = RngStream(seed, trial, stream_id("write.arrival"), p);
+    g.sizes = RngStream(seed, trial, stream_id("write.size"), p);
+    g.fsync = RngStream(seed, trial, stream_id("write.fsync"), p);
+    g.roles.resize(k);
+    for (std::size_t r = 0; r < k; ++r) {
+      Role& role = g.roles[r];
+      role = Role{};
+      role.slot = static_cast<std::uint32_t>(r);
+      role.mode = spec_->roles[r].mode;
+      role.s_per_byte =
+          spec_->roles[r].bandwidth_Bps > 0.0 ? 1.0 / spec_->roles[r].bandwidth_Bps : 0.0;
+      role.rng = RngStream(seed, trial, stream_id("write.replica"), std::uint64_t{p} * 16 + r);
+    }
+    reroute(g);
+    g.now = g.pd_last = g.created = SimTime{0};
+    g.primary_usable = g.accepting = true;
+    g.failover_due = g.down = false;
+    g.down_total_s = 0.0;
+    g.base = g.next_seq = 0;
+    g.bytes_issued = 0.0;
+    g.head = g.size = 0;
+    if (g.issue.empty()) {
+      g.mask = 255;
+      g.issue.resize(256);
+      g.pd.resize(256);
+      g.ack.resize(256);
+      g.bytes.resize(256);
+      g.waived.resize(256);
+      g.tx.resize(256 * k);
+      g.confirmed.resize(256 * k);
+    }
+    g.next_arrival =
+        enabled() && spec_->write_rate_per_partition > 0.0
+            ? SimTime{to_ns(-std::log(g.arrivals.uniform()) / spec_->write_rate_per_partition)}
+            : kNever;
+  }
+}
+
+SimTime WritePath::sample_path(const std::vector<const Distribution*>& route,
+                               RngStream& rng) const {
+  double s = 0.0;
+  for (const Distribution* d : route) s += d->sample(rng.uniform());
+  return SimTime{to_ns(s)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+// The earliest time the ack rule holds for ring entry i, or never.
+SimTime WritePath::ack_time(const Group& g, std::size_t i, SimTime floor) const {
+  const std::size_t k = g.roles.size();
+  SimTime pd_i = g.pd[g.at(i)];
+  if (spec_->quorum == 0) {
+    SimTime t = later(pd_i, floor);
+    for (std::size_t r = 1; r < k; ++r) {
+      if (is_sync(g.roles[r].mode)) t = later(t, g.confirmed[g.cell(r, i)]);
+    }
+    return t;
+  }
+  std::array<SimTime, kMaxCopiesPerPartition> votes{};
+  std::size_t n = 0;
+  votes[n++] = pd_i;
+  for (std::size_t r = 1; r < k; ++r) {
+    if (!is_sync(g.roles[r].mode)) continue;
+    if ((g.waived[g.at(i)] >> r & 1u) == 0) votes[n++] = g.confirmed[g.cell(r, i)];
+  }
+  if (n < spec_->quorum) return kNever;
+  std::nth_element(votes.begin(), votes.begin() + (spec_->quorum - 1), votes.begin() + n);
+  return later(votes[spec_->quorum - 1], floor);
+}
+
+void WritePath::issue_one(Group& g, SimTime t) {
+  if (g.size == g.capacity()) {
+    if (g.size >= kMaxRing) {
+      DURASIM_ASSERT(false);  // a stream cannot keep up: the scenario check should refuse it
+    }
+    const std::size_t k = g.roles.size();
+    const std::size_t cap = g.capacity();
+    auto widen = [&](auto& v, std::size_t rows) {
+      std::remove_reference_t<decltype(v)> out(rows * cap * 2);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t i = 0; i < g.size; ++i) out[r * cap * 2 + i] = v[r * cap + g.at(i)];
+      v.swap(out);
+    };
+    widen(g.issue, 1);
+    widen(g.pd, 1);
+    widen(g.ack, 1);
+    widen(g.bytes, 1);
+    widen(g.waived, 1);
+    widen(g.tx, k);
+    widen(g.confirmed, k);
+    g.head = 0;
+    g.mask = cap * 2 - 1;
+  }
+  const std::size_t i = g.size++;
+  const std::size_t slot = g.at(i);
+  const double size = spec_->write_size.sample(g.sizes.uniform());
+  const SimTime pd = later(g.pd_last, plus(t, to_ns(spec_->fsync.sample(g.fsync.uniform()))));
+  g.pd_last = pd;
+  g.issue[slot] = t;
+  g.pd[slot] = pd;
+  g.bytes[slot] = static_cast<float>(size);
+  std::uint16_t waived = 0;
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    Role& role = g.roles[r];
+    const std::size_t c = g.cell(r, i);
+    if (!role.attached) {
+      waived = static_cast<std::uint16_t>(waived | 1u << r);
+      g.tx[c] = kNever;
+      g.confirmed[c] = spec_->quorum == 0 ? t : kNever;  // all_sync gives up at once
+      continue;
+    }
+    if (t < role.catch_up_end) {
+      // Caught up as a whole at catch_up_end. all_sync does not wait for it meanwhile; a
+      // quorum counts it once it has caught up and confirmed.
+      g.tx[c] = role.catch_up_end;
+      if (spec_->quorum == 0) {
+        waived = static_cast<std::uint16_t>(waived | 1u << r);
+        g.confirmed[c] = t;
+      } else {
+        g.confirmed[c] = role.confirmed_last;
+      }
+      continue;
+    }
+    const SimTime start = later(pd, role.tx_free);
+    const SimTime done = plus(start, to_ns(size * role.s_per_byte));
+    role.tx_free = done;
+    role.arrive_last = later(role.arrive_last, plus(done, sample_path(role.route, role.rng).ns));
+    role.durable_last = later(
+        role.durable_last, plus(role.arrive_last, to_ns(spec_->fsync.sample(role.rng.uniform()))));
+    role.confirmed_last =
+        later(role.confirmed_last, plus(role.durable_last, sample_path(role.route, role.rng).ns));
+    g.tx[c] = done;
+    g.confirmed[c] = role.confirmed_last;
+    stats_.lag_s[r].add((role.durable_last - pd).seconds());
+  }
+  g.waived[slot] = waived;
+  const SimTime prev_ack = i > 0 ? g.ack[g.at(i - 1)] : SimTime{0};
+  g.ack[slot] = later(ack_time(g, i, pd), prev_ack);
+  DURASIM_ASSERT(g.ack[slot] != kNever);  // accepting implies the rule can be met
+  g.bytes_issued += size;
+  ++g.next_seq;
+  ++stats_.issued;
+  ++stats_.simulated;
+}
+
+void WritePath::trim(Group& g, SimTime now) {
+  const std::size_t k = g.roles.size();
+  while (g.size > 0) {
+    const std::size_t s = g.at(0);
+    if (g.ack[s] > now) return;
+    for (std::size_t r = 1; r < k; ++r) {
+      const Role& role = g.roles[r];
+      const SimTime tx = g.tx[r * g.capacity() + s];
+      // Writes a catching-up replica receives in bulk need no entry: held_by counts them.
+      if (role.attached && tx > now && tx != role.catch_up_end) return;
+    }
+    if (checker_) {
+      std::array<SimTime, kMaxCopiesPerPartition> confirmed{}, dropped{};
+      std::array<ReplicaMode, kMaxCopiesPerPartition> mode{};
+      for (std::size_t r = 0; r < k; ++r) {
+        confirmed[r] = g.confirmed[r * g.capacity() + s];
+        const bool waived = (g.waived[s] >> r & 1u) != 0;
+        dropped[r] = waived && spec_->quorum == 0 ? confirmed[r] : kNever;
+        if (waived) confirmed[r] = kNever;
+        mode[r] = g.roles[r].mode;
+      }
+      checker_->on_final({g.issue[s], g.pd[s], g.ack[s], confirmed.data(), dropped.data(),
+                          mode.data(), k, spec_->quorum});
+    }
+    stats_.latency_s.add((g.ack[s] - g.issue[s]).seconds());
+    ++stats_.acknowledged;
+    for (std::size_t r = 1; r < k; ++r) {
+      Role& role = g.roles[r];
+      if (role.frozen == g.base && role.first_missing_ack == kNever &&
+          (!role.attached || now < role.catch_up_end))
+        role.first_missing_ack = g.ack[s];
+    }
+    g.head = (g.head + 1) & g.mask;
+    --g.size;
+    ++g.base;
+  }
+}
+
+// Counts the writes of (g.now, to) instead of simulating them; streams restart empty at `to`.
+void WritePath::skip_gap(Group& g, SimTime to) {
+  trim(g, kNever);  // what is in flight completes as computed
+  DURASIM_ASSERT(g.size == 0);
+  const double rate = spec_->write_rate_per_partition;
+  const std::uint64_t n = sample_poisson(rate * (to - g.now).seconds(), g.arrivals);
+  if (n > 0) {
+    const SimTime first = std::min(to, plus(g.now, to_ns(-std::log(g.arrivals.uniform()) / rate)));
+    for (std::size_t r = 1; r < g.roles.size(); ++r) {
+      Role& role = g.roles[r];
+      const bool behind = !role.attached || g.now < role.catch_up_end;
+      if (behind && role.first_missing_ack == kNever && role.frozen <= g.next_seq)
+        role.first_missing_ack = first;
+    }
+  }
+  g.next_seq += n;
+  g.base = g.next_seq;
+  g.bytes_issued += static_cast<double>(n) * spec_->write_size.mean();
+  stats_.issued += n;
+  stats_.acknowledged += n;
+  g.pd_last = later(g.pd_last, to);
+  // Streams in steady state restart empty (a catching-up one keeps its catch-up end).
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    Role& role = g.roles[r];
+    if (!role.attached) continue;
+    role.tx_free = later(role.tx_free, to);
+    role.arrive_last = later(role.arrive_last, to);
+    role.durable_last = later(role.durable_last, to);
+    role.confirmed_last = later(role.confirmed_last, to);
+  }
+  g.now = to;
+  g.next_arrival = plus(to, to_ns(-std::log(g.arrivals.uniform()) / rate));
+}
+
+void WritePath::simulate_to(Group& g, SimTime t) {
+  const double rate = spec_->write_rate_per_partition;
+  while (g.next_arrival < t) {
+    const SimTime at = g.next_arrival;
+    issue_one(g, at);
+    g.next_arrival = plus(at, to_ns(-std::log(g.arrivals.uniform()) / rate));
+    trim(g, at);
+  }
+  g.now = later(g.now, t);
+  trim(g, g.now);
+}
+
+void WritePath::advance(std::uint32_t p, SimTime t, Window window_need) {
+  Group& g = groups_[p];
+  if (t <= g.now) return;
+  const double rate = spec_->write_rate_per_partition;
+  if (!enabled() || rate <= 0.0) {
+    g.now = t;
+    return;
+  }
+  if (!g.accepting) {
+    stats_.refused += sample_poisson(rate * (t - g.now).seconds(), g.arrivals);
+    g.now = t;
+    trim(g, t);
+    g.next_arrival = plus(t, to_ns(-std::log(g.arrivals.uniform()) / rate));
+    return;
+  }
+  if (spec_->model == WriteModel::kWindowed) {
+    const std::int64_t window = to_ns(spec_->window_s);
+    if (p == 0) simulate_to(g, std::min(t, SimTime{to_ns(spec_->latency_window_s)}));
+    const std::int64_t keep = window_need == Window::kBefore ? window : 0;
+    if (t.ns - g.now.ns > keep + window) skip_gap(g, SimTime{t.ns - keep});
+  }
+  simulate_to(g, t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures
+
+std::uint64_t WritePath::held_by(const Group& g, std::size_t r, SimTime t) const {
+  const Role& role = g.roles[r];
+  if (!role.attached || t < role.catch_up_end) return role.frozen;
+  // tx is non-decreasing along the ring: count the entries sent by t.
+  std::size_t lo = 0, hi = g.size;
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi) / 2;
+    if (g.tx[g.cell(r, mid)] <= t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return g.base + lo;
+}
+
+void WritePath::detach(Group& g, std::size_t r, SimTime now) {
+  Role& role = g.roles[r];
+  DURASIM_ASSERT(role.attached);
+  const bool catching = now < role.catch_up_end;
+  const std::uint64_t held = held_by(g, r, now);
+  if (!catching) {
+    DURASIM_ASSERT(held >= g.base);
+    double pending = 0.0;
+    for (std::size_t i = held - g.base; i < g.size; ++i) pending += g.bytes[g.at(i)];
+    role.frozen = held;
+    role.frozen_bytes = g.bytes_issued - pending;
+    role.first_missing_ack = held < g.next_seq ? g.ack[g.at(held - g.base)] : kNever;
+  }
+  role.attached = false;
+  role.dropped = now;
+  role.catch_up_end = SimTime{0};
+  // Entries it had not confirmed by now: the ack rule stops waiting for it.
+  bool recompute = false;
+  for (std::size_t i = 0; i < g.size; ++i) {
+    const std::size_t c = g.cell(r, i);
+    if (g.tx[c] > now) g.tx[c] = kNever;
+    if (g.confirmed[c] > now) {
+      g.waived[g.at(i)] = static_cast<std::uint16_t>(g.waived[g.at(i)] | 1u << r);
+      g.confirmed[c] = spec_->quorum == 0 ? now : kNever;
+      recompute = recompute || is_sync(role.mode);
+    }
+  }
+  if (!recompute) return;
+  std::size_t first_failed = g.size;
+  for (std::size_t i = 0; i < g.size; ++i) {
+    const std::size_t s = g.at(i);
+    if (g.ack[s] <= now) continue;
+    const SimTime prev = i > 0 ? g.ack[g.at(i - 1)] : SimTime{0};
+    const SimTime a = ack_time(g, i, now);
+    if (a == kNever) {
+      first_failed = i;
+      break;
+    }
+    g.ack[s] = later(a, prev);
+  }
+  if (first_failed < g.size) {
+    // Quorum lost: these writes can never be acknowledged.
+    for (std::size_t i = first_failed; i < g.size; ++i) g.bytes_issued -= g.bytes[g.at(i)];
+    stats_.failed += g.size - first_failed;
+    g.next_seq -= g.size - first_failed;
+    g.size = first_failed;
+    for (Role& other : g.roles) other.frozen = std::min(other.frozen, g.next_seq);
+  }
+}
+
+void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt) {
+  Role& role = g.roles[r];
+  DURASIM_ASSERT(!role.attached);
+  // The backlog drains at what the link has beyond the ongoing load (positive: checked when
+  // the scenario is read), writes made meanwhile included.
+  const double backlog = rebuilt ? 0.0 : std::max(0.0, g.bytes_issued - role.frozen_bytes);
+  const double load_Bps = spec_->write_rate_per_partition * spec_->write_size.mean();
+  const double spare_Bps = role.s_per_byte > 0.0 ? 1.0 / role.s_per_byte - load_Bps : 0.0;
+  const SimTime ready = role.s_per_byte > 0.0 ? plus(now, to_ns(backlog / spare_Bps)) : now;
+  role.attached = true;
+  role.dropped = kNever;
+  role.catch_up_end = rebuilt ? now : ready;
+  if (rebuilt) {
+    role.frozen = g.next_seq;
+    role.frozen_bytes = g.bytes_issued;
+  }
+  role.tx_free = role.arrive_last = role.durable_last = role.confirmed_last = ready;
+  for (std::size_t i = 0; i < g.size; ++i) {
+    const std::size_t c = g.cell(r, i);
+    if (g.tx[c] == kNever) g.tx[c] = ready;
+  }
+}
+
+void WritePath::open_episode(Group& g, SimTime now, FailureKind cause) {
+  if (g.down) return;
+  g.down = true;
+  g.down_since = now;
+  g.down_cause = cause;
+  g.incident = stats_.incidents.size();
+  stats_.incidents.push_back(
+      {now.seconds(), cause, g.p, WriteIncident::Outcome::kOpen, 0, 0.0, 0.0, 0.0});
+}
+
+void WritePath::close_episode(Group& g, SimTime now, WriteIncident::Outcome outcome) {
+  if (!g.down) return;
+  WriteIncident& inc = stats_.incidents[g.incident];
+  if (inc.outcome == WriteIncident::Outcome::kOpen) inc.outcome = outcome;
+  inc.rto_s = (now - g.down_since).seconds();
+  g.down_total_s += inc.rto_s;
+  g.down = false;
+}
+
+// Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
+void WritePath::drop_pending(Group& g, SimTime now) {
+  std::size_t keep = g.size;
+  while (keep > 0 && g.ack[g.at(keep - 1)] > now) --keep;
+  for (std::size_t i = keep; i < g.size; ++i) g.bytes_issued -= g.bytes[g.at(i)];
+  stats_.failed += g.size - keep;
+  g.next_seq -= g.size - keep;
+  g.size = keep;
+  for (Role& role : g.roles) {
+    if (role.frozen > g.next_seq) {
+      role.frozen = g.next_seq;
+      role.frozen_bytes = g.bytes_issued;
+    }
+  }
+}
+
+void WritePath::record_loss(Group& g, std::uint64_t lost, double bytes, SimTime oldest_ack,
+                            bool sync_copy_survived) {
+  WriteIncident& inc = stats_.incidents[g.incident];
+  if (checker_) checker_->on_loss(lost, spec_->quorum == 0, sync_copy_survived);
+  if (lost == 0) return;
+  inc.lost_writes += lost;
+  inc.lost_bytes += bytes;
+  inc.rpo_s = std::max(inc.rpo_s, (g.down_since - std::min(oldest_ack, g.down_since)).seconds());
+  stats_.lost_writes += lost;
+  stats_.lost_bytes += bytes;
+}
+
+void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue) {
+  Group& g = groups_[p];
+  primary_down(g, now, cause, queue);
+  const std::uint64_t lost = g.next_seq;
+  WriteIncident& inc = stats_.incidents[g.incident];
+  inc.outcome = WriteIncident::Outcome::kDataLoss;
+  if (checker_) checker_->on_loss(lost, spec_->quorum == 0, false);
+  if (lost > 0) {
+    inc.lost_writes += lost;
+    inc.lost_bytes += g.bytes_issued;
+    stats_.lost_writes += lost;
+  }
+  // With nothing to restore from, what was written since the (re)creation is gone.
+  inc.rpo_s = std::max(inc.rpo_s, (now - g.created).seconds());
+  g.created = now;
+  g.base = g.next_seq = 0;
+  g.bytes_issued = 0.0;
+  g.head = g.size = 0;
+  // Every copy still standing holds the new, empty timeline.
+  for (Role& role : g.roles) {
+    role.attached = false;
+    role.lost_data = false;
+    role.dropped = now;
+    role.catch_up_end = SimTime{0};
+    role.frozen = 0;
+    role.frozen_bytes = 0.0;
+    role.first_missing_ack = kNever;
+  }
+}
+
+bool WritePath::voters_suffice(const Group& g) const {
+  if (spec_->quorum == 0) return true;
+  std::uint32_t voters = 1;
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    if (is_sync(g.roles[r].mode) && g.roles[r].attached) ++voters;
+  }
+  return voters >= spec_->quorum;
+}
+
+// The primary is lost or unreachable: writes stop; in `failover` a replica may take over.
+void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue) {
+  open_episode(g, now, cause);
+  drop_pending(g, now);
+  g.primary_usable = false;
+  g.accepting = false;
+  g.failover_due = false;
+  ++g.failover_gen;
+  queue.push(plus(now, to_ns(spec_->failover_s)), g.p,
+             EventTag::make(channel_, kFailoverType, 0, g.failover_gen));
+}
+
+namespace {
+int promotion_class(ReplicaMode mode, double delay_s) {
+  if (mode == ReplicaMode::kSync) return 0;
+  return delay_s > 0.0 ? 2 : 1;
+}
+}  // namespace
+
+bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
+  std::size_t best = 0;
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    const Role& role = g.roles[r];
+    const CopyView& v = views[role.slot];
+    if (!v.intact || !v.available || role.lost_data) continue;
+    if (best == 0) {
+      best = r;
+      continue;
+    }
+    const Role& b = g.roles[best];
+    const int cr = promotion_class(role.mode, spec_->roles[r].delay_s);
+    const int cb = promotion_class(b.mode, spec_->roles[best].delay_s);
+    if (cr < cb || (cr == cb && role.frozen > b.frozen)) best = r;
+  }
+  if (best == 0) return false;
+  // A sync copy that survives with more of the timeline is waited for: promoting a copy that
+  // lacks acknowledged writes while a sync copy holds them would lose what sync promised.
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    const Role& role = g.roles[r];
+    if (is_sync(role.mode) && views[role.slot].intact && !role.lost_data &&
+        role.frozen > g.roles[best].frozen)
+      return false;
+  }
+  promote(g, best);
+  (void)now;
+  return true;
+}
+
+// Role r's copy becomes the primary; acknowledged writes it lacks are lost.
+void WritePath::promote(Group& g, std::size_t r) {
+  Role& cand = g.roles[r];
+  DURASIM_ASSERT(!cand.attached);
+  const std::uint64_t held = cand.frozen;
+  const std::uint64_t lost = g.next_seq > held ? g.next_seq - held : 0;
+  SimTime oldest = cand.first_missing_ack;
+  if (held >= g.base && held < g.next_seq) oldest = g.ack[g.at(held - g.base)];
+  bool sync_survived = false;
+  for (std::size_t q = 1; q < g.roles.size(); ++q) {
+    sync_survived = sync_survived || (is_sync(g.roles[q].mode) && !g.roles[q].lost_data &&
+                                      g.roles[q].frozen >= g.next_seq);
+  }
+  record_loss(g, lost, std::max(0.0, g.bytes_issued - cand.frozen_bytes), oldest, sync_survived);
+  // The promoted copy's history is the timeline from now on.
+  if (held < g.next_seq) {
+    const std::size_t keep = held >= g.base ? held - g.base : 0;
+    g.size = std::min(g.size, keep);
+    g.next_seq = held;
+    g.base = std::min(g.base, held);
+    g.bytes_issued = cand.frozen_bytes;
+  }
+  stats_.incidents[g.incident].outcome = WriteIncident::Outcome::kFailover;
+  Role& old_primary = g.roles[0];
+  std::swap(old_primary.slot, cand.slot);
+  // The old primary's copy takes the promoted role, holding at most the new timeline.
+  cand.lost_data = old_primary.lost_data;
+  old_primary.lost_data = false;
+  for (std::size_t q = 1; q < g.roles.size(); ++q) {
+    Role& role = g.roles[q];
+    if (q == r || role.frozen > g.next_seq) {
+      role.frozen = g.next_seq;
+      role.frozen_bytes = g.bytes_issued;
+      role.first_missing_ack = kNever;
+    }
+  }
+  g.primary_usable = true;
+  g.failover_due = false;
+  reroute(g);
+}
+
+void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
+                        EventQueue& queue) {
+  Group& g = groups_[p];
+  DURASIM_ASSERT(g.now >= now);  // advance(p, now) first
+  for (Role& role : g.roles) {
+    if (!views[role.slot].intact) role.lost_data = true;
+  }
+  const CopyView& v0 = views[g.roles[0].slot];
+  const bool usable0 = v0.intact && v0.available && !g.roles[0].lost_data;
+  if (g.primary_usable && !usable0) primary_down(g, now, cause, queue);
+  if (!g.primary_usable) {
+    const CopyView& v = views[g.roles[0].slot];
+    if (v.intact && v.available && !g.roles[0].lost_data) {
+      g.primary_usable = true;  // back before any failover
+      g.pd_last = later(g.pd_last, now);
+    } else if (v.intact && v.available && g.roles[0].lost_data) {
+      // Rebuilt from a replica while down: the timeline is the best surviving copy's.
+      if (!try_promote(g, now, views)) {
+        g.roles[0].lost_data = false;
+        g.primary_usable = true;
+      }
+    } else if (g.failover_due) {
+      try_promote(g, now, views);
+    }
+    if (g.primary_usable) g.pd_last = later(g.pd_last, now);
+  }
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    Role& role = g.roles[r];
+    const CopyView& v = views[role.slot];
+    const bool usable = g.primary_usable && v.intact && v.available;
+    if (role.attached && !usable) {
+      detach(g, r, now);
+    } else if (!role.attached && usable) {
+      attach(g, r, now, role.lost_data);
+      role.lost_data = false;
+    }
+  }
+  const bool accept = g.primary_usable && voters_suffice(g);
+  if (g.accepting && !accept) {
+    open_episode(g, now, cause);
+    g.accepting = false;
+  } else if (!g.accepting && accept) {
+    close_episode(g, now,
+                  stats_.incidents[g.incident].outcome == WriteIncident::Outcome::kOpen
+                      ? WriteIncident::Outcome::kReturned
+                      : stats_.incidents[g.incident].outcome);
+    g.accepting = true;
+    if (enabled() && spec_->write_rate_per_partition > 0.0)
+      g.next_arrival =
+          plus(now, to_ns(-std::log(g.arrivals.uniform()) / spec_->write_rate_per_partition));
+  }
+}
+
+void WritePath::handle(const Event& event, const CopyView* views, EventQueue& queue) {
+  DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
+  DURASIM_ASSERT(EventTag::type(event.tag) == kFailoverType);
+  Group& g = groups_[event.target];
+  if (EventTag::gen(event.tag) != (g.failover_gen & EventTag::kGenMask) || g.primary_usable) return;
+  advance(g.p, event.time, Window::kNone);  // writes are refused: nothing to window
+  g.failover_due = true;
+  refresh(g.p, event.time, g.down_cause, views, queue);
+}
+
+void WritePath::finish(SimTime horizon) {
+  double total = 0.0;
+  for (Group& g : groups_) {
+    if (spec_->model == WriteModel::kWindowed && g.accepting && g.now < horizon &&
+        spec_->write_rate_per_partition > 0.0) {
+      // Nothing happens after: count the rest (after partition 0's latency window).
+      if (g.p == 0) simulate_to(g, std::min(horizon, SimTime{to_ns(spec_->latency_window_s)}));
+      if (g.now < horizon) skip_gap(g, horizon);
+    }
+    advance(g.p, horizon, Window::kNone);
+    if (g.down) {
+      WriteIncident& inc = stats_.incidents[g.incident];
+      inc.rto_s = (horizon - g.down_since).seconds();
+      g.down_total_s += inc.rto_s;
+      g.down = false;
+    }
+    total += g.down_total_s;
+  }
+  stats_.unavailable_s = partitions_ ? total / partitions_ : 0.0;
+}
+
+}  // namespace durasim
