@@ -1,0 +1,357 @@
+// The write path against closed forms. Fixed seeds; every tolerance is an interval computed here
+// from the samples (normal intervals for means, Kolmogorov-Smirnov critical values for
+// distributions), never a hand-tuned constant; never retried.
+//
+// - Async replica behind a FIFO link: Poisson writes, exponential sizes, bandwidth B, no latency
+//   and no fsync: an M/M/1 queue with rho = lambda / (B / mean size). Writes lost when the
+//   primary dies at a fixed time = writes in the system: mean rho / (1 - rho); the replica's lag
+//   is the M/M/1 sojourn time, exponential with rate mu - lambda.
+// - Sync to one replica, fixed one-way latency d and fsync f: every latency is exactly 2d + 2f.
+// - Three sync replicas behind exponential one-way latencies (mean m, so a round trip is
+//   Gamma(2, m)), no fsync: the latency is an order statistic of three Gamma(2, m) round trips:
+//   quorum 2 (primary + the fastest): 0.96296 m; quorum 3: 1.82407 m; all_sync: 3.21296 m.
+// - Full and windowed write models give the same lost writes, RPO and latency.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "../scenario/test_support.hpp"
+#include "durasim/metrics/write_checker.hpp"
+#include "durasim/runner/trial.hpp"
+
+namespace durasim {
+namespace {
+
+class Recorder final : public WriteObserver {
+ public:
+  std::function<void(const FinalWrite&)> on_write;
+  void on_final(const FinalWrite& w) override {
+    checker.on_final(w);
+    if (on_write) on_write(w);
+  }
+  void on_loss(std::uint64_t lost, bool all_sync, bool survived) override {
+    checker.on_loss(lost, all_sync, survived);
+  }
+  WriteChecker checker;
+};
+
+// Regions a, b, c, d with one datacenter each (a1, b1, ...), one node, one disk.
+Json four_regions() {
+  Json doc = Json::parse(R"J({
+    "schema_version": 1, "name": "w", "seed": 3, "trials": 1, "horizon": "60s",
+    "topology": { "regions": [], "latency": { "same_datacenter": "0s", "same_region": "0s",
+                                              "cross_region": "0s" } },
+    "storage": { "fsync": "0s" },
+    "data": { "size": "1GB", "write_rate": "100/s", "write_size": "1kB" },
+    "replication": { "primary": "a1", "replicas": [] },
+    "limits": { "write_model": "full" }
+  })J");
+  for (const char* r : {"a", "b", "c", "d"}) {
+    doc["topology"]["regions"].push_back(
+        {{"name", r}, {"datacenters", {{{"name", std::string(r) + "1"}, {"nodes", 1}}}}});
+  }
+  return doc;
+}
+
+struct TrialRun {
+  std::vector<TrialObservation> obs;
+};
+
+TrialRun run_each(const Scenario& s, std::uint64_t trials, Recorder* recorder) {
+  TrialRunner runner(s);
+  if (recorder) runner.set_observer(recorder);
+  TrialRun out;
+  for (std::uint64_t t = 0; t < trials; ++t) out.obs.push_back(runner.run(t, nullptr));
+  return out;
+}
+
+void expect_mean_in_interval(const Moments& m, double exact, const char* what) {
+  const Interval ci = m.mean_interval(0.99);
+  EXPECT_LE(ci.low, exact) << what << ": mean " << m.mean() << " (n " << m.n << ")";
+  EXPECT_GE(ci.high, exact) << what << ": mean " << m.mean() << " (n " << m.n << ")";
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct QueueCase {
+  double rho;
+};
+
+class AsyncQueue : public ::testing::TestWithParam<QueueCase> {};
+
+Json mm1_doc(double rho) {
+  Json doc = four_regions();
+  const double lambda = 100.0, mean_size = 1000.0;
+  doc["data"]["write_size"] = "exponential(mean=1kB)";
+  doc["replication"]["replicas"].push_back(
+      {{"at", "b1"},
+       {"mode", "async"},
+       {"bandwidth", std::to_string(lambda * mean_size / rho) + "B/s"}});
+  doc["replication"]["failover"] = "1s";
+  doc["horizon"] = "32s";
+  doc["faults"] = Json::array({{{"at", "30s"}, {"kind", "disk_burnout"}, {"target", "a1/n0/d0"}}});
+  return doc;
+}
+
+TEST_P(AsyncQueue, LostWritesAtAFailureAreTheWritesInTheSystem) {
+  const double rho = GetParam().rho;
+  const Scenario s = parse_scenario(mm1_doc(rho), "mm1");
+  Recorder recorder;
+  const TrialRun run = run_each(s, 3000, &recorder);
+  Moments lost;
+  for (const TrialObservation& o : run.obs) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kFailover);
+    lost.add(static_cast<double>(o.writes.lost_writes));
+  }
+  expect_mean_in_interval(lost, rho / (1.0 - rho), "lost writes");
+  EXPECT_GT(recorder.checker.writes_checked(), 1'000'000u);
+}
+
+TEST_P(AsyncQueue, ReplicaLagIsTheSojournTime) {
+  // Per trial, the fraction of lags (writes issued after a 10 s warm-up) below the exponential
+  // quantiles q_p; the mean over independent trials must hold p.
+  const double rho = GetParam().rho;
+  const double mu_minus_lambda = 100.0 / rho - 100.0;
+  const std::array<double, 4> ps{0.25, 0.5, 0.9, 0.99};
+  std::array<double, 4> q{};
+  for (std::size_t i = 0; i < ps.size(); ++i) q[i] = -std::log1p(-ps[i]) / mu_minus_lambda;
+  const Scenario s = parse_scenario(mm1_doc(rho), "mm1");
+  TrialRunner runner(s);
+  Recorder recorder;
+  std::array<std::uint64_t, 4> below{};
+  std::uint64_t count = 0;
+  Moments mean_lag;
+  double lag_sum = 0.0;
+  recorder.on_write = [&](const FinalWrite& w) {
+    if (w.issue < SimTime{10'000'000'000} || w.confirmed[1] == SimTime::never()) return;
+    const double lag = (w.confirmed[1] - w.primary_durable).seconds();
+    ++count;
+    lag_sum += lag;
+    for (std::size_t i = 0; i < ps.size(); ++i) below[i] += lag <= q[i] ? 1u : 0u;
+  };
+  runner.set_observer(&recorder);
+  std::array<Moments, 4> fraction;
+  for (std::uint64_t t = 0; t < 1500; ++t) {
+    below.fill(0);
+    count = 0;
+    lag_sum = 0.0;
+    runner.run(t, nullptr);
+    ASSERT_GT(count, 0u);
+    for (std::size_t i = 0; i < ps.size(); ++i)
+      fraction[i].add(static_cast<double>(below[i]) / static_cast<double>(count));
+    mean_lag.add(lag_sum / static_cast<double>(count));
+  }
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    expect_mean_in_interval(fraction[i], ps[i], "P(lag <= q_p)");
+  expect_mean_in_interval(mean_lag, 1.0 / mu_minus_lambda, "mean lag");
+}
+
+INSTANTIATE_TEST_SUITE_P(Rho, AsyncQueue, ::testing::Values(QueueCase{0.5}, QueueCase{0.8}),
+                         [](const ::testing::TestParamInfo<QueueCase>& p) {
+                           return "rho_" + std::to_string(static_cast<int>(p.param.rho * 10));
+                         });
+
+// ---------------------------------------------------------------------------------------------
+
+TEST(SyncLatency, FixedLatencyAndFsyncGiveExactlyTwoCrossingsAndTwoFsyncs) {
+  Json doc = four_regions();
+  doc["topology"]["latency"]["cross_region"] = "3ms";
+  doc["storage"]["fsync"] = "1ms";
+  doc["data"]["write_rate"] = "2000/s";
+  doc["horizon"] = "5s";
+  doc["replication"]["replicas"].push_back({{"at", "b1"}, {"mode", "sync"}});
+  const Scenario s = parse_scenario(doc, "sync");
+  Recorder recorder;
+  std::uint64_t exact = 0, other = 0;
+  recorder.on_write = [&](const FinalWrite& w) {
+    (w.ack - w.issue).ns == 8'000'000 ? ++exact : ++other;
+  };
+  const TrialRun run = run_each(s, 3, &recorder);
+  EXPECT_GT(exact, 25'000u);
+  EXPECT_EQ(other, 0u);
+  const LogHistogram& h = run.obs[0].writes.latency_s;
+  EXPECT_DOUBLE_EQ(h.min(), 0.008);
+  EXPECT_DOUBLE_EQ(h.max(), 0.008);
+  EXPECT_NEAR(h.quantile(0.99), 0.008, 0.008 * LogHistogram::kRelativeError);
+}
+
+TEST(SyncLatency, BandwidthAddsQueueingNeverLess) {
+  Json doc = four_regions();
+  doc["topology"]["latency"]["cross_region"] = "3ms";
+  doc["storage"]["fsync"] = "1ms";
+  doc["data"]["write_rate"] = "2000/s";
+  doc["data"]["write_size"] = "exponential(mean=1kB)";
+  doc["horizon"] = "5s";
+  doc["replication"]["replicas"].push_back(
+      {{"at", "b1"}, {"mode", "sync"}, {"bandwidth", "2.5MB/s"}});
+  const Scenario s = parse_scenario(doc, "sync-bw");
+  Recorder recorder;
+  Moments latency;
+  recorder.on_write = [&](const FinalWrite& w) {
+    EXPECT_GE((w.ack - w.issue).ns, 8'000'000);
+    latency.add((w.ack - w.issue).seconds() - 0.008);
+  };
+  run_each(s, 3, &recorder);
+  // Transmission alone is 0.4 ms on average (rho 0.8): queueing shows in the mean.
+  EXPECT_GT(latency.mean(), 0.0004);
+}
+
+TEST(SyncLatency, CrossRegionPaysTheRoundTripAsyncDoesNotCareAboutDistance) {
+  auto latency_of = [](const char* replica_at, const char* mode) {
+    Json doc = four_regions();
+    doc["topology"]["regions"][0]["datacenters"].push_back({{"name", "a2"}, {"nodes", 1}});
+    doc["topology"]["latency"] = {{"same_datacenter", "100us"},
+                                  {"same_region", "lognormal(median=1ms, sigma=0.2)"},
+                                  {"cross_region", "lognormal(median=35ms, sigma=0.1)"}};
+    doc["storage"]["fsync"] = "lognormal(median=200us, sigma=0.5)";
+    doc["horizon"] = "20s";
+    doc["replication"]["replicas"].push_back({{"at", replica_at}, {"mode", mode}});
+    const Scenario s = parse_scenario(doc, "distance");
+    return run_each(s, 1, nullptr).obs[0].writes.latency_s;
+  };
+  const LogHistogram near_sync = latency_of("a2", "sync");
+  const LogHistogram far_sync = latency_of("b1", "sync");
+  const LogHistogram near_async = latency_of("a2", "async");
+  const LogHistogram far_async = latency_of("b1", "async");
+  // The fastest cross-region write still crosses twice: above 2 x the 0.1% point of the link.
+  EXPECT_GT(far_sync.min(), 2 * 0.035 * std::exp(-3.09 * 0.1));
+  EXPECT_GT(far_sync.quantile(0.5), 10 * near_sync.quantile(0.5));
+  // Async: the same primary fsync draws, so the very same latencies, wherever the replica is.
+  EXPECT_EQ(near_async.count(), far_async.count());
+  EXPECT_EQ(near_async.max(), far_async.max());
+  EXPECT_EQ(near_async.quantile(0.99), far_async.quantile(0.99));
+  EXPECT_EQ(near_async.quantile(0.5), far_async.quantile(0.5));
+  EXPECT_LT(near_async.quantile(0.99), 0.005);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct OrderCase {
+  Json ack;
+  double mean_in_m;  // E[latency] / m
+};
+
+class OrderStatistic : public ::testing::TestWithParam<OrderCase> {};
+
+TEST_P(OrderStatistic, MeanLatencyMatchesTheClosedForm) {
+  Json doc = four_regions();
+  const double m = 0.001;
+  doc["topology"]["latency"]["cross_region"] = "exponential(mean=1ms)";
+  doc["data"]["write_rate"] = "1/s";  // writes far apart: in-order delivery never binds
+  doc["horizon"] = "30000s";
+  for (const char* at : {"b1", "c1", "d1"})
+    doc["replication"]["replicas"].push_back({{"at", at}, {"mode", "sync"}});
+  doc["replication"]["ack"] = GetParam().ack;
+  const Scenario s = parse_scenario(doc, "order");
+  Recorder recorder;
+  Moments latency;
+  recorder.on_write = [&](const FinalWrite& w) { latency.add((w.ack - w.issue).seconds()); };
+  run_each(s, 1, &recorder);
+  ASSERT_GT(latency.n, 29'000u);
+  expect_mean_in_interval(latency, GetParam().mean_in_m * m, "latency");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Acks, OrderStatistic,
+    ::testing::Values(
+        // 1 + 2/4 + 2/8 ... : integrals of S(t)^k with S(t) = e^{-u}(1 + u), u = t/m.
+        OrderCase{Json{{"quorum", 2}}, 26.0 / 27.0},                     // int S^3
+        OrderCase{Json{{"quorum", 3}}, 3.0 * 1.25 - 2.0 * 26.0 / 27.0},  // int 3S^2 - 2S^3
+        OrderCase{Json("all_sync"), 3.0 * 2.0 - 3.0 * 1.25 + 26.0 / 27.0}),
+    [](const ::testing::TestParamInfo<OrderCase>& p) {
+      return p.param.ack.is_string() ? std::string("all_sync")
+                                     : "quorum_" + std::to_string(p.param.ack["quorum"].get<int>());
+    });
+
+// ---------------------------------------------------------------------------------------------
+
+// Two-sample Kolmogorov-Smirnov statistic.
+double ks_statistic(std::vector<double> a, std::vector<double> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  std::size_t i = 0, j = 0;
+  double d = 0.0;
+  while (i < a.size() && j < b.size()) {
+    const double x = std::min(a[i], b[j]);
+    while (i < a.size() && a[i] <= x) ++i;
+    while (j < b.size() && b[j] <= x) ++j;
+    d = std::max(d, std::fabs(static_cast<double>(i) / static_cast<double>(a.size()) -
+                              static_cast<double>(j) / static_cast<double>(b.size())));
+  }
+  return d;
+}
+
+TEST(WriteModels, FullAndWindowedAgreeOnLossRpoAndLatency) {
+  auto doc_for = [](const char* model, std::uint64_t seed) {
+    Json doc = four_regions();
+    doc["seed"] = seed;
+    doc["topology"]["latency"]["cross_region"] = "lognormal(median=20ms, sigma=0.3)";
+    doc["storage"]["fsync"] = "lognormal(median=200us, sigma=0.5)";
+    doc["data"]["write_rate"] = "200/s";
+    doc["data"]["write_size"] = "exponential(mean=2kB)";
+    doc["replication"]["replicas"].push_back(
+        {{"at", "b1"}, {"mode", "async"}, {"bandwidth", "600kB/s"}});  // rho 2/3
+    doc["replication"]["failover"] = "5s";
+    doc["horizon"] = "160s";
+    doc["faults"] =
+        Json::array({{{"at", "150s"}, {"kind", "disk_burnout"}, {"target", "a1/n0/d0"}}});
+    doc["limits"]["write_model"] = model;
+    return doc;
+  };
+  const Scenario full = parse_scenario(doc_for("full", 5), "full");
+  const Scenario windowed = parse_scenario(doc_for("windowed", 6), "windowed");
+  ASSERT_EQ(windowed.writes.model, WriteModel::kWindowed);
+  const std::uint64_t trials = 600;
+  Recorder rf, rw;
+  const TrialRun a = run_each(full, trials, &rf);
+  const TrialRun b = run_each(windowed, trials, &rw);
+  std::vector<double> rpo_a, rpo_b;
+  Moments lost_a, lost_b, lat_a, lat_b;
+  std::uint64_t simulated_a = 0, simulated_b = 0;
+  for (std::uint64_t t = 0; t < trials; ++t) {
+    for (const auto* side : {&a, &b}) {
+      const TrialObservation& o = side->obs[t];
+      ASSERT_EQ(o.writes.incidents.size(), 1u);
+      (side == &a ? rpo_a : rpo_b).push_back(o.writes.incidents[0].rpo_s);
+      (side == &a ? lost_a : lost_b).add(static_cast<double>(o.writes.lost_writes));
+      (side == &a ? lat_a : lat_b).add(o.writes.latency_s.mean());
+      (side == &a ? simulated_a : simulated_b) += o.writes.simulated;
+    }
+  }
+  EXPECT_GT(simulated_a, 10 * simulated_b);  // the windowed model did skip most writes
+  // Welch: the difference of means within its 99.9% normal interval.
+  auto welch = [](const Moments& x, const Moments& y, const char* what) {
+    const double se = std::sqrt(x.variance() / static_cast<double>(x.n) +
+                                y.variance() / static_cast<double>(y.n));
+    EXPECT_LE(std::fabs(x.mean() - y.mean()), normal_two_sided_z(0.999) * se)
+        << what << ": full " << x.mean() << ", windowed " << y.mean();
+  };
+  welch(lost_a, lost_b, "lost writes");
+  welch(lat_a, lat_b, "mean write latency");
+  // Kolmogorov-Smirnov at alpha = 0.001: c(alpha) sqrt((n + m) / (n m)), c = 1.949.
+  const double n = static_cast<double>(trials);
+  EXPECT_LE(ks_statistic(rpo_a, rpo_b), 1.949 * std::sqrt(2.0 / n));
+  EXPECT_GT(lost_a.mean(), 0.5);  // the test has something to compare
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TEST(Poisson, MeanAndVarianceAcrossRegimes) {
+  for (const double mean : {0.3, 4.0, 12.0, 250.0, 1e7}) {
+    RngStream rng(1, 0, stream_id("test.poisson"), static_cast<std::uint64_t>(mean * 10));
+    Moments m;
+    const int n = 200'000;
+    for (int i = 0; i < n; ++i) m.add(static_cast<double>(sample_poisson(mean, rng)));
+    expect_mean_in_interval(m, mean, "poisson mean");
+    // Variance: the sample variance of n Poisson draws has sd about mean * sqrt(2 / n) (plus
+    // the kurtosis term mean / n); 4 sd is a 99.99% bound.
+    const double sd = std::sqrt(2.0 * mean * mean / n + mean / n);
+    EXPECT_NEAR(m.variance(), mean, 4.0 * sd) << mean;
+  }
+}
+
+}  // namespace
+}  // namespace durasim
