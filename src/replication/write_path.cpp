@@ -99,8 +99,10 @@ struct WritePath::Group {
   std::size_t head = 0, size = 0, mask = 0;
   std::vector<SimTime> issue, pd, ack;
   std::vector<float> bytes;
-  std::vector<std::uint16_t> waived;   // roles the ack rule did not wait for
-  std::vector<SimTime> tx, confirmed;  // [role * capacity + slot]
+  std::vector<std::uint16_t> waived;  // roles the ack rule did not wait for
+  // [role * capacity + slot]: when the write is durable on the replica, and when the primary
+  // learns it (never while the role does not hold it / does not count).
+  std::vector<SimTime> held, confirmed;
 
   std::size_t capacity() const { return mask + 1; }
   std::size_t at(std::size_t i) const { return (head + i) & mask; }
@@ -176,7 +178,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
       g.ack.resize(256);
       g.bytes.resize(256);
       g.waived.resize(256);
-      g.tx.resize(256 * k);
+      g.held.resize(256 * k);
       g.confirmed.resize(256 * k);
     }
     g.next_arrival =
@@ -237,7 +239,7 @@ void WritePath::issue_one(Group& g, SimTime t) {
     widen(g.ack, 1);
     widen(g.bytes, 1);
     widen(g.waived, 1);
-    widen(g.tx, k);
+    widen(g.held, k);
     widen(g.confirmed, k);
     g.head = 0;
     g.mask = cap * 2 - 1;
@@ -256,14 +258,14 @@ void WritePath::issue_one(Group& g, SimTime t) {
     const std::size_t c = g.cell(r, i);
     if (!role.attached) {
       waived = static_cast<std::uint16_t>(waived | 1u << r);
-      g.tx[c] = kNever;
+      g.held[c] = kNever;
       g.confirmed[c] = spec_->quorum == 0 ? t : kNever;  // all_sync gives up at once
       continue;
     }
     if (t < role.catch_up_end) {
       // Caught up as a whole at catch_up_end. all_sync does not wait for it meanwhile; a
       // quorum counts it once it has caught up and confirmed.
-      g.tx[c] = role.catch_up_end;
+      g.held[c] = role.catch_up_end;
       if (spec_->quorum == 0) {
         waived = static_cast<std::uint16_t>(waived | 1u << r);
         g.confirmed[c] = t;
@@ -280,7 +282,7 @@ void WritePath::issue_one(Group& g, SimTime t) {
         role.durable_last, plus(role.arrive_last, to_ns(spec_->fsync.sample(role.rng.uniform()))));
     role.confirmed_last =
         later(role.confirmed_last, plus(role.durable_last, sample_path(role.route, role.rng).ns));
-    g.tx[c] = done;
+    g.held[c] = role.durable_last;
     g.confirmed[c] = role.confirmed_last;
     stats_.lag_s[r].add((role.durable_last - pd).seconds());
   }
@@ -294,16 +296,16 @@ void WritePath::issue_one(Group& g, SimTime t) {
   ++stats_.simulated;
 }
 
-void WritePath::trim(Group& g, SimTime now) {
+void WritePath::trim(Group& g, SimTime now, Trim how) {
   const std::size_t k = g.roles.size();
   while (g.size > 0) {
     const std::size_t s = g.at(0);
     if (g.ack[s] > now) return;
-    for (std::size_t r = 1; r < k; ++r) {
+    for (std::size_t r = 1; r < k && how == Trim::kFinal; ++r) {
       const Role& role = g.roles[r];
-      const SimTime tx = g.tx[r * g.capacity() + s];
+      const SimTime held = g.held[r * g.capacity() + s];
       // Writes a catching-up replica receives in bulk need no entry: held_by counts them.
-      if (role.attached && tx > now && tx != role.catch_up_end) return;
+      if (role.attached && held > now && held != role.catch_up_end) return;
     }
     if (checker_) {
       std::array<SimTime, kMaxCopiesPerPartition> confirmed{}, dropped{};
@@ -408,11 +410,11 @@ void WritePath::advance(std::uint32_t p, SimTime t, Window window_need) {
 std::uint64_t WritePath::held_by(const Group& g, std::size_t r, SimTime t) const {
   const Role& role = g.roles[r];
   if (!role.attached || t < role.catch_up_end) return role.frozen;
-  // tx is non-decreasing along the ring: count the entries sent by t.
+  // `held` is non-decreasing along the ring: count the entries durable there by t.
   std::size_t lo = 0, hi = g.size;
   while (lo < hi) {
     const std::size_t mid = (lo + hi) / 2;
-    if (g.tx[g.cell(r, mid)] <= t) {
+    if (g.held[g.cell(r, mid)] <= t) {
       lo = mid + 1;
     } else {
       hi = mid;
@@ -441,7 +443,7 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
   bool recompute = false;
   for (std::size_t i = 0; i < g.size; ++i) {
     const std::size_t c = g.cell(r, i);
-    if (g.tx[c] > now) g.tx[c] = kNever;
+    if (g.held[c] > now) g.held[c] = kNever;
     if (g.confirmed[c] > now) {
       g.waived[g.at(i)] = static_cast<std::uint16_t>(g.waived[g.at(i)] | 1u << r);
       g.confirmed[c] = spec_->quorum == 0 ? now : kNever;
@@ -490,7 +492,7 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt) {
   role.tx_free = role.arrive_last = role.durable_last = role.confirmed_last = ready;
   for (std::size_t i = 0; i < g.size; ++i) {
     const std::size_t c = g.cell(r, i);
-    if (g.tx[c] == kNever) g.tx[c] = ready;
+    if (g.held[c] == kNever) g.held[c] = ready;
   }
 }
 
@@ -742,6 +744,8 @@ void WritePath::finish(SimTime horizon) {
       if (g.now < horizon) skip_gap(g, horizon);
     }
     advance(g.p, horizon, Window::kNone);
+    // Acknowledged within the horizon though a replica has not confirmed yet: counted too.
+    trim(g, horizon, Trim::kAcknowledged);
     if (g.down) {
       WriteIncident& inc = stats_.incidents[g.incident];
       inc.rto_s = (horizon - g.down_since).seconds();

@@ -20,9 +20,11 @@
 // meanwhile at its bandwidth, or nothing after a rebuild (the rebuild copies the data). When the
 // primary is lost or unreachable, writes are refused; after `failover` the most up-to-date
 // usable replica (sync before async before delayed, then longest prefix) is promoted, and the
-// acknowledged writes it lacks are lost; the RPO is the incident time minus the acknowledgement
-// time of the oldest of them. When every copy is destroyed, every acknowledged write since the
-// partition was (re)created is lost.
+// acknowledged writes it lacks are lost: it holds what was durable on it at the incident (writes
+// still on the wire are lost with the primary); the RPO is the incident time minus the
+// acknowledgement time of the oldest of them. A sync copy that survives holding more than the
+// best reachable candidate is waited for rather than passed over. When every copy is destroyed,
+// every acknowledged write since the partition was (re)created is lost.
 //
 // Memory: the ring of a partition holds only writes not yet final (acknowledged and on every
 // attached replica), so it is bounded by the queues, not by the number of writes.
@@ -176,7 +178,10 @@ class WritePath {
   void issue_one(Group& g, SimTime t);
   void simulate_to(Group& g, SimTime t);
   void skip_gap(Group& g, SimTime to);
-  void trim(Group& g, SimTime now);
+  // Retires the oldest writes: kFinal those acknowledged and durable on every attached replica
+  // by `now`, kAcknowledged those acknowledged by `now` (at the horizon).
+  enum class Trim : std::uint8_t { kFinal, kAcknowledged };
+  void trim(Group& g, SimTime now, Trim mode = Trim::kFinal);
   void detach(Group& g, std::size_t r, SimTime now);
   void attach(Group& g, std::size_t r, SimTime now, bool rebuilt);
   void drop_pending(Group& g, SimTime now);
