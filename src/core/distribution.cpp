@@ -182,7 +182,11 @@ double Distribution::sample(double u) const {
     case DistKind::kWeibull:
       return b_ * std::pow(-std::log1p(-u), 1.0 / a_);
     case DistKind::kLognormal:
-      return a_ * std::exp(-b_ * std::sqrt(2.0) * boost::math::erfc_inv(2.0 * u));
+      // In double precision: Boost's default policy computes in long double, several times slower.
+      return a_ * std::exp(-b_ * std::sqrt(2.0) *
+                           boost::math::erfc_inv(
+                               2.0 * u, boost::math::policies::make_policy(
+                                            boost::math::policies::promote_double<false>())));
     case DistKind::kUniform:
       return a_ + (b_ - a_) * u;
   }

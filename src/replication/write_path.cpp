@@ -45,9 +45,10 @@ const char* write_model_name(WriteModel m) {
 }
 
 double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_s) {
-  double window = 0.5;
   const double path_s = 2.0 * spec.fsync.mean() + 2.0 * max_one_way_mean_s;
-  window = std::max(window, 10.0 * path_s);
+  double window = 10.0 * path_s;
+  if (spec.write_rate_per_partition > 0.0)
+    window = std::max(window, 20.0 / spec.write_rate_per_partition);
   for (const RoleSpec& r : spec.roles) {
     if (r.bandwidth_Bps <= 0.0) continue;
     const double mu = r.bandwidth_Bps / spec.write_size.mean();
@@ -141,6 +142,7 @@ void WritePath::reroute(Group& g) {
 void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   const std::size_t k = spec_->roles.size();
   stats_.issued = stats_.acknowledged = stats_.refused = stats_.failed = stats_.simulated = 0;
+  stats_.max_in_flight = 0;
   stats_.lost_writes = 0;
   stats_.lost_bytes = 0.0;
   stats_.unavailable_s = 0.0;
@@ -245,6 +247,7 @@ void WritePath::issue_one(Group& g, SimTime t) {
     g.mask = cap * 2 - 1;
   }
   const std::size_t i = g.size++;
+  stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.size);
   const std::size_t slot = g.at(i);
   const double size = spec_->write_size.sample(g.sizes.uniform());
   const SimTime pd = later(g.pd_last, plus(t, to_ns(spec_->fsync.sample(g.fsync.uniform()))));

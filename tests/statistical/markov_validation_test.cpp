@@ -27,7 +27,7 @@ Json chain_doc(const Case& c, const std::string& horizon, std::uint64_t trials,
     "topology": { "regions": [ { "name": "r", "datacenters": [ { "name": "dc", "nodes": 1 } ] } ] },
     "failures": { "disk": { "burnout": { "ttf": "exponential(mean=10d)" } } },
     "storage": { "replace_after": "exponential(mean=1d)", "rebuild_bandwidth": "1000GB/s" },
-    "data": { "size": "1B" },
+    "data": { "size": "1B", "write_rate": "0/s" },
     "replication": { "primary": "dc/n0", "replicas": [] }
   })J");
   doc["topology"]["regions"][0]["datacenters"][0]["nodes"] =

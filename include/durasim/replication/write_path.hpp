@@ -80,9 +80,9 @@ struct WritePathSpec {
   // max(window_s, the time of 2000 writes of one partition).
 };
 
-// The steady-state window for a spec: at least 0.5 s, 10 times the mean round trip of a write
-// (two fsyncs and two crossings of the longest path), 30 times every stream's queue relaxation
-// time 1 / (mu (1 - sqrt(rho))^2). Needs rho < 1 on every stream.
+// The steady-state window for a spec: the longest of 20 mean intervals between writes, 10 mean
+// round trips of a write (two fsyncs and two crossings of the longest path) and 30 relaxation
+// times 1 / (mu (1 - sqrt(rho))^2) of every stream's queue. Needs rho < 1 on every stream.
 double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_s);
 
 // What the runner tells the write path about a copy slot of a partition.
@@ -110,6 +110,7 @@ struct WriteStats {
   std::uint64_t refused = 0;       // arrived while writes were not accepted
   std::uint64_t failed = 0;        // issued, never acknowledged (primary lost mid-flight)
   std::uint64_t simulated = 0;     // simulated one by one (the rest were counted)
+  std::uint64_t max_in_flight = 0;  // most writes one partition's ring held (memory)
   std::uint64_t lost_writes = 0;
   double lost_bytes = 0.0;
   double unavailable_s = 0.0;  // time writes were refused, averaged over partitions
