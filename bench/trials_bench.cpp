@@ -20,8 +20,8 @@
 namespace {
 
 // Trial counts picked so that one iteration takes roughly 0.2-1 s on one thread.
-constexpr std::uint64_t kDefaultTrials = 20000;
-constexpr std::uint64_t kMarkovTrials = 50000;
+constexpr std::uint64_t kDefaultTrials = 1000;
+constexpr std::uint64_t kMarkovTrials = 4000;
 
 void BM_Trials(benchmark::State& state, const char* relative_path, std::uint64_t trials) {
   const std::string path = std::string(DURASIM_SOURCE_DIR) + "/" + relative_path;

@@ -98,11 +98,30 @@ void print_summary(const Json& r, std::ostream& out) {
   for (const auto& [cause, c] : loss["by_cause"].items()) {
     out << "  " << std::left << std::setw(14) << cause << c["incidents"] << " incidents, "
         << c["loss_incidents"] << " with loss, " << format_bytes(c["lost_bytes"].get<double>())
-        << " lost\n";
+        << " of data and " << c["lost_writes"] << " writes lost\n";
   }
-  out << "unavailable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>())
-      << " per trial (" << r["rto_s"]["incidents"] << " episodes, RTO p99 "
-      << format_seconds(r["rto_s"]["p99"].get<double>()) << ")\n";
+  out << "unreachable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>())
+      << " per trial (data with no reachable copy)\n";
+  const Json& w = r["writes"];
+  out << "writes        " << r["write_model"].get<std::string>() << " model; "
+      << w["acknowledged"] << " acknowledged, " << w["refused"] << " refused, "
+      << format_seconds(w["unavailable_s"]["mean"].get<double>()) << " refused per trial\n";
+  const Json& lat = r["write_latency_s"];
+  if (lat["count"].get<std::uint64_t>() > 0) {
+    out << "latency       p50 " << format_seconds(lat["p50"].get<double>()) << ", p99 "
+        << format_seconds(lat["p99"].get<double>()) << ", p999 "
+        << format_seconds(lat["p999"].get<double>()) << ", max "
+        << format_seconds(lat["max"].get<double>()) << "\n";
+  }
+  out << "lost writes   mean " << fmt(loss["lost_writes"]["mean"].get<double>()) << " per trial, max "
+      << fmt(loss["lost_writes"]["max"].get<double>()) << "\n";
+  out << "RPO           " << r["rpo_s"]["incidents"] << " incidents, p50 "
+      << format_seconds(r["rpo_s"]["p50"].get<double>()) << ", p99 "
+      << format_seconds(r["rpo_s"]["p99"].get<double>()) << ", max "
+      << format_seconds(r["rpo_s"]["max"].get<double>()) << "\n";
+  out << "RTO           p50 " << format_seconds(r["rto_s"]["p50"].get<double>()) << ", p99 "
+      << format_seconds(r["rto_s"]["p99"].get<double>()) << ", max "
+      << format_seconds(r["rto_s"]["max"].get<double>()) << "\n";
   if (r.contains("analytic")) {
     out << "analytic      P(loss) " << fmt(r["analytic"]["probability"].get<double>()) << ", MTTDL "
         << format_seconds(r["analytic"]["mttdl_s"].get<double>())
@@ -118,14 +137,25 @@ std::string csv_of(const Json& r, double horizon_s) {
   o << std::setprecision(17);
   o << "name,seed,trials,horizon_s,p_loss,p_loss_ci95_low,p_loss_ci95_high,annual_p_loss,nines_"
        "lower_bound,"
-       "lost_bytes_mean,unavailability_s_mean\n";
+       "lost_bytes_mean,unavailability_s_mean,lost_writes_mean,lost_writes_ci95_low,"
+       "lost_writes_ci95_high,rpo_s_p50,rpo_s_p99,rpo_s_max,rto_s_p99,write_latency_s_p50,"
+       "write_latency_s_p99,write_latency_s_p999,write_unavailability_s_mean,write_model\n";
   o << r["scenario"]["name"].get<std::string>() << "," << r["seed"] << "," << r["trials"] << ","
     << horizon_s << "," << loss["probability"]["estimate"].get<double>() << ","
     << loss["probability"]["ci95"][0].get<double>() << ","
     << loss["probability"]["ci95"][1].get<double>() << ","
     << loss["annual_probability"]["estimate"].get<double>() << ","
     << loss["nines"]["lower_bound"].get<double>() << "," << loss["lost_bytes"]["mean"].get<double>()
-    << "," << r["unavailability_s"]["mean"].get<double>() << "\n";
+    << "," << r["unavailability_s"]["mean"].get<double>() << ","
+    << loss["lost_writes"]["mean"].get<double>() << ","
+    << loss["lost_writes"]["ci95"][0].get<double>() << ","
+    << loss["lost_writes"]["ci95"][1].get<double>() << "," << r["rpo_s"]["p50"].get<double>()
+    << "," << r["rpo_s"]["p99"].get<double>() << "," << r["rpo_s"]["max"].get<double>() << ","
+    << r["rto_s"]["p99"].get<double>() << "," << r["write_latency_s"]["p50"].get<double>() << ","
+    << r["write_latency_s"]["p99"].get<double>() << ","
+    << r["write_latency_s"]["p999"].get<double>() << ","
+    << r["writes"]["unavailable_s"]["mean"].get<double>() << ","
+    << r["write_model"].get<std::string>() << "\n";
   return o.str();
 }
 

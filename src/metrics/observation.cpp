@@ -56,7 +56,8 @@ void LossAccumulator::add(const TrialObservation& obs) {
   for (const Incident& i : obs.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.kind)];
     ++c.incidents;
-    if (i.lost_partitions > 0) ++c.loss_incidents;
+    if (i.lost_partitions > 0 || i.lost_writes > 0) ++c.loss_incidents;
+    if (i.lost_partitions > 0) ++c.data_loss_incidents;
     c.lost_bytes += i.lost_bytes;
   }
   for (const WriteIncident& i : obs.writes.incidents) {
@@ -84,6 +85,7 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   for (std::size_t k = 0; k < by_cause_.size(); ++k) {
     by_cause_[k].incidents += o.by_cause_[k].incidents;
     by_cause_[k].loss_incidents += o.by_cause_[k].loss_incidents;
+    by_cause_[k].data_loss_incidents += o.by_cause_[k].data_loss_incidents;
     by_cause_[k].lost_bytes += o.by_cause_[k].lost_bytes;
     by_cause_[k].write_incidents += o.by_cause_[k].write_incidents;
     by_cause_[k].lost_writes += o.by_cause_[k].lost_writes;

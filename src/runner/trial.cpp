@@ -57,6 +57,19 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
     ++obs.loss_events;
     obs.lost_bytes += loss.bytes;
   }
+  // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
+  for (const WriteIncident& i : obs.writes.incidents) {
+    if (i.outcome == WriteIncident::Outcome::kDataLoss || i.lost_writes == 0) continue;
+    ++obs.loss_events;
+    if (obs.first_loss_s < 0 || i.time_s < obs.first_loss_s) obs.first_loss_s = i.time_s;
+    // The domain change that started the episode (same time and cause) lost these writes.
+    for (Incident& change : obs.incidents) {
+      if (change.time_s == i.time_s && change.kind == i.cause) {
+        change.lost_writes += i.lost_writes;
+        break;
+      }
+    }
+  }
   return obs;
 }
 

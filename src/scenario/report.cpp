@@ -66,9 +66,13 @@ Json loss_json(const LossAccumulator& t) {
     const CauseTotals& ct = t.by_cause()[c];
     if (ct.incidents == 0 && ct.write_incidents == 0) continue;
     by_cause[std::string(fault_kind_name(static_cast<FailureKind>(c)))] = {
-        {"incidents", ct.incidents},     {"loss_incidents", ct.loss_incidents},
-        {"lost_bytes", ct.lost_bytes},   {"write_incidents", ct.write_incidents},
-        {"lost_writes", ct.lost_writes}, {"rpo_s", summary(ct.rpo_s, "incidents")}};
+        {"incidents", ct.incidents},
+        {"loss_incidents", ct.loss_incidents},
+        {"data_loss_incidents", ct.data_loss_incidents},
+        {"lost_bytes", ct.lost_bytes},
+        {"write_incidents", ct.write_incidents},
+        {"lost_writes", ct.lost_writes},
+        {"rpo_s", summary(ct.rpo_s, "incidents")}};
   }
   loss["by_cause"] = by_cause;
   loss["lost_writes"] = distribution_summary(t.writes().lost_writes_values, t.writes().lost_writes);

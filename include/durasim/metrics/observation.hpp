@@ -25,13 +25,15 @@ struct Incident {
   bool injected = false;
   std::uint32_t lost_partitions = 0;
   double lost_bytes = 0.0;
+  std::uint64_t lost_writes = 0;  // acknowledged writes its failovers lost
 };
 
 struct TrialObservation {
   std::uint64_t trial = 0;
   std::vector<Incident> incidents;
+  // The first loss: a partition lost entirely, or acknowledged writes lost at a failover.
   double first_loss_s = -1.0;  // negative: no loss within the horizon
-  std::uint32_t loss_events = 0;
+  std::uint32_t loss_events = 0;  // partitions lost plus failovers that lost writes
   double lost_bytes = 0.0;
   double unavailable_s = 0.0;
   std::vector<double> unavailable_episodes_s;
@@ -41,7 +43,8 @@ struct TrialObservation {
 
 struct CauseTotals {
   std::uint64_t incidents = 0;
-  std::uint64_t loss_incidents = 0;
+  std::uint64_t loss_incidents = 0;       // lost a partition or acknowledged writes
+  std::uint64_t data_loss_incidents = 0;  // lost a partition entirely
   double lost_bytes = 0.0;
   std::uint64_t write_incidents = 0;  // the primary of a partition lost or unreachable
   std::uint64_t lost_writes = 0;
