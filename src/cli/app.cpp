@@ -103,8 +103,8 @@ void print_summary(const Json& r, std::ostream& out) {
   out << "unreachable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>())
       << " per trial (data with no reachable copy)\n";
   const Json& w = r["writes"];
-  out << "writes        " << r["write_model"].get<std::string>() << " model; "
-      << w["acknowledged"] << " acknowledged, " << w["refused"] << " refused, "
+  out << "writes        " << r["write_model"].get<std::string>() << " model; " << w["acknowledged"]
+      << " acknowledged, " << w["refused"] << " refused, "
       << format_seconds(w["unavailable_s"]["mean"].get<double>()) << " refused per trial\n";
   const Json& lat = r["write_latency_s"];
   if (lat["count"].get<std::uint64_t>() > 0) {
@@ -113,8 +113,8 @@ void print_summary(const Json& r, std::ostream& out) {
         << format_seconds(lat["p999"].get<double>()) << ", max "
         << format_seconds(lat["max"].get<double>()) << "\n";
   }
-  out << "lost writes   mean " << fmt(loss["lost_writes"]["mean"].get<double>()) << " per trial, max "
-      << fmt(loss["lost_writes"]["max"].get<double>()) << "\n";
+  out << "lost writes   mean " << fmt(loss["lost_writes"]["mean"].get<double>())
+      << " per trial, max " << fmt(loss["lost_writes"]["max"].get<double>()) << "\n";
   out << "RPO           " << r["rpo_s"]["incidents"] << " incidents, p50 "
       << format_seconds(r["rpo_s"]["p50"].get<double>()) << ", p99 "
       << format_seconds(r["rpo_s"]["p99"].get<double>()) << ", max "
@@ -149,8 +149,8 @@ std::string csv_of(const Json& r, double horizon_s) {
     << "," << r["unavailability_s"]["mean"].get<double>() << ","
     << loss["lost_writes"]["mean"].get<double>() << ","
     << loss["lost_writes"]["ci95"][0].get<double>() << ","
-    << loss["lost_writes"]["ci95"][1].get<double>() << "," << r["rpo_s"]["p50"].get<double>()
-    << "," << r["rpo_s"]["p99"].get<double>() << "," << r["rpo_s"]["max"].get<double>() << ","
+    << loss["lost_writes"]["ci95"][1].get<double>() << "," << r["rpo_s"]["p50"].get<double>() << ","
+    << r["rpo_s"]["p99"].get<double>() << "," << r["rpo_s"]["max"].get<double>() << ","
     << r["rto_s"]["p99"].get<double>() << "," << r["write_latency_s"]["p50"].get<double>() << ","
     << r["write_latency_s"]["p99"].get<double>() << ","
     << r["write_latency_s"]["p999"].get<double>() << ","
@@ -240,11 +240,13 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
   if (obs.loss_events == 0) {
     out << "no data lost";
   } else {
-    out << obs.loss_events << " loss event(s), " << format_bytes(obs.lost_bytes)
-        << " lost, first at " << format_seconds(obs.first_loss_s);
+    out << obs.loss_events << " loss event(s), first at " << format_seconds(obs.first_loss_s)
+        << ": " << obs.writes.lost_writes << " acknowledged writes and "
+        << format_bytes(obs.lost_bytes + obs.writes.lost_bytes) << " lost";
   }
-  out << "; data unavailable " << format_seconds(obs.unavailable_s) << "; " << obs.events
-      << " events\n";
+  out << "; data unreachable " << format_seconds(obs.unavailable_s) << ", writes refused "
+      << format_seconds(obs.writes.unavailable_s) << "; " << obs.events << " events, "
+      << obs.writes.simulated << " writes simulated\n";
   return 0;
 }
 

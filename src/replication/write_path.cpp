@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "durasim/core/assert.hpp"
+#include "durasim/core/units.hpp"
 
 namespace durasim {
 namespace {
@@ -126,6 +127,15 @@ WritePath::WritePath(const WritePathSpec& spec, const Topology& topology,
 
 WritePath::~WritePath() = default;
 WritePath::WritePath(WritePath&&) noexcept = default;
+
+std::string WritePath::where(const Group& g, std::size_t r) const {
+  return topology_->name(placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[r].slot));
+}
+
+void WritePath::narrate(const Group& g, SimTime now, const char* event, std::string detail) {
+  if (trace_)
+    trace_->push_back({now, event, "partition " + std::to_string(g.p), std::move(detail)});
+}
 
 std::uint32_t WritePath::slot_of(std::uint32_t p, std::size_t role) const {
   return groups_[p].roles[role].slot;
@@ -442,6 +452,11 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
   role.attached = false;
   role.dropped = now;
   role.catch_up_end = SimTime{0};
+  if (trace_ && g.primary_usable) {
+    narrate(g, now, "replica_detached",
+            "replica on " + where(g, r) + " holds " + std::to_string(role.frozen) + " of " +
+                std::to_string(g.next_seq) + " writes; the primary stops waiting for it");
+  }
   // Entries it had not confirmed by now: the ack rule stops waiting for it.
   bool recompute = false;
   for (std::size_t i = 0; i < g.size; ++i) {
@@ -493,6 +508,13 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt) {
     role.frozen_bytes = g.bytes_issued;
   }
   role.tx_free = role.arrive_last = role.durable_last = role.confirmed_last = ready;
+  if (trace_) {
+    narrate(g, now, "replica_attached",
+            "replica on " + where(g, r) +
+                (rebuilt ? std::string(" rebuilt, in step")
+                         : " catches up " + format_bytes(backlog) + " in " +
+                               format_seconds((ready - now).seconds())));
+  }
   for (std::size_t i = 0; i < g.size; ++i) {
     const std::size_t c = g.cell(r, i);
     if (g.held[c] == kNever) g.held[c] = ready;
@@ -516,6 +538,8 @@ void WritePath::close_episode(Group& g, SimTime now, WriteIncident::Outcome outc
   inc.rto_s = (now - g.down_since).seconds();
   g.down_total_s += inc.rto_s;
   g.down = false;
+  narrate(g, now, "writes_accepted",
+          "primary on " + where(g, 0) + "; writes were refused for " + format_seconds(inc.rto_s));
 }
 
 // Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
@@ -558,6 +582,9 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     inc.lost_bytes += g.bytes_issued;
     stats_.lost_writes += lost;
   }
+  narrate(g, now, "writes_lost",
+          "every copy destroyed: " + std::to_string(lost) + " acknowledged writes lost, RPO " +
+              format_seconds((now - g.created).seconds()));
   // With nothing to restore from, what was written since the (re)creation is gone.
   inc.rpo_s = std::max(inc.rpo_s, (now - g.created).seconds());
   g.created = now;
@@ -595,6 +622,9 @@ void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueu
   ++g.failover_gen;
   queue.push(plus(now, to_ns(spec_->failover_s)), g.p,
              EventTag::make(channel_, kFailoverType, 0, g.failover_gen));
+  narrate(g, now, "writes_refused",
+          "primary on " + where(g, 0) + " lost or unreachable; failover due in " +
+              format_seconds(spec_->failover_s));
 }
 
 namespace {
@@ -628,13 +658,12 @@ bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
         role.frozen > g.roles[best].frozen)
       return false;
   }
-  promote(g, best);
-  (void)now;
+  promote(g, best, now);
   return true;
 }
 
 // Role r's copy becomes the primary; acknowledged writes it lacks are lost.
-void WritePath::promote(Group& g, std::size_t r) {
+void WritePath::promote(Group& g, std::size_t r, SimTime now) {
   Role& cand = g.roles[r];
   DURASIM_ASSERT(!cand.attached);
   const std::uint64_t held = cand.frozen;
@@ -647,6 +676,14 @@ void WritePath::promote(Group& g, std::size_t r) {
                                       g.roles[q].frozen >= g.next_seq);
   }
   record_loss(g, lost, std::max(0.0, g.bytes_issued - cand.frozen_bytes), oldest, sync_survived);
+  if (trace_) {
+    narrate(g, now, "failover",
+            "promoted the " + std::string(is_sync(cand.mode) ? "sync" : "async") + " replica on " +
+                where(g, r) + ": " +
+                (lost == 0 ? std::string("no acknowledged write lost")
+                           : std::to_string(lost) + " acknowledged writes lost, RPO " +
+                                 format_seconds((g.down_since - oldest).seconds())));
+  }
   // The promoted copy's history is the timeline from now on.
   if (held < g.next_seq) {
     const std::size_t keep = held >= g.base ? held - g.base : 0;
@@ -715,6 +752,8 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
   if (g.accepting && !accept) {
     open_episode(g, now, cause);
     g.accepting = false;
+    if (g.primary_usable)
+      narrate(g, now, "writes_refused", "fewer voters reachable than the quorum");
   } else if (!g.accepting && accept) {
     close_episode(g, now,
                   stats_.incidents[g.incident].outcome == WriteIncident::Outcome::kOpen

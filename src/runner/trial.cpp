@@ -28,6 +28,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   failures_.start(queue_, s.seed, trial);
   durability_.start(s.seed, trial);
   writes_.start(s.seed, trial);
+  writes_.set_trace(trace);
   SimTime now{0};
   while (!queue_.empty() && queue_.top().time <= s.horizon) {
     const Event event = queue_.pop();

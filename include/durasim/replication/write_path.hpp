@@ -41,6 +41,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "durasim/core/distribution.hpp"
@@ -48,6 +49,7 @@
 #include "durasim/core/histogram.hpp"
 #include "durasim/core/rng.hpp"
 #include "durasim/core/time.hpp"
+#include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_kind.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
@@ -105,11 +107,11 @@ struct WriteIncident {
 
 // Per-trial counters of the write path. Histograms persist across trials unless cleared.
 struct WriteStats {
-  std::uint64_t issued = 0;        // arrived at an accepting primary
-  std::uint64_t acknowledged = 0;  // told committed
-  std::uint64_t refused = 0;       // arrived while writes were not accepted
-  std::uint64_t failed = 0;        // issued, never acknowledged (primary lost mid-flight)
-  std::uint64_t simulated = 0;     // simulated one by one (the rest were counted)
+  std::uint64_t issued = 0;         // arrived at an accepting primary
+  std::uint64_t acknowledged = 0;   // told committed
+  std::uint64_t refused = 0;        // arrived while writes were not accepted
+  std::uint64_t failed = 0;         // issued, never acknowledged (primary lost mid-flight)
+  std::uint64_t simulated = 0;      // simulated one by one (the rest were counted)
   std::uint64_t max_in_flight = 0;  // most writes one partition's ring held (memory)
   std::uint64_t lost_writes = 0;
   double lost_bytes = 0.0;
@@ -150,6 +152,8 @@ class WritePath {
 
   void start(std::uint64_t seed, std::uint64_t trial);
   void set_observer(WriteObserver* observer) { checker_ = observer; }
+  // Narration of the trial being run (null: none).
+  void set_trace(TraceSink* trace) { trace_ = trace; }
   bool enabled() const { return spec_->model != WriteModel::kNone; }
 
   // Simulates the partition's writes up to `t` with the states it last saw. Under the windowed
@@ -188,7 +192,9 @@ class WritePath {
   void drop_pending(Group& g, SimTime now);
   void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
   bool try_promote(Group& g, SimTime now, const CopyView* views);
-  void promote(Group& g, std::size_t r);
+  void promote(Group& g, std::size_t r, SimTime now);
+  std::string where(const Group& g, std::size_t r) const;
+  void narrate(const Group& g, SimTime now, const char* event, std::string detail);
   void reroute(Group& g);
   void open_episode(Group& g, SimTime now, FailureKind cause);
   void close_episode(Group& g, SimTime now, WriteIncident::Outcome outcome);
@@ -206,6 +212,7 @@ class WritePath {
   std::uint32_t channel_;
   std::uint32_t partitions_;
   WriteObserver* checker_ = nullptr;
+  TraceSink* trace_ = nullptr;
   std::vector<Group> groups_;
   WriteStats stats_;
 };
