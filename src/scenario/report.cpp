@@ -104,6 +104,8 @@ Json replicas_json(const Scenario& s, const WriteTotals& w) {
   for (std::size_t r = 1; r < s.copies.size(); ++r) {
     Json rep = {{"at", s.copies[r].at},
                 {"mode", s.copies[r].mode == ReplicaMode::kSync ? "sync" : "async"}};
+    if (s.copies[r].delay_s)
+      rep["delay_s"] = *s.copies[r].delay_s;  // applies lag_s + delay_s behind
     if (r < w.lag_s.size()) {
       const LogHistogram& h = w.lag_s[r];
       rep["lag_s"] = {{"count", h.count()},
