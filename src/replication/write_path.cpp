@@ -226,7 +226,8 @@ SimTime WritePath::ack_time(const Group& g, std::size_t i, SimTime floor) const 
   votes[n++] = pd_i;
   for (std::size_t r = 1; r < k; ++r) {
     if (!is_sync(g.roles[r].mode)) continue;
-    if ((g.waived[g.at(i)] >> r & 1u) == 0) votes[n++] = g.confirmed[g.cell(r, i)];
+    if (((static_cast<unsigned>(g.waived[g.at(i)]) >> r) & 1u) == 0)
+      votes[n++] = g.confirmed[g.cell(r, i)];
   }
   if (n < spec_->quorum) return kNever;
   std::nth_element(votes.begin(), votes.begin() + (spec_->quorum - 1), votes.begin() + n);
@@ -325,7 +326,7 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
       std::array<ReplicaMode, kMaxCopiesPerPartition> mode{};
       for (std::size_t r = 0; r < k; ++r) {
         confirmed[r] = g.confirmed[r * g.capacity() + s];
-        const bool waived = (g.waived[s] >> r & 1u) != 0;
+        const bool waived = ((static_cast<unsigned>(g.waived[s]) >> r) & 1u) != 0;
         dropped[r] = waived && spec_->quorum == 0 ? confirmed[r] : kNever;
         if (waived) confirmed[r] = kNever;
         mode[r] = g.roles[r].mode;
