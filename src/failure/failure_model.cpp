@@ -34,6 +34,8 @@ RngStream& FailureModel::stream(std::size_t mode, DomainId d) {
 void FailureModel::start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial) {
   const std::size_t n = topology_->size();
   destroyed_.assign(n, false);
+  destroyed_at_.assign(n, SimTime{-1});
+  replaced_at_.assign(n, SimTime{-1});
   outages_.assign(n, 0);
   gen_.assign(n, 0);
   streams_.clear();
@@ -133,6 +135,7 @@ std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, S
     case Effect::kDestroy: {
       for (std::uint32_t x = d.value; x < d.value + topology_->subtree_size(d); ++x) {
         destroyed_[x] = true;
+        destroyed_at_[x] = now;
         outages_[x] = 0;
         ++gen_[x];
       }
@@ -161,6 +164,7 @@ void FailureModel::replace(DomainId domain, SimTime now, EventQueue& queue) {
   DURASIM_ASSERT(destroyed_[domain.index()]);
   for (std::uint32_t x = domain.value; x < domain.value + topology_->subtree_size(domain); ++x) {
     destroyed_[x] = false;
+    replaced_at_[x] = now;
     outages_[x] = 0;
     ++gen_[x];
     schedule_modes_of(DomainId{std::size_t{x}}, now, queue);

@@ -66,6 +66,9 @@ class FailureModel {
   bool destroyed(DomainId d) const { return destroyed_[d.index()]; }
   bool available(DomainId d) const;
   std::uint32_t generation(DomainId d) const { return gen_[d.index()]; }
+  // The last time d was destroyed (with itself or an ancestor) and replaced; SimTime{-1}: never.
+  SimTime destroyed_at(DomainId d) const { return destroyed_at_[d.index()]; }
+  SimTime replaced_at(DomainId d) const { return replaced_at_[d.index()]; }
   const FailureSpec& spec() const { return *spec_; }
 
  private:
@@ -92,6 +95,8 @@ class FailureModel {
   std::vector<std::uint32_t> level_pos_;                  // domain -> index within its level
   std::vector<RngStream> streams_;
   std::vector<bool> destroyed_;
+  std::vector<SimTime> destroyed_at_;
+  std::vector<SimTime> replaced_at_;
   std::vector<std::uint32_t> outages_;
   std::vector<std::uint32_t> gen_;
 };

@@ -1,0 +1,123 @@
+#include "durasim/backup/catalog.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "durasim/core/assert.hpp"
+
+namespace durasim {
+namespace {
+
+Duration copy_time(double bytes, double bandwidth_Bps) {
+  return bandwidth_Bps > 0.0 ? Duration::from_seconds(bytes / bandwidth_Bps) : Duration{0};
+}
+
+// The instances of schedule s start at k * every: k >= 0 for a full, k >= 1 otherwise.
+SimTime start_of(const BackupSchedule& s, std::int64_t k) {
+  return SimTime{k * s.every.ns};
+}
+
+double piece_bytes(const BackupPlan& plan, const BackupSchedule& s) {
+  return s.kind == BackupKind::kFull ? plan.partition_bytes
+                                     : plan.write_load_Bps * s.every.seconds();
+}
+
+// Whether some full backup starts strictly between a and b.
+bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
+  for (const BackupSchedule& s : plan.schedules) {
+    if (s.kind != BackupKind::kFull) continue;
+    const std::int64_t k = a.ns / s.every.ns + 1;  // the first start after a
+    if (start_of(s, k) < b) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* backup_kind_name(BackupKind kind) {
+  switch (kind) {
+    case BackupKind::kFull:
+      return "full";
+    case BackupKind::kIncremental:
+      return "incremental";
+    case BackupKind::kWalArchive:
+      return "wal_archive";
+  }
+  DURASIM_ASSERT(false);
+}
+
+bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, SimTime now,
+                   const TargetFate& fate) {
+  if (complete > now) return false;
+  if (s.retention && start + *s.retention <= now) return false;  // expired
+  if (!fate.available) return false;
+  if (fate.destroyed_at.ns >= 0) {
+    if (fate.destroyed_at >= start) return false;  // destroyed while or after it was written
+    // Destroyed before it started: it must have been replaced by then.
+    if (fate.replaced_at < fate.destroyed_at || fate.replaced_at > start) return false;
+  }
+  return true;
+}
+
+std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
+                                                 const FateOf& fate) {
+  std::optional<RestorePoint> best;
+  // The newest usable full of each full schedule; the newest of them is the base.
+  for (std::size_t i = 0; i < plan.schedules.size(); ++i) {
+    const BackupSchedule& s = plan.schedules[i];
+    if (s.kind != BackupKind::kFull) continue;
+    const TargetFate f = fate(s.to);
+    const Duration length = copy_time(plan.partition_bytes, s.bandwidth_Bps);
+    for (std::int64_t k = now.ns / s.every.ns; k >= 0; --k) {
+      const SimTime start = start_of(s, k);
+      if (s.retention && start + *s.retention <= now) break;  // older ones expired too
+      if (!backup_usable(s, start, start + length, now, f)) continue;
+      if (!best || start > best->pit) {
+        best = RestorePoint{
+            start, i, start, 0, 0, plan.partition_bytes, Duration{0}, BackupKind::kFull};
+      }
+      break;
+    }
+  }
+  if (!best) return std::nullopt;
+  const double base_bw = plan.schedules[best->base_schedule].bandwidth_Bps > 0.0
+                             ? plan.schedules[best->base_schedule].bandwidth_Bps
+                             : plan.restore_bandwidth_Bps;
+  // Incrementals after the base, in order, while each is usable.
+  for (const BackupSchedule& s : plan.schedules) {
+    if (s.kind != BackupKind::kIncremental) continue;
+    const TargetFate f = fate(s.to);
+    const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
+    for (std::int64_t k = best->pit.ns / s.every.ns + 1; start_of(s, k) <= now; ++k) {
+      const SimTime start = start_of(s, k);
+      if (!backup_usable(s, start, start + length, now, f)) break;
+      // It holds the changes since the previous backup of any kind started: a full that started
+      // after the chain's last piece, and is not its base, is the one it builds on.
+      if (full_between(plan, best->pit, start)) break;
+      best->pit = start;
+      ++best->incrementals;
+      best->restore_bytes += piece_bytes(plan, s);
+      best->newest_piece = BackupKind::kIncremental;
+    }
+  }
+  // Then the archived WAL: shipment j covers ((j-1)A, jA]; replay up to the last unbroken one.
+  for (const BackupSchedule& s : plan.schedules) {
+    if (s.kind != BackupKind::kWalArchive) continue;
+    const TargetFate f = fate(s.to);
+    const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
+    for (std::int64_t j = best->pit.ns / s.every.ns + 1; start_of(s, j) <= now; ++j) {
+      const SimTime start = start_of(s, j);
+      if (!backup_usable(s, start, start + length, now, f)) break;
+      best->pit = start;
+      ++best->wal_shipments;
+      best->restore_bytes += piece_bytes(plan, s);
+      best->newest_piece = BackupKind::kWalArchive;
+    }
+  }
+  best->restore =
+      base_bw > 0.0 ? Duration::from_seconds(best->restore_bytes / base_bw) : Duration{0};
+  DURASIM_ASSERT(best->pit <= now);
+  return best;
+}
+
+}  // namespace durasim
