@@ -1,5 +1,7 @@
 #include "durasim/metrics/observation.hpp"
 
+#include <string_view>
+
 namespace durasim {
 
 void WriteTotals::add(const WriteStats& w) {
@@ -14,6 +16,9 @@ void WriteTotals::add(const WriteStats& w) {
   for (const WriteIncident& i : w.incidents) {
     rpo_s.push_back(i.rpo_s);
     rto_s.push_back(i.rto_s);
+    if (i.outcome != WriteIncident::Outcome::kRestored) continue;
+    const std::string_view from = i.restored_from;
+    ++restores[from == "full" ? 0 : from == "incremental" ? 1 : 2];
   }
   latency_s.merge(w.latency_s);
   if (lag_s.size() < w.lag_s.size()) lag_s.resize(w.lag_s.size());
@@ -32,6 +37,7 @@ void WriteTotals::merge(const WriteTotals& o) {
   unavailable.merge(o.unavailable);
   rpo_s.insert(rpo_s.end(), o.rpo_s.begin(), o.rpo_s.end());
   rto_s.insert(rto_s.end(), o.rto_s.begin(), o.rto_s.end());
+  for (std::size_t k = 0; k < restores.size(); ++k) restores[k] += o.restores[k];
   latency_s.merge(o.latency_s);
   if (lag_s.size() < o.lag_s.size()) lag_s.resize(o.lag_s.size());
   for (std::size_t r = 0; r < o.lag_s.size(); ++r) lag_s[r].merge(o.lag_s[r]);

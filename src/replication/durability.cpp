@@ -9,7 +9,8 @@
 namespace durasim {
 namespace {
 constexpr std::uint32_t kCrewSub = 1;
-}
+constexpr std::uint32_t kNone = UINT32_MAX;
+}  // namespace
 
 DurabilityModel::DurabilityModel(const Topology& topology, const Placement& placement,
                                  const RepairSpec& spec, std::uint32_t channel)
@@ -37,6 +38,8 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   waiting_.clear();
   losses_.clear();
   episodes_s_.clear();
+  pending_restore_.assign(partitions, std::nullopt);
+  restoring_copy_.assign(partitions, kNone);
 }
 
 std::string DurabilityModel::copy_name(std::size_t copy) const {
@@ -141,11 +144,30 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
   }
   touch_subtree(root);
   for (const std::uint32_t p : lost_now_) {
-    losses_.push_back(
-        {now, PartitionId{std::size_t{p}}, spec_->partition_bytes, change.kind, root});
+    const PartitionId part{std::size_t{p}};
+    std::optional<RestoreOffer> offer = restore_ ? restore_->offer(part, now) : std::nullopt;
+    losses_.push_back({now, part, offer ? 0.0 : spec_->partition_bytes, change.kind, root, offer});
     if (trace) {
-      trace->push_back({now, "data_loss", "partition " + std::to_string(p),
-                        "no copy survives: " + format_bytes(spec_->partition_bytes) + " lost"});
+      trace->push_back(
+          {now, "data_loss", "partition " + std::to_string(p),
+           offer ? "no copy survives; restoring the " + std::string(offer->from) +
+                       " backup as of " + format_seconds(offer->pit.seconds())
+                 : "no copy survives: " + format_bytes(spec_->partition_bytes) + " lost"});
+    }
+    if (offer) {
+      // Restored onto the first host standing (now, or once replaced); the others rebuild
+      // from it.
+      pending_restore_[p] = offer;
+      for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c) {
+        if (failures.destroyed(placement_->disk_of_copy(c))) continue;
+        if (restoring_copy_[p] == kNone) {
+          begin_restore(c, now, queue, trace);
+        } else {
+          set_state(c, CopyState::kWaiting);
+          waiting_.push_back(static_cast<std::uint32_t>(c));
+        }
+      }
+      continue;
     }
     // No backup to restore from: the partition starts over, empty, on every host still standing.
     for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c) {
@@ -220,9 +242,33 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   return true;
 }
 
+void DurabilityModel::begin_restore(std::size_t copy, SimTime now, EventQueue& queue,
+                                    TraceSink* trace) {
+  const std::size_t p = copy / placement_->copies_per_partition();
+  DURASIM_ASSERT(pending_restore_[p].has_value());
+  restoring_copy_[p] = static_cast<std::uint32_t>(copy);
+  set_state(copy, CopyState::kRebuilding);
+  const Duration length = pending_restore_[p]->length;
+  queue.push(now + length, static_cast<std::uint32_t>(copy),
+             EventTag::make(channel_, kRestoreDone, 0, copy_gen_[copy]));
+  if (trace)
+    trace->push_back({now, "restore_started", copy_name(copy),
+                      "from the " + std::string(pending_restore_[p]->from) + " backup, takes " +
+                          format_seconds(length.seconds())});
+}
+
 void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureModel& failures,
                                       EventQueue& queue, TraceSink* trace) {
   const PartitionId p{copy / placement_->copies_per_partition()};
+  if (intact_[p.index()] == 0 && pending_restore_[p.index()]) {
+    if (restoring_copy_[p.index()] == kNone) {
+      begin_restore(copy, now, queue, trace);
+    } else {
+      set_state(copy, CopyState::kWaiting);  // rebuilt from the restored copy
+      waiting_.push_back(static_cast<std::uint32_t>(copy));
+    }
+    return;
+  }
   if (intact_[p.index()] == 0) {
     set_state(copy, CopyState::kIntact);  // a lost partition starts over, empty
     if (trace) trace->push_back({now, "recreated", copy_name(copy), "partition starts over empty"});
@@ -270,6 +316,31 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
       const DomainId root{std::size_t{event.target}};
       if (gen == (failures.generation(root) & EventTag::kGenMask) && failures.destroyed(root)) {
         on_replaced(root, event.time, failures, queue, trace);
+      }
+      break;
+    }
+    case kRestoreDone: {
+      const std::size_t copy = event.target;
+      const std::size_t p = copy / placement_->copies_per_partition();
+      if (gen == (copy_gen_[copy] & EventTag::kGenMask)) {
+        DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
+        set_state(copy, CopyState::kIntact);
+        pending_restore_[p].reset();
+        restoring_copy_[p] = kNone;
+        if (trace)
+          trace->push_back({event.time, "restore_done", copy_name(copy), "copy intact again"});
+        retry_waiting(event.time, failures, queue, trace);
+      } else if (restoring_copy_[p] == copy) {
+        // Its host was destroyed meanwhile: a copy waiting on a standing host restores instead.
+        restoring_copy_[p] = kNone;
+        const std::uint32_t k = placement_->copies_per_partition();
+        for (std::size_t c = p * k; c < (p + 1) * k; ++c) {
+          if (state_[c] == CopyState::kWaiting &&
+              !failures.destroyed(placement_->disk_of_copy(c))) {
+            begin_restore(c, event.time, queue, trace);
+            break;
+          }
+        }
       }
       break;
     }

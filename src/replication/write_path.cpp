@@ -96,6 +96,12 @@ struct WritePath::Group {
   std::size_t incident = 0;  // index into stats_.incidents while down
   double down_total_s = 0.0;
   std::uint64_t base = 0, next_seq = 0;
+  struct Checkpoint {
+    SimTime t;
+    std::uint64_t seq;  // writes in the timeline issued by t
+  };
+  std::vector<Checkpoint> history;  // one per advance: writes between are a Poisson stretch
+  RngStream restore_rng{0, 0, 0, 0};
   double bytes_issued = 0.0;  // of writes [0, next_seq) since creation
 
   std::size_t head = 0, size = 0, mask = 0;
@@ -165,6 +171,9 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
     g.arrivals = RngStream(seed, trial, stream_id("write.arrival"), p);
     g.sizes = RngStream(seed, trial, stream_id("write.size"), p);
     g.fsync = RngStream(seed, trial, stream_id("write.fsync"), p);
+    g.restore_rng = RngStream(seed, trial, stream_id("write.restore"), p);
+    g.history.clear();
+    g.history.push_back({SimTime{0}, 0});
     g.roles.resize(k);
     for (std::size_t r = 0; r < k; ++r) {
       Role& role = g.roles[r];
@@ -397,6 +406,13 @@ void WritePath::simulate_to(Group& g, SimTime t) {
 void WritePath::advance(std::uint32_t p, SimTime t, Window window_need) {
   Group& g = groups_[p];
   if (t <= g.now) return;
+  advance_to(g, t, window_need);
+  if (g.history.back().seq != g.next_seq || g.history.back().t < t)
+    g.history.push_back({t, g.next_seq});
+}
+
+void WritePath::advance_to(Group& g, SimTime t, Window window_need) {
+  const std::uint32_t p = g.p;
   const double rate = spec_->write_rate_per_partition;
   if (!enabled() || rate <= 0.0) {
     g.now = t;
@@ -571,35 +587,103 @@ void WritePath::record_loss(Group& g, std::uint64_t lost, double bytes, SimTime 
   stats_.lost_bytes += bytes;
 }
 
-void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue) {
+namespace {
+
+// Binomial(n, q): inversion for small means, the normal approximation (continuity-corrected,
+// clamped) when n q (1 - q) > 25, where its error is far below a write.
+std::uint64_t sample_binomial(std::uint64_t n, double q, RngStream& rng) {
+  if (n == 0 || q <= 0.0) return 0;
+  if (q >= 1.0) return n;
+  const double nd = static_cast<double>(n);
+  const double var = nd * q * (1.0 - q);
+  if (var > 25.0) {
+    // Box-Muller from two uniforms.
+    const double z = std::sqrt(-2.0 * std::log(rng.uniform())) *
+                     std::cos(2.0 * 3.14159265358979323846 * rng.uniform());
+    const double k = std::floor(nd * q + z * std::sqrt(var) + 0.5);
+    return static_cast<std::uint64_t>(std::clamp(k, 0.0, nd));
+  }
+  std::uint64_t k = 0;
+  for (std::uint64_t i = 0; i < n; ++i) k += rng.uniform() < q ? 1u : 0u;
+  return k;
+}
+
+}  // namespace
+
+std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_after) {
+  *first_after = kNever;
+  const auto& h = g.history;
+  std::size_t i = 1;
+  while (i < h.size() && h[i].t < pit) ++i;
+  if (i >= h.size()) return g.next_seq;  // after the last event: everything
+  const double span = (h[i].t - h[i - 1].t).seconds();
+  const std::uint64_t n = h[i].seq - h[i - 1].seq;
+  const double q = span > 0.0 ? (pit - h[i - 1].t).seconds() / span : 1.0;
+  const std::uint64_t k = sample_binomial(n, q, g.restore_rng);
+  if (n > k) {
+    // The first of the n - k writes after pit, uniform on (pit, t_i).
+    const double u = g.restore_rng.uniform();
+    const double frac = 1.0 - std::pow(u, 1.0 / static_cast<double>(n - k));
+    *first_after = plus(pit, to_ns(frac * (h[i].t - pit).seconds()));
+  } else {
+    for (std::size_t j = i + 1; j < h.size(); ++j) {
+      const std::uint64_t m = h[j].seq - h[j - 1].seq;
+      if (m == 0) continue;
+      const double frac = 1.0 - std::pow(g.restore_rng.uniform(), 1.0 / static_cast<double>(m));
+      *first_after = plus(h[j - 1].t, to_ns(frac * (h[j].t - h[j - 1].t).seconds()));
+      break;
+    }
+  }
+  return h[i - 1].seq + k;
+}
+
+void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
+                             const RestoreOffer* restore) {
   Group& g = groups_[p];
   primary_down(g, now, cause, queue);
-  const std::uint64_t lost = g.next_seq;
   WriteIncident& inc = stats_.incidents[g.incident];
-  inc.outcome = WriteIncident::Outcome::kDataLoss;
+  std::uint64_t kept = 0;
+  SimTime oldest_lost = g.created;  // without a backup: all since the (re)creation
+  if (restore) {
+    kept = std::min(g.next_seq, writes_before(g, restore->pit, &oldest_lost));
+    inc.outcome = WriteIncident::Outcome::kRestored;
+    inc.restored_from = restore->from;
+    inc.restore_pit_s = restore->pit.seconds();
+  } else {
+    inc.outcome = WriteIncident::Outcome::kDataLoss;
+  }
+  const std::uint64_t lost = g.next_seq - kept;
+  const double lost_bytes =
+      g.next_seq > 0 ? g.bytes_issued * static_cast<double>(lost) / static_cast<double>(g.next_seq)
+                     : 0.0;
   if (checker_) checker_->on_loss(lost, spec_->quorum == 0, false);
   if (lost > 0) {
     inc.lost_writes += lost;
-    inc.lost_bytes += g.bytes_issued;
+    inc.lost_bytes += lost_bytes;
     stats_.lost_writes += lost;
+    if (restore) stats_.lost_bytes += lost_bytes;  // the data itself comes back
+    inc.rpo_s = std::max(inc.rpo_s, (now - std::min(now, oldest_lost)).seconds());
   }
   narrate(g, now, "writes_lost",
-          "every copy destroyed: " + std::to_string(lost) + " acknowledged writes lost, RPO " +
-              format_seconds((now - g.created).seconds()));
-  // With nothing to restore from, what was written since the (re)creation is gone.
-  inc.rpo_s = std::max(inc.rpo_s, (now - g.created).seconds());
-  g.created = now;
-  g.base = g.next_seq = 0;
-  g.bytes_issued = 0.0;
+          std::string("every copy destroyed: ") + std::to_string(lost) +
+              " acknowledged writes lost" +
+              (restore ? " (restored as of " + format_seconds(restore->pit.seconds()) +
+                             " from the " + restore->from + " backup)"
+                       : "") +
+              ", RPO " + format_seconds(inc.rpo_s));
+  if (!restore) g.created = now;
+  g.next_seq = g.base = kept;
+  g.bytes_issued -= lost_bytes;
   g.head = g.size = 0;
-  // Every copy still standing holds the new, empty timeline.
+  for (auto& c : g.history) c.seq = std::min(c.seq, kept);
+  // Every copy that stands, or is rebuilt or restored, holds the new timeline.
   for (Role& role : g.roles) {
     role.attached = false;
     role.lost_data = false;
     role.dropped = now;
     role.catch_up_end = SimTime{0};
-    role.frozen = 0;
-    role.frozen_bytes = 0.0;
+    role.frozen = kept;
+    role.frozen_bytes = g.bytes_issued;
     role.first_missing_ack = kNever;
   }
 }
@@ -640,7 +724,8 @@ bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
     const Role& role = g.roles[r];
     const CopyView& v = views[role.slot];
-    if (!v.intact || !v.available || role.lost_data) continue;
+    // An intact copy holds the timeline: never lost, rebuilt from one that did, or restored.
+    if (!v.intact || !v.available) continue;
     if (best == 0) {
       best = r;
       continue;

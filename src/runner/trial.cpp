@@ -15,7 +15,9 @@ TrialRunner::TrialRunner(const Scenario& scenario)
       failures_(*scenario.topology, scenario.failures, kFailureChannel),
       durability_(*scenario.topology, *scenario.placement, scenario.repair, kDurabilityChannel),
       writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
-              kWriteChannel) {
+              kWriteChannel),
+      restore_(scenario.backups, failures_) {
+  if (!scenario.backups.schedules.empty()) durability_.set_restore_source(&restore_);
   queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
 }
 
@@ -54,6 +56,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   obs.unavailable_s = durability_.unavailable_s();
   obs.unavailable_episodes_s = durability_.unavailable_episodes_s();
   for (const LossRecord& loss : durability_.losses()) {
+    if (loss.restore) continue;  // restored: what it lost is the write incident's
     if (obs.first_loss_s < 0) obs.first_loss_s = loss.time.seconds();
     ++obs.loss_events;
     obs.lost_bytes += loss.bytes;
@@ -100,6 +103,7 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       if (change->what == DomainChange::What::kOutageEnd) return;
       Incident incident{event.time.seconds(), change->kind, change->injected, 0, 0.0};
       for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
+        if (durability_.losses()[i].restore) continue;
         ++incident.lost_partitions;
         incident.lost_bytes += durability_.losses()[i].bytes;
       }
@@ -137,7 +141,8 @@ void TrialRunner::sync_writes(SimTime now, FailureKind cause, std::size_t losses
     writes_.advance(p, now, window);
     for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
       const LossRecord& loss = durability_.losses()[i];
-      if (loss.partition.index() == p) writes_.on_data_loss(p, now, loss.cause, queue_);
+      if (loss.partition.index() == p)
+        writes_.on_data_loss(p, now, loss.cause, queue_, loss.restore ? &*loss.restore : nullptr);
     }
     writes_.refresh(p, now, cause, views(p), queue_);
   }

@@ -199,6 +199,11 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   r["write_latency_s"] = histogram_json(t.writes().latency_s);
   r["writes"] = writes_json(s, t.writes());
   r["replicas"] = replicas_json(s, t.writes());
+  const auto& restores = t.writes().restores;
+  r["restores"] = {
+      {"count", restores[0] + restores[1] + restores[2]},
+      {"from",
+       {{"full", restores[0]}, {"incremental", restores[1]}, {"wal_archive", restores[2]}}}};
   r["events"] = {{"total", t.events()},
                  {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
   const Json analytic = make_markov_report(s);

@@ -56,6 +56,7 @@ struct Parser {
   void storage_and_data(ObjectReader& top);
   void replication(ObjectReader& top);
   void write_path(const std::string& requested_model);
+  void backups(ObjectReader& top);
   void faults(ObjectReader& top);
   std::optional<DomainId> domain(const std::string& name, const std::string& path,
                                  const char* what);
@@ -407,6 +408,52 @@ void check_placement(Parser& p) {
   }
 }
 
+void Parser::backups(ObjectReader& top) {
+  bool incremental = false, wal = false, full = false;
+  for (ObjectReader& b : top.objects("backups", Need::kOptional)) {
+    BackupSchedule schedule;
+    const auto kind = b.one_of("kind", {"full", "incremental", "wal_archive"}, Need::kRequired);
+    schedule.kind = kind == "incremental"   ? BackupKind::kIncremental
+                    : kind == "wal_archive" ? BackupKind::kWalArchive
+                                            : BackupKind::kFull;
+    const auto every = b.duration("every", Need::kRequired);
+    if (every && Duration::from_seconds(*every).ns <= 0) {
+      problems.add(pointer_join(b.path(), "every"), "must be positive");
+    } else if (every) {
+      schedule.every = Duration::from_seconds(*every);
+    }
+    const auto to = b.string("to", Need::kRequired);
+    if (to) {
+      const auto d = domain(*to, pointer_join(b.path(), "to"), "region, datacenter or node");
+      if (d && s.topology->level(*d) == Level::kDisk) {
+        problems.add(pointer_join(b.path(), "to"),
+                     "'" + *to + "' is a disk; backups go to a region, datacenter or node");
+      }
+      schedule.to = d.value_or(DomainId{});
+    }
+    const auto retention = b.duration("retention", Need::kOptional);
+    if (retention) schedule.retention = Duration::from_seconds(*retention);
+    schedule.bandwidth_Bps = b.bandwidth("bandwidth", Need::kOptional).value_or(0.0);
+    if (b.has("bandwidth") && schedule.bandwidth_Bps <= 0.0)
+      problems.add(pointer_join(b.path(), "bandwidth"), "must be positive");
+    if (kind && ((schedule.kind == BackupKind::kIncremental && incremental) ||
+                 (schedule.kind == BackupKind::kWalArchive && wal))) {
+      problems.add(pointer_join(b.path(), "kind"),
+                   "at most one " + *kind + " schedule (each builds one chain)");
+    }
+    incremental = incremental || schedule.kind == BackupKind::kIncremental;
+    wal = wal || schedule.kind == BackupKind::kWalArchive;
+    full = full || (kind && schedule.kind == BackupKind::kFull);
+    b.finish();
+    s.backups.schedules.push_back(schedule);
+  }
+  if ((incremental || wal) && !full) {
+    problems.add("/backups",
+                 "incremental backups and WAL archives restore on top of a full "
+                 "backup: add a schedule of kind 'full'");
+  }
+}
+
 void Parser::write_path(const std::string& requested_model) {
   if (!problems.empty() || !s.placement) return;
   s.latency_model = std::make_unique<LatencyModel>(*s.topology, s.latency);
@@ -440,6 +487,9 @@ void Parser::write_path(const std::string& requested_model) {
                                                          s.placement->disk_of(PartitionId{0}, b)));
     }
   }
+  s.backups.partition_bytes = s.repair.partition_bytes;
+  s.backups.write_load_Bps = load_Bps;
+  s.backups.restore_bandwidth_Bps = s.repair.rebuild_bandwidth_Bps;
   w.window_s = steady_state_window_s(w, max_one_way_s);
   w.latency_window_s = w.write_rate_per_partition > 0
                            ? std::max(w.window_s, 2000.0 / w.write_rate_per_partition)
@@ -506,13 +556,7 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
   p.failures(top);
   p.storage_and_data(top);
   p.replication(top);
-  const Json* backups = top.raw("backups");
-  if (backups && !(backups->is_array() && backups->empty())) {
-    p.problems.add("/backups",
-                   "backups are part of format v1 but this durasim version does not simulate them "
-                   "yet; remove /backups or leave it empty");
-  }
-  top.put("backups", Json::array());
+  p.backups(top);
   p.faults(top);
   std::optional<ObjectReader> limits = top.object("limits", Need::kOptional);
   std::string write_model = "auto";

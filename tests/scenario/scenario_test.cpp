@@ -111,7 +111,24 @@ TEST(Scenario, NotYetSimulatedFeaturesAreRefusedClearly) {
   Json doc = minimal_doc();
   doc["backups"] = Json::parse(R"J([{ "kind": "full", "every": "24h", "to": "b" }])J");
   doc["estimator"] = "importance";
-  EXPECT_THAT(problem_paths(doc), ::testing::UnorderedElementsAre("/backups", "/estimator"));
+  doc["failures"] =
+      Json::parse(R"J({ "logical": { "bad_delete": { "ttf": "1y", "fraction": 0.1 } } })J");
+  EXPECT_THAT(problem_paths(doc),
+              ::testing::UnorderedElementsAre("/estimator", "/failures/logical"));
+}
+
+TEST(Scenario, BackupsAreCheckedAndResolved) {
+  Json doc = minimal_doc();
+  doc["backups"] = Json::parse(R"J([
+    { "kind": "full", "every": "24h", "to": "b", "retention": "14d", "bandwidth": "500MB/s" },
+    { "kind": "wal_archive", "every": "5m", "to": "r" } ])J");
+  const Scenario s = parse_scenario(doc, "t");
+  ASSERT_EQ(s.backups.schedules.size(), 2u);
+  EXPECT_EQ(s.backups.schedules[1].kind, BackupKind::kWalArchive);
+  EXPECT_EQ(s.backups.schedules[1].every, Duration::from_seconds(300));
+  EXPECT_EQ(*s.backups.schedules[0].retention, Duration::from_seconds(14 * 86400));
+  doc["backups"] = Json::parse(R"J([{ "kind": "wal_archive", "every": "5m", "to": "b/n0/d0" }])J");
+  EXPECT_THAT(problem_paths(doc), ::testing::UnorderedElementsAre("/backups/0/to", "/backups"));
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ struct TrialObservation {
   std::uint64_t trial = 0;
   std::vector<Incident> incidents;
   // The first loss: a partition lost entirely, or acknowledged writes lost at a failover.
-  double first_loss_s = -1.0;  // negative: no loss within the horizon
+  double first_loss_s = -1.0;     // negative: no loss within the horizon
   std::uint32_t loss_events = 0;  // partitions lost plus failovers that lost writes
   double lost_bytes = 0.0;
   double unavailable_s = 0.0;
@@ -60,7 +60,8 @@ struct WriteTotals {
   std::vector<double> rpo_s;  // per write incident, trial order
   std::vector<double> rto_s;  // per write incident, trial order
   LogHistogram latency_s;
-  std::vector<LogHistogram> lag_s;  // per role
+  std::vector<LogHistogram> lag_s;          // per role
+  std::array<std::uint64_t, 3> restores{};  // from a full, an incremental, a WAL archive
 
   void add(const WriteStats& w);
   void merge(const WriteTotals& o);

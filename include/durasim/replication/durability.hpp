@@ -18,6 +18,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "durasim/core/distribution.hpp"
@@ -40,12 +41,26 @@ struct RepairSpec {
 
 enum class CopyState : std::uint8_t { kIntact, kLost, kRebuilding, kWaiting };
 
+// A restore from backup offered for a lost partition (the backup layer implements the source).
+struct RestoreOffer {
+  SimTime pit;                // the data comes back as of this instant
+  Duration length;            // copying it back takes this long once a host stands
+  const char* from = "full";  // the newest piece used: full, incremental or wal_archive
+};
+
+class RestoreSource {
+ public:
+  virtual ~RestoreSource() = default;
+  virtual std::optional<RestoreOffer> offer(PartitionId partition, SimTime now) = 0;
+};
+
 struct LossRecord {
   SimTime time;
   PartitionId partition;
-  double bytes = 0.0;
+  double bytes = 0.0;  // 0 when restored from a backup (only the writes after it are lost)
   FailureKind cause = FailureKind::kDiskBurnout;
   DomainId domain;  // the domain whose failure destroyed the last copy
+  std::optional<RestoreOffer> restore;
 };
 
 class DurabilityModel {
@@ -54,6 +69,8 @@ class DurabilityModel {
                   std::uint32_t channel);
 
   void start(std::uint64_t seed, std::uint64_t trial);
+  // Where a lost partition is restored from (null: nowhere, it starts over empty).
+  void set_restore_source(RestoreSource* source) { restore_ = source; }
   void on_change(const DomainChange& change, SimTime now, FailureModel& failures, EventQueue& queue,
                  TraceSink* trace);
   void handle(const Event& event, FailureModel& failures, EventQueue& queue, TraceSink* trace);
@@ -71,7 +88,7 @@ class DurabilityModel {
   std::uint32_t intact_copies(PartitionId p) const;
 
  private:
-  enum Type : std::uint32_t { kReplaceDone = 0, kRebuildDone = 1 };
+  enum Type : std::uint32_t { kReplaceDone = 0, kRebuildDone = 1, kRestoreDone = 2 };
   struct Task {
     Type type;
     std::uint32_t index;  // root domain for kReplaceDone, copy for kRebuildDone
@@ -93,6 +110,8 @@ class DurabilityModel {
                        TraceSink* trace);
   void retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
   void set_state(std::size_t copy, CopyState s);
+  // Starts copying partition p's backup onto `copy` (its host standing).
+  void begin_restore(std::size_t copy, SimTime now, EventQueue& queue, TraceSink* trace);
   void touch_subtree(DomainId d);
   void update_availability(SimTime now, const FailureModel& failures);
   bool reachable_source(PartitionId p, std::size_t except, const FailureModel& failures) const;
@@ -122,6 +141,9 @@ class DurabilityModel {
   std::vector<std::uint32_t> lost_now_;  // scratch for on_destroyed  // rebuilds queued at the
                                          // front since the crew's last pick
   std::vector<LossRecord> losses_;
+  RestoreSource* restore_ = nullptr;
+  std::vector<std::optional<RestoreOffer>> pending_restore_;  // per partition, until it starts
+  std::vector<std::uint32_t> restoring_copy_;                 // per partition, or kNone
   std::vector<double> episodes_s_;
 };
 

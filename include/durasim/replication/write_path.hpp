@@ -51,6 +51,7 @@
 #include "durasim/core/time.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_kind.hpp"
+#include "durasim/replication/durability.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
 
@@ -94,7 +95,7 @@ struct CopyView {
 };
 
 struct WriteIncident {
-  enum class Outcome : std::uint8_t { kReturned, kFailover, kDataLoss, kOpen };
+  enum class Outcome : std::uint8_t { kReturned, kFailover, kDataLoss, kRestored, kOpen };
   double time_s = 0.0;
   FailureKind cause = FailureKind::kDiskBurnout;
   std::uint32_t partition = 0;
@@ -103,6 +104,8 @@ struct WriteIncident {
   double lost_bytes = 0.0;  // bytes of the lost writes
   double rpo_s = 0.0;       // incident time - acknowledgement of the oldest lost write
   double rto_s = 0.0;       // until writes are accepted again (to the horizon when open)
+  const char* restored_from = nullptr;  // kRestored: the newest backup piece used
+  double restore_pit_s = 0.0;           // kRestored: the data came back as of this time
 };
 
 // Per-trial counters of the write path. Histograms persist across trials unless cleared.
@@ -162,8 +165,10 @@ class WritePath {
   // coming back only needs the totals).
   enum class Window : std::uint8_t { kBefore, kNone };
   void advance(std::uint32_t p, SimTime t, Window window = Window::kBefore);
-  // Every copy of the partition is destroyed at `now` (call before refresh).
-  void on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue);
+  // Every copy of the partition is destroyed at `now` (call before refresh). With a restore,
+  // the writes after its point in time are lost; without, every write since the creation.
+  void on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
+                    const RestoreOffer* restore = nullptr);
   // Applies the copies' current states (views[slot]) to the write path of partition p.
   void refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
                EventQueue& queue);
@@ -182,6 +187,7 @@ class WritePath {
 
   void issue_one(Group& g, SimTime t);
   void simulate_to(Group& g, SimTime t);
+  void advance_to(Group& g, SimTime t, Window window);
   void skip_gap(Group& g, SimTime to);
   // Retires the oldest writes: kFinal those acknowledged and durable on every attached replica
   // by `now`, kAcknowledged those acknowledged by `now` (at the horizon).
@@ -204,6 +210,10 @@ class WritePath {
   SimTime ack_time(const Group& g, std::size_t i, SimTime floor) const;
   std::uint64_t held_by(const Group& g, std::size_t r, SimTime t) const;
   SimTime sample_path(const std::vector<const Distribution*>& route, RngStream& rng) const;
+  // The timeline's writes before `pit`, and the issue time of the first one after it, from the
+  // partition's history (writes in a stretch between two events are a Poisson process, so their
+  // times are uniform given their number).
+  std::uint64_t writes_before(Group& g, SimTime pit, SimTime* first_after);
 
   const WritePathSpec* spec_;
   const Topology* topology_;

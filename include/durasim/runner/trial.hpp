@@ -12,6 +12,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "durasim/backup/restore.hpp"
 #include "durasim/core/event_queue.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
@@ -31,6 +32,8 @@ class LimitError : public std::runtime_error {
 class TrialRunner {
  public:
   explicit TrialRunner(const Scenario& scenario);
+  TrialRunner(const TrialRunner&) = delete;  // its models point at each other
+  TrialRunner& operator=(const TrialRunner&) = delete;
 
   TrialObservation run(std::uint64_t trial, TraceSink* trace);
   // Tests attach the write-path invariant checker here.
@@ -52,6 +55,7 @@ class TrialRunner {
   FailureModel failures_;
   DurabilityModel durability_;
   WritePath writes_;
+  BackupRestore restore_;
   std::array<CopyView, kMaxCopiesPerPartition> views_{};
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "durasim/backup/catalog.hpp"
 #include "durasim/core/distribution.hpp"
 #include "durasim/failure/failure_model.hpp"
 #include "durasim/replication/durability.hpp"
@@ -71,6 +72,7 @@ struct Scenario {
   WritePathSpec writes;  // roles from `copies`; the model chosen from limits and the budget
   std::uint64_t writes_per_trial = 2'000'000;  // budget above which "auto" picks windowed
   std::string write_note;                      // why writes are not simulated, when they are not
+  BackupPlan backups;                          // empty schedules: no backups
 
   Json resolved;  // the document as run, defaults filled in
 };

@@ -1,0 +1,27 @@
+// The restore source of a trial: when every copy of a partition is destroyed, the newest restore
+// point the backup catalogue offers at that instant, given what the failure model says about the
+// backup targets (destroyed, replaced, reachable).
+//
+//   BackupRestore restore(scenario.backups, failures);
+//   durability.set_restore_source(&restore);
+#pragma once
+
+#include "durasim/backup/catalog.hpp"
+#include "durasim/failure/failure_model.hpp"
+#include "durasim/replication/durability.hpp"
+
+namespace durasim {
+
+class BackupRestore final : public RestoreSource {
+ public:
+  BackupRestore(const BackupPlan& plan, const FailureModel& failures)
+      : plan_(&plan), failures_(&failures) {}
+
+  std::optional<RestoreOffer> offer(PartitionId partition, SimTime now) override;
+
+ private:
+  const BackupPlan* plan_;
+  const FailureModel* failures_;
+};
+
+}  // namespace durasim
