@@ -778,7 +778,9 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now) {
     g.base = std::min(g.base, held);
     g.bytes_issued = cand.frozen_bytes;
   }
-  stats_.incidents[g.incident].outcome = WriteIncident::Outcome::kFailover;
+  WriteIncident& incident = stats_.incidents[g.incident];
+  if (incident.outcome == WriteIncident::Outcome::kOpen)
+    incident.outcome = WriteIncident::Outcome::kFailover;  // a restore stays one
   Role& old_primary = g.roles[0];
   std::swap(old_primary.slot, cand.slot);
   // The old primary's copy takes the promoted role, holding at most the new timeline.

@@ -82,5 +82,23 @@ TEST(Restore, WalArchiveBoundsTheRpoByItsInterval) {
   }
 }
 
+TEST(Restore, OntoTheFirstHostBackThenPromoted) {
+  // e2 burns at 72h (replaced a day later), e1 at 73h (replaced after 3 days): the backup is
+  // restored onto e2's new host at 96h and that copy is promoted; writes come back at 96h03m20s.
+  Json doc = region_and_backups("west");
+  doc["data"]["size"] = "100GB";
+  doc["faults"] =
+      Json::array({{{"at", "72h"}, {"kind", "fire"}, {"target", "e2"}},
+                   {{"at", "73h"}, {"kind", "fire"}, {"target", "e1"}, {"replace_after", "3d"}}});
+  for (const TrialObservation& o : run(doc)) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    const WriteIncident& i = o.writes.incidents[0];
+    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    EXPECT_DOUBLE_EQ(i.restore_pit_s, 72 * 3600.0);
+    EXPECT_NEAR(i.rpo_s, 3600.0, 1.0);  // acknowledged by e1 alone after e2 burned
+    EXPECT_NEAR(i.rto_s, 23 * 3600.0 + 200.0, 1e-6);
+  }
+}
+
 }  // namespace
 }  // namespace durasim
