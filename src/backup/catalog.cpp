@@ -32,6 +32,27 @@ bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
   return false;
 }
 
+// Extends the restore point with the unbroken run of `kind` pieces after it, in order.
+void extend(const BackupPlan& plan, BackupKind kind, SimTime now, const FateOf& fate,
+            RestorePoint& point, std::size_t& pieces) {
+  for (const BackupSchedule& s : plan.schedules) {
+    if (s.kind != kind) continue;
+    const TargetFate f = fate(s.to);
+    const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
+    for (std::int64_t k = point.pit.ns / s.every.ns + 1; start_of(s, k) <= now; ++k) {
+      const SimTime start = start_of(s, k);
+      if (!backup_usable(s, start, start + length, now, f)) break;
+      // An incremental holds the changes since the previous backup of any kind started: a full
+      // that started after the chain's last piece, and is not its base, is what it builds on.
+      if (kind == BackupKind::kIncremental && full_between(plan, point.pit, start)) break;
+      point.pit = start;
+      ++pieces;
+      point.restore_bytes += piece_bytes(plan, s);
+      point.newest_piece = kind;
+    }
+  }
+}
+
 }  // namespace
 
 const char* backup_kind_name(BackupKind kind) {
@@ -83,37 +104,9 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
   const double base_bw = plan.schedules[best->base_schedule].bandwidth_Bps > 0.0
                              ? plan.schedules[best->base_schedule].bandwidth_Bps
                              : plan.restore_bandwidth_Bps;
-  // Incrementals after the base, in order, while each is usable.
-  for (const BackupSchedule& s : plan.schedules) {
-    if (s.kind != BackupKind::kIncremental) continue;
-    const TargetFate f = fate(s.to);
-    const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
-    for (std::int64_t k = best->pit.ns / s.every.ns + 1; start_of(s, k) <= now; ++k) {
-      const SimTime start = start_of(s, k);
-      if (!backup_usable(s, start, start + length, now, f)) break;
-      // It holds the changes since the previous backup of any kind started: a full that started
-      // after the chain's last piece, and is not its base, is the one it builds on.
-      if (full_between(plan, best->pit, start)) break;
-      best->pit = start;
-      ++best->incrementals;
-      best->restore_bytes += piece_bytes(plan, s);
-      best->newest_piece = BackupKind::kIncremental;
-    }
-  }
-  // Then the archived WAL: shipment j covers ((j-1)A, jA]; replay up to the last unbroken one.
-  for (const BackupSchedule& s : plan.schedules) {
-    if (s.kind != BackupKind::kWalArchive) continue;
-    const TargetFate f = fate(s.to);
-    const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
-    for (std::int64_t j = best->pit.ns / s.every.ns + 1; start_of(s, j) <= now; ++j) {
-      const SimTime start = start_of(s, j);
-      if (!backup_usable(s, start, start + length, now, f)) break;
-      best->pit = start;
-      ++best->wal_shipments;
-      best->restore_bytes += piece_bytes(plan, s);
-      best->newest_piece = BackupKind::kWalArchive;
-    }
-  }
+  // Incrementals after the base, then the archived WAL (shipment j covers ((j-1)A, jA]).
+  extend(plan, BackupKind::kIncremental, now, fate, *best, best->incrementals);
+  extend(plan, BackupKind::kWalArchive, now, fate, *best, best->wal_shipments);
   best->restore =
       base_bw > 0.0 ? Duration::from_seconds(best->restore_bytes / base_bw) : Duration{0};
   DURASIM_ASSERT(best->pit <= now);

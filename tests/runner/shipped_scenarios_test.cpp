@@ -22,6 +22,13 @@ Json run_report(const std::string& file, std::vector<std::string> sets = {}) {
   return make_report(s, run_trials(s, opts).totals, RunInfo{});
 }
 
+// "layer1-same-dc.json" -> "layer1_same_dc": a scenario file as a test name.
+std::string test_name(std::string file) {
+  file = file.substr(0, file.find('.'));
+  for (char& c : file) c = c == '-' ? '_' : c;
+  return file;
+}
+
 // Failures of this kind that lost a partition entirely.
 std::uint64_t loss_incidents(const Json& r, const char* cause) {
   return r["loss"]["by_cause"][cause]["data_loss_incidents"].get<std::uint64_t>();
@@ -75,12 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(LayerRow{"layer1-same-dc.json", true, false, false, false},
                       LayerRow{"layer2-multi-dc.json", true, true, false, false},
                       LayerRow{"layer3-multi-region.json", true, true, true, true}),
-    [](const ::testing::TestParamInfo<LayerRow>& p) {
-      std::string name = p.param.file;
-      name = name.substr(0, name.find('.'));
-      for (char& c : name) c = c == '-' ? '_' : c;
-      return name;
-    });
+    [](const ::testing::TestParamInfo<LayerRow>& p) { return test_name(p.param.file); });
 
 TEST(ShippedScenarios, DefaultLosesNoPartitionOnlyWritesInFlightAtAsyncFailovers) {
   // scenarios/README.md: no partition is ever lost; acknowledged writes are lost only when the
@@ -151,12 +153,7 @@ INSTANTIATE_TEST_SUITE_P(
                       SeedRow{"feed-async.json", false, true, 0.0001, 0.001},
                       SeedRow{"analytics-async.json", false, true, 0.0001, 0.001},
                       SeedRow{"quorum-3-regions.json", true, true, 0.070, 0.080}),
-    [](const ::testing::TestParamInfo<SeedRow>& p) {
-      std::string name = p.param.file;
-      name = name.substr(0, name.find('.'));
-      for (char& c : name) c = c == '-' ? '_' : c;
-      return name;
-    });
+    [](const ::testing::TestParamInfo<SeedRow>& p) { return test_name(p.param.file); });
 
 TEST(ShippedScenarios, EarthquakeWithOffsiteBackupsRestoresToTheLastWalShipment) {
   // scenarios/README.md: the region holding every copy is destroyed at 126h; the data comes back
