@@ -13,18 +13,8 @@ constexpr std::uint32_t kFailoverType = 0;
 constexpr std::size_t kMaxRing = std::size_t{1} << 24;  // writes in flight in one partition
 constexpr SimTime kNever = SimTime::never();
 
-std::int64_t to_ns(double seconds) {
-  if (!(seconds < 9.2e9)) return kNever.ns;
-  return static_cast<std::int64_t>(seconds * 1e9 + 0.5);
-}
-
 SimTime later(SimTime a, SimTime b) {
   return a < b ? b : a;
-}
-
-SimTime plus(SimTime t, std::int64_t ns) {
-  if (t == kNever || ns >= kNever.ns - t.ns) return kNever;
-  return SimTime{t.ns + ns};
 }
 
 bool is_sync(ReplicaMode m) {
@@ -143,10 +133,6 @@ void WritePath::narrate(const Group& g, SimTime now, const char* event, std::str
     trace_->push_back({now, event, "partition " + std::to_string(g.p), std::move(detail)});
 }
 
-std::uint32_t WritePath::slot_of(std::uint32_t p, std::size_t role) const {
-  return groups_[p].roles[role].slot;
-}
-
 void WritePath::reroute(Group& g) {
   const DomainId from = placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[0].slot);
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
@@ -203,17 +189,19 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
       g.confirmed.resize(256 * k);
     }
     g.next_arrival =
-        enabled() && spec_->write_rate_per_partition > 0.0
-            ? SimTime{to_ns(-std::log(g.arrivals.uniform()) / spec_->write_rate_per_partition)}
-            : kNever;
+        enabled() && spec_->write_rate_per_partition > 0.0 ? SimTime{0} + interarrival(g) : kNever;
   }
 }
 
-SimTime WritePath::sample_path(const std::vector<const Distribution*>& route,
-                               RngStream& rng) const {
+Duration WritePath::interarrival(Group& g) const {
+  return Duration::from_seconds(-std::log(g.arrivals.uniform()) / spec_->write_rate_per_partition);
+}
+
+Duration WritePath::sample_path(const std::vector<const Distribution*>& route,
+                                RngStream& rng) const {
   double s = 0.0;
   for (const Distribution* d : route) s += d->sample(rng.uniform());
-  return SimTime{to_ns(s)};
+  return Duration::from_seconds(s);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,9 +233,7 @@ SimTime WritePath::ack_time(const Group& g, std::size_t i, SimTime floor) const 
 
 void WritePath::issue_one(Group& g, SimTime t) {
   if (g.size == g.capacity()) {
-    if (g.size >= kMaxRing) {
-      DURASIM_ASSERT(false);  // a stream cannot keep up: the scenario check should refuse it
-    }
+    DURASIM_ASSERT(g.size < kMaxRing);  // streams keep up: the scenario check sees to it
     const std::size_t k = g.roles.size();
     const std::size_t cap = g.capacity();
     auto widen = [&](auto& v, std::size_t rows) {
@@ -270,7 +256,8 @@ void WritePath::issue_one(Group& g, SimTime t) {
   stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.size);
   const std::size_t slot = g.at(i);
   const double size = spec_->write_size.sample(g.sizes.uniform());
-  const SimTime pd = later(g.pd_last, plus(t, to_ns(spec_->fsync.sample(g.fsync.uniform()))));
+  const SimTime pd =
+      later(g.pd_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
   g.pd_last = pd;
   g.issue[slot] = t;
   g.pd[slot] = pd;
@@ -298,13 +285,14 @@ void WritePath::issue_one(Group& g, SimTime t) {
       continue;
     }
     const SimTime start = later(pd, role.tx_free);
-    const SimTime done = plus(start, to_ns(size * role.s_per_byte));
+    const SimTime done = start + Duration::from_seconds(size * role.s_per_byte);
     role.tx_free = done;
-    role.arrive_last = later(role.arrive_last, plus(done, sample_path(role.route, role.rng).ns));
-    role.durable_last = later(
-        role.durable_last, plus(role.arrive_last, to_ns(spec_->fsync.sample(role.rng.uniform()))));
+    role.arrive_last = later(role.arrive_last, done + sample_path(role.route, role.rng));
+    role.durable_last =
+        later(role.durable_last,
+              role.arrive_last + Duration::from_seconds(spec_->fsync.sample(role.rng.uniform())));
     role.confirmed_last =
-        later(role.confirmed_last, plus(role.durable_last, sample_path(role.route, role.rng).ns));
+        later(role.confirmed_last, role.durable_last + sample_path(role.route, role.rng));
     g.held[c] = role.durable_last;
     g.confirmed[c] = role.confirmed_last;
     stats_.lag_s[r].add((role.durable_last - pd).seconds());
@@ -364,7 +352,7 @@ void WritePath::skip_gap(Group& g, SimTime to) {
   const double rate = spec_->write_rate_per_partition;
   const std::uint64_t n = sample_poisson(rate * (to - g.now).seconds(), g.arrivals);
   if (n > 0) {
-    const SimTime first = std::min(to, plus(g.now, to_ns(-std::log(g.arrivals.uniform()) / rate)));
+    const SimTime first = std::min(to, g.now + interarrival(g));
     for (std::size_t r = 1; r < g.roles.size(); ++r) {
       Role& role = g.roles[r];
       const bool behind = !role.attached || g.now < role.catch_up_end;
@@ -388,15 +376,14 @@ void WritePath::skip_gap(Group& g, SimTime to) {
     role.confirmed_last = later(role.confirmed_last, to);
   }
   g.now = to;
-  g.next_arrival = plus(to, to_ns(-std::log(g.arrivals.uniform()) / rate));
+  g.next_arrival = to + interarrival(g);
 }
 
 void WritePath::simulate_to(Group& g, SimTime t) {
-  const double rate = spec_->write_rate_per_partition;
   while (g.next_arrival < t) {
     const SimTime at = g.next_arrival;
     issue_one(g, at);
-    g.next_arrival = plus(at, to_ns(-std::log(g.arrivals.uniform()) / rate));
+    g.next_arrival = at + interarrival(g);
     trim(g, at);
   }
   g.now = later(g.now, t);
@@ -422,12 +409,13 @@ void WritePath::advance_to(Group& g, SimTime t, Window window_need) {
     stats_.refused += sample_poisson(rate * (t - g.now).seconds(), g.arrivals);
     g.now = t;
     trim(g, t);
-    g.next_arrival = plus(t, to_ns(-std::log(g.arrivals.uniform()) / rate));
+    g.next_arrival = t + interarrival(g);
     return;
   }
   if (spec_->model == WriteModel::kWindowed) {
-    const std::int64_t window = to_ns(spec_->window_s);
-    if (p == 0) simulate_to(g, std::min(t, SimTime{to_ns(spec_->latency_window_s)}));
+    const std::int64_t window = Duration::from_seconds(spec_->window_s).ns;
+    if (p == 0)
+      simulate_to(g, std::min(t, SimTime{0} + Duration::from_seconds(spec_->latency_window_s)));
     const std::int64_t keep = window_need == Window::kBefore ? window : 0;
     if (t.ns - g.now.ns > keep + window) skip_gap(g, SimTime{t.ns - keep});
   }
@@ -516,7 +504,8 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt) {
   const double backlog = rebuilt ? 0.0 : std::max(0.0, g.bytes_issued - role.frozen_bytes);
   const double load_Bps = spec_->write_rate_per_partition * spec_->write_size.mean();
   const double spare_Bps = role.s_per_byte > 0.0 ? 1.0 / role.s_per_byte - load_Bps : 0.0;
-  const SimTime ready = role.s_per_byte > 0.0 ? plus(now, to_ns(backlog / spare_Bps)) : now;
+  const SimTime ready =
+      role.s_per_byte > 0.0 ? now + Duration::from_seconds(backlog / spare_Bps) : now;
   role.attached = true;
   role.dropped = kNever;
   role.catch_up_end = rebuilt ? now : ready;
@@ -624,13 +613,13 @@ std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_aft
     // The first of the n - k writes after pit, uniform on (pit, t_i).
     const double u = g.restore_rng.uniform();
     const double frac = 1.0 - std::pow(u, 1.0 / static_cast<double>(n - k));
-    *first_after = plus(pit, to_ns(frac * (h[i].t - pit).seconds()));
+    *first_after = pit + Duration::from_seconds(frac * (h[i].t - pit).seconds());
   } else {
     for (std::size_t j = i + 1; j < h.size(); ++j) {
       const std::uint64_t m = h[j].seq - h[j - 1].seq;
       if (m == 0) continue;
       const double frac = 1.0 - std::pow(g.restore_rng.uniform(), 1.0 / static_cast<double>(m));
-      *first_after = plus(h[j - 1].t, to_ns(frac * (h[j].t - h[j - 1].t).seconds()));
+      *first_after = h[j - 1].t + Duration::from_seconds(frac * (h[j].t - h[j - 1].t).seconds());
       break;
     }
   }
@@ -705,7 +694,7 @@ void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueu
   g.accepting = false;
   g.failover_due = false;
   ++g.failover_gen;
-  queue.push(plus(now, to_ns(spec_->failover_s)), g.p,
+  queue.push(now + Duration::from_seconds(spec_->failover_s), g.p,
              EventTag::make(channel_, kFailoverType, 0, g.failover_gen));
   narrate(g, now, "writes_refused",
           "primary on " + where(g, 0) + " lost or unreachable; failover due in " +
@@ -813,7 +802,6 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
     const CopyView& v = views[g.roles[0].slot];
     if (v.intact && v.available && !g.roles[0].lost_data) {
       g.primary_usable = true;  // back before any failover
-      g.pd_last = later(g.pd_last, now);
     } else if (v.intact && v.available && g.roles[0].lost_data) {
       // Rebuilt from a replica while down: the timeline is the best surviving copy's.
       if (!try_promote(g, now, views)) {
@@ -848,9 +836,7 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
                       ? WriteIncident::Outcome::kReturned
                       : stats_.incidents[g.incident].outcome);
     g.accepting = true;
-    if (enabled() && spec_->write_rate_per_partition > 0.0)
-      g.next_arrival =
-          plus(now, to_ns(-std::log(g.arrivals.uniform()) / spec_->write_rate_per_partition));
+    if (enabled() && spec_->write_rate_per_partition > 0.0) g.next_arrival = now + interarrival(g);
   }
 }
 
@@ -870,7 +856,9 @@ void WritePath::finish(SimTime horizon) {
     if (spec_->model == WriteModel::kWindowed && g.accepting && g.now < horizon &&
         spec_->write_rate_per_partition > 0.0) {
       // Nothing happens after: count the rest (after partition 0's latency window).
-      if (g.p == 0) simulate_to(g, std::min(horizon, SimTime{to_ns(spec_->latency_window_s)}));
+      if (g.p == 0)
+        simulate_to(
+            g, std::min(horizon, SimTime{0} + Duration::from_seconds(spec_->latency_window_s)));
       if (g.now < horizon) skip_gap(g, horizon);
     }
     advance(g.p, horizon, Window::kNone);

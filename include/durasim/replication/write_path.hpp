@@ -178,8 +178,6 @@ class WritePath {
 
   const WriteStats& stats() const { return stats_; }
   WriteStats& stats() { return stats_; }
-  // Copy slot playing role r of partition p.
-  std::uint32_t slot_of(std::uint32_t p, std::size_t role) const;
 
  private:
   struct Role;
@@ -209,7 +207,8 @@ class WritePath {
   bool voters_suffice(const Group& g) const;
   SimTime ack_time(const Group& g, std::size_t i, SimTime floor) const;
   std::uint64_t held_by(const Group& g, std::size_t r, SimTime t) const;
-  SimTime sample_path(const std::vector<const Distribution*>& route, RngStream& rng) const;
+  Duration sample_path(const std::vector<const Distribution*>& route, RngStream& rng) const;
+  Duration interarrival(Group& g) const;  // to the partition's next write
   // The timeline's writes before `pit`, and the issue time of the first one after it, from the
   // partition's history (writes in a stretch between two events are a Poisson process, so their
   // times are uniform given their number).
