@@ -33,19 +33,23 @@ bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
 }
 
 // Extends the restore point with the unbroken run of `kind` pieces after it, in order.
-void extend(const BackupPlan& plan, BackupKind kind, SimTime now, const FateOf& fate,
-            RestorePoint& point, std::size_t& pieces) {
+// Pieces must start before `before`; a WAL shipment covers the writes up to its start, so the
+// one whose interval holds `before` is replayed up to it.
+void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime before,
+            const FateOf& fate, RestorePoint& point, std::size_t& pieces) {
   for (const BackupSchedule& s : plan.schedules) {
     if (s.kind != kind) continue;
     const TargetFate f = fate(s.to);
     const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
     for (std::int64_t k = point.pit.ns / s.every.ns + 1; start_of(s, k) <= now; ++k) {
       const SimTime start = start_of(s, k);
+      const bool wal = kind == BackupKind::kWalArchive;
+      if (wal ? start_of(s, k - 1) >= before : start >= before) break;
       if (!backup_usable(s, start, start + length, now, f)) break;
       // An incremental holds the changes since the previous backup of any kind started: a full
       // that started after the chain's last piece, and is not its base, is what it builds on.
       if (kind == BackupKind::kIncremental && full_between(plan, point.pit, start)) break;
-      point.pit = start;
+      point.pit = std::min(start, before);
       ++pieces;
       point.restore_bytes += piece_bytes(plan, s);
       point.newest_piece = kind;
@@ -81,7 +85,7 @@ bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, Sim
 }
 
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
-                                                 const FateOf& fate) {
+                                                 const FateOf& fate, SimTime before) {
   std::optional<RestorePoint> best;
   // The newest usable full of each full schedule; the newest of them is the base.
   for (std::size_t i = 0; i < plan.schedules.size(); ++i) {
@@ -89,7 +93,8 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
     if (s.kind != BackupKind::kFull) continue;
     const TargetFate f = fate(s.to);
     const Duration length = copy_time(plan.partition_bytes, s.bandwidth_Bps);
-    for (std::int64_t k = now.ns / s.every.ns; k >= 0; --k) {
+    const SimTime newest = std::min(now, SimTime{before.ns - 1});
+    for (std::int64_t k = newest.ns < 0 ? -1 : newest.ns / s.every.ns; k >= 0; --k) {
       const SimTime start = start_of(s, k);
       if (s.retention && start + *s.retention <= now) break;  // older ones expired too
       if (!backup_usable(s, start, start + length, now, f)) continue;
@@ -105,11 +110,11 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
                              ? plan.schedules[best->base_schedule].bandwidth_Bps
                              : plan.restore_bandwidth_Bps;
   // Incrementals after the base, then the archived WAL (shipment j covers ((j-1)A, jA]).
-  extend(plan, BackupKind::kIncremental, now, fate, *best, best->incrementals);
-  extend(plan, BackupKind::kWalArchive, now, fate, *best, best->wal_shipments);
+  extend(plan, BackupKind::kIncremental, now, before, fate, *best, best->incrementals);
+  extend(plan, BackupKind::kWalArchive, now, before, fate, *best, best->wal_shipments);
   best->restore =
       base_bw > 0.0 ? Duration::from_seconds(best->restore_bytes / base_bw) : Duration{0};
-  DURASIM_ASSERT(best->pit <= now);
+  DURASIM_ASSERT(best->pit <= now && best->pit <= before);
   return best;
 }
 

@@ -1,5 +1,6 @@
 #include "durasim/core/distribution.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -309,6 +310,31 @@ std::uint64_t sample_poisson(double mean, RngStream& rng) {
     }
   }
   DURASIM_ASSERT(false);  // acceptance is above 80%: a million rejections is a broken stream
+}
+
+std::uint64_t sample_binomial(std::uint64_t n, double q, RngStream& rng) {
+  DURASIM_ASSERT(q >= 0.0 && q <= 1.0);
+  if (n == 0 || q <= 0.0) return 0;
+  if (q >= 1.0) return n;
+  if (q > 0.5) return n - sample_binomial(n, 1.0 - q, rng);
+  const double nd = static_cast<double>(n);
+  const double var = nd * q * (1.0 - q);
+  if (var > 25.0) {
+    // Box-Muller from two uniforms.
+    const double z = std::sqrt(-2.0 * std::log(rng.uniform())) *
+                     std::cos(2.0 * 3.14159265358979323846 * rng.uniform());
+    const double k = std::floor(nd * q + z * std::sqrt(var) + 0.5);
+    return static_cast<std::uint64_t>(std::clamp(k, 0.0, nd));
+  }
+  // The gap to the next success is geometric: about n q + 1 <= 51 draws.
+  const double log_fail = std::log1p(-q);
+  std::uint64_t k = 0;
+  double position = 0.0;
+  for (;;) {
+    position += std::floor(std::log(rng.uniform()) / log_fail) + 1.0;
+    if (position > nd) return k;
+    ++k;
+  }
 }
 
 }  // namespace durasim

@@ -576,29 +576,6 @@ void WritePath::record_loss(Group& g, std::uint64_t lost, double bytes, SimTime 
   stats_.lost_bytes += bytes;
 }
 
-namespace {
-
-// Binomial(n, q): inversion for small means, the normal approximation (continuity-corrected,
-// clamped) when n q (1 - q) > 25, where its error is far below a write.
-std::uint64_t sample_binomial(std::uint64_t n, double q, RngStream& rng) {
-  if (n == 0 || q <= 0.0) return 0;
-  if (q >= 1.0) return n;
-  const double nd = static_cast<double>(n);
-  const double var = nd * q * (1.0 - q);
-  if (var > 25.0) {
-    // Box-Muller from two uniforms.
-    const double z = std::sqrt(-2.0 * std::log(rng.uniform())) *
-                     std::cos(2.0 * 3.14159265358979323846 * rng.uniform());
-    const double k = std::floor(nd * q + z * std::sqrt(var) + 0.5);
-    return static_cast<std::uint64_t>(std::clamp(k, 0.0, nd));
-  }
-  std::uint64_t k = 0;
-  for (std::uint64_t i = 0; i < n; ++i) k += rng.uniform() < q ? 1u : 0u;
-  return k;
-}
-
-}  // namespace
-
 std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_after) {
   *first_after = kNever;
   const auto& h = g.history;
@@ -873,6 +850,57 @@ void WritePath::finish(SimTime horizon) {
     total += g.down_total_s;
   }
   stats_.unavailable_s = partitions_ ? total / partitions_ : 0.0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logical changes
+
+WritePath::Marker WritePath::replicate_marker(std::uint32_t p, SimTime t) {
+  Group& g = groups_[p];
+  DURASIM_ASSERT(g.now >= t);  // advance(p, t) first
+  Marker m;
+  m.at = t;
+  m.seq = g.next_seq;
+  m.initial_data = g.created == SimTime{0};
+  const SimTime pd =
+      later(g.pd_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
+  g.pd_last = pd;
+  for (std::size_t r = 0; r < g.roles.size(); ++r) {
+    Role& role = g.roles[r];
+    m.role[role.slot] = static_cast<std::uint8_t>(r);
+    SimTime applied = t;
+    if (r > 0 && role.attached) {
+      if (t < role.catch_up_end) {
+        applied = role.catch_up_end;
+      } else {
+        role.tx_free = later(pd, role.tx_free);
+        role.arrive_last =
+            later(role.arrive_last, role.tx_free + sample_path(role.route, role.rng));
+        role.durable_last = later(
+            role.durable_last,
+            role.arrive_last + Duration::from_seconds(spec_->fsync.sample(role.rng.uniform())));
+        role.confirmed_last =
+            later(role.confirmed_last, role.durable_last + sample_path(role.route, role.rng));
+        applied = role.durable_last;
+      }
+      applied = applied + Duration::from_seconds(spec_->roles[r].delay_s);
+    }
+    m.applied[role.slot] = applied;
+  }
+  return m;
+}
+
+std::size_t WritePath::role_on_slot(std::uint32_t p, std::uint32_t slot) const {
+  const Group& g = groups_[p];
+  for (std::size_t r = 0; r < g.roles.size(); ++r) {
+    if (g.roles[r].slot == slot) return r;
+  }
+  DURASIM_ASSERT(false);
+}
+
+std::uint64_t WritePath::timeline_writes_before(std::uint32_t p, SimTime pit) {
+  SimTime first_after;
+  return writes_before(groups_[p], pit, &first_after);
 }
 
 }  // namespace durasim

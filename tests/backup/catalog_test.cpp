@@ -113,5 +113,52 @@ TEST(BackupCatalog, WalArchiveGivesPointInTimeRecoveryUpToTheLastShipment) {
   EXPECT_FALSE(newest_restore_point(plan, at_h(31), no_base).has_value());
 }
 
+// Recovery from a bad delete at `before`: only data written before it.
+TEST(BackupCatalog, BeforeALimitOnlyBackupsStartedBeforeItCount) {
+  const BackupPlan plan = nightly_full();
+  // Delete at 50.3h, noticed at 60h: the 48h full (complete at 49h) predates it.
+  auto p = newest_restore_point(plan, at_h(60), untouched(), at_h(50.3));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(48));
+  // Delete at 47h, noticed at 80h: the 48h and 72h fulls hold the delete; 24h is the newest.
+  p = newest_restore_point(plan, at_h(80), untouched(), at_h(47));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(24));
+  // A backup that starts at the instant of the delete may hold it: not used.
+  p = newest_restore_point(plan, at_h(80), untouched(), at_h(48));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(24));
+  // Nothing starts before a delete at time 0.
+  EXPECT_FALSE(newest_restore_point(plan, at_h(80), untouched(), at_h(0)).has_value());
+}
+
+TEST(BackupCatalog, BeforeALimitIncrementalsStopAndTheWalReplaysUpToIt) {
+  BackupPlan plan = nightly_full(0.0);  // instant fulls
+  plan.schedules.push_back({BackupKind::kIncremental, hours(1), kWest, std::nullopt, 0.0});
+  // Hourly incrementals after the 24h full: a delete at 30.5h is recovered as of 30h.
+  auto p = newest_restore_point(plan, at_h(40), untouched(), at_h(30.5));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(30));
+  EXPECT_EQ(p->incrementals, 6u);
+  EXPECT_EQ(p->newest_piece, BackupKind::kIncremental);
+
+  BackupPlan wal = nightly_full(0.0);
+  wal.schedules.push_back({BackupKind::kWalArchive, hours(0.25), kWest, std::nullopt, 0.0});
+  // The shipment of 30.5h holds (30.25h, 30.5h]: replayed up to the delete at 30.4h.
+  p = newest_restore_point(wal, at_h(31), untouched(), at_h(30.4));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(30.4));
+  EXPECT_EQ(p->newest_piece, BackupKind::kWalArchive);
+  EXPECT_EQ(p->wal_shipments, 26u);  // 24.25h ... 30.5h
+  // Noticed at 30.45h, before that shipment left: the log up to 30.25h only.
+  p = newest_restore_point(wal, at_h(30.45), untouched(), at_h(30.4));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(30.25));
+  // A delete exactly at a shipment's end: that shipment is replayed up to it.
+  p = newest_restore_point(wal, at_h(31), untouched(), at_h(30.5));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(30.5));
+}
+
 }  // namespace
 }  // namespace durasim

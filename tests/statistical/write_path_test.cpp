@@ -385,5 +385,33 @@ TEST(Poisson, MeanAndVarianceAcrossRegimes) {
   }
 }
 
+TEST(Binomial, MeanAndVarianceAcrossRegimes) {
+  // Waiting times (small n q (1 - q)), the normal approximation (large), and q above one half.
+  struct Case {
+    std::uint64_t n;
+    double q;
+  };
+  for (const Case c : {Case{20, 0.3}, Case{1000, 0.01}, Case{1'000'000'000, 1e-8}, Case{50, 0.9},
+                       Case{100'000, 0.2}, Case{1'000'000'000, 0.1}}) {
+    RngStream rng(1, 0, stream_id("test.binomial"), c.n + static_cast<std::uint64_t>(c.q * 1e9));
+    Moments m;
+    const int n = 200'000;
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t k = sample_binomial(c.n, c.q, rng);
+      ASSERT_LE(k, c.n);
+      m.add(static_cast<double>(k));
+    }
+    const double mean = static_cast<double>(c.n) * c.q;
+    const double var = mean * (1.0 - c.q);
+    expect_mean_in_interval(m, mean, "binomial mean");
+    // As for the Poisson: sd of the sample variance about var sqrt(2 / n), 4 sd.
+    EXPECT_NEAR(m.variance(), var, 4.0 * std::sqrt(2.0 * var * var / n + var / n)) << c.n;
+  }
+  RngStream rng(2, 0, 0, 0);
+  EXPECT_EQ(sample_binomial(0, 0.5, rng), 0u);
+  EXPECT_EQ(sample_binomial(7, 0.0, rng), 0u);
+  EXPECT_EQ(sample_binomial(7, 1.0, rng), 7u);
+}
+
 }  // namespace
 }  // namespace durasim

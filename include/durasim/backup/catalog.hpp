@@ -67,9 +67,13 @@ struct RestorePoint {
   BackupKind newest_piece = BackupKind::kFull;
 };
 
-// The newest restore point usable at `now`, or none.
+// The newest restore point usable at `now`, or none. With a `before` limit (recovery from a bad
+// delete made then), only data written strictly before it: backups that started before it, and
+// the archived WAL replayed up to it (the shipment that holds it, once shipped, is read up to
+// the instant before).
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
-                                                 const FateOf& fate);
+                                                 const FateOf& fate,
+                                                 SimTime before = SimTime::never());
 
 // Whether one instance (schedule s, started at `start`, complete at `complete`) is usable at now.
 bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, SimTime now,

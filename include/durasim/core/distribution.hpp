@@ -60,4 +60,9 @@ class Distribution {
 // number of uniforms from `rng`.
 std::uint64_t sample_poisson(double mean, RngStream& rng);
 
+// A Binomial(n, q) count: waiting times between successes (geometric jumps, exact) when
+// n q (1 - q) <= 25, the continuity-corrected normal approximation, clamped to [0, n], above,
+// where its error is far below one count in the total. Draws a variable number of uniforms.
+std::uint64_t sample_binomial(std::uint64_t n, double q, RngStream& rng);
+
 }  // namespace durasim

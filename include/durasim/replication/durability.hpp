@@ -83,6 +83,9 @@ class DurabilityModel {
   // Sum over partitions of unreachable time, divided by the partition count.
   double unavailable_s() const;
   CopyState copy_state(std::size_t copy) const { return state_[copy]; }
+  // Changes whenever the copy is lost (so a copy with the same generation at two instants held
+  // the same data throughout, apart from what replication brought).
+  std::uint32_t copy_generation(std::size_t copy) const { return copy_gen_[copy]; }
   // Partitions whose copies changed state or reachability in the last on_change or handle.
   const std::vector<std::uint32_t>& changed() const { return changed_; }
   std::uint32_t intact_copies(PartitionId p) const;

@@ -176,6 +176,26 @@ class WritePath {
   void handle(const Event& event, const CopyView* views, EventQueue& queue);
   void finish(SimTime horizon);
 
+  // A logical change made at `t` (a bad delete), replicated like a zero-byte write: through the
+  // primary's log and each replica's FIFO stream, applied by a delayed replica `delay` after it
+  // is durable there. Call advance(p, t) first.
+  struct Marker {
+    SimTime at;
+    std::uint64_t seq = 0;     // writes of the timeline issued before it
+    bool initial_data = true;  // false: it was lost with no backup and started over at write 0
+    // Per copy slot: the role there, and when the change is applied there. A replica not
+    // receiving the stream (detached) counts as applying it at once: it catches up through it,
+    // or is rebuilt from a copy that has it.
+    std::array<std::uint8_t, kMaxCopiesPerPartition> role{};
+    std::array<SimTime, kMaxCopiesPerPartition> applied{};
+  };
+  Marker replicate_marker(std::uint32_t p, SimTime t);
+  // The role that now lives on copy slot `slot` of partition p.
+  std::size_t role_on_slot(std::uint32_t p, std::uint32_t slot) const;
+  // How many writes of partition p's timeline were issued before `pit` (sampled inside a
+  // stretch of counted writes, exact at the instants the partition was advanced to).
+  std::uint64_t timeline_writes_before(std::uint32_t p, SimTime pit);
+
   const WriteStats& stats() const { return stats_; }
   WriteStats& stats() { return stats_; }
 
