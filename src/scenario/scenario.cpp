@@ -47,17 +47,26 @@ struct Parser {
   Problems problems;
   Scenario s;
   std::vector<std::string> region_names;
+  // False when data.partitions was given but refused: partition indices cannot be checked.
+  bool partitions_known = true;
 
   void topology(ObjectReader& top);
   void latency(ObjectReader& topo_reader);
   void failures(ObjectReader& top);
   void failure_level(ObjectReader& failures_reader, const std::string& level,
                      const std::vector<FailureKind>& kinds);
+  void logical(ObjectReader& failures_reader);
+  BadDeleteSpec bad_delete_spec(ObjectReader& r);
+  std::optional<double> fraction(ObjectReader& r);
   void storage_and_data(ObjectReader& top);
   void replication(ObjectReader& top);
   void write_path(const std::string& requested_model);
   void backups(ObjectReader& top);
   void faults(ObjectReader& top);
+  SimTime fault_time(ObjectReader& f);
+  void domain_fault(ObjectReader& f, FailureKind kind, const std::string& kind_name, SimTime at);
+  void bad_delete_fault(ObjectReader& f, SimTime at);
+  std::vector<std::uint32_t> partition_targets(ObjectReader& f);
   std::optional<DomainId> domain(const std::string& name, const std::string& path,
                                  const char* what);
 };
@@ -200,13 +209,50 @@ void Parser::failures(ObjectReader& top) {
   failure_level(*f, "datacenter",
                 {FailureKind::kFire, FailureKind::kFlood, FailureKind::kPowerOutage});
   failure_level(*f, "region", {FailureKind::kEarthquake, FailureKind::kRegionOutage});
-  if (f->raw("logical")) {
-    problems.add(
-        pointer_join(f->path(), "logical"),
-        "logical failures (bad deletes) are part of format v1 but this durasim version does not "
-        "simulate them yet; remove this key");
-  }
+  logical(*f);
   f->finish();
+}
+
+void Parser::logical(ObjectReader& f) {
+  std::optional<ObjectReader> l = f.object("logical", Need::kOptional);
+  if (!l) return;
+  if (!l->has("bad_delete")) {
+    l->raw("bad_delete");  // known, so an unknown key's message lists it
+  } else if (std::optional<ObjectReader> m = l->object("bad_delete", Need::kOptional)) {
+    LogicalMode mode;
+    mode.ttf = m->distribution("ttf", Quantity::kDuration, Need::kRequired).value_or(mode.ttf);
+    mode.what = bad_delete_spec(*m);
+    m->finish();
+    s.failures.bad_delete = mode;
+  }
+  l->finish();
+}
+
+// The keys a bad delete mode and a bad_delete fault share: fraction and detected_after.
+BadDeleteSpec Parser::bad_delete_spec(ObjectReader& r) {
+  BadDeleteSpec spec;
+  spec.fraction = fraction(r).value_or(spec.fraction);
+  spec.detected_after =
+      r.distribution("detected_after", Quantity::kDuration, Need::kOptional, Default{"0s"})
+          .value_or(spec.detected_after);
+  return spec;
+}
+
+// A fraction in (0, 1]: ObjectReader::number only takes closed ranges, and a bad delete of
+// nothing is a mistake in the file, not a fault.
+std::optional<double> Parser::fraction(ObjectReader& r) {
+  const std::string path = pointer_join(r.path(), "fraction");
+  const Json* v = r.raw("fraction");
+  if (!v) {
+    problems.add(path, "missing; expected a number in (0, 1]");
+    return std::nullopt;
+  }
+  if (!v->is_number() || !(v->get<double>() > 0.0 && v->get<double>() <= 1.0)) {
+    problems.add(path, "expected a number in (0, 1], found " + describe(*v));
+    return std::nullopt;
+  }
+  r.put("fraction", *v);
+  return v->get<double>();
 }
 
 void Parser::storage_and_data(ObjectReader& top) {
@@ -230,14 +276,17 @@ void Parser::storage_and_data(ObjectReader& top) {
   if (d) {
     s.data.size_bytes =
         d->size("size", Need::kOptional, Default{"100GB"}).value_or(s.data.size_bytes);
-    s.data.partitions = static_cast<std::uint32_t>(
-        d->integer("partitions", 1, kMaxCopies, Need::kOptional, 1).value_or(1));
+    const auto partitions = d->integer("partitions", 1, kMaxCopies, Need::kOptional, 1);
+    partitions_known = partitions.has_value();
+    s.data.partitions = static_cast<std::uint32_t>(partitions.value_or(1));
     s.data.write_rate_per_s =
         d->rate("write_rate", Need::kOptional, Default{"1000/s"}).value_or(s.data.write_rate_per_s);
     s.data.write_size =
         d->distribution("write_size", Quantity::kSize, Need::kOptional, Default{"4KiB"})
             .value_or(s.data.write_size);
     d->finish();
+  } else if (top.has("data")) {
+    partitions_known = false;  // data is not an object
   }
   s.repair.partition_bytes = s.data.size_bytes / s.data.partitions;
 }
@@ -312,67 +361,132 @@ void Parser::replication(ObjectReader& top) {
 }
 
 void Parser::faults(ObjectReader& top) {
+  std::vector<std::string> kinds;
+  for (std::size_t k = 0; k < kFailureKindCount; ++k)
+    kinds.emplace_back(fault_kind_name(static_cast<FailureKind>(k)));
   for (ObjectReader& f : top.objects("faults", Need::kOptional)) {
-    InjectedFault fault;
-    const auto at = f.duration("at", Need::kRequired);
-    if (at) {
-      fault.at = SimTime{0} + Duration::from_seconds(*at);
-      if (fault.at > s.horizon)
-        problems.add(pointer_join(f.path(), "at"),
-                     "fault at " + format_seconds(*at) + " is after the horizon");
-    }
-    std::vector<std::string> kinds;
-    for (std::size_t k = 0; k < kFailureKindCount; ++k)
-      kinds.emplace_back(fault_kind_name(static_cast<FailureKind>(k)));
+    const SimTime at = fault_time(f);
     const auto kind_name = f.one_of("kind", kinds, Need::kRequired);
     if (!kind_name) {
       f.skip({"target", "duration", "replace_after", "fraction", "detected_after"});
-      f.finish();
-      continue;
-    }
-    fault.kind = *fault_kind_from_name(*kind_name);
-    if (effect_of(fault.kind) == Effect::kLogical) {
-      problems.add(pointer_join(f.path(), "kind"),
-                   "bad_delete faults are part of format v1 but this durasim version "
-                   "does not simulate them yet");
-      f.skip({"fraction", "detected_after", "target"});
-      f.finish();
-      continue;
-    }
-    const Level level = *level_of(fault.kind);
-    const auto target = f.string("target", Need::kRequired);
-    if (target) {
-      const auto d =
-          domain(*target, pointer_join(f.path(), "target"), std::string(level_name(level)).c_str());
-      if (d && s.topology->level(*d) != level) {
-        problems.add(pointer_join(f.path(), "target"),
-                     "'" + *target + "' is a " + std::string(level_name(s.topology->level(*d))) +
-                         "; " + *kind_name + " strikes a " + std::string(level_name(level)));
-      }
-      fault.target = d.value_or(DomainId{});
-    }
-    if (effect_of(fault.kind) == Effect::kOutage) {
-      fault.duration = f.distribution("duration", Quantity::kDuration, Need::kRequired);
-      if (f.raw("replace_after")) {
-        problems.add(pointer_join(f.path(), "replace_after"),
-                     "applies only to destroying kinds, not to " + *kind_name);
-      }
+    } else if (const FailureKind kind = *fault_kind_from_name(*kind_name);
+               effect_of(kind) == Effect::kLogical) {
+      bad_delete_fault(f, at);
     } else {
-      fault.replace_after = f.distribution("replace_after", Quantity::kDuration, Need::kOptional);
-      if (f.raw("duration")) {
-        problems.add(pointer_join(f.path(), "duration"),
-                     "applies only to outage kinds (node_crash, power_outage, "
-                     "region_outage), not to " +
-                         *kind_name);
-      }
-    }
-    for (const char* key : {"fraction", "detected_after"}) {
-      if (f.raw(key))
-        problems.add(pointer_join(f.path(), key), "applies only to bad_delete faults");
+      domain_fault(f, kind, *kind_name, at);
     }
     f.finish();
-    s.failures.faults.push_back(fault);
   }
+}
+
+SimTime Parser::fault_time(ObjectReader& f) {
+  const auto at = f.duration("at", Need::kRequired);
+  if (!at) return SimTime{0};
+  const SimTime t = SimTime{0} + Duration::from_seconds(*at);
+  if (t > s.horizon)
+    problems.add(pointer_join(f.path(), "at"),
+                 "fault at " + format_seconds(*at) + " is after the horizon");
+  return t;
+}
+
+void Parser::domain_fault(ObjectReader& f, FailureKind kind, const std::string& kind_name,
+                          SimTime at) {
+  InjectedFault fault;
+  fault.at = at;
+  fault.kind = kind;
+  const Level level = *level_of(fault.kind);
+  const auto target = f.string("target", Need::kRequired);
+  if (target) {
+    const auto d =
+        domain(*target, pointer_join(f.path(), "target"), std::string(level_name(level)).c_str());
+    if (d && s.topology->level(*d) != level) {
+      problems.add(pointer_join(f.path(), "target"),
+                   "'" + *target + "' is a " + std::string(level_name(s.topology->level(*d))) +
+                       "; " + kind_name + " strikes a " + std::string(level_name(level)));
+    }
+    fault.target = d.value_or(DomainId{});
+  }
+  if (effect_of(fault.kind) == Effect::kOutage) {
+    fault.duration = f.distribution("duration", Quantity::kDuration, Need::kRequired);
+    if (f.raw("replace_after")) {
+      problems.add(pointer_join(f.path(), "replace_after"),
+                   "applies only to destroying kinds, not to " + kind_name);
+    }
+  } else {
+    fault.replace_after = f.distribution("replace_after", Quantity::kDuration, Need::kOptional);
+    if (f.raw("duration")) {
+      problems.add(pointer_join(f.path(), "duration"),
+                   "applies only to outage kinds (node_crash, power_outage, "
+                   "region_outage), not to " +
+                       kind_name);
+    }
+  }
+  for (const char* key : {"fraction", "detected_after"}) {
+    if (f.raw(key)) problems.add(pointer_join(f.path(), key), "applies only to bad_delete faults");
+  }
+  s.failures.faults.push_back(fault);
+}
+
+// Bad deletes strike partitions of the data, not a domain: they go to failures.bad_deletes,
+// never to failures.faults (whose entries all have a domain target).
+void Parser::bad_delete_fault(ObjectReader& f, SimTime at) {
+  BadDeleteFault fault;
+  fault.at = at;
+  fault.what = bad_delete_spec(f);
+  fault.what.partitions = partition_targets(f);
+  if (f.raw("duration")) {
+    problems.add(pointer_join(f.path(), "duration"),
+                 "does not apply to bad_delete faults: 'duration' is for outage kinds "
+                 "(node_crash, power_outage, region_outage)");
+  }
+  if (f.raw("replace_after")) {
+    problems.add(pointer_join(f.path(), "replace_after"),
+                 "does not apply to bad_delete faults: 'replace_after' is for destroying kinds "
+                 "(a bad delete destroys no domain)");
+  }
+  s.failures.bad_deletes.push_back(fault);
+}
+
+// The optional target of a bad_delete fault: distinct partition indices; absent (empty result)
+// means every partition. data is parsed before faults, so data.partitions is known here.
+std::vector<std::uint32_t> Parser::partition_targets(ObjectReader& f) {
+  const Json* t = f.raw("target");
+  if (!t) return {};
+  const std::string path = pointer_join(f.path(), "target");
+  if (!t->is_array() || t->empty()) {
+    problems.add(path,
+                 "expected a non-empty array of partition indices (leave target out to strike "
+                 "every partition), found " +
+                     (t->is_array() ? std::string("an empty array") : describe(*t)));
+    return {};
+  }
+  const std::string limit = "data.partitions is " + std::to_string(s.data.partitions);
+  const std::string index = partitions_known
+                                ? "an integer from 0 to " + std::to_string(s.data.partitions - 1)
+                                : std::string("an integer from 0");
+  std::vector<std::uint32_t> out;
+  std::map<std::uint64_t, std::size_t> seen;  // partition -> index of its first mention
+  for (std::size_t i = 0; i < t->size(); ++i) {
+    const Json& e = (*t)[i];
+    const std::string at = path + "/" + std::to_string(i);
+    if (!e.is_number_integer() || (!e.is_number_unsigned() && e.get<std::int64_t>() < 0)) {
+      problems.add(at, "expected a partition index (" + index + "), found " + describe(e));
+      continue;
+    }
+    const auto p = e.get<std::uint64_t>();
+    if (p >= s.data.partitions) {
+      // With data.partitions refused, that problem is the one to report.
+      if (partitions_known)
+        problems.add(at, "partition " + std::to_string(p) + " does not exist: " + limit);
+    } else if (const auto [first, fresh] = seen.emplace(p, i); !fresh) {
+      problems.add(at, "partition " + std::to_string(p) + " appears twice (also at " + path + "/" +
+                           std::to_string(first->second) + ")");
+    } else {
+      out.push_back(static_cast<std::uint32_t>(p));
+    }
+  }
+  f.put("target", *t);
+  return out;
 }
 
 void check_placement(Parser& p) {

@@ -113,8 +113,163 @@ TEST(Scenario, NotYetSimulatedFeaturesAreRefusedClearly) {
   doc["estimator"] = "importance";
   doc["failures"] =
       Json::parse(R"J({ "logical": { "bad_delete": { "ttf": "1y", "fraction": 0.1 } } })J");
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/estimator"));  // bad deletes are accepted
+}
+
+TEST(Scenario, LogicalBadDeleteModeIsParsedWithDefaults) {
+  Json doc = minimal_doc();
+  doc["failures"] = Json::parse(
+      R"J({ "logical": { "bad_delete": { "ttf": "exponential(mean=2y)", "fraction": 0.25 } } })J");
+  const Scenario s = parse_scenario(doc, "t");
+  ASSERT_TRUE(s.failures.bad_delete.has_value());
+  EXPECT_DOUBLE_EQ(s.failures.bad_delete->what.fraction, 0.25);
+  EXPECT_DOUBLE_EQ(s.failures.bad_delete->ttf.mean(), 2.0 * kSecondsPerYear);
+  EXPECT_DOUBLE_EQ(s.failures.bad_delete->what.detected_after.mean(), 0.0);
+  EXPECT_TRUE(s.failures.bad_delete->what.partitions.empty());
+  EXPECT_TRUE(s.failures.modes.empty());
+  EXPECT_TRUE(s.failures.bad_deletes.empty());
+  const Json& resolved = s.resolved["failures"]["logical"]["bad_delete"];
+  EXPECT_EQ(resolved["detected_after"], "0s");
+  EXPECT_EQ(resolved["fraction"], 0.25);
+  EXPECT_EQ(resolved["ttf"], "exponential(mean=2y)");
+
+  doc["failures"]["logical"]["bad_delete"]["detected_after"] = "6h";
+  const Scenario given = parse_scenario(doc, "t");
+  EXPECT_DOUBLE_EQ(given.failures.bad_delete->what.detected_after.mean(), 6 * 3600.0);
+  EXPECT_EQ(given.resolved["failures"]["logical"]["bad_delete"]["detected_after"], "6h");
+}
+
+TEST(Scenario, NoLogicalModeWhenAbsent) {
+  Json doc = minimal_doc();
+  doc["failures"] = Json::parse(R"J({ "disk": { "burnout": { "ttf": "afr(2%)" } } })J");
+  EXPECT_FALSE(parse_scenario(doc, "t").failures.bad_delete.has_value());
+  doc["failures"]["logical"] = Json::object();
+  EXPECT_FALSE(parse_scenario(doc, "t").failures.bad_delete.has_value());
+}
+
+TEST(Scenario, LogicalBadDeleteModeIsChecked) {
+  Json doc = minimal_doc();
+  doc["failures"] = Json::parse(R"J({ "logical": {
+    "bad_delete": { "ttf": "1y", "fraction": 0, "detected_after": "soon", "size": 3 },
+    "corruption": {} } })J");
   EXPECT_THAT(problem_paths(doc),
-              ::testing::UnorderedElementsAre("/estimator", "/failures/logical"));
+              ::testing::UnorderedElementsAre("/failures/logical/bad_delete/fraction",
+                                              "/failures/logical/bad_delete/detected_after",
+                                              "/failures/logical/bad_delete/size",
+                                              "/failures/logical/corruption"));
+  doc["failures"] = Json::parse(R"J({ "logical": { "bad_delete": { "fraction": 1.5 } } })J");
+  EXPECT_THAT(problem_paths(doc),
+              ::testing::UnorderedElementsAre("/failures/logical/bad_delete/ttf",
+                                              "/failures/logical/bad_delete/fraction"));
+  doc["failures"] = Json::parse(R"J({ "logical": { "bad_delete": { "ttf": "1y" } } })J");
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/failures/logical/bad_delete/fraction"));
+  doc["failures"] = Json::parse(R"J({ "logical": { "bad_delete": "often" } })J");
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/failures/logical/bad_delete"));
+}
+
+TEST(Scenario, FractionMessagesNameTheOpenRange) {
+  Json doc = minimal_doc();
+  doc["failures"] =
+      Json::parse(R"J({ "logical": { "bad_delete": { "ttf": "1y", "fraction": 0 } } })J");
+  try {
+    parse_scenario(doc, "t");
+    FAIL() << "fraction 0 was accepted";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.problems().size(), 1u);
+    EXPECT_EQ(e.problems()[0].path, "/failures/logical/bad_delete/fraction");
+    EXPECT_EQ(e.problems()[0].message, "expected a number in (0, 1], found the number 0");
+  }
+}
+
+TEST(Scenario, BadDeleteFaultsAreParsedInFileOrder) {
+  Json doc = minimal_doc();
+  doc["data"] = {{"partitions", 4}};
+  doc["faults"] = Json::parse(R"J([
+    { "at": "30d", "kind": "bad_delete", "fraction": 0.3, "detected_after": "6h" },
+    { "at": "1d", "kind": "fire", "target": "b" },
+    { "at": "10d", "kind": "bad_delete", "fraction": 1, "target": [3, 0] }
+  ])J");
+  const Scenario s = parse_scenario(doc, "t");
+  ASSERT_EQ(s.failures.faults.size(), 1u);  // domain faults only
+  EXPECT_EQ(s.failures.faults[0].kind, FailureKind::kFire);
+  ASSERT_EQ(s.failures.bad_deletes.size(), 2u);
+  const BadDeleteFault& all = s.failures.bad_deletes[0];
+  EXPECT_EQ(all.at, SimTime{0} + Duration::from_seconds(30 * 86400.0));
+  EXPECT_DOUBLE_EQ(all.what.fraction, 0.3);
+  EXPECT_DOUBLE_EQ(all.what.detected_after.mean(), 6 * 3600.0);
+  EXPECT_TRUE(all.what.partitions.empty());  // every partition
+  const BadDeleteFault& some = s.failures.bad_deletes[1];
+  EXPECT_EQ(some.at, SimTime{0} + Duration::from_seconds(10 * 86400.0));
+  EXPECT_DOUBLE_EQ(some.what.fraction, 1.0);
+  EXPECT_DOUBLE_EQ(some.what.detected_after.mean(), 0.0);
+  EXPECT_THAT(some.what.partitions, ElementsAre(3u, 0u));
+  EXPECT_FALSE(s.failures.bad_delete.has_value());
+  EXPECT_EQ(s.resolved["faults"][0]["detected_after"], "6h");
+  EXPECT_EQ(s.resolved["faults"][2]["detected_after"], "0s");
+  EXPECT_EQ(s.resolved["faults"][2]["target"], Json::parse("[3, 0]"));
+  EXPECT_FALSE(s.resolved["faults"][0].contains("target"));
+}
+
+TEST(Scenario, BadDeleteFaultsAreChecked) {
+  Json doc = minimal_doc();
+  doc["data"] = {{"partitions", 4}};
+  doc["faults"] = Json::parse(R"J([
+    { "at": "1d", "kind": "bad_delete", "fraction": 0 },
+    { "at": "1d", "kind": "bad_delete", "fraction": 1.5 },
+    { "at": "1d", "kind": "bad_delete", "fraction": 0.1, "target": [0, 2, 7, 2, -1, 1.5] },
+    { "at": "1d", "kind": "bad_delete", "fraction": 0.1, "target": "a" },
+    { "at": "1d", "kind": "bad_delete", "fraction": 0.1, "duration": "1h",
+      "replace_after": "1d" },
+    { "at": "2y", "kind": "bad_delete" },
+    { "at": "1d", "kind": "bad_delete", "fraction": 0.1, "target": [] },
+    { "at": "1d", "kind": "bad_delete", "fraction": 0.1, "colour": "red" }
+  ])J");
+  EXPECT_THAT(
+      problem_paths(doc),
+      ElementsAre("/faults/0/fraction", "/faults/1/fraction", "/faults/2/target/2",
+                  "/faults/2/target/3", "/faults/2/target/4", "/faults/2/target/5",
+                  "/faults/3/target", "/faults/4/duration", "/faults/4/replace_after",
+                  "/faults/5/at", "/faults/5/fraction", "/faults/6/target", "/faults/7/colour"));
+}
+
+TEST(Scenario, BadDeleteFaultMessagesSayWhatIsWrong) {
+  Json doc = minimal_doc();
+  doc["data"] = {{"partitions", 4}};
+  doc["faults"] = Json::parse(R"J([
+    { "at": "1d", "kind": "bad_delete", "fraction": 0.5, "target": [1, 7, 1] },
+    { "at": "1d", "kind": "bad_delete", "fraction": 0.5, "duration": "1h" }
+  ])J");
+  try {
+    parse_scenario(doc, "t");
+    FAIL() << "bad faults were accepted";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.problems().size(), 3u);
+    EXPECT_EQ(e.problems()[0].path, "/faults/0/target/1");
+    EXPECT_EQ(e.problems()[0].message, "partition 7 does not exist: data.partitions is 4");
+    EXPECT_EQ(e.problems()[1].path, "/faults/0/target/2");
+    EXPECT_EQ(e.problems()[1].message, "partition 1 appears twice (also at /faults/0/target/0)");
+    EXPECT_EQ(e.problems()[2].path, "/faults/1/duration");
+    EXPECT_THAT(e.problems()[2].message, ::testing::HasSubstr("does not apply to bad_delete"));
+  }
+}
+
+TEST(Scenario, RefusedPartitionCountDoesNotAlsoRefuseTargets) {
+  Json doc = minimal_doc();
+  doc["data"] = {{"partitions", 0}};
+  doc["faults"] =
+      Json::parse(R"J([{ "at": "1d", "kind": "bad_delete", "fraction": 0.5, "target": [3] }])J");
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/data/partitions"));
+}
+
+TEST(Scenario, BadDeleteKeysStayRefusedOnDomainFaults) {
+  Json doc = minimal_doc();
+  doc["faults"] = Json::parse(R"J([
+    { "at": "1d", "kind": "fire", "target": "b", "fraction": 0.5, "detected_after": "1h" },
+    { "at": "1d", "kind": "node_loss" },
+    { "at": "1d", "kind": "node_loss", "target": [0] }
+  ])J");
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/faults/0/fraction", "/faults/0/detected_after",
+                                              "/faults/1/target", "/faults/2/target"));
 }
 
 TEST(Scenario, BackupsAreCheckedAndResolved) {

@@ -38,9 +38,30 @@ struct InjectedFault {
   std::optional<Distribution> replace_after;
 };
 
+// A bad delete: each record of the target partitions is deleted with probability `fraction`;
+// the mistake is noticed `detected_after` later, when recovery starts (backup/logical.hpp).
+struct BadDeleteSpec {
+  double fraction = 0.1;
+  Distribution detected_after = Distribution::fixed(0.0);
+  std::vector<std::uint32_t> partitions;  // empty: every partition
+};
+
+// Stochastic bad deletes over the whole data set: a renewal process with this time between them.
+struct LogicalMode {
+  Distribution ttf = Distribution::exponential(2.0 * kSecondsPerYear);
+  BadDeleteSpec what;
+};
+
+struct BadDeleteFault {
+  SimTime at;
+  BadDeleteSpec what;
+};
+
 struct FailureSpec {
   std::vector<FailureMode> modes;  // at most one per kind
   std::vector<InjectedFault> faults;
+  std::optional<LogicalMode> bad_delete;    // failures.logical.bad_delete
+  std::vector<BadDeleteFault> bad_deletes;  // faults of kind bad_delete, in file order
 };
 
 // What a failure event changed.
