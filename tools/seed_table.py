@@ -21,23 +21,28 @@ FAULTS = [
 ]
 
 
-def run(args):
+def run_reports(args, jobs):
+    """Runs each (scenario name, label, --set overrides) into args.out; returns the paths."""
     os.makedirs(args.out, exist_ok=True)
-    here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.dirname(here)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     paths = []
-    for name in SCENARIOS:
-        for label, sets in FAULTS:
-            out = os.path.join(args.out, "%s--%s.json" % (name, label.replace(" ", "-")))
-            cmd = [args.durasim, "run", os.path.join(root, "scenarios", name + ".json"),
-                   "--json", out, "-q"]
-            if args.trials:
-                cmd += ["--trials", str(args.trials)]
-            for s in sets:
-                cmd += ["--set", s]
-            subprocess.run(cmd, check=True)
-            paths.append(out)
-    render_paths(paths)
+    for name, label, sets in jobs:
+        suffix = "--" + label.replace(" ", "-") if label else ""
+        out = os.path.join(args.out, name + suffix + ".json")
+        cmd = [args.durasim, "run", os.path.join(root, "scenarios", name + ".json"),
+               "--json", out, "-q"]
+        if args.trials:
+            cmd += ["--trials", str(args.trials)]
+        for s in sets:
+            cmd += ["--set", s]
+        subprocess.run(cmd, check=True)
+        paths.append(out)
+    return paths
+
+
+def run(args):
+    render_paths(run_reports(args, [(name, label, sets) for name in SCENARIOS
+                                    for label, sets in FAULTS]))
 
 
 def ms(seconds):
@@ -68,8 +73,8 @@ def render_paths(paths):
         print(row)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(run=run, render_paths=render_paths, doc=__doc__):
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     sub = ap.add_subparsers(dest="verb", required=True)
     r = sub.add_parser("run")
     r.add_argument("--durasim", required=True)

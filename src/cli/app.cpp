@@ -98,7 +98,9 @@ void print_summary(const Json& r, std::ostream& out) {
   for (const auto& [cause, c] : loss["by_cause"].items()) {
     out << "  " << std::left << std::setw(14) << cause << c["incidents"] << " incidents, "
         << c["loss_incidents"] << " with loss, " << format_bytes(c["lost_bytes"].get<double>())
-        << " of data and " << c["lost_writes"] << " writes lost\n";
+        << " of data and " << c["lost_writes"] << " writes lost";
+    if (c["lost_records"].get<std::uint64_t>() > 0) out << ", " << c["lost_records"] << " records";
+    out << "\n";
   }
   out << "unreachable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>())
       << " per trial (data with no reachable copy)\n";
@@ -119,6 +121,20 @@ void print_summary(const Json& r, std::ostream& out) {
       << format_seconds(r["rpo_s"]["p50"].get<double>()) << ", p99 "
       << format_seconds(r["rpo_s"]["p99"].get<double>()) << ", max "
       << format_seconds(r["rpo_s"]["max"].get<double>()) << "\n";
+  const Json& logical = r["logical"];
+  if (logical["recoveries"].get<std::uint64_t>() > 0) {
+    out << "bad deletes   " << logical["recoveries"] << " recoveries from";
+    for (const auto& [source, n] : logical["sources"].items()) {
+      if (n.get<std::uint64_t>() > 0) out << " " << source << " " << n;
+    }
+    out << "; lost records mean " << fmt(loss["lost_records"]["mean"].get<double>())
+        << " per trial, max " << fmt(loss["lost_records"]["max"].get<double>()) << "; RPO p50 "
+        << format_seconds(logical["rpo_s"]["p50"].get<double>()) << ", max "
+        << format_seconds(logical["rpo_s"]["max"].get<double>());
+    if (logical["rpo_s"]["unbounded"].get<std::uint64_t>() > 0)
+      out << " (" << logical["rpo_s"]["unbounded"] << " with no clean source)";
+    out << "\n";
+  }
   out << "RTO           p50 " << format_seconds(r["rto_s"]["p50"].get<double>()) << ", p99 "
       << format_seconds(r["rto_s"]["p99"].get<double>()) << ", max "
       << format_seconds(r["rto_s"]["max"].get<double>()) << "\n";
@@ -139,7 +155,8 @@ std::string csv_of(const Json& r, double horizon_s) {
        "lower_bound,"
        "lost_bytes_mean,unavailability_s_mean,lost_writes_mean,lost_writes_ci95_low,"
        "lost_writes_ci95_high,rpo_s_p50,rpo_s_p99,rpo_s_max,rto_s_p99,write_latency_s_p50,"
-       "write_latency_s_p99,write_latency_s_p999,write_unavailability_s_mean,write_model\n";
+       "write_latency_s_p99,write_latency_s_p999,write_unavailability_s_mean,write_model,"
+       "lost_records_mean,lost_records_ci95_low,lost_records_ci95_high\n";
   o << r["scenario"]["name"].get<std::string>() << "," << r["seed"] << "," << r["trials"] << ","
     << horizon_s << "," << loss["probability"]["estimate"].get<double>() << ","
     << loss["probability"]["ci95"][0].get<double>() << ","
@@ -155,7 +172,9 @@ std::string csv_of(const Json& r, double horizon_s) {
     << r["write_latency_s"]["p99"].get<double>() << ","
     << r["write_latency_s"]["p999"].get<double>() << ","
     << r["writes"]["unavailable_s"]["mean"].get<double>() << ","
-    << r["write_model"].get<std::string>() << "\n";
+    << r["write_model"].get<std::string>() << "," << loss["lost_records"]["mean"].get<double>()
+    << "," << loss["lost_records"]["ci95"][0].get<double>() << ","
+    << loss["lost_records"]["ci95"][1].get<double>() << "\n";
   return o.str();
 }
 
@@ -241,8 +260,9 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
     out << "no data lost";
   } else {
     out << obs.loss_events << " loss event(s), first at " << format_seconds(obs.first_loss_s)
-        << ": " << obs.writes.lost_writes << " acknowledged writes and "
-        << format_bytes(obs.lost_bytes + obs.writes.lost_bytes) << " lost";
+        << ": " << obs.writes.lost_writes << " acknowledged writes, " << obs.lost_records
+        << " deleted records and " << format_bytes(obs.lost_bytes + obs.writes.lost_bytes)
+        << " lost";
   }
   out << "; data unreachable " << format_seconds(obs.unavailable_s) << ", writes refused "
       << format_seconds(obs.writes.unavailable_s) << "; " << obs.events << " events, "

@@ -43,8 +43,45 @@ void WriteTotals::merge(const WriteTotals& o) {
   for (std::size_t r = 0; r < o.lag_s.size(); ++r) lag_s[r].merge(o.lag_s[r]);
 }
 
+void LogicalTotals::add(const TrialObservation& obs) {
+  std::uint64_t lost = 0, deleted = 0;
+  for (const LogicalIncident& l : obs.logical) {
+    ++recoveries;
+    ++sources[static_cast<std::size_t>(l.source)];
+    lost += l.lost_records;
+    deleted += l.deleted_records;
+    if (l.source == RecoverySource::kNone) {
+      ++unbounded;
+      continue;
+    }
+    rpo_s.push_back(l.rpo_s);
+    recovery_s.push_back(l.recovery_s);
+  }
+  lost_records.add(static_cast<double>(lost));
+  deleted_records.add(static_cast<double>(deleted));
+  lost_records_values.push_back(static_cast<double>(lost));
+  deleted_records_values.push_back(static_cast<double>(deleted));
+}
+
+void LogicalTotals::merge(const LogicalTotals& o) {
+  recoveries += o.recoveries;
+  for (std::size_t k = 0; k < sources.size(); ++k) sources[k] += o.sources[k];
+  lost_records.merge(o.lost_records);
+  deleted_records.merge(o.deleted_records);
+  auto append = [](std::vector<double>& to, const std::vector<double>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+  };
+  append(lost_records_values, o.lost_records_values);
+  append(deleted_records_values, o.deleted_records_values);
+  append(rpo_s, o.rpo_s);
+  unbounded += o.unbounded;
+  append(recovery_s, o.recovery_s);
+}
+
 void LossAccumulator::add(const TrialObservation& obs) {
   ++trials_;
+  if (obs.hardware_loss) ++trials_with_hardware_loss_;
+  if (obs.logical_loss) ++trials_with_logical_loss_;
   if (obs.first_loss_s >= 0.0) {
     ++trials_with_loss_;
     exposure_s_ += obs.first_loss_s;
@@ -62,9 +99,14 @@ void LossAccumulator::add(const TrialObservation& obs) {
   for (const Incident& i : obs.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.kind)];
     ++c.incidents;
-    if (i.lost_partitions > 0 || i.lost_writes > 0) ++c.loss_incidents;
+    if (i.lost_partitions > 0 || i.lost_writes > 0 || i.lost_records > 0) ++c.loss_incidents;
     if (i.lost_partitions > 0) ++c.data_loss_incidents;
     c.lost_bytes += i.lost_bytes;
+    c.lost_records += i.lost_records;
+  }
+  for (const LogicalIncident& l : obs.logical) {
+    if (l.source != RecoverySource::kNone)
+      by_cause_[static_cast<std::size_t>(FailureKind::kBadDelete)].rpo_s.push_back(l.rpo_s);
   }
   for (const WriteIncident& i : obs.writes.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
@@ -73,12 +115,15 @@ void LossAccumulator::add(const TrialObservation& obs) {
     c.rpo_s.push_back(i.rpo_s);
   }
   writes_.add(obs.writes);
+  logical_.add(obs);
   events_ += obs.events;
 }
 
 void LossAccumulator::merge(const LossAccumulator& o) {
   trials_ += o.trials_;
   trials_with_loss_ += o.trials_with_loss_;
+  trials_with_hardware_loss_ += o.trials_with_hardware_loss_;
+  trials_with_logical_loss_ += o.trials_with_logical_loss_;
   loss_events_ += o.loss_events_;
   exposure_s_ += o.exposure_s_;
   lost_bytes_.merge(o.lost_bytes_);
@@ -95,10 +140,12 @@ void LossAccumulator::merge(const LossAccumulator& o) {
     by_cause_[k].lost_bytes += o.by_cause_[k].lost_bytes;
     by_cause_[k].write_incidents += o.by_cause_[k].write_incidents;
     by_cause_[k].lost_writes += o.by_cause_[k].lost_writes;
+    by_cause_[k].lost_records += o.by_cause_[k].lost_records;
     by_cause_[k].rpo_s.insert(by_cause_[k].rpo_s.end(), o.by_cause_[k].rpo_s.begin(),
                               o.by_cause_[k].rpo_s.end());
   }
   writes_.merge(o.writes_);
+  logical_.merge(o.logical_);
   events_ += o.events_;
 }
 

@@ -16,7 +16,11 @@ TrialRunner::TrialRunner(const Scenario& scenario)
       durability_(*scenario.topology, *scenario.placement, scenario.repair, kDurabilityChannel),
       writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
               kWriteChannel),
-      restore_(scenario.backups, failures_) {
+      restore_(scenario.backups, failures_),
+      logical_(scenario.failures, scenario.backups, scenario.writes,
+               scenario.repair.partition_bytes, scenario.repair.rebuild_bandwidth_Bps,
+               scenario.data.partitions, kLogicalChannel),
+      world_{&writes_, &durability_, &failures_, scenario.placement.get()} {
   if (!scenario.backups.schedules.empty()) durability_.set_restore_source(&restore_);
   queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
 }
@@ -31,6 +35,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   durability_.start(s.seed, trial);
   writes_.start(s.seed, trial);
   writes_.set_trace(trace);
+  logical_.start(queue_, s.seed, trial);
   SimTime now{0};
   while (!queue_.empty() && queue_.top().time <= s.horizon) {
     const Event event = queue_.pop();
@@ -50,22 +55,34 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
     }
     dispatch(event, obs, trace);
   }
+  logical_.finish(s.horizon, world_, trace);
   durability_.finish(s.horizon);
   writes_.finish(s.horizon);
   obs.writes = writes_.stats();
+  obs.logical = logical_.incidents();
   obs.unavailable_s = durability_.unavailable_s();
   obs.unavailable_episodes_s = durability_.unavailable_episodes_s();
+  collect_losses(obs);
+  return obs;
+}
+
+void TrialRunner::collect_losses(TrialObservation& obs) const {
+  auto first_loss = [&obs](double t) {
+    if (obs.first_loss_s < 0 || t < obs.first_loss_s) obs.first_loss_s = t;
+  };
   for (const LossRecord& loss : durability_.losses()) {
     if (loss.restore) continue;  // restored: what it lost is the write incident's
-    if (obs.first_loss_s < 0) obs.first_loss_s = loss.time.seconds();
+    first_loss(loss.time.seconds());
     ++obs.loss_events;
     obs.lost_bytes += loss.bytes;
+    obs.hardware_loss = true;
   }
   // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
   for (const WriteIncident& i : obs.writes.incidents) {
     if (i.outcome == WriteIncident::Outcome::kDataLoss || i.lost_writes == 0) continue;
     ++obs.loss_events;
-    if (obs.first_loss_s < 0 || i.time_s < obs.first_loss_s) obs.first_loss_s = i.time_s;
+    first_loss(i.time_s);
+    obs.hardware_loss = true;
     // The domain change that started the episode (same time and cause) lost these writes.
     for (Incident& change : obs.incidents) {
       if (change.time_s == i.time_s && change.kind == i.cause) {
@@ -74,7 +91,21 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
       }
     }
   }
-  return obs;
+  // Records a bad delete took for good: one incident per delete, over its partitions.
+  for (std::size_t i = 0; i < obs.logical.size(); ++i) {
+    const LogicalIncident& l = obs.logical[i];
+    if (i == 0 || obs.logical[i - 1].delete_id != l.delete_id)
+      obs.incidents.push_back({l.time_s, FailureKind::kBadDelete, l.injected, 0, 0.0, 0, 0});
+    Incident& inc = obs.incidents.back();
+    inc.lost_bytes += l.lost_bytes;
+    inc.lost_records += l.lost_records;
+    obs.lost_bytes += l.lost_bytes;
+    obs.lost_records += l.lost_records;
+    if (l.lost_records == 0) continue;
+    ++obs.loss_events;
+    first_loss(l.time_s);
+    obs.logical_loss = true;
+  }
 }
 
 void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink* trace) {
@@ -118,6 +149,9 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
     }
     case kWriteChannel:
       writes_.handle(event, views(event.target), queue_);
+      return;
+    case kLogicalChannel:
+      logical_.handle(event, world_, queue_, trace);
       return;
     default:
       DURASIM_ASSERT(false);

@@ -72,11 +72,37 @@ Json loss_json(const LossAccumulator& t) {
         {"lost_bytes", ct.lost_bytes},
         {"write_incidents", ct.write_incidents},
         {"lost_writes", ct.lost_writes},
+        {"lost_records", ct.lost_records},
         {"rpo_s", summary(ct.rpo_s, "incidents")}};
   }
   loss["by_cause"] = by_cause;
+  // Hardware (copies destroyed or unreachable) against logical (bad deletes) loss.
+  auto effect = [n](std::uint64_t trials) {
+    return Json{{"trials_with_loss", trials},
+                {"probability",
+                 {{"estimate", static_cast<double>(trials) / static_cast<double>(n)},
+                  {"ci95", interval_json(clopper_pearson(trials, n, 0.95))}}}};
+  };
+  loss["by_effect"] = {{"hardware", effect(t.trials_with_hardware_loss())},
+                       {"logical", effect(t.trials_with_logical_loss())}};
   loss["lost_writes"] = distribution_summary(t.writes().lost_writes_values, t.writes().lost_writes);
+  loss["lost_records"] =
+      distribution_summary(t.logical().lost_records_values, t.logical().lost_records);
   return loss;
+}
+
+Json logical_json(const LogicalTotals& l) {
+  Json sources = Json::object();
+  for (std::size_t k = 0; k < kRecoverySourceCount; ++k)
+    sources[recovery_source_name(static_cast<RecoverySource>(k))] = l.sources[k];
+  Json rpo = summary(l.rpo_s, "incidents");
+  rpo["unbounded"] = l.unbounded;
+  return {{"recoveries", l.recoveries},
+          {"sources", sources},
+          {"deleted_records", distribution_summary(l.deleted_records_values, l.deleted_records)},
+          {"lost_records", distribution_summary(l.lost_records_values, l.lost_records)},
+          {"rpo_s", rpo},
+          {"recovery_s", summary(l.recovery_s, "incidents")}};
 }
 
 Json histogram_json(const LogHistogram& h) {
@@ -134,7 +160,8 @@ bool copy_rate(const Scenario& s, double* rate) {
 }  // namespace
 
 std::optional<AnalyticModel> analytic_model(const Scenario& s) {
-  if (s.data.partitions != 1 || !s.failures.faults.empty() || s.failures.modes.empty())
+  if (s.data.partitions != 1 || !s.failures.faults.empty() || s.failures.modes.empty() ||
+      s.failures.bad_delete || !s.failures.bad_deletes.empty())
     return std::nullopt;
   double rate = 0.0;
   if (!copy_rate(s, &rate)) return std::nullopt;
@@ -192,7 +219,10 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
                            {"latency", s.writes.latency_window_s}};
   }
   r["loss"] = loss_json(t);
-  r["rpo_s"] = summary(t.writes().rpo_s, "incidents");
+  // Over every incident: write incidents, and bad-delete recoveries that had a source.
+  std::vector<double> rpo = t.writes().rpo_s;
+  rpo.insert(rpo.end(), t.logical().rpo_s.begin(), t.logical().rpo_s.end());
+  r["rpo_s"] = summary(std::move(rpo), "incidents");
   r["rto_s"] = summary(t.writes().rto_s, "incidents");
   r["unavailability_s"] = {{"mean", t.unavailable().mean()},
                            {"ci95", interval_json(t.unavailable().mean_interval(0.95))}};
@@ -204,6 +234,7 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
       {"count", restores[0] + restores[1] + restores[2]},
       {"from",
        {{"full", restores[0]}, {"incremental", restores[1]}, {"wal_archive", restores[2]}}}};
+  r["logical"] = logical_json(t.logical());
   r["events"] = {{"total", t.events()},
                  {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
   const Json analytic = make_markov_report(s);

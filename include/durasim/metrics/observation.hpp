@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "durasim/backup/logical.hpp"
 #include "durasim/core/histogram.hpp"
 #include "durasim/failure/failure_kind.hpp"
 #include "durasim/metrics/stats.hpp"
@@ -25,16 +26,22 @@ struct Incident {
   bool injected = false;
   std::uint32_t lost_partitions = 0;
   double lost_bytes = 0.0;
-  std::uint64_t lost_writes = 0;  // acknowledged writes its failovers lost
+  std::uint64_t lost_writes = 0;   // acknowledged writes its failovers lost
+  std::uint64_t lost_records = 0;  // records a bad delete took for good
 };
 
 struct TrialObservation {
   std::uint64_t trial = 0;
   std::vector<Incident> incidents;
-  // The first loss: a partition lost entirely, or acknowledged writes lost at a failover.
+  // The first loss: a partition lost entirely, acknowledged writes lost at a failover or a
+  // restore, or records a bad delete took for good.
   double first_loss_s = -1.0;     // negative: no loss within the horizon
-  std::uint32_t loss_events = 0;  // partitions lost plus failovers that lost writes
-  double lost_bytes = 0.0;
+  std::uint32_t loss_events = 0;  // partitions lost, failovers that lost writes, bad deletes
+  double lost_bytes = 0.0;        // partitions lost without a backup, and deleted records lost
+  std::uint64_t lost_records = 0;
+  bool hardware_loss = false;  // a loss caused by destroyed or unreachable copies
+  bool logical_loss = false;   // a loss caused by a bad delete
+  std::vector<LogicalIncident> logical;
   double unavailable_s = 0.0;
   std::vector<double> unavailable_episodes_s;
   std::uint64_t events = 0;
@@ -48,7 +55,22 @@ struct CauseTotals {
   double lost_bytes = 0.0;
   std::uint64_t write_incidents = 0;  // the primary of a partition lost or unreachable
   std::uint64_t lost_writes = 0;
-  std::vector<double> rpo_s;  // per write incident, trial order
+  std::uint64_t lost_records = 0;  // bad deletes
+  std::vector<double> rpo_s;       // per write incident or bounded recovery, trial order
+};
+
+// Totals of bad-delete recoveries over trials (one recovery per partition and delete).
+struct LogicalTotals {
+  std::uint64_t recoveries = 0;
+  std::array<std::uint64_t, kRecoverySourceCount> sources{};
+  Moments lost_records, deleted_records;  // per trial
+  std::vector<double> lost_records_values, deleted_records_values;
+  std::vector<double> rpo_s;       // bounded ones, trial order
+  std::uint64_t unbounded = 0;     // recoveries with no clean source
+  std::vector<double> recovery_s;  // recoveries with a source, trial order
+
+  void add(const TrialObservation& obs);
+  void merge(const LogicalTotals& o);
 };
 
 // Totals of the write path over trials.
@@ -88,11 +110,17 @@ class LossAccumulator {
   const std::array<CauseTotals, kFailureKindCount>& by_cause() const { return by_cause_; }
   std::uint64_t events() const { return events_; }
   const WriteTotals& writes() const { return writes_; }
+  const LogicalTotals& logical() const { return logical_; }
+  // Trials with a loss of each class (hardware: copies destroyed or unreachable; logical).
+  std::uint64_t trials_with_hardware_loss() const { return trials_with_hardware_loss_; }
+  std::uint64_t trials_with_logical_loss() const { return trials_with_logical_loss_; }
 
  private:
   double horizon_s_;
   std::uint64_t trials_ = 0;
   std::uint64_t trials_with_loss_ = 0;
+  std::uint64_t trials_with_hardware_loss_ = 0;
+  std::uint64_t trials_with_logical_loss_ = 0;
   std::uint64_t loss_events_ = 0;
   double exposure_s_ = 0.0;
   Moments lost_bytes_;
@@ -103,6 +131,7 @@ class LossAccumulator {
   std::array<CauseTotals, kFailureKindCount> by_cause_{};
   std::uint64_t events_ = 0;
   WriteTotals writes_;
+  LogicalTotals logical_;
 };
 
 }  // namespace durasim

@@ -12,6 +12,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "durasim/backup/logical.hpp"
 #include "durasim/backup/restore.hpp"
 #include "durasim/core/event_queue.hpp"
 #include "durasim/core/trace.hpp"
@@ -43,12 +44,15 @@ class TrialRunner {
   static constexpr std::uint32_t kFailureChannel = 0;
   static constexpr std::uint32_t kDurabilityChannel = 1;
   static constexpr std::uint32_t kWriteChannel = 2;
+  static constexpr std::uint32_t kLogicalChannel = 3;
 
   void dispatch(const Event& event, TrialObservation& obs, TraceSink* trace);
   // After the durability model changed copies: the write path of every partition it touched.
   void sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,
                    WritePath::Window window);
   const CopyView* views(std::uint32_t partition);
+  // Folds the write path's and the bad deletes' losses into the trial's loss counts.
+  void collect_losses(TrialObservation& obs) const;
 
   const Scenario* scenario_;
   EventQueue queue_;
@@ -56,6 +60,8 @@ class TrialRunner {
   DurabilityModel durability_;
   WritePath writes_;
   BackupRestore restore_;
+  LogicalFaults logical_;
+  LogicalFaults::World world_;
   std::array<CopyView, kMaxCopiesPerPartition> views_{};
 };
 

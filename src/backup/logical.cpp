@@ -1,0 +1,233 @@
+#include "durasim/backup/logical.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+
+#include "durasim/core/assert.hpp"
+#include "durasim/core/units.hpp"
+
+namespace durasim {
+
+namespace {
+// Per source, in enum order: its report name and how the narration names it.
+struct SourceText {
+  const char* name;
+  const char* label;
+};
+constexpr std::array<SourceText, kRecoverySourceCount> kSourceText{{
+    {"none", "nothing"},
+    {"replica", "replica that had not applied it"},
+    {"delayed_replica", "delayed replica, stopped before applying it,"},
+    {"full", "full backup"},
+    {"incremental", "incremental backup chain"},
+    {"wal_archive", "WAL archive (point-in-time recovery)"},
+}};
+
+const char* source_label(RecoverySource source) {
+  return kSourceText[static_cast<std::size_t>(source)].label;
+}
+}  // namespace
+
+const char* recovery_source_name(RecoverySource source) {
+  return kSourceText[static_cast<std::size_t>(source)].name;
+}
+
+LogicalFaults::LogicalFaults(const FailureSpec& failures, const BackupPlan& backups,
+                             const WritePathSpec& writes, double partition_bytes,
+                             double rebuild_Bps, std::uint32_t partitions, std::uint32_t channel)
+    : spec_(&failures),
+      backups_(&backups),
+      writes_spec_(&writes),
+      partition_bytes_(partition_bytes),
+      rebuild_Bps_(rebuild_Bps),
+      partitions_(partitions),
+      channel_(channel) {}
+
+void LogicalFaults::start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial) {
+  ttf_rng_ = RngStream(seed, trial, stream_id("logical.ttf"), 0);
+  detect_rng_ = RngStream(seed, trial, stream_id("logical.detect"), 0);
+  records_rng_ = RngStream(seed, trial, stream_id("logical.records"), 0);
+  pending_.clear();
+  marks_.clear();
+  incidents_.clear();
+  if (spec_->bad_delete) {
+    queue.push(
+        SimTime{0} + Duration::from_seconds(spec_->bad_delete->ttf.sample(ttf_rng_.uniform())), 0,
+        EventTag::make(channel_, kStochastic, 0, 0));
+  }
+  for (std::size_t i = 0; i < spec_->bad_deletes.size(); ++i) {
+    queue.push(spec_->bad_deletes[i].at, static_cast<std::uint32_t>(i),
+               EventTag::make(channel_, kInjected, 0, 0));
+  }
+}
+
+void LogicalFaults::handle(const Event& event, const World& world, EventQueue& queue,
+                           TraceSink* trace) {
+  DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
+  switch (EventTag::type(event.tag)) {
+    case kStochastic: {
+      const LogicalMode& mode = *spec_->bad_delete;
+      strike(mode.what, false, event.time, world, queue, trace);
+      queue.push(event.time + Duration::from_seconds(mode.ttf.sample(ttf_rng_.uniform())), 0,
+                 EventTag::make(channel_, kStochastic, 0, 0));
+      return;
+    }
+    case kInjected:
+      strike(spec_->bad_deletes[event.target].what, true, event.time, world, queue, trace);
+      return;
+    case kDetect:
+      recover(event.target, event.time, world, trace);
+      return;
+    default:
+      DURASIM_ASSERT(false);
+  }
+}
+
+void LogicalFaults::strike(const BadDeleteSpec& what, bool injected, SimTime now,
+                           const World& world, EventQueue& queue, TraceSink* trace) {
+  const std::uint32_t id = static_cast<std::uint32_t>(pending_.size());
+  const Duration detect_after =
+      Duration::from_seconds(what.detected_after.sample(detect_rng_.uniform()));
+  Pending d{now, now + detect_after, &what, injected, false, marks_.size(), 0};
+  const std::uint32_t k = world.placement->copies_per_partition();
+  auto mark = [&](std::uint32_t p) {
+    // The writes before the delete are simulated in a window before it, like any incident.
+    world.writes->advance(p, now);
+    Mark m{p, world.writes->replicate_marker(p, now), {}};
+    for (std::uint32_t c = 0; c < k; ++c)
+      m.generation[c] = world.durability->copy_generation(std::size_t{p} * k + c);
+    marks_.push_back(m);
+    ++d.marks;
+  };
+  if (what.partitions.empty()) {
+    for (std::uint32_t p = 0; p < partitions_; ++p) mark(p);
+  } else {
+    for (const std::uint32_t p : what.partitions) mark(p);
+  }
+  pending_.push_back(d);
+  if (trace) {
+    trace->push_back({now, "bad_delete",
+                      d.marks == partitions_ ? std::string("every partition")
+                                             : std::to_string(d.marks) + " partitions",
+                      "a delete removes each record with probability " +
+                          format_number(what.fraction) + " and replicates like any write" +
+                          (injected ? " (injected fault)" : "") + "; detected after " +
+                          format_seconds(detect_after.seconds())});
+  }
+  queue.push(d.detect, id, EventTag::make(channel_, kDetect, 0, 0));
+}
+
+void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, TraceSink* trace) {
+  Pending& d = pending_[id];
+  DURASIM_ASSERT(!d.resolved);
+  d.resolved = true;
+  for (std::size_t i = d.first_mark; i < d.first_mark + d.marks; ++i) {
+    const LogicalIncident inc = recover_partition(d, marks_[i], world);
+    incidents_.push_back(inc);
+    if (!trace) continue;
+    std::string detail;
+    if (inc.source == RecoverySource::kNone) {
+      detail = "no clean source: " + std::to_string(inc.lost_records) + " of " +
+               std::to_string(inc.deleted_records) + " deleted records lost for good";
+    } else {
+      detail = std::string("re-inserted from the ") + source_label(inc.source) + " as of " +
+               format_seconds(inc.source_pit_s) + ": " + std::to_string(inc.lost_records) + " of " +
+               std::to_string(inc.deleted_records) + " deleted records lost, RPO " +
+               format_seconds(inc.rpo_s);
+    }
+    trace->push_back({now, "recovery", "partition " + std::to_string(inc.partition), detail});
+  }
+}
+
+LogicalIncident LogicalFaults::recover_partition(const Pending& d, const Mark& m,
+                                                 const World& world) {
+  const std::uint32_t p = m.partition;
+  const std::uint32_t k = world.placement->copies_per_partition();
+  LogicalIncident inc;
+  inc.delete_id = static_cast<std::uint32_t>(&d - pending_.data());
+  inc.time_s = d.at.seconds();
+  inc.detected_s = d.detect.seconds();
+  inc.partition = p;
+  inc.injected = d.injected;
+  const double record_bytes = writes_spec_->write_size.mean();
+
+  // The newest clean source.
+  SimTime pit = SimTime::never();
+  Duration read{0};
+  const double deleted_share_bytes = partition_bytes_ * d.what->fraction;
+  for (std::uint32_t c = 0; c < k; ++c) {
+    const std::size_t r = m.marker.role[c];
+    if (r == 0 || m.marker.applied[c] <= d.detect) continue;  // the primary, or applied it
+    const std::size_t copy = std::size_t{p} * k + c;
+    if (world.writes->role_on_slot(p, c) != r) continue;  // promoted or swapped since
+    if (world.durability->copy_generation(copy) != m.generation[c] ||
+        world.durability->copy_state(copy) != CopyState::kIntact)
+      continue;  // lost or rebuilt since: the rebuild copied the delete
+    if (!world.failures->available(world.placement->disk_of_copy(copy))) continue;
+    pit = d.at;
+    inc.source = writes_spec_->roles[r].delay_s > 0.0 ? RecoverySource::kDelayedReplica
+                                                      : RecoverySource::kReplica;
+    read = Duration::from_seconds(rebuild_Bps_ > 0.0 ? deleted_share_bytes / rebuild_Bps_ : 0.0);
+    break;
+  }
+  if (inc.source == RecoverySource::kNone && !backups_->schedules.empty()) {
+    const FailureModel& failures = *world.failures;
+    const FateOf fate = [&failures](DomainId target) {
+      return TargetFate{failures.destroyed_at(target), failures.replaced_at(target),
+                        failures.available(target)};
+    };
+    const std::optional<RestorePoint> point = newest_restore_point(*backups_, d.detect, fate, d.at);
+    if (point) {
+      pit = point->pit;
+      inc.source = point->newest_piece == BackupKind::kFull          ? RecoverySource::kFull
+                   : point->newest_piece == BackupKind::kIncremental ? RecoverySource::kIncremental
+                                                                     : RecoverySource::kWalArchive;
+      read = point->restore;
+    }
+  }
+
+  // Records: the partition holds size / mean write size of them (fewer while it fills again
+  // after starting over empty); each write created or rewrote one. Those written after the
+  // source's point in time are missing from it, or stale there.
+  const std::uint64_t capacity =
+      record_bytes > 0.0 ? static_cast<std::uint64_t>(partition_bytes_ / record_bytes) : 0;
+  const std::uint64_t records = m.marker.initial_data ? capacity : std::min(capacity, m.marker.seq);
+  std::uint64_t newer = records;  // no source: every record
+  if (inc.source != RecoverySource::kNone) {
+    DURASIM_ASSERT(pit <= d.at);  // a source never holds data newer than the delete
+    const std::uint64_t before =
+        pit >= d.at ? m.marker.seq
+                    : std::min(m.marker.seq, world.writes->timeline_writes_before(p, pit));
+    newer = std::min(records, m.marker.seq - before);
+    inc.source_pit_s = pit.seconds();
+  }
+  const std::uint64_t older = records - newer;
+  inc.lost_records = sample_binomial(newer, d.what->fraction, records_rng_);
+  inc.deleted_records = inc.lost_records + sample_binomial(older, d.what->fraction, records_rng_);
+  inc.lost_bytes = static_cast<double>(inc.lost_records) * record_bytes;
+  if (inc.source == RecoverySource::kNone) {
+    inc.rpo_s = -1.0;
+  } else {
+    inc.recovery_s = (d.detect - d.at).seconds() + read.seconds();
+    if (inc.lost_records == 0) {
+      inc.rpo_s = 0.0;
+    } else {
+      // The oldest of L uniform creation times on (P, t0].
+      const double u = records_rng_.uniform();
+      const double from_pit =
+          (1.0 - std::pow(u, 1.0 / static_cast<double>(inc.lost_records))) * (d.at - pit).seconds();
+      inc.rpo_s = (d.at - pit).seconds() - from_pit;
+    }
+  }
+  return inc;
+}
+
+void LogicalFaults::finish(SimTime horizon, const World& world, TraceSink* trace) {
+  for (std::size_t id = 0; id < pending_.size(); ++id) {
+    if (!pending_[id].resolved) recover(static_cast<std::uint32_t>(id), horizon, world, trace);
+  }
+}
+
+}  // namespace durasim
