@@ -36,7 +36,8 @@ bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
 // Pieces must start before `before`; a WAL shipment covers the writes up to its start, so the
 // one whose interval holds `before` is replayed up to it.
 void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime before,
-            const FateOf& fate, RestorePoint& point, std::size_t& pieces) {
+            const FateOf& fate, const SourceCheck& readable, RestorePoint& point,
+            std::size_t& pieces) {
   for (const BackupSchedule& s : plan.schedules) {
     if (s.kind != kind) continue;
     const TargetFate f = fate(s.to);
@@ -46,6 +47,7 @@ void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime before
       const bool wal = kind == BackupKind::kWalArchive;
       if (wal ? start_of(s, k - 1) >= before : start >= before) break;
       if (!backup_usable(s, start, start + length, now, f)) break;
+      if (!wal && readable && !readable(start)) break;  // it failed: the chain breaks
       // An incremental holds the changes since the previous backup of any kind started: a full
       // that started after the chain's last piece, and is not its base, is what it builds on.
       if (kind == BackupKind::kIncremental && full_between(plan, point.pit, start)) break;
@@ -85,7 +87,8 @@ bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, Sim
 }
 
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
-                                                 const FateOf& fate, SimTime before) {
+                                                 const FateOf& fate, SimTime before,
+                                                 const SourceCheck& readable) {
   std::optional<RestorePoint> best;
   // The newest usable full of each full schedule; the newest of them is the base.
   for (std::size_t i = 0; i < plan.schedules.size(); ++i) {
@@ -98,6 +101,7 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
       const SimTime start = start_of(s, k);
       if (s.retention && start + *s.retention <= now) break;  // older ones expired too
       if (!backup_usable(s, start, start + length, now, f)) continue;
+      if (readable && !readable(start)) continue;  // it failed
       if (!best || start > best->pit) {
         best = RestorePoint{
             start, i, start, 0, 0, plan.partition_bytes, Duration{0}, BackupKind::kFull};
@@ -110,8 +114,8 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
                              ? plan.schedules[best->base_schedule].bandwidth_Bps
                              : plan.restore_bandwidth_Bps;
   // Incrementals after the base, then the archived WAL (shipment j covers ((j-1)A, jA]).
-  extend(plan, BackupKind::kIncremental, now, before, fate, *best, best->incrementals);
-  extend(plan, BackupKind::kWalArchive, now, before, fate, *best, best->wal_shipments);
+  extend(plan, BackupKind::kIncremental, now, before, fate, readable, *best, best->incrementals);
+  extend(plan, BackupKind::kWalArchive, now, before, fate, readable, *best, best->wal_shipments);
   best->restore =
       base_bw > 0.0 ? Duration::from_seconds(best->restore_bytes / base_bw) : Duration{0};
   DURASIM_ASSERT(best->pit <= now && best->pit <= before);

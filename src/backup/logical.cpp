@@ -178,7 +178,12 @@ LogicalIncident LogicalFaults::recover_partition(const Pending& d, const Mark& m
       return TargetFate{failures.destroyed_at(target), failures.replaced_at(target),
                         failures.available(target)};
     };
-    const std::optional<RestorePoint> point = newest_restore_point(*backups_, d.detect, fate, d.at);
+    const DurabilityModel& durability = *world.durability;
+    const SourceCheck readable = [&durability, p](SimTime t) {
+      return durability.reachable_at(PartitionId{std::size_t{p}}, t);
+    };
+    const std::optional<RestorePoint> point =
+        newest_restore_point(*backups_, d.detect, fate, d.at, readable);
     if (point) {
       pit = point->pit;
       inc.source = point->newest_piece == BackupKind::kFull          ? RecoverySource::kFull

@@ -38,6 +38,8 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   waiting_.clear();
   losses_.clear();
   episodes_s_.clear();
+  gaps_.resize(partitions);
+  for (auto& g : gaps_) g.clear();
   pending_restore_.assign(partitions, std::nullopt);
   restoring_copy_.assign(partitions, kNone);
 }
@@ -50,6 +52,15 @@ std::string DurabilityModel::copy_name(std::size_t copy) const {
 
 std::uint32_t DurabilityModel::intact_copies(PartitionId p) const {
   return intact_[p.index()];
+}
+
+bool DurabilityModel::reachable_at(PartitionId p, SimTime t) const {
+  if (t >= unavailable_since_[p.index()]) return false;  // the open episode (never: none)
+  const std::vector<Gap>& gaps = gaps_[p.index()];
+  // The last gap starting at or before t.
+  auto it = std::upper_bound(gaps.begin(), gaps.end(), t,
+                             [](SimTime x, const Gap& g) { return x < g.from; });
+  return it == gaps.begin() || t >= std::prev(it)->to;
 }
 
 void DurabilityModel::set_state(std::size_t copy, CopyState s) {
@@ -100,6 +111,7 @@ void DurabilityModel::update_availability(SimTime now, const FailureModel& failu
       const double s = (now - unavailable_since_[p]).seconds();
       episodes_s_.push_back(s);
       unavailable_total_s_[p] += s;
+      gaps_[p].push_back({unavailable_since_[p], now});
       unavailable_since_[p] = SimTime::never();
     }
   }
@@ -367,6 +379,7 @@ void DurabilityModel::finish(SimTime end) {
     if (unavailable_since_[p] == SimTime::never()) continue;
     const double s = (end - unavailable_since_[p]).seconds();
     episodes_s_.push_back(s);
+    gaps_[p].push_back({unavailable_since_[p], end});
     unavailable_total_s_[p] += s;
     unavailable_since_[p] = SimTime::never();
   }

@@ -16,7 +16,7 @@ TrialRunner::TrialRunner(const Scenario& scenario)
       durability_(*scenario.topology, *scenario.placement, scenario.repair, kDurabilityChannel),
       writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
               kWriteChannel),
-      restore_(scenario.backups, failures_),
+      restore_(scenario.backups, failures_, durability_),
       logical_(scenario.failures, scenario.backups, scenario.writes,
                scenario.repair.partition_bytes, scenario.repair.rebuild_bandwidth_Bps,
                scenario.data.partitions, kLogicalChannel),

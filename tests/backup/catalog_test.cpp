@@ -160,5 +160,22 @@ TEST(BackupCatalog, BeforeALimitIncrementalsStopAndTheWalReplaysUpToIt) {
   EXPECT_EQ(p->pit, at_h(30.5));
 }
 
+TEST(BackupCatalog, ABackupStartedWhileTheDataWasUnreadableFailed) {
+  BackupPlan plan = nightly_full(0.0);
+  plan.schedules.push_back({BackupKind::kIncremental, hours(1), kWest, std::nullopt, 0.0});
+  // Unreadable from 47.5h to 49.5h: the 48h full and the 49h incremental failed.
+  const SourceCheck readable = [](SimTime t) { return t < at_h(47.5) || t >= at_h(49.5); };
+  auto p = newest_restore_point(plan, at_h(52.5), untouched(), SimTime::never(), readable);
+  ASSERT_TRUE(p.has_value());
+  // The 24h full and its chain up to 47h; the chain breaks at 48h (no incremental: a full was
+  // due) and nothing after the failed full builds on it.
+  EXPECT_EQ(p->pit, at_h(47));
+  EXPECT_EQ(p->base_start, at_h(24));
+  // Without the check, the 48h full and the incrementals after it.
+  p = newest_restore_point(plan, at_h(52.5), untouched());
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->pit, at_h(52));
+}
+
 }  // namespace
 }  // namespace durasim

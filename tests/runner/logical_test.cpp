@@ -144,6 +144,21 @@ TEST(BadDelete, BackupsWhoseTargetBurnedOrExpiredAreNotUsed) {
   }
 }
 
+TEST(BadDelete, ABackupDueWhileTheDataWasUnreachableFailed) {
+  // One copy, in use-1; a power outage of use-1 from 7h to 9h: the 8h full could not read the
+  // data, so the delete at 10.3h is recovered from the 4h one.
+  Json doc = small_doc();
+  doc["replication"]["replicas"] = Json::array();
+  doc["backups"] = Json::array({{{"kind", "full"}, {"every", "4h"}, {"to", "euw-1"}}});
+  for (const LogicalIncident& i : run_all(doc)) EXPECT_EQ(i.source_pit_s, 8 * 3600.0);
+  doc["faults"].push_back(
+      {{"at", "7h"}, {"kind", "power_outage"}, {"target", "use-1"}, {"duration", "2h"}});
+  for (const LogicalIncident& i : run_all(doc)) {
+    EXPECT_EQ(i.source, RecoverySource::kFull);
+    EXPECT_EQ(i.source_pit_s, 4 * 3600.0);
+  }
+}
+
 TEST(BadDelete, TargetPartitionsAloneAreStruck) {
   Json doc = small_doc();
   doc["data"]["partitions"] = 4;

@@ -2,7 +2,8 @@
 // complete full backup (taking D to copy) is D + ((t - D) mod T) for a loss at t, so with an
 // exponential time to failure (rate r) the mean is exactly
 //   D + 1/r - T e^{-rT} / (1 - e^{-rT})  - (the mean gap to the first write after the backup),
-// and no RPO exceeds T + D. Fixed seed; the tolerance is the 99% interval of the sample mean.
+// and no RPO of a first loss exceeds T + D (a later one may reach back further: backups due
+// while the data was being restored failed). Fixed seed; the tolerance is the 99% interval of the sample mean.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -32,15 +33,16 @@ TEST(BackupRpo, MeanRpoOfNightlyFullsMatchesTheClosedForm) {
   for (std::uint64_t t = 0; t < s.trials; ++t) {
     const TrialObservation o = runner.run(t, nullptr);
     ASSERT_FALSE(o.writes.incidents.empty());
-    for (const WriteIncident& i : o.writes.incidents) {
-      if (i.outcome == WriteIncident::Outcome::kRestored) max_rpo = std::max(max_rpo, i.rpo_s);
-    }
+    // Backups due while the data was being restored failed, so only a first loss has the
+    // bound (a later one reaches back over the failed backups).
+    for (const WriteIncident& i : o.writes.incidents) EXPECT_LE(i.rpo_s, i.time_s);
     const WriteIncident& first = o.writes.incidents[0];
     if (first.outcome != WriteIncident::Outcome::kRestored) {
       ASSERT_LT(first.time_s, D);  // only before the first backup is complete
       continue;
     }
     rpo.add(first.rpo_s);
+    max_rpo = std::max(max_rpo, first.rpo_s);
   }
   ASSERT_GT(rpo.n, 1900u);
   const double exact = D + 1.0 / r - T * std::exp(-r * T) / (1.0 - std::exp(-r * T)) - gap;

@@ -54,6 +54,9 @@ struct TargetFate {
   bool available = true;
 };
 using FateOf = std::function<TargetFate(DomainId)>;
+// Whether the data could be read at an instant (a reachable intact copy): a full or incremental
+// that starts while it cannot fails. Empty: always.
+using SourceCheck = std::function<bool(SimTime)>;
 
 struct RestorePoint {
   SimTime pit;                // the data is restored as of this instant
@@ -73,7 +76,8 @@ struct RestorePoint {
 // the instant before).
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
                                                  const FateOf& fate,
-                                                 SimTime before = SimTime::never());
+                                                 SimTime before = SimTime::never(),
+                                                 const SourceCheck& readable = {});
 
 // Whether one instance (schedule s, started at `start`, complete at `complete`) is usable at now.
 bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, SimTime now,

@@ -1,8 +1,9 @@
 // The restore source of a trial: when every copy of a partition is destroyed, the newest restore
 // point the backup catalogue offers at that instant, given what the failure model says about the
-// backup targets (destroyed, replaced, reachable).
+// backup targets (destroyed, replaced, reachable) and the durability model says about the data
+// (readable when each backup started).
 //
-//   BackupRestore restore(scenario.backups, failures);
+//   BackupRestore restore(scenario.backups, failures, durability);
 //   durability.set_restore_source(&restore);
 #pragma once
 
@@ -14,14 +15,16 @@ namespace durasim {
 
 class BackupRestore final : public RestoreSource {
  public:
-  BackupRestore(const BackupPlan& plan, const FailureModel& failures)
-      : plan_(&plan), failures_(&failures) {}
+  BackupRestore(const BackupPlan& plan, const FailureModel& failures,
+                const DurabilityModel& durability)
+      : plan_(&plan), failures_(&failures), durability_(&durability) {}
 
   std::optional<RestoreOffer> offer(PartitionId partition, SimTime now) override;
 
  private:
   const BackupPlan* plan_;
   const FailureModel* failures_;
+  const DurabilityModel* durability_;
 };
 
 }  // namespace durasim

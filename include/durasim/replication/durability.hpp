@@ -89,6 +89,8 @@ class DurabilityModel {
   // Partitions whose copies changed state or reachability in the last on_change or handle.
   const std::vector<std::uint32_t>& changed() const { return changed_; }
   std::uint32_t intact_copies(PartitionId p) const;
+  // Whether partition p had a reachable intact copy at `t` (not after the last event handled).
+  bool reachable_at(PartitionId p, SimTime t) const;
 
  private:
   enum Type : std::uint32_t { kReplaceDone = 0, kRebuildDone = 1, kRestoreDone = 2 };
@@ -148,6 +150,10 @@ class DurabilityModel {
   std::vector<std::optional<RestoreOffer>> pending_restore_;  // per partition, until it starts
   std::vector<std::uint32_t> restoring_copy_;                 // per partition, or kNone
   std::vector<double> episodes_s_;
+  struct Gap {
+    SimTime from, to;
+  };
+  std::vector<std::vector<Gap>> gaps_;  // per partition: closed unreachable episodes, in order
 };
 
 }  // namespace durasim
