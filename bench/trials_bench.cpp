@@ -22,6 +22,7 @@ namespace {
 // Trial counts picked so that one iteration takes roughly 0.2-1 s on one thread.
 constexpr std::uint64_t kDefaultTrials = 1000;
 constexpr std::uint64_t kMarkovTrials = 4000;
+constexpr std::uint64_t kLogicalTrials = 400;
 
 void BM_Trials(benchmark::State& state, const char* relative_path, std::uint64_t trials) {
   const std::string path = std::string(DURASIM_SOURCE_DIR) + "/" + relative_path;
@@ -58,6 +59,15 @@ BENCHMARK_CAPTURE(BM_Trials, markov_3way_json, "scenarios/markov-3way.json", kMa
     ->Arg(1)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Trials, markov_3way_json, "scenarios/markov-3way.json", kMarkovTrials)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Trials, logical_three_regions_10y_json,
+                  "scenarios/logical-three-regions-10y.json", kLogicalTrials)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Trials, logical_three_regions_10y_json,
+                  "scenarios/logical-three-regions-10y.json", kLogicalTrials)
     ->Arg(2)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

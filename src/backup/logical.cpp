@@ -202,10 +202,17 @@ LogicalIncident LogicalFaults::recover_partition(const Pending& d, const Mark& m
   std::uint64_t newer = records;  // no source: every record
   if (inc.source != RecoverySource::kNone) {
     DURASIM_ASSERT(pit <= d.at);  // a source never holds data newer than the delete
-    const std::uint64_t before =
-        pit >= d.at ? m.marker.seq
-                    : std::min(m.marker.seq, world.writes->timeline_writes_before(p, pit));
-    newer = std::min(records, m.marker.seq - before);
+    if (writes_spec_->model == WriteModel::kNone) {
+      // Writes are not simulated (too many partitions): they are a Poisson stream all the same.
+      newer = std::min(
+          records, sample_poisson(writes_spec_->write_rate_per_partition * (d.at - pit).seconds(),
+                                  records_rng_));
+    } else {
+      const std::uint64_t before =
+          pit >= d.at ? m.marker.seq
+                      : std::min(m.marker.seq, world.writes->timeline_writes_before(p, pit));
+      newer = std::min(records, m.marker.seq - before);
+    }
     inc.source_pit_s = pit.seconds();
   }
   const std::uint64_t older = records - newer;

@@ -159,6 +159,27 @@ TEST(BadDelete, ABackupDueWhileTheDataWasUnreachableFailed) {
   }
 }
 
+TEST(BadDelete, WithoutSimulatedWritesTheWritesSinceTheSourceAreStillCounted) {
+  // Above 4096 partitions writes are not simulated (write_model "none"); the records written
+  // between the 0h full and the delete are still a Poisson count per partition.
+  Json doc = small_doc();
+  doc["data"] = {
+      {"size", "1TB"}, {"partitions", 4100}, {"write_rate", "4100/s"}, {"write_size", "2KiB"}};
+  doc["replication"]["replicas"] = Json::array();
+  doc["backups"] = Json::array({{{"kind", "full"}, {"every", "24h"}, {"to", "us-west"}}});
+  const Scenario s = parse_scenario(doc, "test");
+  ASSERT_EQ(s.writes.model, WriteModel::kNone);
+  TrialRunner runner(s);
+  const TrialObservation o = runner.run(0, nullptr);
+  ASSERT_EQ(o.logical.size(), 4100u);
+  Moments lost;
+  for (const LogicalIncident& i : o.logical) {
+    EXPECT_EQ(i.source, RecoverySource::kFull);
+    lost.add(static_cast<double>(i.lost_records));
+  }
+  expect_mean_in_interval(lost, kFraction * 1.0 * kDeleteAt, "lost records per partition");
+}
+
 TEST(BadDelete, TargetPartitionsAloneAreStruck) {
   Json doc = small_doc();
   doc["data"]["partitions"] = 4;
