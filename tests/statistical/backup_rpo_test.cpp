@@ -3,7 +3,8 @@
 // exponential time to failure (rate r) the mean is exactly
 //   D + 1/r - T e^{-rT} / (1 - e^{-rT})  - (the mean gap to the first write after the backup),
 // and no RPO of a first loss exceeds T + D (a later one may reach back further: backups due
-// while the data was being restored failed). Fixed seed; the tolerance is the 99% interval of the sample mean.
+// while the data was being restored failed). Fixed seed; the tolerance is the 99% interval of the
+// sample mean.
 #include <gtest/gtest.h>
 
 #include <cmath>
