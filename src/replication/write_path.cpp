@@ -207,6 +207,24 @@ Duration WritePath::sample_path(const std::vector<const Distribution*>& route,
 // ---------------------------------------------------------------------------------------------
 // Writes
 
+// The primary's WAL append of a write issued at t: durable after its fsync, in log order.
+SimTime WritePath::primary_durable(Group& g, SimTime t) const {
+  g.pd_last = later(g.pd_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
+  return g.pd_last;
+}
+
+// One write of `size` bytes, durable on the primary at pd, through the replica's FIFO stream:
+// the Lindley recursion of the header, updating the stream's last times.
+void WritePath::ship(Role& role, SimTime pd, double size) const {
+  role.tx_free = later(pd, role.tx_free) + Duration::from_seconds(size * role.s_per_byte);
+  role.arrive_last = later(role.arrive_last, role.tx_free + sample_path(role.route, role.rng));
+  role.durable_last =
+      later(role.durable_last,
+            role.arrive_last + Duration::from_seconds(spec_->fsync.sample(role.rng.uniform())));
+  role.confirmed_last =
+      later(role.confirmed_last, role.durable_last + sample_path(role.route, role.rng));
+}
+
 // The earliest time the ack rule holds for ring entry i, or never.
 SimTime WritePath::ack_time(const Group& g, std::size_t i, SimTime floor) const {
   const std::size_t k = g.roles.size();
@@ -256,9 +274,7 @@ void WritePath::issue_one(Group& g, SimTime t) {
   stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.size);
   const std::size_t slot = g.at(i);
   const double size = spec_->write_size.sample(g.sizes.uniform());
-  const SimTime pd =
-      later(g.pd_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
-  g.pd_last = pd;
+  const SimTime pd = primary_durable(g, t);
   g.issue[slot] = t;
   g.pd[slot] = pd;
   g.bytes[slot] = static_cast<float>(size);
@@ -284,15 +300,7 @@ void WritePath::issue_one(Group& g, SimTime t) {
       }
       continue;
     }
-    const SimTime start = later(pd, role.tx_free);
-    const SimTime done = start + Duration::from_seconds(size * role.s_per_byte);
-    role.tx_free = done;
-    role.arrive_last = later(role.arrive_last, done + sample_path(role.route, role.rng));
-    role.durable_last =
-        later(role.durable_last,
-              role.arrive_last + Duration::from_seconds(spec_->fsync.sample(role.rng.uniform())));
-    role.confirmed_last =
-        later(role.confirmed_last, role.durable_last + sample_path(role.route, role.rng));
+    ship(role, pd, size);
     g.held[c] = role.durable_last;
     g.confirmed[c] = role.confirmed_last;
     stats_.lag_s[r].add((role.durable_last - pd).seconds());
@@ -859,12 +867,9 @@ WritePath::Marker WritePath::replicate_marker(std::uint32_t p, SimTime t) {
   Group& g = groups_[p];
   DURASIM_ASSERT(g.now >= t);  // advance(p, t) first
   Marker m;
-  m.at = t;
   m.seq = g.next_seq;
   m.initial_data = g.created == SimTime{0};
-  const SimTime pd =
-      later(g.pd_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
-  g.pd_last = pd;
+  const SimTime pd = primary_durable(g, t);
   for (std::size_t r = 0; r < g.roles.size(); ++r) {
     Role& role = g.roles[r];
     m.role[role.slot] = static_cast<std::uint8_t>(r);
@@ -873,14 +878,7 @@ WritePath::Marker WritePath::replicate_marker(std::uint32_t p, SimTime t) {
       if (t < role.catch_up_end) {
         applied = role.catch_up_end;
       } else {
-        role.tx_free = later(pd, role.tx_free);
-        role.arrive_last =
-            later(role.arrive_last, role.tx_free + sample_path(role.route, role.rng));
-        role.durable_last = later(
-            role.durable_last,
-            role.arrive_last + Duration::from_seconds(spec_->fsync.sample(role.rng.uniform())));
-        role.confirmed_last =
-            later(role.confirmed_last, role.durable_last + sample_path(role.route, role.rng));
+        ship(role, pd, 0.0);
         applied = role.durable_last;
       }
       applied = applied + Duration::from_seconds(spec_->roles[r].delay_s);

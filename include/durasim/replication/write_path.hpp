@@ -180,7 +180,6 @@ class WritePath {
   // primary's log and each replica's FIFO stream, applied by a delayed replica `delay` after it
   // is durable there. Call advance(p, t) first.
   struct Marker {
-    SimTime at;
     std::uint64_t seq = 0;     // writes of the timeline issued before it
     bool initial_data = true;  // false: it was lost with no backup and started over at write 0
     // Per copy slot: the role there, and when the change is applied there. A replica not
@@ -204,6 +203,8 @@ class WritePath {
   struct Group;
 
   void issue_one(Group& g, SimTime t);
+  SimTime primary_durable(Group& g, SimTime t) const;
+  void ship(Role& role, SimTime pd, double size) const;
   void simulate_to(Group& g, SimTime t);
   void advance_to(Group& g, SimTime t, Window window);
   void skip_gap(Group& g, SimTime to);
