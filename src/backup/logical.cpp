@@ -34,11 +34,10 @@ const char* recovery_source_name(RecoverySource source) {
   return kSourceText[static_cast<std::size_t>(source)].name;
 }
 
-LogicalFaults::LogicalFaults(const FailureSpec& failures, const BackupPlan& backups,
-                             const WritePathSpec& writes, double partition_bytes,
-                             double rebuild_Bps, std::uint32_t partitions, std::uint32_t channel)
+LogicalFaults::LogicalFaults(const FailureSpec& failures, const WritePathSpec& writes,
+                             double partition_bytes, double rebuild_Bps, std::uint32_t partitions,
+                             std::uint32_t channel)
     : spec_(&failures),
-      backups_(&backups),
       writes_spec_(&writes),
       partition_bytes_(partition_bytes),
       rebuild_Bps_(rebuild_Bps),
@@ -124,7 +123,7 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
   DURASIM_ASSERT(!d.resolved);
   d.resolved = true;
   for (std::size_t i = d.first_mark; i < d.first_mark + d.marks; ++i) {
-    const LogicalIncident inc = recover_partition(d, marks_[i], world);
+    const LogicalIncident inc = recover_partition(id, marks_[i], world);
     incidents_.push_back(inc);
     if (!trace) continue;
     std::string detail;
@@ -141,12 +140,13 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
   }
 }
 
-LogicalIncident LogicalFaults::recover_partition(const Pending& d, const Mark& m,
+LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m,
                                                  const World& world) {
+  const Pending& d = pending_[id];
   const std::uint32_t p = m.partition;
   const std::uint32_t k = world.placement->copies_per_partition();
   LogicalIncident inc;
-  inc.delete_id = static_cast<std::uint32_t>(&d - pending_.data());
+  inc.delete_id = id;
   inc.time_s = d.at.seconds();
   inc.detected_s = d.detect.seconds();
   inc.partition = p;
@@ -172,18 +172,9 @@ LogicalIncident LogicalFaults::recover_partition(const Pending& d, const Mark& m
     read = Duration::from_seconds(rebuild_Bps_ > 0.0 ? deleted_share_bytes / rebuild_Bps_ : 0.0);
     break;
   }
-  if (inc.source == RecoverySource::kNone && !backups_->schedules.empty()) {
-    const FailureModel& failures = *world.failures;
-    const FateOf fate = [&failures](DomainId target) {
-      return TargetFate{failures.destroyed_at(target), failures.replaced_at(target),
-                        failures.available(target)};
-    };
-    const DurabilityModel& durability = *world.durability;
-    const SourceCheck readable = [&durability, p](SimTime t) {
-      return durability.reachable_at(PartitionId{std::size_t{p}}, t);
-    };
+  if (inc.source == RecoverySource::kNone) {
     const std::optional<RestorePoint> point =
-        newest_restore_point(*backups_, d.detect, fate, d.at, readable);
+        world.backups->point(PartitionId{std::size_t{p}}, d.detect, d.at);
     if (point) {
       pit = point->pit;
       inc.source = point->newest_piece == BackupKind::kFull          ? RecoverySource::kFull

@@ -2,7 +2,8 @@
 
 namespace durasim {
 
-std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime now) {
+std::optional<RestorePoint> BackupRestore::point(PartitionId partition, SimTime now,
+                                                 SimTime before) const {
   if (plan_->schedules.empty()) return std::nullopt;
   const FateOf fate = [this](DomainId d) {
     return TargetFate{failures_->destroyed_at(d), failures_->replaced_at(d),
@@ -11,10 +12,13 @@ std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime 
   const SourceCheck readable = [this, partition](SimTime t) {
     return durability_->reachable_at(partition, t);
   };
-  const std::optional<RestorePoint> point =
-      newest_restore_point(*plan_, now, fate, SimTime::never(), readable);
-  if (!point) return std::nullopt;
-  return RestoreOffer{point->pit, point->restore, backup_kind_name(point->newest_piece)};
+  return newest_restore_point(*plan_, now, fate, before, readable);
+}
+
+std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime now) {
+  const std::optional<RestorePoint> p = point(partition, now);
+  if (!p) return std::nullopt;
+  return RestoreOffer{p->pit, p->restore, backup_kind_name(p->newest_piece)};
 }
 
 }  // namespace durasim

@@ -17,10 +17,9 @@ TrialRunner::TrialRunner(const Scenario& scenario)
       writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
               kWriteChannel),
       restore_(scenario.backups, failures_, durability_),
-      logical_(scenario.failures, scenario.backups, scenario.writes,
-               scenario.repair.partition_bytes, scenario.repair.rebuild_bandwidth_Bps,
-               scenario.data.partitions, kLogicalChannel),
-      world_{&writes_, &durability_, &failures_, scenario.placement.get()} {
+      logical_(scenario.failures, scenario.writes, scenario.repair.partition_bytes,
+               scenario.repair.rebuild_bandwidth_Bps, scenario.data.partitions, kLogicalChannel),
+      world_{&writes_, &durability_, &failures_, scenario.placement.get(), &restore_} {
   if (!scenario.backups.schedules.empty()) durability_.set_restore_source(&restore_);
   queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
 }

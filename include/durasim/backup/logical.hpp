@@ -26,16 +26,17 @@
 // (P, t0] are a Poisson stream, so the oldest of L lost ones is the minimum of L uniforms on
 // (P, t0]); 0 when nothing is lost; unbounded (-1) with no source.
 //
-//   LogicalFaults logical(failures, backups, writes_spec, partition_bytes, rebuild_Bps, channel);
-//   logical.start(queue, seed, trial);
-//   logical.handle(event, world, queue, trace);   // events on `channel`
-//   logical.finish(horizon, world);               // deletes detected after the horizon
+//   LogicalFaults logical(failures, writes_spec, partition_bytes, rebuild_Bps, partitions,
+//   channel); logical.start(queue, seed, trial); logical.handle(event, world, queue, trace);   //
+//   events on `channel` logical.finish(horizon, world);               // deletes detected after the
+//   horizon
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
-#include "durasim/backup/catalog.hpp"
+#include "durasim/backup/restore.hpp"
 #include "durasim/core/event_queue.hpp"
 #include "durasim/core/rng.hpp"
 #include "durasim/core/trace.hpp"
@@ -81,13 +82,12 @@ class LogicalFaults {
     const DurabilityModel* durability;
     const FailureModel* failures;
     const Placement* placement;
+    const BackupRestore* backups;
   };
 
-  LogicalFaults(const FailureSpec& failures, const BackupPlan& backups, const WritePathSpec& writes,
-                double partition_bytes, double rebuild_Bps, std::uint32_t partitions,
-                std::uint32_t channel);
+  LogicalFaults(const FailureSpec& failures, const WritePathSpec& writes, double partition_bytes,
+                double rebuild_Bps, std::uint32_t partitions, std::uint32_t channel);
 
-  bool enabled() const { return spec_->bad_delete || !spec_->bad_deletes.empty(); }
   void start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial);
   void handle(const Event& event, const World& world, EventQueue& queue, TraceSink* trace);
   // Deletes not detected by the horizon are resolved with the state of the world at the horizon.
@@ -112,10 +112,9 @@ class LogicalFaults {
   void strike(const BadDeleteSpec& what, bool injected, SimTime now, const World& world,
               EventQueue& queue, TraceSink* trace);
   void recover(std::uint32_t id, SimTime now, const World& world, TraceSink* trace);
-  LogicalIncident recover_partition(const Pending& d, const Mark& m, const World& world);
+  LogicalIncident recover_partition(std::uint32_t id, const Mark& m, const World& world);
 
   const FailureSpec* spec_;
-  const BackupPlan* backups_;
   const WritePathSpec* writes_spec_;
   double partition_bytes_;
   double rebuild_Bps_;
