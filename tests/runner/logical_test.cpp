@@ -10,6 +10,7 @@
 namespace durasim {
 namespace {
 
+using ::durasim::testing::expect_mean_in_interval;
 using ::durasim::testing::source_path;
 
 constexpr double kRate = 0.2;              // writes per second
@@ -39,12 +40,6 @@ std::vector<LogicalIncident> run_all(const Json& doc) {
     out.insert(out.end(), o.logical.begin(), o.logical.end());
   }
   return out;
-}
-
-void expect_mean_in_interval(const Moments& m, double exact, const char* what) {
-  const Interval ci = m.mean_interval(0.99);
-  EXPECT_LE(ci.low, exact) << what << ": mean " << m.mean();
-  EXPECT_GE(ci.high, exact) << what << ": mean " << m.mean();
 }
 
 TEST(BadDelete, ReplicationFactorDoesNotBringBackDeletedRecords) {

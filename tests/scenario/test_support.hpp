@@ -1,8 +1,11 @@
-// Helpers for tests that build scenarios inline.
+// Helpers for tests that build scenarios inline, and for statistical checks.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <string>
 
+#include "durasim/metrics/stats.hpp"
 #include "durasim/scenario/scenario.hpp"
 
 namespace durasim::testing {
@@ -28,6 +31,17 @@ inline std::vector<std::string> problem_paths(const Json& doc) {
     return out;
   }
   return {};
+}
+
+// Statistical tests: the 99% interval of the sample mean must hold the exact answer. Returns the
+// interval, for tests that also check it is informative.
+inline Interval expect_mean_in_interval(const Moments& m, double exact, const std::string& what) {
+  const Interval ci = m.mean_interval(0.99);
+  EXPECT_LE(ci.low, exact) << what << ": mean " << m.mean() << " (n " << m.n << "), exact "
+                           << exact;
+  EXPECT_GE(ci.high, exact) << what << ": mean " << m.mean() << " (n " << m.n << "), exact "
+                            << exact;
+  return ci;
 }
 
 inline std::string source_path(const std::string& rel) {

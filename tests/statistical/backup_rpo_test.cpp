@@ -47,9 +47,7 @@ TEST(BackupRpo, MeanRpoOfNightlyFullsMatchesTheClosedForm) {
   }
   ASSERT_GT(rpo.n, 1900u);
   const double exact = D + 1.0 / r - T * std::exp(-r * T) / (1.0 - std::exp(-r * T)) - gap;
-  const Interval ci = rpo.mean_interval(0.99);
-  EXPECT_LE(ci.low, exact) << "mean RPO " << rpo.mean() << " s, exact " << exact;
-  EXPECT_GE(ci.high, exact) << "mean RPO " << rpo.mean() << " s, exact " << exact;
+  testing::expect_mean_in_interval(rpo, exact, "RPO (s)");
   EXPECT_LE(max_rpo, T + D);
   EXPECT_GT(max_rpo, 0.9 * T);
 }

@@ -24,6 +24,8 @@
 namespace durasim {
 namespace {
 
+using ::durasim::testing::expect_mean_in_interval;
+
 class Recorder final : public WriteObserver {
  public:
   std::function<void(const FinalWrite&)> on_write;
@@ -65,12 +67,6 @@ TrialRun run_each(const Scenario& s, std::uint64_t trials, Recorder* recorder) {
   TrialRun out;
   for (std::uint64_t t = 0; t < trials; ++t) out.obs.push_back(runner.run(t, nullptr));
   return out;
-}
-
-void expect_mean_in_interval(const Moments& m, double exact, const char* what) {
-  const Interval ci = m.mean_interval(0.99);
-  EXPECT_LE(ci.low, exact) << what << ": mean " << m.mean() << " (n " << m.n << ")";
-  EXPECT_GE(ci.high, exact) << what << ": mean " << m.mean() << " (n " << m.n << ")";
 }
 
 // ---------------------------------------------------------------------------------------------
