@@ -20,6 +20,7 @@ void EventQueue::clear() {
   bottom_ = {};
   size_ = 0;
   next_seq_ = 0;
+  past_horizon_ = 0;  // the horizon itself is kept
 }
 
 std::size_t EventQueue::memory_bytes() const {
@@ -110,7 +111,9 @@ void EventQueue::refill_bottom() {
       top_ = {};
       top_min_ = std::numeric_limits<std::int64_t>::max();
       top_max_ = std::numeric_limits<std::int64_t>::min();
-      top_start_ = top_max + 1;  // rung 0 (or bottom) holds everything up to top's latest
+      // Rung 0 (or bottom) holds everything up to top's latest. At never() the boundary
+      // stays there: later events at never() go to top, after the earlier ones (by sequence).
+      top_start_ = top_max == std::numeric_limits<std::int64_t>::max() ? top_max : top_max + 1;
       // A few events (or all at one time) are simply sorted: a rung would cost more.
       if (list.count <= kInsertionSortUpTo || !spawn_rung(list)) {
         sort_into_bottom(list);

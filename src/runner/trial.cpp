@@ -30,6 +30,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   TrialObservation obs;
   obs.trial = trial;
   queue_.clear();
+  queue_.set_horizon(s.horizon);  // what falls after it is never run
   failures_.start(queue_, s.seed, trial);
   durability_.start(s.seed, trial);
   writes_.start(s.seed, trial);

@@ -68,7 +68,10 @@ TEST(EventQueue, NoAllocationAfterReserve) {
 // hour-long outages and failures years apart, bursts of simultaneous events, the queue growing
 // to thousands of events and draining to none, events scheduled at the current time, and
 // events scheduled right after a look at the earliest one. Several seeds.
+// Events at never() (what a saturated draw gives) are among them: the queue must keep ordering
+// everything pushed after one of them is looked at or popped.
 class EventQueueReference : public ::testing::TestWithParam<std::uint64_t> {};
+constexpr std::int64_t kNeverNs = SimTime::never().ns;
 
 TEST_P(EventQueueReference, PopsExactlyTheReferenceOrder) {
   EventQueue q;
@@ -107,9 +110,11 @@ TEST_P(EventQueueReference, PopsExactlyTheReferenceOrder) {
         offset = static_cast<std::int64_t>(rng.uniform() * 1e3);  // ns to us
       else if (v < 0.9)
         offset = static_cast<std::int64_t>(rng.uniform() * 3.6e12);  // an hour
-      else
+      else if (v < 0.99)
         offset = static_cast<std::int64_t>(rng.uniform() * 3e17);  // years
-      push(now + offset);
+      else
+        offset = kNeverNs;  // "does not happen": saturates at never
+      push(offset > kNeverNs - now ? kNeverNs : now + offset);
     }
     if (!ref.empty() && rng.uniform() < 0.05) {
       (void)q.top();  // a look, then something due even sooner
@@ -136,6 +141,64 @@ TEST(EventQueue, EventAfterAFinishedFineRungIsNotLost) {
   EXPECT_EQ(q.pop().target, 999u);
   EXPECT_EQ(q.pop().target, 100u);
   EXPECT_EQ(q.size(), 99u);
+}
+
+TEST(EventQueue, EventsAtNeverDoNotHideLaterPushes) {
+  // An event at never() moved from top to bottom once made the next top boundary overflow, so
+  // every event pushed afterwards sorted after it: a trial stopped at the first look at it.
+  EventQueue q;
+  q.push(SimTime{10}, 1, 0);
+  q.push(SimTime::never(), 2, 0);
+  EXPECT_EQ(q.pop().target, 1u);
+  EXPECT_EQ(q.top().target, 2u);
+  q.push(SimTime{20}, 3, 0);
+  q.push(SimTime{SimTime::never().ns - 1}, 4, 0);
+  q.push(SimTime::never(), 5, 0);
+  q.push(SimTime{15}, 6, 0);
+  for (const std::uint32_t expected : {6u, 3u, 4u, 2u, 5u}) EXPECT_EQ(q.pop().target, expected);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueue, ManyEventsNearNeverKeepTheirOrder) {
+  // Enough events near the top of the time range to spawn rungs whose bucket arithmetic
+  // must not overflow.
+  EventQueue q;
+  const std::int64_t top = SimTime::never().ns;
+  std::vector<std::int64_t> times;
+  RngStream rng(3, 0, stream_id("test"), 0);
+  for (int i = 0; i < 3000; ++i) {
+    const double u = rng.uniform();
+    const std::int64_t t = u < 0.3   ? top
+                           : u < 0.6 ? top - static_cast<std::int64_t>(rng.uniform() * 1e6)
+                                     : static_cast<std::int64_t>(rng.uniform() * 9.2e18);
+    times.push_back(t);
+    q.push(SimTime{t}, 0, 0);
+  }
+  std::sort(times.begin(), times.end());
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    const Event e = q.pop();
+    ASSERT_EQ(e.time.ns, times[i]) << i;
+    if (i % 7 == 0 && i + 1 < times.size()) {  // pushes after a look at the earliest
+      q.push(e.time, 0, 0);
+      times.insert(times.begin() + static_cast<std::ptrdiff_t>(i) + 1, e.time.ns);
+    }
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueue, EventsAfterTheHorizonAreNotStored) {
+  EventQueue q;
+  q.set_horizon(SimTime{100});
+  q.push(SimTime{101}, 1, 0);
+  q.push(SimTime::never(), 2, 0);
+  q.push(SimTime{100}, 3, 0);
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.past_horizon(), 2u);
+  EXPECT_EQ(q.pop().target, 3u);
+  q.clear();
+  EXPECT_EQ(q.past_horizon(), 0u);
+  q.push(SimTime{200}, 4, 0);  // the horizon outlives clear()
+  EXPECT_TRUE(q.empty());
 }
 
 TEST(EventQueue, ClearStartsOver) {

@@ -14,11 +14,11 @@
 // README's performance section.
 //
 // Invariants: pop() returns events in increasing (time, seq), whatever was pushed when (no
-// monotonicity is assumed); every event in bottom precedes every event on the ladder, and
-// finer rungs precede coarser ones, which precede top. Nodes come from a pool with a free
-// list, so after reserve(n) pushes do not allocate while at most n events are pending; bucket
-// arrays grow to a high-water mark and are reused. About 30 bytes per pending event: a
-// 24-byte node plus a 12-byte bucket for every two events of the widest rung.
+// monotonicity is assumed), for any time from 0 to SimTime::never() inclusive; every event in
+// bottom precedes every event on the ladder, and finer rungs precede coarser ones, which precede
+// top. Nodes come from a pool with a free list, so after reserve(n) pushes do not allocate while at
+// most n events are pending; bucket arrays grow to a high-water mark and are reused. About 30 bytes
+// per pending event: a 24-byte node plus a 12-byte bucket for every two events of the widest rung.
 //
 //   EventQueue q;  q.reserve(1024);
 //   q.push(SimTime{5}, target, tag);
@@ -61,8 +61,16 @@ class EventQueue {
     return nodes_[bottom_.head].event();
   }
 
+  // Events after the horizon are never run: they are counted and not stored.
+  void set_horizon(SimTime horizon) { horizon_ns_ = horizon.ns; }
+  std::uint64_t past_horizon() const { return past_horizon_; }
+
   void push(SimTime time, std::uint32_t target, std::uint32_t tag) {
     DURASIM_ASSERT(time.ns >= 0);
+    if (time.ns > horizon_ns_) {
+      ++past_horizon_;
+      return;
+    }
     DURASIM_ASSERT(next_seq_ < std::numeric_limits<std::uint32_t>::max());
     std::uint32_t node = free_;
     if (node != kNil) {
@@ -188,6 +196,8 @@ class EventQueue {
   std::vector<std::uint32_t> scratch_;  // a large bucket's contents being sorted into bottom
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
+  std::int64_t horizon_ns_ = std::numeric_limits<std::int64_t>::max();
+  std::uint64_t past_horizon_ = 0;
 };
 
 }  // namespace durasim
