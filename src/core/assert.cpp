@@ -28,4 +28,14 @@ void assertion_failed(const char* condition, const char* file, int line) {
   throw InternalError(out.str());
 }
 
+void invariant_violated(const std::string& what) {
+  std::ostringstream out;
+  out << "invariant violated: " << what;
+  const AssertContext& c = assert_context();
+  if (c.active) {
+    out << " (seed " << c.seed << ", trial " << c.trial << ", sim time " << c.now_ns << " ns)";
+  }
+  throw InternalError(out.str());
+}
+
 }  // namespace durasim

@@ -10,10 +10,13 @@ void WriteTotals::add(const WriteStats& w) {
   refused += w.refused;
   failed += w.failed;
   simulated += w.simulated;
+  degraded_acks += w.degraded_acks;
+  degraded_lost_writes += w.degraded_lost_writes;
   lost_writes.add(static_cast<double>(w.lost_writes));
   lost_writes_values.push_back(static_cast<double>(w.lost_writes));
   unavailable.add(w.unavailable_s);
   for (const WriteIncident& i : w.incidents) {
+    if (i.degraded_lost_writes > 0) ++degraded_loss_incidents;
     rpo_s.push_back(i.rpo_s);
     rto_s.push_back(i.rto_s);
     if (i.outcome != WriteIncident::Outcome::kRestored) continue;
@@ -31,6 +34,9 @@ void WriteTotals::merge(const WriteTotals& o) {
   refused += o.refused;
   failed += o.failed;
   simulated += o.simulated;
+  degraded_acks += o.degraded_acks;
+  degraded_lost_writes += o.degraded_lost_writes;
+  degraded_loss_incidents += o.degraded_loss_incidents;
   lost_writes.merge(o.lost_writes);
   lost_writes_values.insert(lost_writes_values.end(), o.lost_writes_values.begin(),
                             o.lost_writes_values.end());
@@ -111,7 +117,7 @@ void LossAccumulator::add(const TrialObservation& obs) {
   for (const WriteIncident& i : obs.writes.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.write_incidents;
-    c.lost_writes += i.lost_writes;
+    c.lost_writes += i.lost_writes - i.degraded_lost_writes;  // the rest is degraded_ack's
     c.rpo_s.push_back(i.rpo_s);
   }
   writes_.add(obs.writes);

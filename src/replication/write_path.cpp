@@ -10,6 +10,7 @@ namespace durasim {
 namespace {
 
 constexpr std::uint32_t kFailoverType = 0;
+constexpr std::uint32_t kCaughtUpType = 1;
 constexpr std::size_t kMaxRing = std::size_t{1} << 24;  // writes in flight in one partition
 constexpr SimTime kNever = SimTime::never();
 
@@ -93,6 +94,8 @@ struct WritePath::Group {
   std::vector<Checkpoint> history;  // one per advance: writes between are a Poisson stretch
   RngStream restore_rng{0, 0, 0, 0};
   double bytes_issued = 0.0;  // of writes [0, next_seq) since creation
+  // Timeline ranges [from, to) acknowledged without a sync replica (degrade_after), in order.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> degraded;
 
   std::size_t head = 0, size = 0, mask = 0;
   std::vector<SimTime> issue, pd, ack;
@@ -146,6 +149,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   stats_.issued = stats_.acknowledged = stats_.refused = stats_.failed = stats_.simulated = 0;
   stats_.max_in_flight = 0;
   stats_.lost_writes = 0;
+  stats_.degraded_acks = stats_.degraded_lost_writes = 0;
   stats_.lost_bytes = 0.0;
   stats_.unavailable_s = 0.0;
   stats_.incidents.clear();
@@ -160,6 +164,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
     g.restore_rng = RngStream(seed, trial, stream_id("write.restore"), p);
     g.history.clear();
     g.history.push_back({SimTime{0}, 0});
+    g.degraded.clear();
     g.roles.resize(k);
     for (std::size_t r = 0; r < k; ++r) {
       Role& role = g.roles[r];
@@ -283,9 +288,12 @@ void WritePath::issue_one(Group& g, SimTime t) {
     Role& role = g.roles[r];
     const std::size_t c = g.cell(r, i);
     if (!role.attached) {
+      // Under block an all_sync primary refuses writes while a sync replica is away.
+      DURASIM_ASSERT(!is_sync(role.mode) || spec_->quorum != 0 ||
+                     spec_->on_sync_unreachable == SyncUnreachable::kDegrade);
       waived = static_cast<std::uint16_t>(waived | 1u << r);
       g.held[c] = kNever;
-      g.confirmed[c] = spec_->quorum == 0 ? t : kNever;  // all_sync gives up at once
+      g.confirmed[c] = given_up(role, t);
       continue;
     }
     if (t < role.catch_up_end) {
@@ -336,8 +344,19 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
         if (waived) confirmed[r] = kNever;
         mode[r] = g.roles[r].mode;
       }
-      checker_->on_final({g.issue[s], g.pd[s], g.ack[s], confirmed.data(), dropped.data(),
-                          mode.data(), k, spec_->quorum});
+      std::array<std::uint32_t, kMaxCopiesPerPartition> slot{};
+      for (std::size_t r = 0; r < k; ++r) slot[r] = g.roles[r].slot;
+      checker_->on_final({g.p, g.base, g.issue[s], g.pd[s], g.ack[s], confirmed.data(),
+                          dropped.data(), mode.data(), slot.data(), k, spec_->quorum,
+                          spec_->on_sync_unreachable});
+    }
+    if (spec_->quorum == 0) {
+      bool degraded = false;
+      for (std::size_t r = 1; r < k; ++r) {
+        degraded = degraded || (is_sync(g.roles[r].mode) &&
+                                ((static_cast<unsigned>(g.waived[s]) >> r) & 1u) != 0);
+      }
+      if (degraded) note_degraded(g, g.base, g.base + 1);
     }
     stats_.latency_s.add((g.ack[s] - g.issue[s]).seconds());
     ++stats_.acknowledged;
@@ -360,13 +379,47 @@ void WritePath::skip_gap(Group& g, SimTime to) {
   const double rate = spec_->write_rate_per_partition;
   const std::uint64_t n = sample_poisson(rate * (to - g.now).seconds(), g.arrivals);
   if (n > 0) {
-    const SimTime first = std::min(to, g.now + interarrival(g));
+    SimTime first = std::min(to, g.now + interarrival(g));
+    // Its acknowledgement: after the wait for the sync replicas given up on (degrade_after).
+    for (std::size_t r = 1; r < g.roles.size() && spec_->quorum == 0; ++r) {
+      const Role& role = g.roles[r];
+      if (is_sync(role.mode) && !role.attached) first = later(first, given_up(role, first));
+    }
     for (std::size_t r = 1; r < g.roles.size(); ++r) {
       Role& role = g.roles[r];
       const bool behind = !role.attached || g.now < role.catch_up_end;
       if (behind && role.first_missing_ack == kNever && role.frozen <= g.next_seq)
         role.first_missing_ack = first;
     }
+  }
+  if (n > 0) {
+    // Sync replicas detached or catching up are behind until `behind_until`; the writes of
+    // that share of the gap were acknowledged without them.
+    SimTime behind_until = g.now;
+    std::uint32_t behind_slots = 0, in_step_slots = 0;
+    for (std::size_t r = 1; r < g.roles.size(); ++r) {
+      const Role& role = g.roles[r];
+      if (!is_sync(role.mode)) continue;
+      if (!role.attached) {
+        behind_until = to;
+      } else if (g.now < role.catch_up_end) {
+        behind_until = later(behind_until, std::min(to, role.catch_up_end));
+      } else {
+        in_step_slots |= 1u << role.slot;
+        continue;
+      }
+      behind_slots |= 1u << role.slot;
+    }
+    const double share = (behind_until - g.now).seconds() / (to - g.now).seconds();
+    const auto behind =
+        std::min(n, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * share)));
+    if (checker_ && behind > 0)
+      checker_->on_counted(
+          {g.p, g.next_seq, g.next_seq + behind, g.now, in_step_slots, behind_slots});
+    if (checker_ && behind < n)
+      checker_->on_counted({g.p, g.next_seq + behind, g.next_seq + n, behind_until,
+                            in_step_slots | behind_slots, 0});
+    if (spec_->quorum == 0 && behind > 0) note_degraded(g, g.next_seq, g.next_seq + behind);
   }
   g.next_seq += n;
   g.base = g.next_seq;
@@ -460,7 +513,6 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
     for (std::size_t i = held - g.base; i < g.size; ++i) pending += g.bytes[g.at(i)];
     role.frozen = held;
     role.frozen_bytes = g.bytes_issued - pending;
-    role.first_missing_ack = held < g.next_seq ? g.ack[g.at(held - g.base)] : kNever;
   }
   role.attached = false;
   role.dropped = now;
@@ -477,13 +529,12 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
     if (g.held[c] > now) g.held[c] = kNever;
     if (g.confirmed[c] > now) {
       g.waived[g.at(i)] = static_cast<std::uint16_t>(g.waived[g.at(i)] | 1u << r);
-      g.confirmed[c] = spec_->quorum == 0 ? now : kNever;
+      g.confirmed[c] = given_up(role, now);
       recompute = recompute || is_sync(role.mode);
     }
   }
-  if (!recompute) return;
   std::size_t first_failed = g.size;
-  for (std::size_t i = 0; i < g.size; ++i) {
+  for (std::size_t i = 0; i < g.size && recompute; ++i) {
     const std::size_t s = g.at(i);
     if (g.ack[s] <= now) continue;
     const SimTime prev = i > 0 ? g.ack[g.at(i - 1)] : SimTime{0};
@@ -502,9 +553,12 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
     g.size = first_failed;
     for (Role& other : g.roles) other.frozen = std::min(other.frozen, g.next_seq);
   }
+  // The first write it lacks, acknowledged as recomputed above.
+  if (!catching)
+    role.first_missing_ack = role.frozen < g.next_seq ? g.ack[g.at(role.frozen - g.base)] : kNever;
 }
 
-void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt) {
+void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue) {
   Role& role = g.roles[r];
   DURASIM_ASSERT(!role.attached);
   // The backlog drains at what the link has beyond the ongoing load (positive: checked when
@@ -522,6 +576,9 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt) {
     role.frozen_bytes = g.bytes_issued;
   }
   role.tx_free = role.arrive_last = role.durable_last = role.confirmed_last = ready;
+  // A blocked all_sync primary accepts writes again once the replica is in step.
+  if (!sync_in_step(g, now) && role.catch_up_end > now)
+    queue.push(role.catch_up_end, g.p, EventTag::make(channel_, kCaughtUpType, 0, 0));
   if (trace_) {
     narrate(g, now, "replica_attached",
             "replica on " + where(g, r) +
@@ -541,8 +598,11 @@ void WritePath::open_episode(Group& g, SimTime now, FailureKind cause) {
   g.down_since = now;
   g.down_cause = cause;
   g.incident = stats_.incidents.size();
-  stats_.incidents.push_back(
-      {now.seconds(), cause, g.p, WriteIncident::Outcome::kOpen, 0, 0.0, 0.0, 0.0});
+  WriteIncident incident;
+  incident.time_s = now.seconds();
+  incident.cause = cause;
+  incident.partition = g.p;
+  stats_.incidents.push_back(incident);
 }
 
 void WritePath::close_episode(Group& g, SimTime now, WriteIncident::Outcome outcome) {
@@ -572,16 +632,78 @@ void WritePath::drop_pending(Group& g, SimTime now) {
   }
 }
 
-void WritePath::record_loss(Group& g, std::uint64_t lost, double bytes, SimTime oldest_ack,
-                            bool sync_copy_survived) {
-  WriteIncident& inc = stats_.incidents[g.incident];
-  if (checker_) checker_->on_loss(lost, spec_->quorum == 0, sync_copy_survived);
-  if (lost == 0) return;
-  inc.lost_writes += lost;
-  inc.lost_bytes += bytes;
-  inc.rpo_s = std::max(inc.rpo_s, (g.down_since - std::min(oldest_ack, g.down_since)).seconds());
-  stats_.lost_writes += lost;
-  stats_.lost_bytes += bytes;
+void WritePath::note_degraded(Group& g, std::uint64_t from, std::uint64_t to) {
+  stats_.degraded_acks += to - from;
+  if (!g.degraded.empty() && g.degraded.back().second == from) {
+    g.degraded.back().second = to;
+  } else {
+    g.degraded.emplace_back(from, to);
+  }
+}
+
+void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
+                           SimTime now, const CopyView* views) {
+  DURASIM_ASSERT(keep <= g.next_seq);
+  trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
+  const std::uint64_t lost = g.next_seq - keep;
+  // Acknowledged without a sync replica whose copy still stands: waiting for it would have
+  // kept them (cause degraded_ack). With every sync copy gone they are hardware's.
+  bool sync_stands = false;
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    const Role& role = g.roles[r];
+    sync_stands = sync_stands || (is_sync(role.mode) && views[role.slot].intact && !role.lost_data);
+  }
+  std::uint64_t degraded = 0;
+  for (const auto& [from, to] : g.degraded) {
+    if (sync_stands && to > keep) degraded += to - std::max(from, keep);
+  }
+  if (checker_) checker_->on_loss({g.p, keep, g.next_seq, now, degraded});
+  if (lost > 0) {
+    WriteIncident& inc = stats_.incidents[g.incident];
+    const double bytes = std::max(0.0, g.bytes_issued - keep_bytes);
+    inc.lost_writes += lost;
+    inc.degraded_lost_writes += degraded;
+    inc.lost_bytes += bytes;
+    inc.rpo_s = std::max(inc.rpo_s, (g.down_since - std::min(oldest_ack, g.down_since)).seconds());
+    stats_.lost_writes += lost;
+    stats_.degraded_lost_writes += degraded;
+    stats_.lost_bytes += bytes;
+  }
+  // The timeline goes on from `keep`.
+  while (!g.degraded.empty() && g.degraded.back().first >= keep) g.degraded.pop_back();
+  if (!g.degraded.empty()) g.degraded.back().second = std::min(g.degraded.back().second, keep);
+  if (keep < g.next_seq) {
+    g.size = keep >= g.base ? std::min<std::size_t>(g.size, keep - g.base) : 0;
+    g.next_seq = keep;
+    g.base = std::min(g.base, keep);
+    g.bytes_issued = keep_bytes;
+  }
+  for (Role& role : g.roles) {
+    if (role.frozen >= g.next_seq) {
+      role.frozen = g.next_seq;
+      role.frozen_bytes = g.bytes_issued;
+      role.first_missing_ack = kNever;
+    }
+  }
+}
+
+void WritePath::lose_unheld(Group& g, SimTime now, const CopyView* views) {
+  trim(g, now);  // every replica is detached: what was acknowledged retires
+  const Role* best = nullptr;
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    const Role& role = g.roles[r];
+    DURASIM_ASSERT(!role.attached);
+    if (!views[role.slot].intact || role.lost_data) continue;
+    if (!best || role.frozen > best->frozen) best = &role;
+  }
+  if (!best || best->frozen >= g.next_seq) return;  // no copy at all: on_data_loss's
+  const std::uint64_t lost = g.next_seq - best->frozen;
+  const SimTime oldest = best->first_missing_ack;
+  narrate(g, now, "writes_lost",
+          "the primary's copy is gone and no standing copy holds the last " + std::to_string(lost) +
+              " acknowledged writes; RPO " +
+              format_seconds((g.down_since - std::min(oldest, g.down_since)).seconds()));
+  lose_after(g, best->frozen, best->frozen_bytes, oldest, now, views);
 }
 
 std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_after) {
@@ -615,6 +737,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
                              const RestoreOffer* restore) {
   Group& g = groups_[p];
   primary_down(g, now, cause, queue);
+  trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   WriteIncident& inc = stats_.incidents[g.incident];
   std::uint64_t kept = 0;
   SimTime oldest_lost = g.created;  // without a backup: all since the (re)creation
@@ -630,7 +753,9 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   const double lost_bytes =
       g.next_seq > 0 ? g.bytes_issued * static_cast<double>(lost) / static_cast<double>(g.next_seq)
                      : 0.0;
-  if (checker_) checker_->on_loss(lost, spec_->quorum == 0, false);
+  if (checker_) checker_->on_loss({g.p, kept, g.next_seq, now, 0});
+  while (!g.degraded.empty() && g.degraded.back().first >= kept) g.degraded.pop_back();
+  if (!g.degraded.empty()) g.degraded.back().second = std::min(g.degraded.back().second, kept);
   if (lost > 0) {
     inc.lost_writes += lost;
     inc.lost_bytes += lost_bytes;
@@ -671,6 +796,22 @@ bool WritePath::voters_suffice(const Group& g) const {
   return voters >= spec_->quorum;
 }
 
+SimTime WritePath::given_up(const Role& role, SimTime t) const {
+  if (spec_->quorum != 0) return kNever;  // counted out of the vote
+  if (!is_sync(role.mode)) return t;      // all_sync never waits for an async replica
+  if (spec_->on_sync_unreachable == SyncUnreachable::kBlock) return kNever;
+  return later(t, role.dropped + Duration::from_seconds(spec_->degrade_after_s));
+}
+
+bool WritePath::sync_in_step(const Group& g, SimTime now) const {
+  if (spec_->quorum != 0 || spec_->on_sync_unreachable != SyncUnreachable::kBlock) return true;
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    const Role& role = g.roles[r];
+    if (is_sync(role.mode) && (!role.attached || now < role.catch_up_end)) return false;
+  }
+  return true;
+}
+
 // The primary is lost or unreachable: writes stop; in `failover` a replica may take over.
 void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue) {
   open_episode(g, now, cause);
@@ -694,6 +835,7 @@ int promotion_class(ReplicaMode mode, double delay_s) {
 }  // namespace
 
 bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
+  // The reachable copy holding the most of the timeline; ties: sync, async, delayed.
   std::size_t best = 0;
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
     const Role& role = g.roles[r];
@@ -707,7 +849,7 @@ bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
     const Role& b = g.roles[best];
     const int cr = promotion_class(role.mode, spec_->roles[r].delay_s);
     const int cb = promotion_class(b.mode, spec_->roles[best].delay_s);
-    if (cr < cb || (cr == cb && role.frozen > b.frozen)) best = r;
+    if (role.frozen > b.frozen || (role.frozen == b.frozen && cr < cb)) best = r;
   }
   if (best == 0) return false;
   // A sync copy that survives with more of the timeline is waited for: promoting a copy that
@@ -718,24 +860,18 @@ bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
         role.frozen > g.roles[best].frozen)
       return false;
   }
-  promote(g, best, now);
+  promote(g, best, now, views);
   return true;
 }
 
 // Role r's copy becomes the primary; acknowledged writes it lacks are lost.
-void WritePath::promote(Group& g, std::size_t r, SimTime now) {
+void WritePath::promote(Group& g, std::size_t r, SimTime now, const CopyView* views) {
   Role& cand = g.roles[r];
   DURASIM_ASSERT(!cand.attached);
   const std::uint64_t held = cand.frozen;
   const std::uint64_t lost = g.next_seq > held ? g.next_seq - held : 0;
   SimTime oldest = cand.first_missing_ack;
   if (held >= g.base && held < g.next_seq) oldest = g.ack[g.at(held - g.base)];
-  bool sync_survived = false;
-  for (std::size_t q = 1; q < g.roles.size(); ++q) {
-    sync_survived = sync_survived || (is_sync(g.roles[q].mode) && !g.roles[q].lost_data &&
-                                      g.roles[q].frozen >= g.next_seq);
-  }
-  record_loss(g, lost, std::max(0.0, g.bytes_issued - cand.frozen_bytes), oldest, sync_survived);
   if (trace_) {
     narrate(g, now, "failover",
             "promoted the " + std::string(is_sync(cand.mode) ? "sync" : "async") + " replica on " +
@@ -745,13 +881,7 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now) {
                                  format_seconds((g.down_since - oldest).seconds())));
   }
   // The promoted copy's history is the timeline from now on.
-  if (held < g.next_seq) {
-    const std::size_t keep = held >= g.base ? held - g.base : 0;
-    g.size = std::min(g.size, keep);
-    g.next_seq = held;
-    g.base = std::min(g.base, held);
-    g.bytes_issued = cand.frozen_bytes;
-  }
+  lose_after(g, std::min(held, g.next_seq), cand.frozen_bytes, oldest, now, views);
   WriteIncident& incident = stats_.incidents[g.incident];
   if (incident.outcome == WriteIncident::Outcome::kOpen)
     incident.outcome = WriteIncident::Outcome::kFailover;  // a restore stays one
@@ -760,14 +890,9 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now) {
   // The old primary's copy takes the promoted role, holding at most the new timeline.
   cand.lost_data = old_primary.lost_data;
   old_primary.lost_data = false;
-  for (std::size_t q = 1; q < g.roles.size(); ++q) {
-    Role& role = g.roles[q];
-    if (q == r || role.frozen > g.next_seq) {
-      role.frozen = g.next_seq;
-      role.frozen_bytes = g.bytes_issued;
-      role.first_missing_ack = kNever;
-    }
-  }
+  cand.frozen = g.next_seq;
+  cand.frozen_bytes = g.bytes_issued;
+  cand.first_missing_ack = kNever;
   g.primary_usable = true;
   g.failover_due = false;
   reroute(g);
@@ -805,16 +930,20 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
     if (role.attached && !usable) {
       detach(g, r, now);
     } else if (!role.attached && usable) {
-      attach(g, r, now, role.lost_data);
+      attach(g, r, now, role.lost_data, queue);
       role.lost_data = false;
     }
   }
-  const bool accept = g.primary_usable && voters_suffice(g);
+  // Writes are lost when the last copy holding them is destroyed, whenever a failover follows.
+  if (!g.primary_usable && (!v0.intact || g.roles[0].lost_data)) lose_unheld(g, now, views);
+  const bool accept = g.primary_usable && voters_suffice(g) && sync_in_step(g, now);
   if (g.accepting && !accept) {
     open_episode(g, now, cause);
     g.accepting = false;
     if (g.primary_usable)
-      narrate(g, now, "writes_refused", "fewer voters reachable than the quorum");
+      narrate(g, now, "writes_refused",
+              spec_->quorum != 0 ? "fewer voters reachable than the quorum"
+                                 : "a sync replica is unreachable or catching up (block)");
   } else if (!g.accepting && accept) {
     close_episode(g, now,
                   stats_.incidents[g.incident].outcome == WriteIncident::Outcome::kOpen
@@ -827,8 +956,13 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
 
 void WritePath::handle(const Event& event, const CopyView* views, EventQueue& queue) {
   DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
-  DURASIM_ASSERT(EventTag::type(event.tag) == kFailoverType);
   Group& g = groups_[event.target];
+  if (EventTag::type(event.tag) == kCaughtUpType) {
+    advance(g.p, event.time, Window::kNone);  // writes are refused until now
+    refresh(g.p, event.time, g.down_cause, views, queue);
+    return;
+  }
+  DURASIM_ASSERT(EventTag::type(event.tag) == kFailoverType);
   if (EventTag::gen(event.tag) != (g.failover_gen & EventTag::kGenMask) || g.primary_usable) return;
   advance(g.p, event.time, Window::kNone);  // writes are refused: nothing to window
   g.failover_due = true;

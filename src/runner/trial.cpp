@@ -35,6 +35,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   durability_.start(s.seed, trial);
   writes_.start(s.seed, trial);
   writes_.set_trace(trace);
+  if (observer_) observer_->on_trial_start();
   logical_.start(queue_, s.seed, trial);
   SimTime now{0};
   while (!queue_.empty() && queue_.top().time <= s.horizon) {
@@ -114,6 +115,20 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       const std::optional<DomainChange> change = failures_.handle(event, queue_, trace);
       if (!change) return;
       const Topology& topo = *scenario_->topology;
+      if (observer_ && change->what == DomainChange::What::kDestroyed) {
+        // From the placement, not the durability model: the checker's own account of which
+        // copies a destruction took.
+        const Placement& placement = *scenario_->placement;
+        const std::uint32_t k = placement.copies_per_partition();
+        const std::uint32_t first = change->domain.value;
+        const std::uint32_t last = first + topo.subtree_size(change->domain);
+        for (std::size_t c = 0; c < placement.total_copies(); ++c) {
+          const std::uint32_t disk = placement.disk_of_copy(c).value;
+          if (disk >= first && disk < last)
+            observer_->on_copy_destroyed(static_cast<std::uint32_t>(c / k),
+                                         static_cast<std::uint32_t>(c % k), event.time);
+        }
+      }
       if (trace) {
         const char* what = change->what == DomainChange::What::kDestroyed     ? " destroyed"
                            : change->what == DomainChange::What::kOutageStart ? " unavailable"

@@ -75,6 +75,18 @@ Json loss_json(const LossAccumulator& t) {
         {"lost_records", ct.lost_records},
         {"rpo_s", summary(ct.rpo_s, "incidents")}};
   }
+  if (t.writes().degraded_loss_incidents > 0) {
+    // Writes all_sync acknowledged without a sync replica that survived them (degrade_after).
+    // Same shape as the fault kinds: its incidents are the write incidents that lost some.
+    by_cause["degraded_ack"] = {{"incidents", t.writes().degraded_loss_incidents},
+                                {"loss_incidents", t.writes().degraded_loss_incidents},
+                                {"data_loss_incidents", 0},
+                                {"lost_bytes", 0.0},
+                                {"write_incidents", t.writes().degraded_loss_incidents},
+                                {"lost_writes", t.writes().degraded_lost_writes},
+                                {"lost_records", 0},
+                                {"rpo_s", summary({}, "incidents")}};
+  }
   loss["by_cause"] = by_cause;
   // Hardware (copies destroyed or unreachable) against logical (bad deletes) loss.
   auto effect = [n](std::uint64_t trials) {
@@ -118,6 +130,8 @@ Json writes_json(const Scenario& s, const WriteTotals& w) {
               {"refused", w.refused},
               {"failed", w.failed},
               {"simulated", w.simulated},
+              {"degraded_acks", w.degraded_acks},
+              {"degraded_lost_writes", w.degraded_lost_writes},
               {"unavailable_s",
                {{"mean", w.unavailable.mean()},
                 {"ci95", interval_json(w.unavailable.mean_interval(0.95))}}}};

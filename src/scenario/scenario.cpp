@@ -62,6 +62,7 @@ struct Parser {
   void replication(ObjectReader& top);
   void write_path(const std::string& requested_model);
   void backups(ObjectReader& top);
+  void sync_unreachable(ObjectReader& r);
   void faults(ObjectReader& top);
   SimTime fault_time(ObjectReader& f);
   void domain_fault(ObjectReader& f, FailureKind kind, const std::string& kind_name, SimTime at);
@@ -357,7 +358,31 @@ void Parser::replication(ObjectReader& top) {
                  "expected 'all_sync' or {\"quorum\": k}, found " + describe(*ack));
   }
   s.failover_s = r->duration("failover", Need::kOptional, Default{"30s"}).value_or(30.0);
+  sync_unreachable(*r);
   r->finish();
+}
+
+// replication.on_sync_unreachable: "block" (default) or {"degrade_after": DURATION}.
+void Parser::sync_unreachable(ObjectReader& r) {
+  const Json* v = r.raw("on_sync_unreachable");
+  const std::string path = pointer_join(r.path(), "on_sync_unreachable");
+  if (v && v->is_object()) {
+    ObjectReader degrade(v, path, problems, r.out()["on_sync_unreachable"]);
+    const auto after = degrade.duration("degrade_after", Need::kRequired);
+    degrade.finish();
+    if (!after) return;
+    if (s.quorum) {
+      problems.add(path,
+                   "applies to all_sync acknowledgements; a quorum already acknowledges "
+                   "without the replicas it does not need");
+    }
+    s.on_sync_unreachable = SyncUnreachable::kDegrade;
+    s.degrade_after_s = *after;
+  } else if (!v || *v == "block") {
+    r.put("on_sync_unreachable", "block");
+  } else {
+    problems.add(path, "expected 'block' or {\"degrade_after\": DURATION}, found " + describe(*v));
+  }
 }
 
 void Parser::faults(ObjectReader& top) {
@@ -577,6 +602,8 @@ void Parser::write_path(const std::string& requested_model) {
     w.roles.push_back({c.mode, c.bandwidth_Bps.value_or(0.0), c.delay_s.value_or(0.0)});
   w.quorum = s.quorum.value_or(0);
   w.failover_s = s.failover_s;
+  w.on_sync_unreachable = s.on_sync_unreachable;
+  w.degrade_after_s = s.degrade_after_s;
   w.write_rate_per_partition = s.data.write_rate_per_s / s.data.partitions;
   w.write_size = s.data.write_size;
   w.fsync = s.fsync;

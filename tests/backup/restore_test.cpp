@@ -47,8 +47,9 @@ TEST(Restore, AnOffsiteBackupBringsTheRegionBackAsOfItsPointInTime) {
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);  // the 5d backup finished at 5d 0h33
     EXPECT_NEAR(i.rpo_s, 6 * 3600.0, 1.0);           // the first write after it, within ms
     EXPECT_NEAR(static_cast<double>(i.lost_writes), 6 * 3600 * 1000.0, 5 * std::sqrt(2.16e7));
-    // Replaced after 1d, then 1 TB restored at 500 MB/s (2000 s) before writes are accepted.
-    EXPECT_NEAR(i.rto_s, 86400.0 + 2000.0, 1e-6);
+    // Replaced after 1d, then 1 TB restored at 500 MB/s (2000 s), then the sync replica rebuilt
+    // from it at 200 MB/s (5000 s) before writes are accepted ("block").
+    EXPECT_NEAR(i.rto_s, 86400.0 + 2000.0 + 5000.0, 1e-6);
     EXPECT_EQ(o.lost_bytes, 0.0);  // the data set came back; only the writes after it are lost
     EXPECT_GT(o.first_loss_s, 0.0);
   }
@@ -84,7 +85,8 @@ TEST(Restore, WalArchiveBoundsTheRpoByItsInterval) {
 
 TEST(Restore, OntoTheFirstHostBackThenPromoted) {
   // e2 burns at 72h (replaced a day later), e1 at 73h (replaced after 3 days): the backup is
-  // restored onto e2's new host at 96h and that copy is promoted; writes come back at 96h03m20s.
+  // restored onto e2's new host at 96h and that copy is promoted. Writes are refused from 72h
+  // ("block": the sync replica is gone) until e1's new host at 145h is rebuilt (500 s).
   Json doc = region_and_backups("west");
   doc["data"]["size"] = "100GB";
   doc["faults"] =
@@ -95,8 +97,9 @@ TEST(Restore, OntoTheFirstHostBackThenPromoted) {
     const WriteIncident& i = o.writes.incidents[0];
     EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 72 * 3600.0);
-    EXPECT_NEAR(i.rpo_s, 3600.0, 1.0);  // acknowledged by e1 alone after e2 burned
-    EXPECT_NEAR(i.rto_s, 23 * 3600.0 + 200.0, 1e-6);
+    EXPECT_EQ(i.rpo_s, 0.0);  // nothing acknowledged after the 72h backup
+    EXPECT_EQ(i.lost_writes, 0u);
+    EXPECT_NEAR(i.rto_s, 73 * 3600.0 + 500.0, 1e-6);
   }
 }
 

@@ -18,7 +18,8 @@ done
 check grep -q "disk_burnout" "$tmp/explain.txt"
 check grep -q "data_loss" "$tmp/explain.txt"
 "$bin" explain scenarios/feed-async.json --trial 0 > "$tmp/explain-async.txt"
-check grep -q "failover .*promoted the async replica on usw-1/n0/d0: [0-9]* acknowledged writes lost, RPO" "$tmp/explain-async.txt"
+check grep -q "writes_lost .*no standing copy holds the last [0-9]* acknowledged writes; RPO" "$tmp/explain-async.txt"
+check grep -q "failover .*promoted the async replica on usw-1/n0/d0" "$tmp/explain-async.txt"
 check grep -q "writes_accepted" "$tmp/explain-async.txt"
 set +e
 "$bin" run scenarios/default.json --set horizon=5parsecs --json "$tmp/bad.json" 2>/dev/null; code=$?

@@ -47,21 +47,31 @@ std::vector<TrialObservation> run_checked(const Json& doc, WriteChecker& checker
 
 TEST(WritePath, SyncReplicaLosesNothingWhenThePrimaryDiskBurns) {
   WriteChecker checker;
-  const auto obs = run_checked(deployment(Json::array({{{"at", "e2"}, {"mode", "sync"}}}),
-                                          Json::array({fault("1h", "disk_burnout", "e1/n0/d0")})),
-                               checker);
+  Json doc = deployment(Json::array({{{"at", "e2"}, {"mode", "sync"}}}),
+                        Json::array({fault("1h", "disk_burnout", "e1/n0/d0")}));
+  const auto obs = run_checked(doc, checker);
   for (const TrialObservation& o : obs) {
     ASSERT_EQ(o.writes.incidents.size(), 1u);
     const WriteIncident& i = o.writes.incidents[0];
     EXPECT_EQ(i.outcome, WriteIncident::Outcome::kFailover);
     EXPECT_EQ(i.lost_writes, 0u);
     EXPECT_EQ(i.rpo_s, 0.0);
-    EXPECT_DOUBLE_EQ(i.rto_s, 30.0);  // refused until the failover
-    EXPECT_GT(o.writes.refused, 0u);
-    EXPECT_GT(o.writes.acknowledged, 7'000'000u);  // both sides of the incident
+    // Promoted, the replica has no sync partner until the burnt disk is replaced (a day):
+    // under "block" writes are refused to the horizon, the availability cost of sync.
+    EXPECT_DOUBLE_EQ(i.rto_s, 3600.0);
+    EXPECT_GT(o.writes.acknowledged, 3'500'000u);
   }
   EXPECT_GT(checker.writes_checked(), 0u);
   EXPECT_EQ(checker.losses_checked(), obs.size());
+  // Degrading after 10 s, writes resume at the failover, acknowledged by the new primary alone.
+  doc["replication"]["on_sync_unreachable"] = {{"degrade_after", "10s"}};
+  for (const TrialObservation& o : run_checked(doc, checker, 5)) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    EXPECT_EQ(o.writes.incidents[0].lost_writes, 0u);
+    EXPECT_DOUBLE_EQ(o.writes.incidents[0].rto_s, 30.0);
+    EXPECT_GT(o.writes.acknowledged, 7'000'000u);  // both sides of the incident
+    EXPECT_GT(o.writes.degraded_acks, 3'500'000u);
+  }
 }
 
 TEST(WritePath, AsyncReplicaLosesWhatHadNotLeftThePrimary) {
@@ -107,18 +117,121 @@ TEST(WritePath, QuorumOfThreeRegionsRidesOutOneRegionNotTwo) {
   }
 }
 
-TEST(WritePath, AllSyncDegradesWhenTheSyncReplicaIsDownAndCatchesUpAfter) {
+TEST(WritePath, AllSyncBlocksWhileTheSyncReplicaIsDownAndUntilItCaughtUp) {
   WriteChecker checker;
   const auto obs = run_checked(
       deployment(Json::array({{{"at", "w1"}, {"mode", "sync"}, {"bandwidth", "10MB/s"}}}),
                  Json::array({fault("1h", "power_outage", "w1", "10m")})),
       checker, 5);
   for (const TrialObservation& o : obs) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    const WriteIncident& i = o.writes.incidents[0];
+    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kReturned);
+    EXPECT_EQ(i.lost_writes, 0u);
+    // Refused for the outage; nothing was acknowledged meanwhile, so nothing to catch up.
+    EXPECT_DOUBLE_EQ(i.rto_s, 600.0);
+    EXPECT_NEAR(static_cast<double>(o.writes.refused), 1000.0 * i.rto_s,
+                5 * std::sqrt(1000.0 * i.rto_s));
+    EXPECT_EQ(o.writes.degraded_acks, 0u);
+    EXPECT_GT(o.writes.latency_s.min(), 0.06);  // every acknowledged write paid the round trip
+  }
+}
+
+TEST(WritePath, AllSyncDegradesAfterTheTimeoutWhenAskedTo) {
+  WriteChecker checker;
+  Json doc = deployment(Json::array({{{"at", "w1"}, {"mode", "sync"}, {"bandwidth", "10MB/s"}}}),
+                        Json::array({fault("60s", "power_outage", "w1", "10m")}));
+  doc["replication"]["on_sync_unreachable"] = {{"degrade_after", "10s"}};
+  doc["horizon"] = "15m";
+  doc["limits"] = {{"write_model", "full"}};  // every latency simulated
+  for (const TrialObservation& o : run_checked(doc, checker, 3)) {
     EXPECT_TRUE(o.writes.incidents.empty());  // writes go on, acknowledged by the primary alone
     EXPECT_EQ(o.writes.refused, 0u);
-    // Some writes paid no round trip: the fastest is a local fsync.
+    // Writes waited up to the 10 s timeout, then were acknowledged alone (a local fsync).
     EXPECT_LT(o.writes.latency_s.min(), 0.005);
-    EXPECT_GT(o.writes.latency_s.quantile(0.5), 0.06);
+    EXPECT_GT(o.writes.latency_s.max(), 9.0);
+    // Two thirds of the run were degraded (a local fsync); the rest paid the round trip.
+    EXPECT_LT(o.writes.latency_s.quantile(0.5), 0.005);
+    EXPECT_GT(o.writes.latency_s.quantile(0.9), 0.06);
+    // From the outage to the end of the catch-up, about 600 + 150 s of 1000 writes/s.
+    EXPECT_GT(o.writes.degraded_acks, 700'000u);
+    EXPECT_LT(o.writes.degraded_acks, 800'000u);
+  }
+}
+
+// The story: the sync replica's node crashes 5 minutes before the primary's disk burns.
+Json replica_down_then_primary_burns(const Json& on_sync_unreachable) {
+  Json doc = deployment(Json::array({{{"at", "e2/n0"}, {"mode", "sync"}}}),
+                        Json::array({fault("1h", "node_crash", "e2/n0", "30m"),
+                                     fault("65m", "disk_burnout", "e1/n0/d0")}));
+  if (!on_sync_unreachable.is_null())
+    doc["replication"]["on_sync_unreachable"] = on_sync_unreachable;
+  return doc;
+}
+
+TEST(WritePath, BlockLosesNoAcknowledgedWriteWhenTheSyncReplicaWasDown) {
+  WriteChecker checker;
+  for (const TrialObservation& o :
+       run_checked(replica_down_then_primary_burns(Json()), checker, 5)) {
+    EXPECT_EQ(o.writes.lost_writes, 0u);
+    EXPECT_GT(o.writes.refused, 290'000u);  // refused from the crash on
+    ASSERT_FALSE(o.writes.incidents.empty());
+    EXPECT_EQ(o.writes.incidents[0].rpo_s, 0.0);
+  }
+  EXPECT_GT(checker.losses_checked(), 0u);
+}
+
+TEST(WritePath, DegradeLosesWhatItAcknowledgedAloneAndSaysSo) {
+  WriteChecker checker;
+  for (const TrialObservation& o :
+       run_checked(replica_down_then_primary_burns({{"degrade_after", "10s"}}), checker, 5)) {
+    // 300 s of writes acknowledged alone (those of the first 10 s after the timeout), lost
+    // with the primary's disk at 65 min, the moment the last copy holding them burned.
+    EXPECT_NEAR(static_cast<double>(o.writes.lost_writes), 300'000.0, 5 * std::sqrt(300'000.0));
+    EXPECT_EQ(o.writes.degraded_lost_writes, o.writes.lost_writes);
+    ASSERT_FALSE(o.writes.incidents.empty());
+    EXPECT_NEAR(o.writes.incidents[0].rpo_s, 290.0, 0.1);  // back to the first one acknowledged
+  }
+  EXPECT_GT(checker.degraded_lost_writes(), 0u);
+}
+
+TEST(WritePath, WritesAreLostWhenTheirLastCopyBurnsNotAtTheFailover) {
+  // The primary's disk burns at 10 s; the failover (30 s) falls after the 12 s horizon. The
+  // async replica lacks the writes still on the wire: they are lost at 10 s.
+  WriteChecker checker;
+  Json doc = deployment(Json::array({{{"at", "w1"}, {"mode", "async"}, {"bandwidth", "2.5MB/s"}}}),
+                        Json::array({fault("10s", "disk_burnout", "e1/n0/d0")}));
+  doc["horizon"] = "12s";
+  std::uint64_t with_loss = 0;
+  for (const TrialObservation& o : run_checked(doc, checker, 20)) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    const WriteIncident& i = o.writes.incidents[0];
+    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kOpen);  // no failover within the horizon
+    EXPECT_EQ(o.writes.lost_writes, i.lost_writes);
+    if (i.lost_writes > 0) {
+      ++with_loss;
+      EXPECT_GT(i.rpo_s, 0.0);
+      EXPECT_LT(i.rpo_s, 5.0);
+    }
+  }
+  EXPECT_GT(with_loss, 10u);  // rho 0.8: the link is rarely empty
+}
+
+TEST(WritePath, FailoverPromotesTheCopyHoldingTheMostNotTheSyncOne) {
+  // Under degrade, the sync replica (e2) is out for 10 minutes and then catches up slowly; the
+  // async one (w1) keeps receiving. The primary burns during the catch-up: promoting the sync
+  // copy would lose the 10 minutes, the async copy loses only what was on its wire.
+  WriteChecker checker;
+  Json doc = deployment(Json::array({{{"at", "e2/n0"}, {"mode", "sync"}, {"bandwidth", "2.5MB/s"}},
+                                     {{"at", "w1"}, {"mode", "async"}}}),
+                        Json::array({fault("1h", "node_crash", "e2/n0", "10m"),
+                                     fault("80m", "disk_burnout", "e1/n0/d0")}));
+  doc["replication"]["on_sync_unreachable"] = {{"degrade_after", "1s"}};
+  for (const TrialObservation& o : run_checked(doc, checker, 5)) {
+    ASSERT_FALSE(o.writes.incidents.empty());
+    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kFailover);
+    EXPECT_LT(o.writes.lost_writes, 1000u);
+    EXPECT_LT(o.writes.incidents[0].rpo_s, 1.0);
   }
 }
 
@@ -162,30 +275,89 @@ TEST(WritePath, WindowedModelCountsWhatItDoesNotSimulate) {
   }
 }
 
+// Planted bugs the checker must refuse, each judged from the write's own history.
+struct PlantedWrite {
+  std::array<SimTime, 2> confirmed{SimTime{0}, SimTime{6'000'000}};
+  std::array<SimTime, 2> dropped{SimTime::never(), SimTime::never()};
+  std::array<ReplicaMode, 2> mode{ReplicaMode::kPrimary, ReplicaMode::kSync};
+  std::array<std::uint32_t, 2> slot{0, 1};
+  FinalWrite write(std::uint64_t seq, SimTime ack) const {
+    return FinalWrite{0,
+                      seq,
+                      SimTime{0},
+                      SimTime{1'000'000},
+                      ack,
+                      confirmed.data(),
+                      dropped.data(),
+                      mode.data(),
+                      slot.data(),
+                      2,
+                      0,
+                      SyncUnreachable::kBlock};
+  }
+};
+
 TEST(WriteChecker, CatchesAnAckBeforeTheSyncReplicaConfirmed) {
-  // A planted bug: acknowledged at 5 ms while the sync replica confirmed at 6 ms and was never
-  // given up on. The checker must refuse it.
+  // Acknowledged at 5 ms while the sync replica confirmed at 6 ms and was never given up on.
   WriteChecker checker;
-  const std::array<SimTime, 2> confirmed{SimTime{0}, SimTime{6'000'000}};
-  const std::array<SimTime, 2> dropped{SimTime::never(), SimTime::never()};
-  const std::array<ReplicaMode, 2> mode{ReplicaMode::kPrimary, ReplicaMode::kSync};
-  const FinalWrite bad{SimTime{0},
-                       SimTime{1'000'000},
-                       SimTime{5'000'000},
-                       confirmed.data(),
-                       dropped.data(),
-                       mode.data(),
-                       2,
-                       0};
+  PlantedWrite w;
+  const FinalWrite bad = w.write(0, SimTime{5'000'000});
   EXPECT_THROW(checker.on_final(bad), InternalError);
   FinalWrite quorum = bad;
   quorum.quorum = 2;  // primary + the replica: still one vote short at 5 ms
   EXPECT_THROW(checker.on_final(quorum), InternalError);
-  FinalWrite good = bad;
-  good.ack = SimTime{6'000'000};
-  EXPECT_NO_THROW(checker.on_final(good));
-  EXPECT_THROW(checker.on_loss(3, true, true), InternalError);
-  EXPECT_NO_THROW(checker.on_loss(3, true, false));
+  EXPECT_NO_THROW(checker.on_final(w.write(0, SimTime{6'000'000})));
+}
+
+TEST(WriteChecker, CatchesAnAckWithoutTheSyncReplicaUnderBlock) {
+  // What all_sync did before "block": acknowledge alone while the sync replica was down.
+  WriteChecker checker;
+  PlantedWrite w;
+  w.confirmed[1] = SimTime{1'000'000};  // given up on at once
+  w.dropped[1] = SimTime{1'000'000};
+  FinalWrite alone = w.write(0, SimTime{1'000'000});
+  alone.confirmed = w.confirmed.data();
+  std::array<SimTime, 2> never{SimTime{0}, SimTime::never()};
+  alone.confirmed = never.data();
+  EXPECT_THROW(checker.on_final(alone), InternalError);
+  alone.on_sync_unreachable = SyncUnreachable::kDegrade;  // allowed once the primary gave up
+  EXPECT_NO_THROW(checker.on_final(alone));
+}
+
+TEST(WriteChecker, CatchesALossWhileTheConfirmingSyncCopyStands) {
+  WriteChecker checker;
+  checker.on_trial_start();
+  PlantedWrite w;
+  for (std::uint64_t i = 0; i < 3; ++i) checker.on_final(w.write(i, SimTime{6'000'000}));
+  // The primary's copy (slot 0) burns; the sync copy (slot 1) that confirmed the writes stands.
+  checker.on_copy_destroyed(0, 0, SimTime{10'000'000});
+  EXPECT_THROW(checker.on_loss({0, 1, 3, SimTime{10'000'000}, 0}), InternalError);
+  // Once the sync copy is destroyed too, losing them breaks nothing.
+  WriteChecker after;
+  for (std::uint64_t i = 0; i < 3; ++i) after.on_final(w.write(i, SimTime{6'000'000}));
+  after.on_copy_destroyed(0, 1, SimTime{9'000'000});
+  after.on_copy_destroyed(0, 0, SimTime{10'000'000});
+  EXPECT_NO_THROW(after.on_loss({0, 1, 3, SimTime{10'000'000}, 0}));
+  // The timeline goes on from the cut: the next write is number 1 again.
+  EXPECT_NO_THROW(after.on_final(w.write(1, SimTime{20'000'000})));
+  EXPECT_THROW(after.on_final(w.write(5, SimTime{30'000'000})), InternalError);  // a gap
+}
+
+TEST(WriteChecker, CatchesAWrongDegradedAttribution) {
+  WriteChecker checker;
+  PlantedWrite w;
+  std::array<SimTime, 2> never{SimTime{0}, SimTime::never()};
+  w.dropped[1] = SimTime{1'000'000};
+  FinalWrite alone = w.write(0, SimTime{2'000'000});
+  alone.confirmed = never.data();
+  alone.on_sync_unreachable = SyncUnreachable::kDegrade;
+  checker.on_final(alone);
+  alone.seq = 1;
+  checker.on_final(alone);
+  checker.on_copy_destroyed(0, 0, SimTime{10'000'000});
+  // Both were acknowledged without the sync copy, which stands: both are degraded_ack losses.
+  EXPECT_THROW(checker.on_loss({0, 0, 2, SimTime{10'000'000}, 0}), InternalError);
+  EXPECT_NO_THROW(checker.on_loss({0, 0, 2, SimTime{10'000'000}, 2}));
 }
 
 TEST(WritePathScenario, RefusesALinkThatCannotCarryTheLoad) {

@@ -33,9 +33,12 @@ class Recorder final : public WriteObserver {
     checker.on_final(w);
     if (on_write) on_write(w);
   }
-  void on_loss(std::uint64_t lost, bool all_sync, bool survived) override {
-    checker.on_loss(lost, all_sync, survived);
+  void on_counted(const CountedWrites& w) override { checker.on_counted(w); }
+  void on_loss(const LostWrites& lost) override { checker.on_loss(lost); }
+  void on_copy_destroyed(std::uint32_t p, std::uint32_t slot, SimTime t) override {
+    checker.on_copy_destroyed(p, slot, t);
   }
+  void on_trial_start() override { checker.on_trial_start(); }
   WriteChecker checker;
 };
 

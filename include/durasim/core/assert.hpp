@@ -41,6 +41,9 @@ class AssertContextScope {
 };
 
 [[noreturn]] void assertion_failed(const char* condition, const char* file, int line);
+// A checker found the run breaking an invariant it watches: InternalError naming the invariant,
+// with the same context.
+[[noreturn]] void invariant_violated(const std::string& what);
 
 }  // namespace durasim
 

@@ -76,6 +76,9 @@ struct LogicalTotals {
 // Totals of the write path over trials.
 struct WriteTotals {
   std::uint64_t issued = 0, acknowledged = 0, refused = 0, failed = 0, simulated = 0;
+  // Acknowledged without a sync replica (degrade_after), those of them lost, and the write
+  // incidents that lost some (cause degraded_ack).
+  std::uint64_t degraded_acks = 0, degraded_lost_writes = 0, degraded_loss_incidents = 0;
   Moments lost_writes;  // per trial
   std::vector<double> lost_writes_values;
   Moments unavailable;        // per trial, seconds

@@ -69,9 +69,17 @@ struct RoleSpec {
   double delay_s = 0.0;        // applies received writes this long after they are durable
 };
 
+// What all_sync does while a sync replica is unreachable, lost or catching up.
+enum class SyncUnreachable : std::uint8_t {
+  kBlock,    // writes are refused (in flight ones never acknowledged) until it is back in step
+  kDegrade,  // writes wait degrade_after_s, then the primary acknowledges without it
+};
+
 struct WritePathSpec {
   std::vector<RoleSpec> roles;  // role 0 is the primary; role r starts on copy slot r
   std::uint32_t quorum = 0;     // 0: all_sync
+  SyncUnreachable on_sync_unreachable = SyncUnreachable::kBlock;
+  double degrade_after_s = 0.0;  // kDegrade
   double failover_s = 30.0;
   double write_rate_per_partition = 0.0;
   Distribution write_size = Distribution::fixed(4096.0);
@@ -101,9 +109,10 @@ struct WriteIncident {
   std::uint32_t partition = 0;
   Outcome outcome = Outcome::kOpen;
   std::uint64_t lost_writes = 0;
-  double lost_bytes = 0.0;  // bytes of the lost writes
-  double rpo_s = 0.0;       // incident time - acknowledgement of the oldest lost write
-  double rto_s = 0.0;       // until writes are accepted again (to the horizon when open)
+  std::uint64_t degraded_lost_writes = 0;  // of them, acknowledged while degraded
+  double lost_bytes = 0.0;                 // bytes of the lost writes
+  double rpo_s = 0.0;  // incident time - acknowledgement of the oldest lost write
+  double rto_s = 0.0;  // until writes are accepted again (to the horizon when open)
   const char* restored_from = nullptr;  // kRestored: the newest backup piece used
   double restore_pit_s = 0.0;           // kRestored: the data came back as of this time
 };
@@ -117,6 +126,8 @@ struct WriteStats {
   std::uint64_t simulated = 0;      // simulated one by one (the rest were counted)
   std::uint64_t max_in_flight = 0;  // most writes one partition's ring held (memory)
   std::uint64_t lost_writes = 0;
+  std::uint64_t degraded_acks = 0;         // acknowledged without a sync replica (degrade_after)
+  std::uint64_t degraded_lost_writes = 0;  // lost writes among them (cause degraded_ack)
   double lost_bytes = 0.0;
   double unavailable_s = 0.0;  // time writes were refused, averaged over partitions
   std::vector<WriteIncident> incidents;
@@ -126,14 +137,36 @@ struct WriteStats {
 
 // A finished write as the ack rule saw it, for observers (the invariant checker of tests).
 struct FinalWrite {
+  std::uint32_t partition = 0;
+  std::uint64_t seq = 0;  // its place in the partition's timeline
   SimTime issue, primary_durable, ack;
-  // Per role: its confirmation of this write (never when it was not counted), and when the
-  // primary stopped waiting for it (never when it did not).
+  // Per role: its confirmation of this write (never when it was not counted), when the primary
+  // gave up waiting for it (never when it did not), its mode and the copy slot it lives on.
   const SimTime* confirmed;
   const SimTime* dropped;
   const ReplicaMode* mode;
+  const std::uint32_t* slot;
   std::size_t roles;
   std::uint32_t quorum;  // 0: all_sync
+  SyncUnreachable on_sync_unreachable;
+};
+
+// Acknowledged writes [from, to) of a partition's timeline, lost at `time`; `degraded` of them
+// were acknowledged without a sync replica whose copy still stands (cause degraded_ack).
+struct LostWrites {
+  std::uint32_t partition = 0;
+  std::uint64_t from = 0, to = 0;
+  SimTime time;
+  std::uint64_t degraded = 0;
+};
+
+// Writes counted instead of simulated (windowed model): [from, to), acknowledged with the sync
+// replicas on `confirmed_slots` (a bit per copy slot) and without those on `waived_slots`.
+struct CountedWrites {
+  std::uint32_t partition = 0;
+  std::uint64_t from = 0, to = 0;
+  SimTime first_issue;
+  std::uint32_t confirmed_slots = 0, waived_slots = 0;
 };
 
 // Watches the write path without being part of it; null in production runs.
@@ -141,9 +174,13 @@ class WriteObserver {
  public:
   virtual ~WriteObserver() = default;
   virtual void on_final(const FinalWrite& write) = 0;
-  // Acknowledged writes lost by a failover or a data loss. `sync_copy_survived`: a sync copy
-  // holding every acknowledged write was still intact.
-  virtual void on_loss(std::uint64_t lost_writes, bool all_sync, bool sync_copy_survived) = 0;
+  virtual void on_counted(const CountedWrites& writes) = 0;
+  // Acknowledged writes lost (at a destruction, a failover or a data loss). The timeline is cut
+  // at `from`: later writes reuse those places.
+  virtual void on_loss(const LostWrites& lost) = 0;
+  // The runner's report of a copy destroyed with its domain, and of a new trial.
+  virtual void on_copy_destroyed(std::uint32_t partition, std::uint32_t slot, SimTime t) = 0;
+  virtual void on_trial_start() = 0;
 };
 
 class WritePath {
@@ -213,18 +250,26 @@ class WritePath {
   enum class Trim : std::uint8_t { kFinal, kAcknowledged };
   void trim(Group& g, SimTime now, Trim mode = Trim::kFinal);
   void detach(Group& g, std::size_t r, SimTime now);
-  void attach(Group& g, std::size_t r, SimTime now, bool rebuilt);
+  void attach(Group& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue);
+  // The confirmation a sync role is given when the primary stops waiting for it at t.
+  SimTime given_up(const Role& role, SimTime t) const;
+  // all_sync under "block": every sync replica attached and in step.
+  bool sync_in_step(const Group& g, SimTime now) const;
+  void note_degraded(Group& g, std::uint64_t from, std::uint64_t to);
+  // The primary's copy is gone: acknowledged writes no standing copy holds are lost now.
+  void lose_unheld(Group& g, SimTime now, const CopyView* views);
+  // Cuts the timeline after `keep` writes (`keep_bytes`), recording the rest as lost.
+  void lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now,
+                  const CopyView* views);
   void drop_pending(Group& g, SimTime now);
   void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
   bool try_promote(Group& g, SimTime now, const CopyView* views);
-  void promote(Group& g, std::size_t r, SimTime now);
+  void promote(Group& g, std::size_t r, SimTime now, const CopyView* views);
   std::string where(const Group& g, std::size_t r) const;
   void narrate(const Group& g, SimTime now, const char* event, std::string detail);
   void reroute(Group& g);
   void open_episode(Group& g, SimTime now, FailureKind cause);
   void close_episode(Group& g, SimTime now, WriteIncident::Outcome outcome);
-  void record_loss(Group& g, std::uint64_t lost, double bytes, SimTime oldest_ack,
-                   bool sync_copy_survived);
   bool voters_suffice(const Group& g) const;
   SimTime ack_time(const Group& g, std::size_t i, SimTime floor) const;
   std::uint64_t held_by(const Group& g, std::size_t r, SimTime t) const;

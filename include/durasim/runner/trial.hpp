@@ -38,7 +38,10 @@ class TrialRunner {
 
   TrialObservation run(std::uint64_t trial, TraceSink* trace);
   // Tests attach the write-path invariant checker here.
-  void set_observer(WriteObserver* observer) { writes_.set_observer(observer); }
+  void set_observer(WriteObserver* observer) {
+    observer_ = observer;
+    writes_.set_observer(observer);
+  }
 
  private:
   static constexpr std::uint32_t kFailureChannel = 0;
@@ -63,6 +66,7 @@ class TrialRunner {
   LogicalFaults logical_;
   LogicalFaults::World world_;
   std::array<CopyView, kMaxCopiesPerPartition> views_{};
+  WriteObserver* observer_ = nullptr;
 };
 
 }  // namespace durasim

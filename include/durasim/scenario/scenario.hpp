@@ -67,6 +67,8 @@ struct Scenario {
   std::vector<CopySite> copies;         // primary first
   std::optional<std::uint32_t> quorum;  // empty: all_sync
   double failover_s = 30.0;
+  SyncUnreachable on_sync_unreachable = SyncUnreachable::kBlock;
+  double degrade_after_s = 0.0;
   std::unique_ptr<Placement> placement;
   std::unique_ptr<LatencyModel> latency_model;
   WritePathSpec writes;  // roles from `copies`; the model chosen from limits and the budget
