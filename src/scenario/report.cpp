@@ -200,10 +200,15 @@ Json make_markov_report(const Scenario& s) {
   const std::optional<AnalyticModel> model = analytic_model(s);
   if (!model) return nullptr;
   const CtmcAnswer a = solve_replica_chain(model->chain, s.horizon.seconds());
-  return {{"states", a.states},
-          {"mttdl_s", a.mttdl_s},
-          {"probability", a.probability},
-          {"exact", model->exact}};
+  Json out = {{"states", a.states},
+              {"mttdl_s", a.mttdl_s},
+              {"probability", a.probability},
+              {"exact", model->exact}};
+  if (std::isinf(a.mttdl_s)) {  // JSON has no infinity
+    out["mttdl_s"] = nullptr;
+    out["mttdl_note"] = "the MTTDL is longer than 1.8e308 s, the largest number a double holds";
+  }
+  return out;
 }
 
 Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run) {

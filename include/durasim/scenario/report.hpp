@@ -33,6 +33,9 @@ struct AnalyticModel {
 std::optional<AnalyticModel> analytic_model(const Scenario& scenario);
 
 Json make_report(const Scenario& scenario, const LossAccumulator& totals, const RunInfo& run);
+// {"states", "mttdl_s", "probability", "exact"} of the scenario's replica chain, or null when it
+// admits none. An MTTDL beyond the largest double (disks that practically never fail, such as
+// exponential(mean=1e308y)) is written as "mttdl_s": null with a "mttdl_note" saying so.
 Json make_markov_report(const Scenario& scenario);
 
 }  // namespace durasim
