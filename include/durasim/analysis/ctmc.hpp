@@ -36,6 +36,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "durasim/core/assert.hpp"
+
 namespace durasim {
 
 class Ctmc {
@@ -46,7 +48,11 @@ class Ctmc {
   void add_rate(std::size_t from, std::size_t to, double rate);
 
   std::size_t states() const { return states_; }
-  double rate(std::size_t from, std::size_t to) const { return rates_[from * states_ + to]; }
+  double rate(std::size_t from, std::size_t to) const {
+    DURASIM_ASSERT(from < states_);
+    DURASIM_ASSERT(to < states_);
+    return rates_[from * states_ + to];
+  }
   // Expected time to reach the absorbing state from `from`; +inf if it may never be reached or
   // the time exceeds the largest double.
   double mean_time_to_absorption(std::size_t from) const;
