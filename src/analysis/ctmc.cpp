@@ -187,7 +187,7 @@ Square uniformized_step(const Ctmc& c, Real lambda, Real x) {
 
 }  // namespace
 
-Ctmc::Ctmc(std::size_t states) : states_(states), rates_(states * states, 0.0) {
+Ctmc::Ctmc(std::size_t states) : states_(states), rates_(states * states, 0.0L) {
   DURASIM_ASSERT(states >= 2);
   DURASIM_ASSERT(states <= kMaxStates);
 }
@@ -233,16 +233,22 @@ double Ctmc::absorbed_by(std::size_t from, double t) const {
 
 CtmcAnswer solve_replica_chain(const ReplicaChainSpec& spec, double horizon_s) {
   DURASIM_ASSERT(spec.copies >= 1);
-  DURASIM_ASSERT(spec.failure_rate >= 0.0);
-  DURASIM_ASSERT(spec.repair_rate >= 0.0);
+  DURASIM_ASSERT(spec.failure_rate >= 0.0);  // +inf allowed
+  DURASIM_ASSERT(spec.repair_rate >= 0.0);   // +inf allowed
+  DURASIM_ASSERT(horizon_s >= 0.0);
   const std::size_t n = spec.copies;
+  const bool instant_failure = std::isinf(spec.failure_rate);
+  const bool instant_repair = n >= 2 && std::isinf(spec.repair_rate);  // one copy is not repaired
+  DURASIM_ASSERT(!(instant_failure && instant_repair));
+  if (instant_failure) return {n + 1, 0.0, horizon_s > 0.0 ? 1.0 : 0.0};
+  if (instant_repair) return {n + 1, std::numeric_limits<double>::infinity(), 0.0};
   Ctmc chain(n + 1);
   for (std::size_t lost = 0; lost < n; ++lost) {
-    chain.add_rate(lost, lost + 1, static_cast<double>(n - lost) * spec.failure_rate);
-    if (lost > 0) {
-      const double repairs = spec.serial ? 1.0 : static_cast<double>(lost);
-      chain.add_rate(lost, lost - 1, repairs * spec.repair_rate);
-    }
+    // One rate per intact copy and per repair in progress, summed in the chain's long double.
+    for (std::size_t intact = n - lost; intact > 0; --intact)
+      chain.add_rate(lost, lost + 1, spec.failure_rate);
+    const std::size_t repairs = lost == 0 ? 0 : spec.serial ? 1 : lost;
+    for (std::size_t r = 0; r < repairs; ++r) chain.add_rate(lost, lost - 1, spec.repair_rate);
   }
   return {chain.states(), chain.mean_time_to_absorption(0), chain.absorbed_by(0, horizon_s)};
 }

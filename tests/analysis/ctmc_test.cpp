@@ -250,6 +250,30 @@ TEST(CtmcMttdl, HugeMeanLifetimes) {
   }
 }
 
+TEST(CtmcMttdl, RatesNearTheLargestDouble) {
+  // Three copies at 1e308 per second each sum to 3e308, beyond a double but not the chain's
+  // long double: the MTTDL is about (1/3 + 1/2 + 1) / 1e308.
+  const ReplicaChainSpec c{3, 1e308, 1 / kDay, false};
+  const CtmcAnswer a = solve_replica_chain(c, 1.0);
+  EXPECT_LT(relative_error(a.mttdl_s, mttdl_closed_form(c)), kRelative) << a.mttdl_s;
+  EXPECT_EQ(a.probability, 1.0);
+}
+
+TEST(CtmcMttdl, InfiniteRatesAreTheirLimits) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const CtmcAnswer destroyed = solve_replica_chain({3, inf, 1 / kDay, false}, kYear);
+  EXPECT_EQ(destroyed.mttdl_s, 0.0);
+  EXPECT_EQ(destroyed.probability, 1.0);
+  EXPECT_EQ(solve_replica_chain({3, inf, 1 / kDay, false}, 0.0).probability, 0.0);
+  const CtmcAnswer repaired = solve_replica_chain({3, 1e-8, inf, true}, kYear);
+  EXPECT_TRUE(std::isinf(repaired.mttdl_s) && repaired.mttdl_s > 0);
+  EXPECT_EQ(repaired.probability, 0.0);
+  // One copy is never repaired: the exponential.
+  const CtmcAnswer one = solve_replica_chain({1, 1e-8, inf, false}, 1e8);
+  EXPECT_LT(relative_error(one.mttdl_s, 1e8L), kRelative);
+  EXPECT_LT(relative_error(one.probability, -std::expm1(-1.0L)), kRelative);
+}
+
 TEST(CtmcLoss, SingleCopyMatchesExpm1FromTinyToNearOne) {
   for (const RatePair& r : kRatePairs) {
     // P from about 1e-20 to 1 - 1e-6.

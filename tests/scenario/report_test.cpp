@@ -120,5 +120,23 @@ TEST(MarkovReport, MttdlBeyondTheLargestDoubleIsNullWithANote) {
   }
 }
 
+TEST(MarkovReport, RatesBeyondADoubleAreTheirLimits) {
+  // A failure mean of 1e-309 s has a rate beyond a double: copies are destroyed at once.
+  const Json destroyed = make_markov_report(chain_with_lifetime("exponential(mean=1e-309s)", 3));
+  EXPECT_EQ(destroyed["mttdl_s"], 0.0) << destroyed.dump();
+  EXPECT_EQ(destroyed["probability"], 1.0);
+  EXPECT_NE(destroyed.value("mttdl_note", "").find("below 2e-308 s"), std::string::npos);
+  // No data and no wait for a replacement: lost copies come back at once and data is never lost.
+  Json doc = read_json_file(source_path("scenarios/markov-3way.json"));
+  doc["data"]["size"] = "0B";
+  doc["storage"]["replace_after"] = "0s";
+  const Json repaired = make_markov_report(parse_scenario(doc, "t"));
+  EXPECT_TRUE(repaired["mttdl_s"].is_null()) << repaired.dump();
+  EXPECT_EQ(repaired["probability"], 0.0);
+  // Both at once: no limit, so no model.
+  doc["failures"]["disk"]["burnout"]["ttf"] = "exponential(mean=1e-309s)";
+  EXPECT_TRUE(make_markov_report(parse_scenario(doc, "t")).is_null());
+}
+
 }  // namespace
 }  // namespace durasim

@@ -25,7 +25,10 @@
 //
 // The replica chain: n copies, each destroyed at rate lambda while intact; lost copies come back
 // at rate mu each ("parallel" repair) or one at a time ("serial"); state i = copies lost, state n
-// absorbs. mttdl_s is +inf when it exceeds the largest double or loss is unreachable.
+// absorbs. mttdl_s is +inf when it exceeds the largest double or loss is unreachable. A rate of
+// +inf (a mean below 5.6e-309 s) is taken as its limit: copies destroyed at once (MTTDL 0, loss
+// certain within any horizon) or, with two copies or more, repaired at once (never lost); both
+// at once have no limit and are refused.
 //
 //   CtmcAnswer a = solve_replica_chain({.copies = 3, .failure_rate = 1e-8,
 //                                       .repair_rate = 1e-5, .serial = false}, horizon_s);
@@ -48,7 +51,8 @@ class Ctmc {
   void add_rate(std::size_t from, std::size_t to, double rate);
 
   std::size_t states() const { return states_; }
-  double rate(std::size_t from, std::size_t to) const {
+  // The summed rate from `from` to `to`; long double, so sums of finite doubles stay finite.
+  long double rate(std::size_t from, std::size_t to) const {
     DURASIM_ASSERT(from < states_);
     DURASIM_ASSERT(to < states_);
     return rates_[from * states_ + to];
@@ -61,13 +65,13 @@ class Ctmc {
 
  private:
   std::size_t states_;
-  std::vector<double> rates_;  // row-major states_ x states_; the diagonal stays 0
+  std::vector<long double> rates_;  // row-major states_ x states_; the diagonal stays 0
 };
 
 struct ReplicaChainSpec {
   std::size_t copies = 3;
-  double failure_rate = 0.0;  // per second, per intact copy
-  double repair_rate = 0.0;   // per second, per repair in progress
+  double failure_rate = 0.0;  // per second, per intact copy; may be +inf
+  double repair_rate = 0.0;   // per second, per repair in progress; may be +inf
   bool serial = false;        // one repair at a time
 };
 
