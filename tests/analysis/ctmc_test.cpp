@@ -2,7 +2,7 @@
 // birth-death first-passage closed form for the MTTDL; for P(loss by t), expm1 for one copy, the
 // two-exponential (hypoexponential) closed form for two, a Taylor series in Q for small t, and
 // plain uniformization (no scaling and squaring) for any t it can reach in ~1e5 steps. Failure and
-// repair rates are up to 1e14 apart; every answer must hold to 1e-12 relative.
+// repair rates are up to 5e13 apart; every answer must hold to 1e-12 relative.
 #include "durasim/analysis/ctmc.hpp"
 
 #include <gtest/gtest.h>
