@@ -139,8 +139,9 @@ void print_summary(const Json& r, std::ostream& out) {
       << format_seconds(r["rto_s"]["p99"].get<double>()) << ", max "
       << format_seconds(r["rto_s"]["max"].get<double>()) << "\n";
   if (r.contains("analytic")) {
+    const Json& mttdl = r["analytic"]["mttdl_s"];  // null beyond the largest double
     out << "analytic      P(loss) " << fmt(r["analytic"]["probability"].get<double>()) << ", MTTDL "
-        << format_seconds(r["analytic"]["mttdl_s"].get<double>())
+        << (mttdl.is_null() ? std::string("> 1.8e308s") : format_seconds(mttdl.get<double>()))
         << (r["analytic"]["exact"].get<bool>() ? " (exact CTMC)"
                                                : " (CTMC, exponential-repair approximation)")
         << "\n";

@@ -204,6 +204,11 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
   AnalyticModel model;
   model.chain = {s.placement->copies_per_partition(), rate, 1.0 / repair_mean_s,
                  s.repair.policy == RepairPolicy::kSerial};
+  // Copies destroyed and repaired at once (means below 5.6e-309 s, rates beyond a double) have
+  // no limiting chain.
+  if (model.chain.copies >= 2 && std::isinf(model.chain.failure_rate) &&
+      std::isinf(model.chain.repair_rate))
+    return std::nullopt;
   // Exact when the rebuild rounds to no simulated time at all.
   model.exact = s.repair.replace_after.kind() == DistKind::kExponential &&
                 Duration::from_seconds(rebuild_s).ns == 0;
@@ -214,10 +219,17 @@ Json make_markov_report(const Scenario& s) {
   const std::optional<AnalyticModel> model = analytic_model(s);
   if (!model) return nullptr;
   const CtmcAnswer a = solve_replica_chain(model->chain, s.horizon.seconds());
-  return {{"states", a.states},
-          {"mttdl_s", a.mttdl_s},
-          {"probability", a.probability},
-          {"exact", model->exact}};
+  Json out = {{"states", a.states},
+              {"mttdl_s", a.mttdl_s},
+              {"probability", a.probability},
+              {"exact", model->exact}};
+  if (std::isinf(a.mttdl_s)) {  // JSON has no infinity
+    out["mttdl_s"] = nullptr;
+    out["mttdl_note"] = "the MTTDL is longer than 1.8e308 s, the largest number a double holds";
+  } else if (a.mttdl_s == 0.0) {  // only when the failure rate is beyond a double
+    out["mttdl_note"] = "copies fail within 5.6e-309 s on average: the MTTDL is below 2e-308 s";
+  }
+  return out;
 }
 
 Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run) {

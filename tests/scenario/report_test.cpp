@@ -10,6 +10,7 @@ namespace durasim {
 namespace {
 
 using ::durasim::testing::minimal_doc;
+using ::durasim::testing::source_path;
 
 // A report over hand-made trials of a 1-year horizon: `losses` of `n` trials lose 1 kB at 0.5y.
 Json report_of(std::uint64_t n, std::uint64_t losses) {
@@ -66,6 +67,75 @@ TEST(Report, AnnualisesShortHorizons) {
   const Json r = make_report(s, acc, RunInfo{});
   EXPECT_NEAR(r["loss"]["annual_probability"]["estimate"].get<double>(),
               1 - std::pow(0.99, 365.25 / 90), 1e-12);
+}
+
+// The validation scenario's chain (copies on single-disk nodes, repair after exponential(mean=30d),
+// instant rebuild) with `copies` copies whose disks last `ttf`.
+Scenario chain_with_lifetime(const std::string& ttf, int copies) {
+  Json doc = read_json_file(source_path("scenarios/markov-3way.json"));
+  doc["failures"]["disk"]["burnout"]["ttf"] = ttf;
+  doc["topology"]["regions"][0]["datacenters"][0]["nodes"] = copies;
+  doc["replication"]["replicas"] = Json::array();
+  for (int i = 1; i < copies; ++i)
+    doc["replication"]["replicas"].push_back(
+        {{"at", "dc/n" + std::to_string(i)}, {"mode", "sync"}});
+  return parse_scenario(doc, "t");
+}
+
+TEST(MarkovReport, LongLifetimesGiveThePositiveClosedFormMttdl) {
+  // Three copies, parallel repair: MTTDL = (11 l^2 + 7 l m + 2 m^2) / (6 l^3). The LU solver
+  // gave 0 from 1e5 years on and -3888000 s (minus 1.5 repair times) from 1e30.
+  for (const char* years : {"1e5", "1e6", "1e10", "1e30", "1e60"}) {
+    const Scenario s = chain_with_lifetime(std::string("exponential(mean=") + years + "y)", 3);
+    const ReplicaChainSpec chain = analytic_model(s)->chain;
+    const long double l = chain.failure_rate, m = chain.repair_rate;
+    EXPECT_NEAR(static_cast<double>(1 / l), std::stod(years) * kSecondsPerYear,
+                1e-15 * std::stod(years) * kSecondsPerYear);
+    const long double want = (11 * l * l + 7 * l * m + 2 * m * m) / (6 * l * l * l);
+    const Json markov = make_markov_report(s);
+    ASSERT_TRUE(markov["mttdl_s"].is_number()) << years << "y: " << markov.dump();
+    const double got = markov["mttdl_s"].get<double>();
+    EXPECT_GT(got, 0.0);
+    EXPECT_LT(std::fabs((got - want) / want), 1e-12L) << years << "y: " << got;
+    EXPECT_FALSE(markov.contains("mttdl_note"));
+  }
+  // One copy lasting 1e300 years: the MTTDL is the mean itself, 3.16e307 s.
+  const Json one = make_markov_report(chain_with_lifetime("exponential(mean=1e300y)", 1));
+  EXPECT_NEAR(one["mttdl_s"].get<double>(), 1e300 * kSecondsPerYear,
+              1e-12 * 1e300 * kSecondsPerYear);
+}
+
+TEST(MarkovReport, MttdlBeyondTheLargestDoubleIsNullWithANote) {
+  // 1e308 years is 3e315 s: the mean itself overflows a double, and three copies at 1e200 years
+  // overflow the MTTDL. No number is written (the LU solver wrote -3888000 s); P(loss) is ~0.
+  for (const auto& [ttf, copies] :
+       {std::pair{"exponential(mean=1e308y)", 3}, std::pair{"exponential(mean=1e308y)", 1},
+        std::pair{"exponential(mean=1e200y)", 3}}) {
+    const Json markov = make_markov_report(chain_with_lifetime(ttf, copies));
+    EXPECT_TRUE(markov["mttdl_s"].is_null()) << ttf << ": " << markov.dump();
+    EXPECT_NE(markov.value("mttdl_note", "").find("longer than 1.8e308 s"), std::string::npos)
+        << markov.dump();
+    EXPECT_GE(markov["probability"].get<double>(), 0.0);
+    EXPECT_LT(markov["probability"].get<double>(), 1e-290);
+  }
+}
+
+TEST(MarkovReport, RatesBeyondADoubleAreTheirLimits) {
+  // A failure mean of 1e-309 s has a rate beyond a double: copies are destroyed at once.
+  const Json destroyed = make_markov_report(chain_with_lifetime("exponential(mean=1e-309s)", 3));
+  EXPECT_EQ(destroyed["mttdl_s"], 0.0) << destroyed.dump();
+  EXPECT_EQ(destroyed["probability"], 1.0);
+  EXPECT_NE(destroyed.value("mttdl_note", "").find("below 2e-308 s"), std::string::npos);
+  // No data and no wait for a replacement: lost copies come back at once and data is never lost.
+  Json doc = read_json_file(source_path("scenarios/markov-3way.json"));
+  doc["data"]["size"] = "0B";
+  doc["storage"]["replace_after"] = "0s";
+  const Json repaired = make_markov_report(parse_scenario(doc, "t"));
+  EXPECT_TRUE(repaired["mttdl_s"].is_null()) << repaired.dump();
+  EXPECT_EQ(repaired["probability"], 0.0);
+  // Both at once: no limit, so no model.
+  doc["failures"]["disk"]["burnout"]["ttf"] = "exponential(mean=1e-309s)";
+  EXPECT_TRUE(make_markov_report(parse_scenario(doc, "t")).is_null());
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ struct RunInfo {
 // failures exponential and independent between copies (no failing domain holds two copies), no
 // outages or injected faults, every copy failing at the same rate. `exact` when repair is
 // itself exponential with zero rebuild time; otherwise repair is approximated as exponential
-// with the mean of replace_after + rebuild.
+// with the mean of replace_after + rebuild. None either for copies destroyed and repaired both
+// at rates beyond a double (means below 5.6e-309 s): that chain has no limit.
 struct AnalyticModel {
   ReplicaChainSpec chain;
   bool exact = false;
@@ -33,6 +34,11 @@ struct AnalyticModel {
 std::optional<AnalyticModel> analytic_model(const Scenario& scenario);
 
 Json make_report(const Scenario& scenario, const LossAccumulator& totals, const RunInfo& run);
+// {"states", "mttdl_s", "probability", "exact"} of the scenario's replica chain, or null when it
+// admits none. An MTTDL beyond the largest double (disks that practically never fail, such as
+// exponential(mean=1e308y)) is written as "mttdl_s": null with a "mttdl_note" saying so; one
+// below 2e-308 s (a failure mean below 5.6e-309 s, whose rate a double cannot hold) as 0 with a
+// note.
 Json make_markov_report(const Scenario& scenario);
 
 }  // namespace durasim
