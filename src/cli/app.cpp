@@ -36,6 +36,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   std::string json_file, csv_file, trace_file, progress = "auto";
   bool quiet = false;
+  bool check = false;
   std::uint64_t explain_trial = 0;
 };
 
@@ -209,6 +210,7 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
   RunOptions opts;
   opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   opts.collect_traces = !a.trace_file.empty();
+  opts.check = a.check;
   opts.cancel = &g_interrupted;
   const bool bar = a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO));
   if (bar && !a.quiet) {
@@ -312,6 +314,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_option("--progress", a.progress, "progress bar on stderr")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   run->add_flag("-q,--quiet", a.quiet, "no summary or progress");
+  run->add_flag("--check", a.check,
+                "run every invariant checker; a violation exits 70 naming the invariant");
   CLI::App* validate = app.add_subcommand("validate", "check scenario files without running them");
   validate->add_option("SCENARIO", validate_files, "scenario files")->required();
   CLI::App* explain = app.add_subcommand("explain", "narrate one trial's timeline");

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "durasim/metrics/write_checker.hpp"
 #include "durasim/runner/trial.hpp"
 
 namespace durasim {
@@ -31,6 +32,8 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
   auto worker = [&] {
     try {
       TrialRunner runner(scenario);
+      WriteChecker checker;
+      if (options.check) runner.set_observer(&checker);
       for (std::uint64_t c = next++; c < chunks && !failed; c = next++) {
         Chunk& chunk = results[c];
         const std::uint64_t end = std::min(trials, (c + 1) * kChunkTrials);

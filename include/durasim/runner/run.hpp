@@ -29,6 +29,8 @@ class Interrupted : public std::runtime_error {
 struct RunOptions {
   unsigned threads = 1;
   bool collect_traces = false;
+  // Every invariant checker on (WriteChecker): a violation ends the run with InternalError.
+  bool check = false;
   // Called from worker threads, serialised, after each chunk: (trials done, total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   const std::atomic<bool>* cancel = nullptr;
