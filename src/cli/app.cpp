@@ -81,16 +81,35 @@ void print_summary(const Json& r, std::ostream& out) {
   out << "scenario      " << r["scenario"]["name"].get<std::string>() << "  (seed " << r["seed"]
       << ", " << r["trials"] << " trials, horizon " << r["scenario"]["horizon"].get<std::string>()
       << ")\n";
-  out << "P(loss)       " << fmt(loss["probability"]["estimate"].get<double>()) << "  95% CI ["
-      << fmt(loss["probability"]["ci95"][0].get<double>()) << ", "
-      << fmt(loss["probability"]["ci95"][1].get<double>()) << "]\n";
-  out << "annual P      " << fmt(loss["annual_probability"]["estimate"].get<double>()) << "\n";
-  if (loss["nines"]["estimate"].is_null()) {
-    out << "nines         no loss observed; at least "
-        << fmt(loss["nines"]["lower_bound"].get<double>(), 3) << " (95%)\n";
+  auto probability = [](const Json& kind) {
+    return fmt(kind["probability"]["estimate"].get<double>()) + "  95% CI [" +
+           fmt(kind["probability"]["ci95"][0].get<double>()) + ", " +
+           fmt(kind["probability"]["ci95"][1].get<double>()) + "]";
+  };
+  out << "P(loss)       " << probability(loss) << "  (any kind below)\n";
+  out << "  data        " << probability(loss["data_loss"])
+      << "  a partition lost every copy, not restored\n";
+  if (r.contains("analytic")) {
+    const Json& mttdl = r["analytic"]["mttdl_s"];  // null beyond the largest double
+    out << "    analytic  " << fmt(r["analytic"]["probability"].get<double>()) << ", MTTDL "
+        << (mttdl.is_null() ? std::string("> 1.8e308s") : format_seconds(mttdl.get<double>()))
+        << (r["analytic"]["exact"].get<bool>() ? "  (exact CTMC of the copies)"
+                                               : "  (CTMC, exponential-repair approximation)")
+        << "\n";
+  }
+  out << "  writes      " << probability(loss["write_loss"]) << "  acknowledged writes lost\n";
+  out << "  records     " << probability(loss["record_loss"]) << "  records lost to a bad delete\n";
+  if (loss["annual_probability"].is_null()) {
+    out << "annual P      not given: injected faults make this a fault timeline, not a year\n";
   } else {
-    out << "nines         " << fmt(loss["nines"]["estimate"].get<double>(), 3) << "  (lower bound "
-        << fmt(loss["nines"]["lower_bound"].get<double>(), 3) << ")\n";
+    out << "annual P      " << fmt(loss["annual_probability"]["estimate"].get<double>()) << "\n";
+    if (loss["nines"]["estimate"].is_null()) {
+      out << "nines         no loss observed; at least "
+          << fmt(loss["nines"]["lower_bound"].get<double>(), 3) << " (95%)\n";
+    } else {
+      out << "nines         " << fmt(loss["nines"]["estimate"].get<double>(), 3)
+          << "  (lower bound " << fmt(loss["nines"]["lower_bound"].get<double>(), 3) << ")\n";
+    }
   }
   if (!loss["mttdl_s"].is_null())
     out << "MTTDL         " << format_seconds(loss["mttdl_s"].get<double>()) << "\n";
@@ -139,14 +158,6 @@ void print_summary(const Json& r, std::ostream& out) {
   out << "RTO           p50 " << format_seconds(r["rto_s"]["p50"].get<double>()) << ", p99 "
       << format_seconds(r["rto_s"]["p99"].get<double>()) << ", max "
       << format_seconds(r["rto_s"]["max"].get<double>()) << "\n";
-  if (r.contains("analytic")) {
-    const Json& mttdl = r["analytic"]["mttdl_s"];  // null beyond the largest double
-    out << "analytic      P(loss) " << fmt(r["analytic"]["probability"].get<double>()) << ", MTTDL "
-        << (mttdl.is_null() ? std::string("> 1.8e308s") : format_seconds(mttdl.get<double>()))
-        << (r["analytic"]["exact"].get<bool>() ? " (exact CTMC)"
-                                               : " (CTMC, exponential-repair approximation)")
-        << "\n";
-  }
 }
 
 std::string csv_of(const Json& r, double horizon_s) {
@@ -163,9 +174,15 @@ std::string csv_of(const Json& r, double horizon_s) {
     << horizon_s << "," << loss["probability"]["estimate"].get<double>() << ","
     << loss["probability"]["ci95"][0].get<double>() << ","
     << loss["probability"]["ci95"][1].get<double>() << ","
-    << loss["annual_probability"]["estimate"].get<double>() << ","
-    << loss["nines"]["lower_bound"].get<double>() << "," << loss["lost_bytes"]["mean"].get<double>()
-    << "," << r["unavailability_s"]["mean"].get<double>() << ","
+    << (loss["annual_probability"].is_null()
+            ? std::string()
+            : fmt(loss["annual_probability"]["estimate"].get<double>(), 17))
+    << ","
+    << (loss["nines"]["lower_bound"].is_null()
+            ? std::string()
+            : fmt(loss["nines"]["lower_bound"].get<double>(), 17))
+    << "," << loss["lost_bytes"]["mean"].get<double>() << ","
+    << r["unavailability_s"]["mean"].get<double>() << ","
     << loss["lost_writes"]["mean"].get<double>() << ","
     << loss["lost_writes"]["ci95"][0].get<double>() << ","
     << loss["lost_writes"]["ci95"][1].get<double>() << "," << r["rpo_s"]["p50"].get<double>() << ","
@@ -278,6 +295,7 @@ int cmd_validate(const std::vector<std::string>& files, std::ostream& out, std::
   for (const std::string& f : files) {
     try {
       const Scenario s = load_scenario(f, {});
+      for (const std::string& w : s.warnings) err << f << ": warning: " << w << "\n";
       out << f << ": ok (" << s.topology->domains_at(Level::kDisk).size() << " disks, "
           << s.copies.size() << " copies per partition)\n";
     } catch (const ScenarioError& e) {

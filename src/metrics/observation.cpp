@@ -88,6 +88,9 @@ void LossAccumulator::add(const TrialObservation& obs) {
   ++trials_;
   if (obs.hardware_loss) ++trials_with_hardware_loss_;
   if (obs.logical_loss) ++trials_with_logical_loss_;
+  if (obs.data_loss) ++trials_with_data_loss_;
+  if (obs.write_loss) ++trials_with_write_loss_;
+  if (obs.record_loss) ++trials_with_record_loss_;
   if (obs.first_loss_s >= 0.0) {
     ++trials_with_loss_;
     exposure_s_ += obs.first_loss_s;
@@ -130,6 +133,9 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   trials_with_loss_ += o.trials_with_loss_;
   trials_with_hardware_loss_ += o.trials_with_hardware_loss_;
   trials_with_logical_loss_ += o.trials_with_logical_loss_;
+  trials_with_data_loss_ += o.trials_with_data_loss_;
+  trials_with_write_loss_ += o.trials_with_write_loss_;
+  trials_with_record_loss_ += o.trials_with_record_loss_;
   loss_events_ += o.loss_events_;
   exposure_s_ += o.exposure_s_;
   lost_bytes_.merge(o.lost_bytes_);

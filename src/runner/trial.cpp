@@ -77,6 +77,7 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
     ++obs.loss_events;
     obs.lost_bytes += loss.bytes;
     obs.hardware_loss = true;
+    obs.data_loss = true;
   }
   // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
   for (const WriteIncident& i : obs.writes.incidents) {
@@ -92,6 +93,7 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
       }
     }
   }
+  obs.write_loss = obs.writes.lost_writes > 0;
   // Records a bad delete took for good: one incident per delete, over its partitions.
   for (std::size_t i = 0; i < obs.logical.size(); ++i) {
     const LogicalIncident& l = obs.logical[i];
@@ -103,6 +105,7 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
     obs.lost_bytes += l.lost_bytes;
     obs.lost_records += l.lost_records;
     if (l.lost_records == 0) continue;
+    obs.record_loss = true;
     ++obs.loss_events;
     first_loss(l.time_s);
     obs.logical_loss = true;

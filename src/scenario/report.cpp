@@ -37,28 +37,46 @@ Json summary(std::vector<double> values, const char* count_key) {
           {"max", values.empty() ? 0.0 : values.back()}};
 }
 
-Json loss_json(const LossAccumulator& t) {
-  const std::uint64_t n = t.trials();
-  const std::uint64_t k = t.trials_with_loss();
+// Trials with a loss of some kind among n: probability with its exact interval and, when the
+// trials sample the failure processes over time (no injected faults), the annualised
+// probability and durability nines. An injected fault at a set time is not a sample of a year:
+// annualising it would mean nothing, so those are null with a note.
+Json kind_json(std::uint64_t k, std::uint64_t n, double h, bool annualisable) {
   const double p = static_cast<double>(k) / static_cast<double>(n);
   const Interval ci = clopper_pearson(k, n, 0.95);
-  const double h = t.horizon_s();
+  Json out;
+  out["trials_with_loss"] = k;
+  out["probability"] = {{"estimate", p}, {"ci95", interval_json(ci)}};
+  if (!annualisable) {
+    out["annual_probability"] = nullptr;
+    out["nines"] = {{"estimate", nullptr}, {"lower_bound", nullptr}};
+    out["note"] = "injected faults: the probability is of this fault timeline, not per year";
+    return out;
+  }
   const Interval annual{annualise(ci.low, h), annualise(ci.high, h)};
-  Json loss;
-  loss["trials_with_loss"] = k;
-  loss["probability"] = {{"estimate", p}, {"ci95", interval_json(ci)}};
-  loss["annual_probability"] = {{"estimate", annualise(p, h)}, {"ci95", interval_json(annual)}};
+  out["annual_probability"] = {{"estimate", annualise(p, h)}, {"ci95", interval_json(annual)}};
   Json nines;
   nines["estimate"] = k == 0 ? Json(nullptr) : Json(0.0 - std::log10(annualise(p, h)));
   nines["lower_bound"] = annual.high >= 1.0 ? 0.0 : 0.0 - std::log10(annual.high);
   if (k == 0)
     nines["note"] =
         "no loss observed in " + std::to_string(n) + " trials; only a lower bound is known";
-  loss["nines"] = nines;
+  out["nines"] = nines;
+  return out;
+}
+
+Json loss_json(const LossAccumulator& t, bool annualisable) {
+  const std::uint64_t n = t.trials();
+  const std::uint64_t k = t.trials_with_loss();
+  const double h = t.horizon_s();
+  Json loss = kind_json(k, n, h, annualisable);  // any kind of loss
   const Interval mttdl = exponential_mean_interval(t.exposure_s(), k, 0.95);
-  loss["mttdl_s"] = k == 0 ? Json(nullptr) : Json(t.exposure_s() / static_cast<double>(k));
+  loss["mttdl_s"] =
+      k == 0 || !annualisable ? Json(nullptr) : Json(t.exposure_s() / static_cast<double>(k));
   loss["mttdl_s_ci95"] =
-      Json::array({mttdl.low, std::isinf(mttdl.high) ? Json(nullptr) : Json(mttdl.high)});
+      annualisable
+          ? Json::array({mttdl.low, std::isinf(mttdl.high) ? Json(nullptr) : Json(mttdl.high)})
+          : Json::array({nullptr, nullptr});
   loss["loss_events"] = t.loss_events();
   loss["lost_bytes"] = distribution_summary(t.lost_bytes_values(), t.lost_bytes());
   Json by_cause = Json::object();
@@ -97,6 +115,15 @@ Json loss_json(const LossAccumulator& t) {
   };
   loss["by_effect"] = {{"hardware", effect(t.trials_with_hardware_loss())},
                        {"logical", effect(t.trials_with_logical_loss())}};
+  // The kinds of loss apart (they overlap: a partition lost without a backup loses its writes).
+  loss["data_loss"] = kind_json(t.trials_with_data_loss(), n, h, annualisable);
+  loss["data_loss"]["counts"] =
+      "trials in which some partition lost every copy and was not restored";
+  loss["write_loss"] = kind_json(t.trials_with_write_loss(), n, h, annualisable);
+  loss["write_loss"]["counts"] =
+      "trials in which acknowledged writes were lost (last copy destroyed, failover, restore)";
+  loss["record_loss"] = kind_json(t.trials_with_record_loss(), n, h, annualisable);
+  loss["record_loss"]["counts"] = "trials in which records were lost to a bad delete";
   loss["lost_writes"] = distribution_summary(t.writes().lost_writes_values, t.writes().lost_writes);
   loss["lost_records"] =
       distribution_summary(t.logical().lost_records_values, t.logical().lost_records);
@@ -174,8 +201,9 @@ bool copy_rate(const Scenario& s, double* rate) {
 }  // namespace
 
 std::optional<AnalyticModel> analytic_model(const Scenario& s) {
+  // The chain counts copies destroyed; a restore from backup would end a loss it counts.
   if (s.data.partitions != 1 || !s.failures.faults.empty() || s.failures.modes.empty() ||
-      s.failures.bad_delete || !s.failures.bad_deletes.empty())
+      s.failures.bad_delete || !s.failures.bad_deletes.empty() || !s.backups.schedules.empty())
     return std::nullopt;
   double rate = 0.0;
   if (!copy_rate(s, &rate)) return std::nullopt;
@@ -244,7 +272,8 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
     r["write_window_s"] = {{"steady_state", s.writes.window_s},
                            {"latency", s.writes.latency_window_s}};
   }
-  r["loss"] = loss_json(t);
+  const bool annualisable = s.failures.faults.empty() && s.failures.bad_deletes.empty();
+  r["loss"] = loss_json(t, annualisable);
   // Over every incident: write incidents, and bad-delete recoveries that had a source.
   std::vector<double> rpo = t.writes().rpo_s;
   rpo.insert(rpo.end(), t.logical().rpo_s.begin(), t.logical().rpo_s.end());

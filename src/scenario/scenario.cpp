@@ -281,7 +281,7 @@ void Parser::storage_and_data(ObjectReader& top) {
     partitions_known = partitions.has_value();
     s.data.partitions = static_cast<std::uint32_t>(partitions.value_or(1));
     s.data.write_rate_per_s =
-        d->rate("write_rate", Need::kOptional, Default{"1000/s"}).value_or(s.data.write_rate_per_s);
+        d->rate("write_rate", Need::kOptional, Default{"0/s"}).value_or(s.data.write_rate_per_s);
     s.data.write_size =
         d->distribution("write_size", Quantity::kSize, Need::kOptional, Default{"4KiB"})
             .value_or(s.data.write_size);
@@ -638,7 +638,17 @@ void Parser::write_path(const std::string& requested_model) {
   const double writes = s.data.write_rate_per_s * s.horizon.seconds();
   if (s.data.write_rate_per_s <= 0.0) {
     w.model = WriteModel::kNone;
-    s.write_note = "write_rate is 0: no writes to simulate";
+    s.write_note = "no data.write_rate: no writes simulated";
+    std::vector<std::string> needs;
+    if (s.copies.size() > 1) needs.push_back("replicas");
+    if (!s.backups.schedules.empty()) needs.push_back("backups");
+    if (s.failures.bad_delete || !s.failures.bad_deletes.empty()) needs.push_back("bad deletes");
+    if (!needs.empty()) {
+      std::string what;
+      for (const std::string& n : needs) what += (what.empty() ? "" : ", ") + n;
+      s.warnings.push_back("/data/write_rate: no writes are simulated (no write_rate), so the " +
+                           what + " of this scenario lose no writes and RPO is not measured");
+    }
   } else if (s.data.partitions > kMaxWritePartitions) {
     w.model = WriteModel::kNone;
     s.write_note = "the write path is simulated for at most " +

@@ -138,5 +138,74 @@ TEST(MarkovReport, RatesBeyondADoubleAreTheirLimits) {
   EXPECT_TRUE(make_markov_report(parse_scenario(doc, "t")).is_null());
 }
 
+// The kinds of loss apart: what each counts comes from the trials' own observations, and the
+// analytic value sits beside data_loss only where the chain describes the scenario.
+TEST(Report, KindsOfLossAreCountedApart) {
+  const Scenario s = parse_scenario(minimal_doc(), "t");
+  LossAccumulator acc(kSecondsPerYear);
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    TrialObservation obs;
+    obs.trial = i;
+    if (i % 10 == 0) {  // 10 trials lost a partition (and its writes)
+      obs.first_loss_s = 1.0;
+      obs.data_loss = obs.write_loss = true;
+    } else if (i % 10 == 1) {  // 10 more lost writes only
+      obs.first_loss_s = 1.0;
+      obs.write_loss = true;
+    } else if (i % 10 == 2) {  // 10 lost records only
+      obs.first_loss_s = 1.0;
+      obs.record_loss = true;
+    }
+    acc.add(obs);
+  }
+  const Json loss = make_report(s, acc, RunInfo{"test", 1, 0.0})["loss"];
+  EXPECT_EQ(loss["trials_with_loss"], 30);
+  EXPECT_EQ(loss["data_loss"]["trials_with_loss"], 10);
+  EXPECT_EQ(loss["write_loss"]["trials_with_loss"], 20);
+  EXPECT_EQ(loss["record_loss"]["trials_with_loss"], 10);
+  EXPECT_DOUBLE_EQ(loss["write_loss"]["probability"]["estimate"].get<double>(), 0.2);
+  EXPECT_FALSE(loss["record_loss"]["annual_probability"].is_null());
+}
+
+TEST(Report, InjectedFaultsAreNotAnnualised) {
+  Json doc = minimal_doc();
+  doc["faults"] = Json::parse(R"J([{"at": "1h", "kind": "fire", "target": "a"}])J");
+  doc["horizon"] = "2h";
+  const Scenario s = parse_scenario(doc, "t");
+  LossAccumulator acc(s.horizon.seconds());
+  TrialObservation obs;
+  obs.first_loss_s = 3600.0;
+  obs.data_loss = true;
+  acc.add(obs);
+  const Json loss = make_report(s, acc, RunInfo{"test", 1, 0.0})["loss"];
+  EXPECT_TRUE(loss["annual_probability"].is_null());  // a 2 h fault timeline is not a year
+  EXPECT_TRUE(loss["nines"]["estimate"].is_null());
+  EXPECT_TRUE(loss["mttdl_s"].is_null());
+  EXPECT_TRUE(loss["data_loss"]["annual_probability"].is_null());
+  EXPECT_EQ(loss["probability"]["estimate"], 1.0);
+}
+
+TEST(Report, NoWriteRateMeansNoWritesAndValidateWarns) {
+  Json doc = minimal_doc();  // a sync replica and no data.write_rate
+  const Scenario s = parse_scenario(doc, "t");
+  EXPECT_EQ(s.writes.model, WriteModel::kNone);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_NE(s.warnings[0].find("/data/write_rate"), std::string::npos);
+  doc["data"] = {{"write_rate", "10/s"}};
+  const Scenario with = parse_scenario(doc, "t");
+  EXPECT_NE(with.writes.model, WriteModel::kNone);
+  EXPECT_TRUE(with.warnings.empty());
+}
+
+TEST(Report, AnalyticOnlyWhereTheChainDescribesTheScenario) {
+  const Scenario chain = load_scenario(source_path("scenarios/markov-3way.json"), {});
+  EXPECT_FALSE(make_markov_report(chain).is_null());
+  // A backup restores what the chain counts as lost: no analytic value beside it.
+  const Scenario backed =
+      load_scenario(source_path("scenarios/markov-3way.json"),
+                    {R"J(backups=[{"kind": "full", "every": "24h", "to": "dc/n0"}])J"});
+  EXPECT_TRUE(make_markov_report(backed).is_null());
+}
+
 }  // namespace
 }  // namespace durasim

@@ -41,6 +41,11 @@ struct TrialObservation {
   std::uint64_t lost_records = 0;
   bool hardware_loss = false;  // a loss caused by destroyed or unreachable copies
   bool logical_loss = false;   // a loss caused by a bad delete
+  // The kinds of loss (DESIGN.md): a partition lost every copy and was not restored; acknowledged
+  // writes lost (at a destruction, a failover or a restore); records lost to a bad delete.
+  bool data_loss = false;
+  bool write_loss = false;
+  bool record_loss = false;
   std::vector<LogicalIncident> logical;
   double unavailable_s = 0.0;
   std::vector<double> unavailable_episodes_s;
@@ -117,6 +122,9 @@ class LossAccumulator {
   // Trials with a loss of each class (hardware: copies destroyed or unreachable; logical).
   std::uint64_t trials_with_hardware_loss() const { return trials_with_hardware_loss_; }
   std::uint64_t trials_with_logical_loss() const { return trials_with_logical_loss_; }
+  std::uint64_t trials_with_data_loss() const { return trials_with_data_loss_; }
+  std::uint64_t trials_with_write_loss() const { return trials_with_write_loss_; }
+  std::uint64_t trials_with_record_loss() const { return trials_with_record_loss_; }
 
  private:
   double horizon_s_;
@@ -124,6 +132,9 @@ class LossAccumulator {
   std::uint64_t trials_with_loss_ = 0;
   std::uint64_t trials_with_hardware_loss_ = 0;
   std::uint64_t trials_with_logical_loss_ = 0;
+  std::uint64_t trials_with_data_loss_ = 0;
+  std::uint64_t trials_with_write_loss_ = 0;
+  std::uint64_t trials_with_record_loss_ = 0;
   std::uint64_t loss_events_ = 0;
   double exposure_s_ = 0.0;
   Moments lost_bytes_;

@@ -46,7 +46,7 @@ struct CopySite {
 struct DataSpec {
   double size_bytes = 100e9;
   std::uint32_t partitions = 1;
-  double write_rate_per_s = 1000.0;
+  double write_rate_per_s = 0.0;  // none given: no writes simulated
   Distribution write_size = Distribution::fixed(4096.0);
 };
 
@@ -74,7 +74,9 @@ struct Scenario {
   WritePathSpec writes;  // roles from `copies`; the model chosen from limits and the budget
   std::uint64_t writes_per_trial = 2'000'000;  // budget above which "auto" picks windowed
   std::string write_note;                      // why writes are not simulated, when they are not
-  BackupPlan backups;                          // empty schedules: no backups
+  // Not errors, but what the user likely did not mean (validate prints them on stderr).
+  std::vector<std::string> warnings;
+  BackupPlan backups;  // empty schedules: no backups
 
   Json resolved;  // the document as run, defaults filled in
 };
