@@ -178,18 +178,16 @@ std::string csv_of(const Json& r, double horizon_s) {
   return o.str();
 }
 
-std::string trace_jsonl(const std::vector<std::pair<std::uint64_t, TraceSink>>& traces) {
+std::string trace_jsonl(std::uint64_t trial, const TraceSink& records) {
   std::string out;
-  for (const auto& [trial, records] : traces) {
-    for (const TraceRecord& t : records) {
-      out += Json{{"trial", trial},
-                  {"t_s", t.time.seconds()},
-                  {"event", t.event},
-                  {"subject", t.subject},
-                  {"detail", t.detail}}
-                 .dump() +
-             "\n";
-    }
+  for (const TraceRecord& t : records) {
+    out += Json{{"trial", trial},
+                {"t_s", t.time.seconds()},
+                {"event", t.event},
+                {"subject", t.subject},
+                {"detail", t.detail}}
+               .dump() +
+           "\n";
   }
   return out;
 }
@@ -207,7 +205,12 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
   const Scenario s = load(a);
   RunOptions opts;
   opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
-  opts.collect_traces = !a.trace_file.empty();
+  std::string traces;
+  if (!a.trace_file.empty()) {
+    opts.trace = [&traces](std::uint64_t trial, const TraceSink& records) {
+      traces += trace_jsonl(trial, records);
+    };
+  }
   opts.cancel = &g_interrupted;
   const bool bar = a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO));
   if (bar && !a.quiet) {
@@ -223,10 +226,11 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
   }
   const auto start = std::chrono::steady_clock::now();
   const RunResult result = run_trials(s, opts);
+  if (result.interrupted) throw Interrupted();
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Json report = make_report(s, result.totals, RunInfo{command, opts.threads, wall});
-  if (!a.trace_file.empty()) write_file_atomically(a.trace_file, trace_jsonl(result.traces));
+  if (!a.trace_file.empty()) write_file_atomically(a.trace_file, traces);
   if (!a.csv_file.empty()) write_file_atomically(a.csv_file, csv_of(report, s.horizon.seconds()));
   if (!a.json_file.empty()) {
     write_file_atomically(a.json_file, report.dump(2) + "\n");
