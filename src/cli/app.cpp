@@ -350,22 +350,18 @@ int cmd_validate(const std::vector<std::string>& files, std::ostream& out, std::
 
 int cmd_markov(const RunArgs& a, std::ostream& out, std::ostream& err) {
   const Scenario s = load(a);
-  OutputSet outputs(out);
-  outputs.add_input(a.scenario);
-  Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
-  const Json answer = make_markov_report(s);
+  const Json answer = make_markov_report(s);  // fast: the output is opened after it
   if (answer.is_null()) {
     err << a.scenario
         << ": no Markov model applies (it needs one partition, exponential destroying failures "
            "independent between copies, and no outages or injected faults)\n";
     return 2;
   }
-  if (json) {
-    json->write(answer.dump(2) + "\n");
-    outputs.commit();
-  } else {
-    out << answer.dump(2) << "\n";
-  }
+  OutputSet outputs(out);
+  outputs.add_input(a.scenario);
+  Output& json = outputs.add("--json", a.json_file.empty() ? "-" : a.json_file);
+  json.write(answer.dump(2) + "\n");
+  outputs.commit();
   return 0;
 }
 

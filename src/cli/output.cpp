@@ -53,7 +53,8 @@ Output::Output(std::string option, std::string given, std::ostream& stdout_strea
   const std::string cannot = "cannot write " + option_ + " '" + given_ + "'";
   target_ = follow_links(given_);
   struct stat st {};
-  if (::stat(target_.c_str(), &st) == 0) {
+  const bool exists = ::stat(target_.c_str(), &st) == 0;
+  if (exists) {
     identity_ = identity_of(st);
     if (S_ISDIR(st.st_mode)) fail(EISDIR, cannot);
     if (!S_ISREG(st.st_mode)) {
@@ -71,9 +72,8 @@ Output::Output(std::string option, std::string given, std::ostream& stdout_strea
   struct stat folder_st {};
   if (::stat(folder.c_str(), &folder_st) != 0)
     fail(errno, cannot + " (folder '" + folder.string() + "')");
-  if (!S_ISDIR(folder_st.st_mode))
-    fail(ENOTDIR, cannot + ": '" + folder.string() + "' is not a folder");
-  const bool exists = identity_.second != 0;
+  if (!S_ISDIR(folder_st.st_mode)) fail(ENOTDIR, cannot + " (folder '" + folder.string() + "')");
+  if (!target.has_filename()) fail(EISDIR, cannot);  // "new-folder/"
   if (!exists) {
     identity_ = identity_of(folder_st);
     new_name_ = target.filename().string();

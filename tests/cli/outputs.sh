@@ -102,6 +102,8 @@ check grep -q "cannot write --json '$tmp/w/no/such/r.json' (folder '$tmp/w/no/su
 check test ! -e "$tmp/w/c.csv"
 check test ! -s "$tmp/out"
 expect 4 run "${long[@]}" --json "$tmp/w/real"
+expect 4 run "${long[@]}" --json "$tmp/w/new-folder/"
+expect 4 run "${long[@]}" --json "$tmp/w/link.json/r.json"  # a file as the folder
 
 no_temporaries
 echo "$pass passed, $fail failed"
