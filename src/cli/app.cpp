@@ -530,7 +530,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     err << "durasim: " << e.what() << "\n";
     code = 2;
   } catch (const Interrupted&) {
-    err << "\ndurasim: interrupted\n";
+    err << "durasim: interrupted\n";
     code = 130;
   } catch (const std::system_error& e) {
     err << "durasim: " << e.what() << "\n";
