@@ -51,18 +51,21 @@ Output::Output(std::string option, std::string given, std::ostream& stdout_strea
     : option_(std::move(option)), given_(std::move(given)), stdout_(&stdout_stream) {
   if (given_ == "-") return;
   const std::string cannot = "cannot write " + option_ + " '" + given_ + "'";
-  target_ = follow_links(given_);
   struct stat st {};
+  if (::stat(given_.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    // A device or fifo, opened by the name given: /dev/stdout on a pipe links to no real path.
+    kind_ = Kind::kDirect;
+    identity_ = identity_of(st);
+    target_ = given_;
+    fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd_ < 0) fail(errno, cannot);
+    return;
+  }
+  target_ = follow_links(given_);
   const bool exists = ::stat(target_.c_str(), &st) == 0;
   if (exists) {
     identity_ = identity_of(st);
     if (S_ISDIR(st.st_mode)) fail(EISDIR, cannot);
-    if (!S_ISREG(st.st_mode)) {
-      kind_ = Kind::kDirect;
-      fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-      if (fd_ < 0) fail(errno, cannot);
-      return;
-    }
   } else if (errno != ENOENT) {
     fail(errno, cannot);
   }

@@ -64,6 +64,18 @@ check test -c /dev/null
 expect 4 markov scenarios/markov-3way.json --json /dev/full
 check test -c /dev/full
 
+# /dev/stdout on a pipe (a link to no real path) and a fifo are written in place.
+timeout 60 "$bin" run "${small[@]}" -q --json /dev/stdout | cat >"$tmp/piped"
+code=${PIPESTATUS[0]}
+check test "$code" -eq 0
+check test "$(json_trials "$tmp/piped")" = 20
+mkfifo "$tmp/w/fifo"
+timeout 60 cat "$tmp/w/fifo" >"$tmp/from-fifo" &
+expect 0 run "${small[@]}" -q --json "$tmp/w/fifo"
+wait
+check test -p "$tmp/w/fifo"
+check test "$(json_trials "$tmp/from-fifo")" = 20
+
 # Writes to stdout are checked.
 to_full 4 run "${small[@]}"
 to_full 4 run "${small[@]}" -q --json -
