@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: tools/run.sh [SCENARIO] [durasim run options...]
 # Installs what is missing, builds the release preset and runs the scenario
-# (default scenarios/default.json), printing the report.
+# (default scenarios/default.json), printing its summary (--json FILE or - for the report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh

@@ -3,17 +3,21 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iomanip>
+#include <optional>
 #include <sstream>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
+#include "durasim/cli/output.hpp"
 #include "durasim/core/assert.hpp"
 #include "durasim/core/units.hpp"
 #include "durasim/runner/run.hpp"
@@ -23,10 +27,47 @@
 namespace durasim {
 namespace {
 
+// Set by SIGINT or SIGTERM; trials poll it. A second signal a second or more after the first
+// ends the process at once (one sooner is the same request delivered twice, as `timeout` does
+// to its child and the child's process group).
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) {
-  g_interrupted = true;
+std::atomic<std::int64_t> g_first_signal_ns{0};
+static_assert(std::atomic<bool>::is_always_lock_free);  // safe in a signal handler
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+extern "C" void on_interrupt(int) {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  const std::int64_t ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  if (!g_interrupted.exchange(true)) {
+    g_first_signal_ns = ns;
+  } else if (ns - g_first_signal_ns.load() >= 1'000'000'000) {
+    ::_exit(130);
+  }
 }
+
+// SIGINT and SIGTERM set g_interrupted while it lives; the previous handlers come back after.
+class InterruptScope {
+ public:
+  InterruptScope() {
+    g_interrupted = false;
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, &old_int_);
+    ::sigaction(SIGTERM, &action, &old_term_);
+  }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+  ~InterruptScope() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 struct RunArgs {
   std::string scenario;
@@ -39,28 +80,6 @@ struct RunArgs {
   bool check = false;
   std::uint64_t explain_trial = 0;
 };
-
-// Whole or nothing: write to a temporary file beside the target, then rename over it.
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw std::system_error(errno, std::generic_category(), "cannot write '" + path + "'");
-    out << content;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::system_error(EIO, std::generic_category(), "cannot write '" + path + "'");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw std::system_error(ec, "cannot write '" + path + "'");
-  }
-}
 
 Scenario load(const RunArgs& a) {
   std::vector<std::string> sets = a.sets;
@@ -169,7 +188,7 @@ std::string csv_of(const Json& r, double horizon_s) {
        "lost_bytes_mean,unavailability_s_mean,lost_writes_mean,lost_writes_ci95_low,"
        "lost_writes_ci95_high,rpo_s_p50,rpo_s_p99,rpo_s_max,rto_s_p99,write_latency_s_p50,"
        "write_latency_s_p99,write_latency_s_p999,write_unavailability_s_mean,write_model,"
-       "lost_records_mean,lost_records_ci95_low,lost_records_ci95_high\n";
+       "lost_records_mean,lost_records_ci95_low,lost_records_ci95_high,partial\n";
   o << r["scenario"]["name"].get<std::string>() << "," << r["seed"] << "," << r["trials"] << ","
     << horizon_s << "," << loss["probability"]["estimate"].get<double>() << ","
     << loss["probability"]["ci95"][0].get<double>() << ","
@@ -193,22 +212,22 @@ std::string csv_of(const Json& r, double horizon_s) {
     << r["writes"]["unavailable_s"]["mean"].get<double>() << ","
     << r["write_model"].get<std::string>() << "," << loss["lost_records"]["mean"].get<double>()
     << "," << loss["lost_records"]["ci95"][0].get<double>() << ","
-    << loss["lost_records"]["ci95"][1].get<double>() << "\n";
+    << loss["lost_records"]["ci95"][1].get<double>() << ","
+    << (r.value("partial", false) ? "true" : "false") << "\n";
   return o.str();
 }
 
-std::string trace_jsonl(const std::vector<std::pair<std::uint64_t, TraceSink>>& traces) {
+// One JSON line per record of one trial.
+std::string trace_lines(std::uint64_t trial, const TraceSink& records) {
   std::string out;
-  for (const auto& [trial, records] : traces) {
-    for (const TraceRecord& t : records) {
-      out += Json{{"trial", trial},
-                  {"t_s", t.time.seconds()},
-                  {"event", t.event},
-                  {"subject", t.subject},
-                  {"detail", t.detail}}
-                 .dump() +
-             "\n";
-    }
+  for (const TraceRecord& t : records) {
+    out += Json{{"trial", trial},
+                {"t_s", t.time.seconds()},
+                {"event", t.event},
+                {"subject", t.subject},
+                {"detail", t.detail}}
+               .dump();
+    out += '\n';
   }
   return out;
 }
@@ -222,39 +241,94 @@ std::string clock_of(SimTime t) {
   return o.str();
 }
 
+// "[####....] 128/1000 trials, 85.3 trials/s, 10s left" on one line of stderr, redrawn.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::ostream& err) : err_(&err), start_(std::chrono::steady_clock::now()) {}
+
+  void update(std::uint64_t done, std::uint64_t total) {
+    constexpr int kWidth = 40;
+    const double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double rate = elapsed_s > 0 ? static_cast<double>(done) / elapsed_s : 0.0;
+    const auto filled =
+        static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(total));
+    std::ostringstream line;
+    line << "[" << std::string(static_cast<std::size_t>(filled), '#')
+         << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << done << "/"
+         << total << " trials, " << std::setprecision(3) << rate << " trials/s";
+    if (done < total && rate > 0) {
+      line << ", " << format_seconds(std::ceil(static_cast<double>(total - done) / rate))
+           << " left";
+    }
+    std::string text = line.str();
+    const std::size_t width = text.size();
+    if (text.size() < last_width_) text.append(last_width_ - text.size(), ' ');  // erase
+    last_width_ = width;
+    *err_ << "\r" << text;
+    if (done == total) *err_ << "\n";
+    *err_ << std::flush;
+    open_ = done < total;
+  }
+  // Ends a line left open by an interrupted run.
+  void end_line() {
+    if (open_) *err_ << "\n";
+    open_ = false;
+  }
+
+ private:
+  std::ostream* err_;
+  std::chrono::steady_clock::time_point start_;
+  std::size_t last_width_ = 0;
+  bool open_ = false;
+};
+
 int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std::ostream& err) {
   const Scenario s = load(a);
+  // Every output is opened (a temporary beside each file) before the first trial runs.
+  OutputSet outputs(out);
+  outputs.add_input(a.scenario);
+  Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
+  Output* csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+  Output* trace = a.trace_file.empty() ? nullptr : &outputs.add("--trace", a.trace_file);
+
   RunOptions opts;
   opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
-  opts.collect_traces = !a.trace_file.empty();
   opts.check = a.check;
   opts.cancel = &g_interrupted;
-  const bool bar = a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO));
-  if (bar && !a.quiet) {
-    opts.progress = [&err](std::uint64_t done, std::uint64_t total) {
-      const int width = 40;
-      const auto filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) /
-                                           static_cast<double>(total));
-      err << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-          << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << done << "/"
-          << total << " trials" << std::flush;
-      if (done == total) err << "\n";
+  if (trace) {
+    opts.trace = [trace](std::uint64_t trial, const TraceSink& records) {
+      trace->write(trace_lines(trial, records));
     };
+  }
+  ProgressBar bar(err);
+  if (!a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)))) {
+    opts.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   }
   const auto start = std::chrono::steady_clock::now();
   const RunResult result = run_trials(s, opts);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const Json report = make_report(s, result.totals, RunInfo{command, opts.threads, wall});
-  if (!a.trace_file.empty()) write_file_atomically(a.trace_file, trace_jsonl(result.traces));
-  if (!a.csv_file.empty()) write_file_atomically(a.csv_file, csv_of(report, s.horizon.seconds()));
-  if (!a.json_file.empty()) {
-    write_file_atomically(a.json_file, report.dump(2) + "\n");
-    if (!a.quiet) print_summary(report, out);
-  } else {
-    out << report.dump(2) << "\n";
+  if (result.interrupted) {
+    bar.end_line();
+    err << "durasim: interrupted after " << result.trials_done << " of " << s.trials << " trials\n";
+    if (!json || result.trials_done == 0) {
+      err << "durasim: nothing written" << (json ? "" : " (--json FILE keeps a partial report)")
+          << "\n";
+      return 130;  // `outputs` removes its temporaries
+    }
   }
-  return 0;
+  const Json report =
+      make_report(s, result.totals, RunInfo{command, opts.threads, wall, result.interrupted});
+  if (json) json->write(report.dump(2) + "\n");
+  if (csv) csv->write(csv_of(report, s.horizon.seconds()));
+  outputs.commit();
+  if (result.interrupted) {
+    err << "durasim: partial report of the first " << result.trials_done << " trials written to "
+        << json->given() << "\n";
+  }
+  if (!a.quiet) print_summary(report, outputs.writes_stdout() ? err : out);
+  return result.interrupted ? 130 : 0;
 }
 
 int cmd_explain(const RunArgs& a, std::ostream& out) {
@@ -265,6 +339,7 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
                                                      std::to_string(s.trials) + " trials"}});
   }
   TrialRunner runner(s);
+  runner.set_cancel(&g_interrupted);
   TraceSink trace;
   const TrialObservation obs = runner.run(a.explain_trial, &trace);
   out << "scenario " << s.name << ", seed " << s.seed << ", trial " << a.explain_trial
@@ -306,6 +381,122 @@ int cmd_validate(const std::vector<std::string>& files, std::ostream& out, std::
   return code;
 }
 
+int cmd_markov(const RunArgs& a, std::ostream& out, std::ostream& err) {
+  const Scenario s = load(a);
+  const Json answer = make_markov_report(s);  // fast: the output is opened after it
+  if (answer.is_null()) {
+    err << a.scenario
+        << ": no Markov model applies (it needs one partition, exponential destroying failures "
+           "independent between copies, and no outages or injected faults)\n";
+    return 2;
+  }
+  OutputSet outputs(out);
+  outputs.add_input(a.scenario);
+  Output& json = outputs.add("--json", a.json_file.empty() ? "-" : a.json_file);
+  json.write(answer.dump(2) + "\n");
+  outputs.commit();
+  return 0;
+}
+
+// Levenshtein distance, for "did you mean".
+std::size_t edit_distance(std::string_view x, std::string_view y) {
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
+}
+
+// The closest candidate within a third of the word's length (at least 2 edits), if any.
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const std::string& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+bool looks_like_number(std::string_view s) {
+  if (s.starts_with('-')) s.remove_prefix(1);
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e';
+  });
+}
+
+// "unknown verb/option X; did you mean Y?" for the first argument CLI11 did not expect.
+std::optional<std::string> unknown_argument(const CLI::App& app, int argc,
+                                            const char* const* argv) {
+  std::vector<std::string> verbs;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    verbs.push_back(sub->get_name());
+  std::string verb_list;
+  for (const std::string& v : verbs) verb_list += (verb_list.empty() ? "" : ", ") + v;
+  if (argc < 2) return std::nullopt;
+  const std::string verb = argv[1];
+  if (!verb.starts_with('-') && std::find(verbs.begin(), verbs.end(), verb) == verbs.end()) {
+    std::string message = "unknown verb '" + verb + "'";
+    if (const auto guess = closest(verb, verbs)) message += "; did you mean '" + *guess + "'?";
+    return message + " (verbs: " + verb_list + ")";
+  }
+  const CLI::App* sub = verb.starts_with('-') ? &app : app.get_subcommand(verb);
+  std::vector<std::string> names{"--help", "-h"};
+  if (sub == &app) names.push_back("--version");
+  for (const CLI::Option* opt : sub->get_options()) {
+    for (const std::string& l : opt->get_lnames()) names.push_back("--" + l);
+    for (const std::string& n : opt->get_snames()) names.push_back("-" + n);
+  }
+  for (int i = sub == &app ? 1 : 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (!arg.starts_with('-') || arg == "-" || arg == "--" || looks_like_number(arg)) continue;
+    const std::string name = arg.substr(0, arg.find('='));
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::string message = "unknown option '" + name + "'" +
+                          (sub == &app ? std::string() : " for 'durasim " + verb + "'");
+    if (const auto guess = closest(name, names)) message += "; did you mean '" + *guess + "'?";
+    return message;
+  }
+  return std::nullopt;
+}
+
+// Counts and seeds are whole numbers: "-5" is refused, not wrapped around.
+const CLI::Validator kWholeNumber(
+    [](std::string& value) {
+      const bool digits = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      });
+      return digits ? std::string() : "expected a whole number >= 0, found '" + value + "'";
+    },
+    "N>=0");
+
+int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& validate_files,
+             const std::string& command, std::ostream& out, std::ostream& err) {
+  if (app.got_subcommand("run")) {
+    const InterruptScope interrupts;
+    return cmd_run(a, command, out, err);
+  }
+  if (app.got_subcommand("explain")) {
+    const InterruptScope interrupts;
+    return cmd_explain(a, out);
+  }
+  if (app.got_subcommand("validate")) return cmd_validate(validate_files, out, err);
+  if (app.got_subcommand("markov")) return cmd_markov(a, out, err);
+  DURASIM_ASSERT(false);  // require_subcommand(1)
+  return 70;
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -317,16 +508,18 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   auto add_common = [&a](CLI::App* c) {
     c->add_option("SCENARIO", a.scenario, "scenario JSON file")->required();
-    c->add_option("--trials", a.trials, "number of trials (overrides the scenario)");
-    c->add_option("--seed", a.seed, "random seed (overrides the scenario)");
+    c->add_option("--trials", a.trials, "number of trials (overrides the scenario)")
+        ->check(kWholeNumber);
+    c->add_option("--seed", a.seed, "random seed (overrides the scenario)")->check(kWholeNumber);
     c->add_option("--horizon", a.horizon, "simulated time per trial, e.g. 10y");
     c->add_option("--set", a.sets, "override PATH=VALUE (JSON pointer without leading slash)");
   };
-  CLI::App* run = app.add_subcommand("run", "run the trials of a scenario and report");
+  CLI::App* run = app.add_subcommand("run", "run the trials of a scenario and print a summary");
   add_common(run);
   run->add_option("--threads", a.threads, "worker threads (default: all cores)")
+      ->check(kWholeNumber)
       ->check(CLI::Range(1u, 4096u));
-  run->add_option("--json", a.json_file, "write the JSON report to FILE");
+  run->add_option("--json", a.json_file, "write the JSON report to FILE (- for stdout)");
   run->add_option("--csv", a.csv_file, "write a one-row CSV summary to FILE");
   run->add_option("--trace", a.trace_file, "write every trial's events as JSON lines to FILE");
   run->add_option("--progress", a.progress, "progress bar on stderr")
@@ -338,59 +531,58 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   validate->add_option("SCENARIO", validate_files, "scenario files")->required();
   CLI::App* explain = app.add_subcommand("explain", "narrate one trial's timeline");
   add_common(explain);
-  explain->add_option("--trial", a.explain_trial, "trial number (default 0)");
+  explain->add_option("--trial", a.explain_trial, "trial number (default 0)")->check(kWholeNumber);
   CLI::App* markov = app.add_subcommand("markov", "solve the scenario's Markov model exactly");
   add_common(markov);
-  markov->add_option("--json", a.json_file, "write the answer to FILE");
+  markov->add_option("--json", a.json_file, "write the answer to FILE (- for stdout)");
 
   std::string command = "durasim";
   for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
+  int code = 0;
   try {
+    bool parsed = false;
     try {
       app.parse(argc, argv);
+      parsed = true;
     } catch (const CLI::ParseError& e) {
-      const int code = app.exit(e, out, err);
-      return code == 0 ? 0 : 2;
-    }
-    std::signal(SIGINT, on_sigint);
-    if (*run) return cmd_run(a, command, out, err);
-    if (*validate) return cmd_validate(validate_files, out, err);
-    if (*explain) return cmd_explain(a, out);
-    if (*markov) {
-      const Scenario s = load(a);
-      const Json answer = make_markov_report(s);
-      if (answer.is_null()) {
-        err << a.scenario
-            << ": no Markov model applies (it needs one partition, exponential destroying failures "
-               "independent between copies, and no outages or injected faults)\n";
-        return 2;
+      const std::optional<std::string> unknown =
+          e.get_exit_code() != 0 ? unknown_argument(app, argc, argv) : std::nullopt;
+      if (unknown) {
+        err << "durasim: " << *unknown << "\nRun with --help for more information.\n";
+        code = 2;
+      } else {
+        code = app.exit(e, out, err) == 0 ? 0 : 2;  // --help and --version exit 0
       }
-      if (a.json_file.empty())
-        out << answer.dump(2) << "\n";
-      else
-        write_file_atomically(a.json_file, answer.dump(2) + "\n");
-      return 0;
     }
+    if (parsed) code = run_verb(app, a, validate_files, command, out, err);
+  } catch (const UsageError& e) {
+    err << "durasim: " << e.what() << "\n";
+    code = 2;
   } catch (const ScenarioError& e) {
     err << e.what() << "\n";
-    return 2;
+    code = 2;
   } catch (const LimitError& e) {
     err << "durasim: " << e.what() << "\n";
-    return 2;
+    code = 2;
   } catch (const Interrupted&) {
-    err << "\ndurasim: interrupted; nothing written\n";
-    return 130;
+    err << "durasim: interrupted\n";
+    code = 130;
   } catch (const std::system_error& e) {
     err << "durasim: " << e.what() << "\n";
-    return 4;
+    code = 4;
   } catch (const InternalError& e) {
     err << "durasim: internal error: " << e.what() << "\n";
-    return 70;
+    code = 70;
   } catch (const std::exception& e) {
     err << "durasim: internal error: " << e.what() << "\n";
-    return 70;
+    code = 70;
   }
-  return 0;
+  // Results on stdout count as written only once flushed.
+  if (!out.flush() && code != 4) {
+    err << "durasim: cannot write to standard output\n";
+    if (code == 0) code = 4;
+  }
+  return code;
 }
 
 }  // namespace durasim

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "durasim/core/assert.hpp"
+#include "durasim/core/cancel.hpp"
 #include "durasim/core/units.hpp"
 
 namespace durasim {
@@ -446,6 +447,7 @@ void WritePath::simulate_to(Group& g, SimTime t) {
     issue_one(g, at);
     g.next_arrival = at + interarrival(g);
     trim(g, at);
+    if (stats_.simulated % kCancelPollEvery == 0) poll_cancel(cancel_);
   }
   g.now = later(g.now, t);
   trim(g, g.now);

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 
+#include "durasim/core/assert.hpp"
 #include "durasim/metrics/write_checker.hpp"
-#include "durasim/runner/trial.hpp"
 
 namespace durasim {
 namespace {
@@ -16,43 +17,83 @@ struct Chunk {
   std::vector<std::pair<std::uint64_t, TraceSink>> traces;
 };
 
+// Chunks finished by the workers, merged into one result in chunk order. Thread-safe.
+class OrderedMerge {
+ public:
+  OrderedMerge(const RunOptions& options, std::uint64_t trials, double horizon_s)
+      : options_(&options), trials_(trials), totals_(horizon_s) {}
+
+  void finish(std::uint64_t chunk, Chunk&& done) {
+    const std::lock_guard lock(mutex_);
+    finished_ += done.totals.trials();
+    waiting_.emplace(chunk, std::move(done));
+    // Chunks that finish out of order wait here until every earlier one is merged.
+    for (auto it = waiting_.begin(); it != waiting_.end() && it->first == merged_;
+         it = waiting_.erase(it)) {
+      if (options_->trace) {
+        for (const auto& [trial, trace] : it->second.traces) options_->trace(trial, trace);
+      }
+      totals_.merge(it->second.totals);
+      ++merged_;
+    }
+    if (options_->progress) options_->progress(finished_, trials_);
+  }
+
+  // After the workers joined: the merged prefix.
+  RunResult result() && {
+    RunResult out{std::move(totals_), 0, false};
+    out.trials_done = out.totals.trials();
+    DURASIM_ASSERT(out.trials_done == std::min(trials_, merged_ * kChunkTrials));
+    out.interrupted = out.trials_done < trials_;
+    return out;
+  }
+
+ private:
+  const RunOptions* options_;
+  std::uint64_t trials_;
+  std::mutex mutex_;
+  std::map<std::uint64_t, Chunk> waiting_;  // finished, not yet merged
+  std::uint64_t merged_ = 0;                // chunks 0..merged_-1 are in totals_
+  std::uint64_t finished_ = 0;              // trials finished, merged or waiting
+  LossAccumulator totals_;
+};
+
 }  // namespace
 
 RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
   const std::uint64_t trials = scenario.trials;
   const std::uint64_t chunks = (trials + kChunkTrials - 1) / kChunkTrials;
   const double horizon_s = scenario.horizon.seconds();
-  std::vector<Chunk> results(chunks, Chunk{LossAccumulator(horizon_s), {}});
+  OrderedMerge merge(options, trials, horizon_s);
   std::atomic<std::uint64_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mutex;  // guards error and progress
+  std::atomic<bool> stop{false};
+  std::mutex error_mutex;
   std::exception_ptr error;
-  std::uint64_t done = 0;
+  auto cancelled = [&options] { return options.cancel && options.cancel->load(); };
 
   auto worker = [&] {
     try {
       TrialRunner runner(scenario);
       WriteChecker checker;
       if (options.check) runner.set_observer(&checker);
-      for (std::uint64_t c = next++; c < chunks && !failed; c = next++) {
-        Chunk& chunk = results[c];
+      runner.set_cancel(options.cancel);
+      for (std::uint64_t c = next++; c < chunks && !stop; c = next++) {
+        Chunk chunk{LossAccumulator(horizon_s), {}};
         const std::uint64_t end = std::min(trials, (c + 1) * kChunkTrials);
         for (std::uint64_t t = c * kChunkTrials; t < end; ++t) {
-          if (options.cancel && options.cancel->load()) throw Interrupted();
+          if (cancelled()) throw Interrupted();
           TraceSink trace;
-          chunk.totals.add(runner.run(t, options.collect_traces ? &trace : nullptr));
-          if (options.collect_traces) chunk.traces.emplace_back(t, std::move(trace));
+          chunk.totals.add(runner.run(t, options.trace ? &trace : nullptr));
+          if (options.trace) chunk.traces.emplace_back(t, std::move(trace));
         }
-        if (options.progress) {
-          const std::lock_guard lock(mutex);
-          done += end - c * kChunkTrials;
-          options.progress(done, trials);
-        }
+        merge.finish(c, std::move(chunk));
       }
+    } catch (const Interrupted&) {
+      stop = true;  // the chunk in progress is dropped; what is merged stays
     } catch (...) {
-      const std::lock_guard lock(mutex);
+      const std::lock_guard lock(error_mutex);
       if (!error) error = std::current_exception();
-      failed = true;
+      stop = true;
     }
   };
   const unsigned threads =
@@ -62,12 +103,8 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
   worker();
   for (std::thread& t : pool) t.join();
   if (error) std::rethrow_exception(error);
-
-  RunResult out{LossAccumulator(horizon_s), {}};
-  for (Chunk& chunk : results) {
-    out.totals.merge(chunk.totals);
-    for (auto& t : chunk.traces) out.traces.push_back(std::move(t));
-  }
+  RunResult out = std::move(merge).result();
+  DURASIM_ASSERT(!out.interrupted || cancelled());  // only a cancel leaves trials out
   return out;
 }
 

@@ -24,6 +24,11 @@ TrialRunner::TrialRunner(const Scenario& scenario)
   queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
 }
 
+void TrialRunner::set_cancel(const std::atomic<bool>* cancel) {
+  cancel_ = cancel;
+  writes_.set_cancel(cancel);
+}
+
 TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   const Scenario& s = *scenario_;
   AssertContextScope context(s.seed, trial);
@@ -48,6 +53,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
       throw LimitError("trial " + std::to_string(trial) + " scheduled more than " +
                        std::to_string(kMaxScheduled) + " events");
     }
+    if (obs.events % kCancelPollEvery == 0) poll_cancel(cancel_);
     if (++obs.events > s.events_per_trial) {
       throw LimitError("trial " + std::to_string(trial) + " (seed " + std::to_string(s.seed) +
                        ") processed more than limits/events_per_trial = " +

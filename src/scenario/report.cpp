@@ -264,7 +264,8 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   Json r;
   r["durasim_version"] = DURASIM_VERSION;
   r["seed"] = s.seed;
-  r["trials"] = s.trials;
+  r["trials"] = run.partial ? t.trials() : s.trials;
+  if (run.partial) r["partial"] = true;
   r["run"] = {{"command", run.command}, {"threads", run.threads}, {"wall_s", run.wall_s}};
   r["scenario"] = s.resolved;
   r["write_model"] = write_model_name(s.writes.model);

@@ -40,6 +40,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -194,6 +195,8 @@ class WritePath {
   void set_observer(WriteObserver* observer) { checker_ = observer; }
   // Narration of the trial being run (null: none).
   void set_trace(TraceSink* trace) { trace_ = trace; }
+  // Polled every kCancelPollEvery simulated writes (throws Interrupted, core/cancel.hpp).
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
   bool enabled() const { return spec_->model != WriteModel::kNone; }
 
   // Simulates the partition's writes up to `t` with the states it last saw. Under the windowed
@@ -288,6 +291,7 @@ class WritePath {
   std::uint32_t partitions_;
   WriteObserver* checker_ = nullptr;
   TraceSink* trace_ = nullptr;
+  const std::atomic<bool>* cancel_ = nullptr;
   std::vector<Group> groups_;
   WriteStats stats_;
 };

@@ -1,6 +1,8 @@
 // Runs the trials of a scenario over threads and merges their observations deterministically:
 // trials are cut into fixed chunks of kChunkTrials, each chunk accumulated in trial order and
-// chunks merged in chunk order, so the result is the same for any thread count.
+// chunks merged in chunk order as soon as every earlier chunk is merged, so the result is the
+// same for any thread count. Cancelled, it returns the whole chunks 0..k-1 finished so far (a
+// prefix of the trials, in order), never a chunk in progress.
 //
 //   RunOptions opts;  opts.threads = 2;
 //   RunResult r = run_trials(scenario, opts);
@@ -14,31 +16,31 @@
 
 #include "durasim/core/trace.hpp"
 #include "durasim/metrics/observation.hpp"
+#include "durasim/runner/trial.hpp"
 #include "durasim/scenario/scenario.hpp"
 
 namespace durasim {
 
 inline constexpr std::uint64_t kChunkTrials = 64;
 
-// The run was interrupted through RunOptions::cancel (exit 130 at the CLI).
-class Interrupted : public std::runtime_error {
- public:
-  Interrupted() : std::runtime_error("interrupted") {}
-};
-
 struct RunOptions {
   unsigned threads = 1;
-  bool collect_traces = false;
+  // When set, every trial's trace is collected and handed here in trial order, from worker
+  // threads, serialised, as soon as its chunk and every earlier chunk are finished: only chunks
+  // finished out of order wait in memory. An exception thrown here stops the run and propagates.
+  std::function<void(std::uint64_t trial, const TraceSink& trace)> trace;
   // Every invariant checker on (WriteChecker): a violation ends the run with InternalError.
   bool check = false;
   // Called from worker threads, serialised, after each chunk: (trials done, total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // Polled before each trial and every few thousand events within one (TrialRunner::set_cancel).
   const std::atomic<bool>* cancel = nullptr;
 };
 
 struct RunResult {
-  LossAccumulator totals;
-  std::vector<std::pair<std::uint64_t, TraceSink>> traces;  // trial order, when collected
+  LossAccumulator totals;         // over trials [0, trials_done)
+  std::uint64_t trials_done = 0;  // every trial, or when cancelled the whole chunks finished
+  bool interrupted = false;       // cancelled before the last trial finished
 };
 
 RunResult run_trials(const Scenario& scenario, const RunOptions& options);

@@ -4,16 +4,20 @@
 //
 // Invariants checked on every event: simulated time never goes backwards; a trial never
 // processes more events than the scenario's limits/events_per_trial (it stops with an error).
+// A cancel flag, when given, is polled every kCancelPollEvery events and simulated writes (the
+// trial stops with Interrupted, core/cancel.hpp).
 //
 //   TrialRunner runner(scenario);
 //   TrialObservation obs = runner.run(17, nullptr);    // trial 17, no narration
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <stdexcept>
 
 #include "durasim/backup/logical.hpp"
 #include "durasim/backup/restore.hpp"
+#include "durasim/core/cancel.hpp"
 #include "durasim/core/event_queue.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
@@ -37,6 +41,8 @@ class TrialRunner {
   TrialRunner& operator=(const TrialRunner&) = delete;
 
   TrialObservation run(std::uint64_t trial, TraceSink* trace);
+  // Once *cancel is true, run() throws Interrupted within kCancelPollEvery events or writes.
+  void set_cancel(const std::atomic<bool>* cancel);
   // Tests attach the write-path invariant checker here.
   void set_observer(WriteObserver* observer) {
     observer_ = observer;
@@ -58,6 +64,7 @@ class TrialRunner {
   void collect_losses(TrialObservation& obs) const;
 
   const Scenario* scenario_;
+  const std::atomic<bool>* cancel_ = nullptr;
   EventQueue queue_;
   FailureModel failures_;
   DurabilityModel durability_;

@@ -19,6 +19,9 @@ struct RunInfo {
   std::string command;
   unsigned threads = 1;
   double wall_s = 0.0;
+  // Interrupted: the totals hold only the first trials (a prefix); the report says how many
+  // and carries "partial": true.
+  bool partial = false;
 };
 
 // The replica chain of a scenario when its structure admits one: one partition, destroying
