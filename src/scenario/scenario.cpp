@@ -62,6 +62,20 @@ void check_name(Problems& problems, const std::string& path,
   }
 }
 
+// The largest of `draws` values drawn from d, roughly: its quantile 1 - 1 / draws (at most the
+// largest draw). Writes queue in order behind a slow fsync or crossing, so it sets how many
+// can be in flight.
+double expected_max(const Distribution& d, double draws) {
+  return d.sample(std::clamp(1.0 - 1.0 / draws, 0.5, 1.0 - 0x1.0p-53));
+}
+
+// The longest one-way trip between two copies of a partition: by mean latency, and at the
+// largest draw a trial can expect (writes_per_draw sets the quantile), summed over its hops.
+struct PathTimes {
+  double mean_s = 0.0;
+  double expected_max_s = 0.0;
+};
+
 struct Parser {
   Problems problems;
   Scenario s;
@@ -87,7 +101,7 @@ struct Parser {
   void bound_draws();
   void bound_failure_work();
   void bound_backup_work();
-  void bound_write_work(double max_one_way_s);
+  void bound_write_work(const PathTimes& path);
   void backups(ObjectReader& top);
   void faults(ObjectReader& top);
   SimTime fault_time(ObjectReader& f);
@@ -665,14 +679,20 @@ void Parser::write_path(const std::string& requested_model) {
   }
   if (!problems.empty()) return;
   double max_one_way_s = 0.0;
+  PathTimes path;
+  const double draws = std::max(1.0, s.data.write_rate_per_s * s.horizon.seconds());
   const std::uint32_t k = s.placement->copies_per_partition();
   for (std::uint32_t a = 0; a < k; ++a) {
     for (std::uint32_t b = 0; b < k; ++b) {
-      max_one_way_s = std::max(
-          max_one_way_s, s.latency_model->mean_one_way_s(s.placement->disk_of(PartitionId{0}, a),
-                                                         s.placement->disk_of(PartitionId{0}, b)));
+      const DomainId x = s.placement->disk_of(PartitionId{0}, a);
+      const DomainId y = s.placement->disk_of(PartitionId{0}, b);
+      max_one_way_s = std::max(max_one_way_s, s.latency_model->mean_one_way_s(x, y));
+      double top = 0.0;
+      for (const Distribution* d : s.latency_model->route(x, y)) top += expected_max(*d, draws);
+      path.expected_max_s = std::max(path.expected_max_s, top);
     }
   }
+  path.mean_s = max_one_way_s;
   s.backups.partition_bytes = s.repair.partition_bytes;
   s.backups.write_load_Bps = load_Bps;
   s.backups.restore_bandwidth_Bps = s.repair.rebuild_bandwidth_Bps;
@@ -696,7 +716,7 @@ void Parser::write_path(const std::string& requested_model) {
     w.model = writes <= static_cast<double>(s.writes_per_trial) ? WriteModel::kFull
                                                                 : WriteModel::kWindowed;
   }
-  bound_write_work(max_one_way_s);
+  bound_write_work(path);
 }
 
 // The largest value a distribution draws: at the largest double below 1 (RngStream::uniform
@@ -837,16 +857,23 @@ struct WriteTerms {
   std::string window_culprit, window_why;
 };
 
-WriteTerms write_terms(const WritePathSpec& w, double max_one_way_s) {
+WriteTerms write_terms(const WritePathSpec& w, const PathTimes& path, double draws) {
   const double rate = w.write_rate_per_partition;
-  const double path_s = 2.0 * w.fsync.mean() + 2.0 * max_one_way_s;
+  const double path_s = 2.0 * w.fsync.mean() + 2.0 * path.mean_s;
   WriteTerms t;
-  t.window_culprit = w.fsync.mean() >= max_one_way_s ? "/storage/fsync" : "/topology/latency";
+  t.window_culprit = w.fsync.mean() >= path.mean_s ? "/storage/fsync" : "/topology/latency";
   t.window_why = "a write's round trip of " + format_seconds(path_s) +
                  " (two fsyncs and two crossings of the longest path)";
-  t.in_flight = rate * path_s;
-  t.flight_culprit = t.window_culprit;
-  t.flight_why = t.window_why;
+  // Fsyncs complete in order and deliveries arrive in order: one slow draw holds up every
+  // later write, so the writes in flight follow the largest draws a trial can expect.
+  const double fsync_max_s = expected_max(w.fsync, draws);
+  const double stall_s = 2.0 * fsync_max_s + 2.0 * path.expected_max_s;
+  t.in_flight = rate * stall_s;
+  t.flight_culprit = fsync_max_s >= path.expected_max_s ? "/storage/fsync" : "/topology/latency";
+  t.flight_why =
+      "two fsyncs and two crossings of the longest path at the largest draws expected "
+      "in a trial, " +
+      format_seconds(stall_s);
   double flight_worst = t.in_flight;
   double window_term = 10.0 * path_s;
   if (20.0 / rate > window_term) {
@@ -860,7 +887,9 @@ WriteTerms write_terms(const WritePathSpec& w, double max_one_way_s) {
     const double rho = rate / mu;
     const std::string at = "/replication/replicas/" + std::to_string(r - 1) + "/bandwidth";
     const std::string busy = "this replica's stream, " + format_number(rho * 100.0) + "% busy";
-    const double queue = rho / (1.0 - rho);  // the stream's queue (M/M/1 mean)
+    // The stream's queue (M/M/1 mean), and the writes behind its largest expected write.
+    const double queue =
+        rho / (1.0 - rho) + rate * expected_max(w.write_size, draws) / w.roles[r].bandwidth_Bps;
     t.in_flight += queue;
     if (queue > flight_worst) {
       flight_worst = queue;
@@ -879,7 +908,7 @@ WriteTerms write_terms(const WritePathSpec& w, double max_one_way_s) {
 
 // The write path's work and memory: writes in flight (its rings), the steady-state window of
 // the windowed model and the writes simulated in it, and the total of the full model.
-void Parser::bound_write_work(double max_one_way_s) {
+void Parser::bound_write_work(const PathTimes& path) {
   const WritePathSpec& w = s.writes;
   if (w.model == WriteModel::kNone) return;
   const double rate = w.write_rate_per_partition;
@@ -890,7 +919,8 @@ void Parser::bound_write_work(double max_one_way_s) {
                      format_rate(kMaxWriteRatePerPartition) + " per partition");
     return;
   }
-  const WriteTerms t = write_terms(w, max_one_way_s);
+  const double draws = std::max(1.0, s.data.write_rate_per_s * s.horizon.seconds());
+  const WriteTerms t = write_terms(w, path, draws);
   if (t.in_flight > kMaxWritesInFlight) {
     problems.add(t.flight_culprit, "about " + format_number(std::round(t.in_flight)) +
                                        " writes of one partition would be in flight at once (" +
