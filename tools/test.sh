@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Usage: tools/test.sh [ctest options...]
-# Installs what is missing, builds the dev preset and runs the whole CTest suite, then builds
+# Installs what is missing, builds the dev preset and runs the whole CTest suite, fuzzes the
+# scenario reader and parser for DURASIM_FUZZ_SECONDS (default 60; tools/fuzz.sh), then builds
 # the asan-ubsan preset and runs the unit tests under AddressSanitizer and UBSan.
-# DURASIM_SKIP_SANITIZERS=1 skips the sanitizer pass (it says so; CI never sets it).
+# DURASIM_FUZZ_SECONDS=0 skips the fuzzer, DURASIM_SKIP_SANITIZERS=1 the sanitizer pass (each
+# says so; CI sets neither).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh
@@ -10,6 +12,12 @@ durasim_install_missing
 jobs="$(nproc)"
 durasim_build dev
 ctest --preset dev -j "$jobs" "$@"
+fuzz_seconds="${DURASIM_FUZZ_SECONDS:-60}"
+if [ "$fuzz_seconds" = "0" ]; then
+  echo "durasim: fuzzing skipped (DURASIM_FUZZ_SECONDS=0)" >&2
+else
+  tools/fuzz.sh "$fuzz_seconds"
+fi
 if [ "${DURASIM_SKIP_SANITIZERS:-0}" = "1" ]; then
   echo "durasim: sanitizer pass skipped (DURASIM_SKIP_SANITIZERS=1)" >&2
   exit 0

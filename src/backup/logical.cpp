@@ -187,8 +187,10 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
   // Records: the partition holds size / mean write size of them (fewer while it fills again
   // after starting over empty); each write created or rewrote one. Those written after the
   // source's point in time are missing from it, or stale there.
-  const std::uint64_t capacity =
-      record_bytes > 0.0 ? static_cast<std::uint64_t>(partition_bytes_ / record_bytes) : 0;
+  const double capacity_records = record_bytes > 0.0 ? partition_bytes_ / record_bytes : 0.0;
+  // The scenario bounds records per partition to 2^53; a cast past 2^64 would wrap silently.
+  DURASIM_ASSERT(capacity_records >= 0.0 && capacity_records <= 0x1.0p53);
+  const auto capacity = static_cast<std::uint64_t>(capacity_records);
   const std::uint64_t records = m.marker.initial_data ? capacity : std::min(capacity, m.marker.seq);
   std::uint64_t newer = records;  // no source: every record
   if (inc.source != RecoverySource::kNone) {

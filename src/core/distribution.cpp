@@ -111,6 +111,10 @@ Result<Distribution> parse_weibull(std::string_view text, const Call& c, Quantit
   if (!v) return fail(text, v.error());
   if (*v <= 0) return fail(text, "weibull scale/mean must be positive");
   const double scale = has_scale ? *v : *v / std::tgamma(1.0 + 1.0 / *shape);
+  if (!(scale > 0.0) || !std::isfinite(scale)) {
+    return fail(text, "weibull shape " + shape_it->second +
+                          " is too small: the scale that gives this mean is not a number");
+  }
   return Distribution::weibull_scale(*shape, scale);
 }
 
@@ -197,7 +201,14 @@ Result<Distribution> Distribution::parse(std::string_view text, Quantity quantit
   }
   const Result<Call> call = parse_call(text);
   if (!call) return fail(text, call.error());
-  return parse_call_distribution(text, *call, quantity);
+  Result<Distribution> d = parse_call_distribution(text, *call, quantity);
+  // A heavy tail can make the mean overflow (lognormal sigma above about 37.6, weibull shape
+  // below about 0.006): such a distribution has no usable mean, and its draws are not numbers.
+  if (d && !(std::isfinite(d->mean()) && d->mean() >= 0.0)) {
+    return fail(text, "the mean is " + format_number(d->mean()) +
+                          ": the tail is too heavy for a finite mean");
+  }
+  return d;
 }
 
 double Distribution::sample(double u) const {

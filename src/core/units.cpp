@@ -71,7 +71,12 @@ Result<double> parse_with_units(std::string_view text, std::span<const Unit> uni
                                    "' has no unit; expected one of " + unit_list(units));
   }
   for (const Unit& u : units) {
-    if (u.name == unit) return number * u.factor;
+    if (u.name != unit) continue;
+    if (!std::isfinite(number * u.factor)) {
+      return Result<double>::failure(std::string(what) + " '" + std::string(text) +
+                                     "' is too large to represent");
+    }
+    return number * u.factor;
   }
   return Result<double>::failure("unknown " + std::string(what) + " unit '" + std::string(unit) +
                                  "' in '" + std::string(text) + "'; expected one of " +

@@ -1,5 +1,6 @@
 #include "durasim/scenario/reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "durasim/core/units.hpp"
@@ -7,7 +8,18 @@
 namespace durasim {
 
 void Problems::add(std::string path, std::string message) {
-  list_.push_back({path.empty() ? "/" : std::move(path), std::move(message)});
+  if (++count_ <= kMaxListed)
+    list_.push_back({path.empty() ? "/" : std::move(path), std::move(message)});
+}
+
+std::vector<Problem> Problems::list() const {
+  std::vector<Problem> out = list_;
+  if (count_ > kMaxListed) {
+    out.push_back({"/", "and " + std::to_string(count_ - kMaxListed) +
+                            " more problem(s), not listed (only the first " +
+                            std::to_string(kMaxListed) + " are)"});
+  }
+  return out;
 }
 
 std::string describe(const Json& v) {
@@ -254,14 +266,52 @@ void ObjectReader::skip(std::initializer_list<const char*> keys) {
   for (const char* k : keys) seen_.insert(k);
 }
 
+namespace {
+
+// Levenshtein distance between short keys (insertions, deletions, substitutions).
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest_key(const std::string& key, const std::set<std::string>& known) {
+  constexpr std::size_t kLongestCompared = 64;  // a long unknown key is no misspelling
+  if (key.size() > kLongestCompared) return std::nullopt;
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const std::string& k : known) {
+    const std::size_t d = edit_distance(key, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
 void ObjectReader::finish() {
   if (!in_ || !in_->is_object()) return;
+  std::string known;
+  for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
   for (auto it = in_->begin(); it != in_->end(); ++it) {
     if (seen_.contains(it.key())) continue;
-    std::string known;
-    for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
+    const std::optional<std::string> near = closest_key(it.key(), seen_);
     problems_->add(pointer_join(path_, it.key()),
-                   "unknown key '" + it.key() + "'; expected one of: " + known);
+                   "unknown key '" + it.key() + "'" +
+                       (near ? "; did you mean '" + *near + "'? Expected" : "; expected") +
+                       " one of: " + known);
   }
 }
 

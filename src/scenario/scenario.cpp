@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -17,6 +18,24 @@ constexpr std::uint64_t kMaxDisks = 2'000'000;
 constexpr std::uint64_t kMaxCopies = 20'000'000;
 constexpr double kMaxHorizonS = 290.0 * kSecondsPerYear;
 constexpr std::uint32_t kMaxWritePartitions = 4096;
+// Work and value limits (scenarios/README.md, "Limits"); each refusal names the one it breaks.
+constexpr double kMaxWritePathDrawS = kSecondsPerDay;  // one fsync, latency or transmission
+constexpr double kMaxRecordsPerPartition = 0x1.0p53;   // counts exact in a double
+constexpr double kMaxWriteRatePerPartition = 1e9;      // one write per simulated nanosecond
+constexpr double kMaxWritesInFlight = 1 << 22;         // a quarter of the write path's ring
+constexpr double kMaxWritesPerTrial = 1e12;            // write_model "full", as asked
+// The latency model keeps shortest paths between every two datacenters (n^2 paths, n Dijkstra
+// runs over n^2 links, n^3 log n): 128 datacenters take about 30 ms (2 s under ASan).
+constexpr std::uint64_t kMaxDatacenters = 128;
+constexpr std::size_t kMaxLinks = 1024;
+// Memory of one trial (one per thread), estimated from the per-partition state: the write
+// path's rings (256 writes to start: issue, pd, ack times, size and waived flags, and a
+// durable and a confirmed time per copy), its roles, and the copies' state elsewhere.
+constexpr double kMaxTrialBytes = 2.0 * 1024 * 1024 * 1024;  // 2 GiB per thread
+double partition_bytes_per_thread(std::size_t copies) {
+  const auto k = static_cast<double>(copies);
+  return 256.0 * (30.0 + 16.0 * k) + 512.0 * k + 1024.0;
+}
 
 std::string summary(const std::string& source, const std::vector<Problem>& problems) {
   std::ostringstream out;
@@ -43,12 +62,30 @@ void check_name(Problems& problems, const std::string& path,
   }
 }
 
+// The largest of `draws` values drawn from d, roughly: its quantile 1 - 1 / draws (at most the
+// largest draw). Writes queue in order behind a slow fsync or crossing, so it sets how many
+// can be in flight.
+double expected_max(const Distribution& d, double draws) {
+  return d.sample(std::clamp(1.0 - 1.0 / draws, 0.5, 1.0 - 0x1.0p-53));
+}
+
+// The longest one-way trip between two copies of a partition: by mean latency, and at the
+// largest draw a trial can expect (writes_per_draw sets the quantile), summed over its hops.
+struct PathTimes {
+  double mean_s = 0.0;
+  double expected_max_s = 0.0;
+};
+
 struct Parser {
   Problems problems;
   Scenario s;
   std::vector<std::string> region_names;
   // False when data.partitions was given but refused: partition indices cannot be checked.
   bool partitions_known = true;
+  // JSON pointers of what the work bounds name, parallel to the spec vectors they describe.
+  std::vector<std::string> mode_paths;              // s.failures.modes[i] -> its ttf
+  std::vector<std::string> link_paths;              // s.latency.links[i] -> its one_way
+  std::vector<std::string> bad_delete_fault_paths;  // s.failures.bad_deletes[i] -> the fault
 
   void topology(ObjectReader& top);
   void latency(ObjectReader& topo_reader);
@@ -61,6 +98,10 @@ struct Parser {
   void storage_and_data(ObjectReader& top);
   void replication(ObjectReader& top);
   void write_path(const std::string& requested_model);
+  void bound_draws();
+  void bound_failure_work();
+  void bound_backup_work();
+  void bound_write_work(const PathTimes& path);
   void backups(ObjectReader& top);
   void sync_unreachable(ObjectReader& r);
   void faults(ObjectReader& top);
@@ -86,7 +127,7 @@ void Parser::topology(ObjectReader& top) {
   TopologySpec spec;
   std::set<std::string> names;
   std::uint64_t disks = 0;
-  const std::size_t before = problems.list().size();
+  const std::size_t before = problems.count();
   for (ObjectReader& r : t->objects("regions", Need::kRequired, 1)) {
     RegionSpec region;
     region.name = r.string("name", Need::kRequired).value_or("");
@@ -118,6 +159,15 @@ void Parser::topology(ObjectReader& top) {
     r.finish();
     spec.regions.push_back(std::move(region));
   }
+  std::uint64_t datacenters = 0;
+  for (const RegionSpec& region : spec.regions) datacenters += region.datacenters.size();
+  if (datacenters > kMaxDatacenters) {
+    problems.add(pointer_join(t->path(), "regions"),
+                 "a topology of " + std::to_string(datacenters) +
+                     " datacenters is more than this version simulates (" +
+                     std::to_string(kMaxDatacenters) +
+                     "): the latency model keeps a shortest path between every two");
+  }
   if (disks > kMaxDisks) {
     std::ostringstream msg;
     msg << "a fleet of " << disks << " disks is more than this version simulates (" << kMaxDisks
@@ -125,7 +175,7 @@ void Parser::topology(ObjectReader& top) {
         << format_bytes(static_cast<double>(disks) * 400.0) << " per thread";
     problems.add(pointer_join(t->path(), "regions"), msg.str());
   }
-  if (problems.list().size() == before) s.topology = std::make_unique<Topology>(spec);
+  if (problems.count() == before) s.topology = std::make_unique<Topology>(spec);
   latency(*t);
   t->finish();
 }
@@ -142,7 +192,14 @@ void Parser::latency(ObjectReader& topo_reader) {
   s.latency.cross_region =
       l->distribution("cross_region", Quantity::kDuration, Need::kOptional, Default{"35ms"})
           .value_or(s.latency.cross_region);
-  for (ObjectReader& link : l->objects("links", Need::kOptional)) {
+  std::vector<ObjectReader> links = l->objects("links", Need::kOptional);
+  if (links.size() > kMaxLinks) {
+    problems.add(pointer_join(l->path(), "links"), "expected at most " + std::to_string(kMaxLinks) +
+                                                       " links, found " +
+                                                       std::to_string(links.size()));
+    links.clear();
+  }
+  for (ObjectReader& link : links) {
     LinkSpec spec;
     const Json* between = link.raw("between");
     const std::string bpath = pointer_join(link.path(), "between");
@@ -170,7 +227,10 @@ void Parser::latency(ObjectReader& topo_reader) {
         problems.add(bpath, "a link joins two different places");
     }
     const auto one_way = link.distribution("one_way", Quantity::kDuration, Need::kRequired);
-    if (ends.size() == 2 && one_way) s.latency.links.push_back({ends[0], ends[1], *one_way});
+    if (ends.size() == 2 && one_way) {
+      s.latency.links.push_back({ends[0], ends[1], *one_way});
+      link_paths.push_back(pointer_join(link.path(), "one_way"));
+    }
     link.finish();
   }
   l->finish();
@@ -198,6 +258,7 @@ void Parser::failure_level(ObjectReader& f, const std::string& level,
     }
     m->finish();
     s.failures.modes.push_back(mode);
+    mode_paths.push_back(pointer_join(m->path(), "ttf"));
   }
   lr->finish();
 }
@@ -239,21 +300,32 @@ BadDeleteSpec Parser::bad_delete_spec(ObjectReader& r) {
   return spec;
 }
 
-// A fraction in (0, 1]: ObjectReader::number only takes closed ranges, and a bad delete of
-// nothing is a mistake in the file, not a fault.
+// A fraction in (0, 1], written as a number (0.1) or a percentage ("10%", as afr takes):
+// ObjectReader::number only takes closed ranges, and a bad delete of nothing is a mistake in
+// the file, not a fault.
 std::optional<double> Parser::fraction(ObjectReader& r) {
   const std::string path = pointer_join(r.path(), "fraction");
   const Json* v = r.raw("fraction");
   if (!v) {
-    problems.add(path, "missing; expected a number in (0, 1]");
+    problems.add(path, "missing; expected a number in (0, 1] or a percentage such as '10%'");
     return std::nullopt;
   }
-  if (!v->is_number() || !(v->get<double>() > 0.0 && v->get<double>() <= 1.0)) {
-    problems.add(path, "expected a number in (0, 1], found " + describe(*v));
+  std::optional<double> x;
+  if (v->is_number()) {
+    x = v->get<double>();
+  } else if (v->is_string()) {
+    const Result<double> percent = parse_percent(v->get<std::string>());
+    if (percent) x = *percent;
+  }
+  if (!x || !(*x > 0.0 && *x <= 1.0)) {
+    problems.add(path, v->is_string() ? "expected a percentage in (0%, 100%] such as '10%' (or a "
+                                        "number in (0, 1]), found " +
+                                            describe(*v)
+                                      : "expected a number in (0, 1], found " + describe(*v));
     return std::nullopt;
   }
   r.put("fraction", *v);
-  return v->get<double>();
+  return x;
 }
 
 void Parser::storage_and_data(ObjectReader& top) {
@@ -470,6 +542,7 @@ void Parser::bad_delete_fault(ObjectReader& f, SimTime at) {
                  "(a bad delete destroys no domain)");
   }
   s.failures.bad_deletes.push_back(fault);
+  bad_delete_fault_paths.push_back(f.path());
 }
 
 // The optional target of a bad_delete fault: distinct partition indices; absent (empty result)
@@ -523,6 +596,19 @@ void check_placement(Parser& p) {
   }
   if (std::uint64_t{spec.partitions} * spec.sites.size() > kMaxCopies) {
     p.problems.add("/data/partitions", "partitions x copies exceeds " + std::to_string(kMaxCopies));
+    return;
+  }
+  const double per_partition = partition_bytes_per_thread(spec.sites.size());
+  const double trial_bytes = per_partition * spec.partitions;
+  if (trial_bytes > kMaxTrialBytes) {
+    p.problems.add("/data/partitions",
+                   std::to_string(spec.partitions) + " partitions of " +
+                       std::to_string(spec.sites.size()) + " copies need about " +
+                       format_bytes(trial_bytes) + " of memory per thread (" +
+                       format_bytes(per_partition) + " each), more than the budget of " +
+                       "2GiB per thread: at most " +
+                       std::to_string(static_cast<std::uint64_t>(kMaxTrialBytes / per_partition)) +
+                       " partitions with this many copies");
     return;
   }
   Result<Placement> placement = place(*p.s.topology, spec);
@@ -620,14 +706,20 @@ void Parser::write_path(const std::string& requested_model) {
   }
   if (!problems.empty()) return;
   double max_one_way_s = 0.0;
+  PathTimes path;
+  const double draws = std::max(1.0, s.data.write_rate_per_s * s.horizon.seconds());
   const std::uint32_t k = s.placement->copies_per_partition();
   for (std::uint32_t a = 0; a < k; ++a) {
     for (std::uint32_t b = 0; b < k; ++b) {
-      max_one_way_s = std::max(
-          max_one_way_s, s.latency_model->mean_one_way_s(s.placement->disk_of(PartitionId{0}, a),
-                                                         s.placement->disk_of(PartitionId{0}, b)));
+      const DomainId x = s.placement->disk_of(PartitionId{0}, a);
+      const DomainId y = s.placement->disk_of(PartitionId{0}, b);
+      max_one_way_s = std::max(max_one_way_s, s.latency_model->mean_one_way_s(x, y));
+      double top = 0.0;
+      for (const Distribution* d : s.latency_model->route(x, y)) top += expected_max(*d, draws);
+      path.expected_max_s = std::max(path.expected_max_s, top);
     }
   }
+  path.mean_s = max_one_way_s;
   s.backups.partition_bytes = s.repair.partition_bytes;
   s.backups.write_load_Bps = load_Bps;
   s.backups.restore_bandwidth_Bps = s.repair.rebuild_bandwidth_Bps;
@@ -660,6 +752,239 @@ void Parser::write_path(const std::string& requested_model) {
   } else {
     w.model = writes <= static_cast<double>(s.writes_per_trial) ? WriteModel::kFull
                                                                 : WriteModel::kWindowed;
+  }
+  bound_write_work(path);
+}
+
+// The largest value a distribution draws: at the largest double below 1 (RngStream::uniform
+// stops at 1 - 2^-54, which rounds there or below).
+double largest_draw(const Distribution& d) {
+  return d.sample(1.0 - 0x1.0p-53);
+}
+
+// Every time on a write's way (fsync, one-way latencies) and every write's transmission over a
+// replica stream: a single draw longer than kMaxWritePathDrawS is no latency but a mistake, and
+// sums of such draws would pass the end of simulated time (an acknowledgement at "never").
+void Parser::bound_draws() {
+  auto check = [&](const Distribution& d, const std::string& path, const char* what) {
+    const double top = largest_draw(d);
+    if (top > kMaxWritePathDrawS) {
+      problems.add(path, std::string(what) + " can draw " + format_seconds(top) +
+                             " (its largest draw); one draw on a write's path is limited to " +
+                             format_seconds(kMaxWritePathDrawS));
+    }
+  };
+  check(s.fsync, "/storage/fsync", "fsync");
+  check(s.latency.same_datacenter, "/topology/latency/same_datacenter", "the latency");
+  check(s.latency.same_region, "/topology/latency/same_region", "the latency");
+  check(s.latency.cross_region, "/topology/latency/cross_region", "the latency");
+  for (std::size_t i = 0; i < s.latency.links.size(); ++i)
+    check(s.latency.links[i].one_way, link_paths[i], "the latency");
+  const double mean_bytes = s.data.write_size.mean();
+  if (mean_bytes < 1.0) {
+    problems.add("/data/write_size",
+                 "expected a mean write size of at least 1B (each write "
+                 "carries a record), found a mean of " +
+                     format_number(mean_bytes) + "B");
+    return;
+  }
+  const double records = s.repair.partition_bytes / mean_bytes;
+  if (records > kMaxRecordsPerPartition) {
+    problems.add("/data/size", "each partition would hold " + format_number(records) +
+                                   " records (partition size / mean write_size); at most " +
+                                   format_number(kMaxRecordsPerPartition) + " are counted exactly");
+  }
+  const double top_bytes = largest_draw(s.data.write_size);
+  for (std::size_t i = 1; i < s.copies.size(); ++i) {
+    const auto& bw = s.copies[i].bandwidth_Bps;
+    if (bw && *bw > 0.0 && top_bytes / *bw > kMaxWritePathDrawS) {
+      problems.add("/replication/replicas/" + std::to_string(i - 1) + "/bandwidth",
+                   "a write of " + format_bytes(top_bytes) +
+                       " (the largest write_size draw) takes " + format_seconds(top_bytes / *bw) +
+                       " to send; one draw on a write's path is "
+                       "limited to " +
+                       format_seconds(kMaxWritePathDrawS));
+    }
+  }
+}
+
+// Failures and bad deletes per trial, estimated up front: a process that would exceed
+// limits/events_per_trial is refused at its pointer rather than stopped hours into a run.
+void Parser::bound_failure_work() {
+  const double horizon_s = s.horizon.seconds();
+  const auto limit = static_cast<double>(s.events_per_trial);
+  const std::string limit_text =
+      "limits/events_per_trial (" + std::to_string(s.events_per_trial) + ")";
+  double total = 0.0;
+  std::size_t worst = 0;
+  double worst_events = -1.0;
+  for (std::size_t i = 0; i < s.failures.modes.size(); ++i) {
+    const FailureMode& m = s.failures.modes[i];
+    const auto domains = static_cast<double>(s.topology->domains_at(*level_of(m.kind)).size());
+    const double back = effect_of(m.kind) == Effect::kOutage
+                            ? (m.duration ? m.duration->mean() : 0.0)
+                            : m.replace_after.value_or(s.repair.replace_after).mean();
+    const double cycle_s = m.ttf.mean() + back;
+    // A failure and its repair (or recovery) are two events at least.
+    const double events = cycle_s > 0.0 ? 2.0 * domains * horizon_s / cycle_s : HUGE_VAL;
+    total += events;
+    if (events > worst_events) {
+      worst_events = events;
+      worst = i;
+    }
+  }
+  if (total > limit) {
+    problems.add(mode_paths[worst],
+                 "about " + format_number(std::round(total)) +
+                     " failure and repair events per trial (domains x horizon / (mean ttf + "
+                     "mean repair)), more than " +
+                     limit_text + "; this mode alone makes " +
+                     format_number(std::round(worst_events)));
+  }
+  const double partitions = s.data.partitions;
+  if (s.failures.bad_delete) {
+    const LogicalMode& m = *s.failures.bad_delete;
+    const double targets =
+        m.what.partitions.empty() ? partitions : static_cast<double>(m.what.partitions.size());
+    const double mean_s = m.ttf.mean();
+    const double marks = mean_s > 0.0 ? (horizon_s / mean_s + 1.0) * targets : HUGE_VAL;
+    if (marks > limit) {
+      problems.add("/failures/logical/bad_delete/ttf",
+                   "about " + format_number(std::round(marks)) +
+                       " partition recoveries per trial (horizon / mean ttf x " +
+                       format_number(targets) + " partitions), more than " + limit_text);
+    }
+  }
+  double marks = 0.0;
+  for (std::size_t i = 0; i < s.failures.bad_deletes.size(); ++i) {
+    const BadDeleteSpec& what = s.failures.bad_deletes[i].what;
+    marks += what.partitions.empty() ? partitions : static_cast<double>(what.partitions.size());
+    if (marks > limit) {
+      problems.add(bad_delete_fault_paths[i], "the bad_delete faults up to this one strike " +
+                                                  format_number(marks) +
+                                                  " partitions in all, more than " + limit_text);
+      break;
+    }
+  }
+}
+
+// The catalog walks backup instances: a schedule is limited to limits/events_per_trial of
+// them within the horizon.
+void Parser::bound_backup_work() {
+  for (std::size_t i = 0; i < s.backups.schedules.size(); ++i) {
+    const BackupSchedule& b = s.backups.schedules[i];
+    if (b.every.ns <= 0) continue;
+    const double instances = static_cast<double>(s.horizon.ns) / static_cast<double>(b.every.ns);
+    if (instances > static_cast<double>(s.events_per_trial)) {
+      problems.add("/backups/" + std::to_string(i) + "/every",
+                   "a backup every " + format_seconds(b.every.seconds()) + " makes " +
+                       format_number(std::round(instances)) +
+                       " backups within the horizon, more "
+                       "than limits/events_per_trial (" +
+                       std::to_string(s.events_per_trial) + ")");
+    }
+  }
+}
+
+// What sets the write path's steady-state window and its writes in flight, each with the
+// pointer of what to change and why, for the messages of bound_write_work.
+struct WriteTerms {
+  double in_flight = 0.0;
+  std::string flight_culprit, flight_why;
+  std::string window_culprit, window_why;
+};
+
+WriteTerms write_terms(const WritePathSpec& w, const PathTimes& path, double draws) {
+  const double rate = w.write_rate_per_partition;
+  const double path_s = 2.0 * w.fsync.mean() + 2.0 * path.mean_s;
+  WriteTerms t;
+  t.window_culprit = w.fsync.mean() >= path.mean_s ? "/storage/fsync" : "/topology/latency";
+  t.window_why = "a write's round trip of " + format_seconds(path_s) +
+                 " (two fsyncs and two crossings of the longest path)";
+  // Fsyncs complete in order and deliveries arrive in order: one slow draw holds up every
+  // later write, so the writes in flight follow the largest draws a trial can expect.
+  const double fsync_max_s = expected_max(w.fsync, draws);
+  const double stall_s = 2.0 * fsync_max_s + 2.0 * path.expected_max_s;
+  t.in_flight = rate * stall_s;
+  t.flight_culprit = fsync_max_s >= path.expected_max_s ? "/storage/fsync" : "/topology/latency";
+  t.flight_why =
+      "two fsyncs and two crossings of the longest path at the largest draws expected "
+      "in a trial, " +
+      format_seconds(stall_s);
+  double flight_worst = t.in_flight;
+  double window_term = 10.0 * path_s;
+  if (20.0 / rate > window_term) {
+    window_term = 20.0 / rate;
+    t.window_culprit = "/data/write_rate";
+    t.window_why = "20 intervals between a partition's writes";
+  }
+  for (std::size_t r = 1; r < w.roles.size(); ++r) {
+    if (w.roles[r].bandwidth_Bps <= 0.0) continue;
+    const double mu = w.roles[r].bandwidth_Bps / w.write_size.mean();
+    const double rho = rate / mu;
+    const std::string at = "/replication/replicas/" + std::to_string(r - 1) + "/bandwidth";
+    const std::string busy = "this replica's stream, " + format_number(rho * 100.0) + "% busy";
+    // The stream's queue (M/M/1 mean), and the writes behind its largest expected write.
+    const double queue =
+        rho / (1.0 - rho) + rate * expected_max(w.write_size, draws) / w.roles[r].bandwidth_Bps;
+    t.in_flight += queue;
+    if (queue > flight_worst) {
+      flight_worst = queue;
+      t.flight_culprit = at;
+      t.flight_why = "the queue of " + busy;
+    }
+    const double relax = 30.0 / (mu * (1.0 - std::sqrt(rho)) * (1.0 - std::sqrt(rho)));
+    if (relax > window_term) {
+      window_term = relax;
+      t.window_culprit = at;
+      t.window_why = "30 relaxation times of " + busy;
+    }
+  }
+  return t;
+}
+
+// The write path's work and memory: writes in flight (its rings), the steady-state window of
+// the windowed model and the writes simulated in it, and the total of the full model.
+void Parser::bound_write_work(const PathTimes& path) {
+  const WritePathSpec& w = s.writes;
+  if (w.model == WriteModel::kNone) return;
+  const double rate = w.write_rate_per_partition;
+  if (rate > kMaxWriteRatePerPartition) {
+    problems.add("/data/write_rate",
+                 "each partition would receive " + format_rate(rate) +
+                     " (write_rate / partitions); simulated time counts nanoseconds, so at most " +
+                     format_rate(kMaxWriteRatePerPartition) + " per partition");
+    return;
+  }
+  const double draws = std::max(1.0, s.data.write_rate_per_s * s.horizon.seconds());
+  const WriteTerms t = write_terms(w, path, draws);
+  if (t.in_flight > kMaxWritesInFlight) {
+    problems.add(t.flight_culprit, "about " + format_number(std::round(t.in_flight)) +
+                                       " writes of one partition would be in flight at once (" +
+                                       t.flight_why + "); the write path holds at most " +
+                                       format_number(kMaxWritesInFlight));
+    return;
+  }
+  const double horizon_s = s.horizon.seconds();
+  const double writes = s.data.write_rate_per_s * horizon_s;
+  if (w.model == WriteModel::kWindowed && w.window_s > horizon_s / 2.0) {
+    problems.add(t.window_culprit,
+                 "the windowed write model needs a steady-state window of " +
+                     format_seconds(w.window_s) + " (" + t.window_why +
+                     "), more than half the horizon: write_model 'full' simulates this horizon "
+                     "(raise limits/writes_per_trial to " +
+                     format_number(std::ceil(writes)) + ")");
+  } else if (w.model == WriteModel::kWindowed &&
+             rate * w.window_s > static_cast<double>(s.writes_per_trial)) {
+    problems.add(t.window_culprit, "each steady-state window of " + format_seconds(w.window_s) +
+                                       " (" + t.window_why + ") simulates " +
+                                       format_number(std::round(rate * w.window_s)) +
+                                       " writes, more than limits/writes_per_trial (" +
+                                       std::to_string(s.writes_per_trial) + ")");
+  } else if (w.model == WriteModel::kFull && writes > kMaxWritesPerTrial) {
+    problems.add("/limits/write_model",
+                 "write_model 'full' would simulate " + format_number(std::round(writes)) +
+                     " writes per trial; at most " + format_number(kMaxWritesPerTrial));
   }
 }
 
@@ -724,68 +1049,212 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
     limits->finish();
   }
   top.finish();
+  p.bound_draws();
   check_placement(p);
   p.write_path(write_model);
+  if (p.problems.empty()) {
+    p.bound_failure_work();
+    p.bound_backup_work();
+  }
   if (!p.problems.empty()) throw ScenarioError(source, p.problems.list());
   return std::move(p.s);
 }
 
-Json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read '" + path + "'");
-  // Refuse duplicate keys: JSON parsers keep one silently, so half the file would be ignored.
-  std::vector<std::set<std::string>> open_objects;
-  std::vector<Problem> duplicates;
-  const Json::parser_callback_t watch = [&](int, Json::parse_event_t event, Json& parsed) {
+namespace {
+
+// Tracks where the parser is (a JSON pointer per open container) to name duplicate keys at
+// their full pointer, and counts depth so that a deeply nested file is refused before any
+// recursive code (copy, comparison, dump) walks it.
+class JsonWatcher {
+ public:
+  explicit JsonWatcher(std::size_t max_depth) : max_depth_(max_depth) {}
+
+  bool on_event(Json::parse_event_t event, Json& parsed) {
     switch (event) {
       case Json::parse_event_t::object_start:
-        open_objects.emplace_back();
+      case Json::parse_event_t::array_start:
+        if (frames_.size() >= max_depth_) throw TooDeep{child_pointer()};
+        frames_.push_back({child_pointer(), event == Json::parse_event_t::array_start, 0, {}, {}});
         break;
       case Json::parse_event_t::object_end:
-        open_objects.pop_back();
+      case Json::parse_event_t::array_end:
+        frames_.pop_back();
+        next_element();
         break;
-      case Json::parse_event_t::key:
-        if (!open_objects.back().insert(parsed.get<std::string>()).second) {
-          duplicates.push_back(
-              {"/" + parsed.get<std::string>(),
-               "key '" + parsed.get<std::string>() + "' appears twice in one object"});
+      case Json::parse_event_t::key: {
+        Frame& f = frames_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) {
+          duplicates_.push_back(
+              {pointer_join(f.pointer, f.key), "key '" + f.key + "' appears twice in one object"});
         }
         break;
-      default:
+      }
+      case Json::parse_event_t::value:
+        next_element();
         break;
     }
     return true;
+  }
+  const std::vector<Problem>& duplicates() const { return duplicates_; }
+  // The pointer of the value being parsed (for an error inside it, such as a number overflow).
+  std::string current_pointer() const {
+    const std::string p = child_pointer();
+    return p.empty() ? "/" : p;
+  }
+
+  struct TooDeep {
+    std::string pointer;
+  };
+
+ private:
+  struct Frame {
+    std::string pointer;
+    bool array = false;
+    std::size_t index = 0;
+    std::string key;
+    std::set<std::string> keys;
+  };
+  std::string child_pointer() const {
+    if (frames_.empty()) return "";
+    const Frame& f = frames_.back();
+    return f.array ? f.pointer + "/" + std::to_string(f.index) : pointer_join(f.pointer, f.key);
+  }
+  void next_element() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+
+  std::size_t max_depth_;
+  std::vector<Frame> frames_;
+  std::vector<Problem> duplicates_;
+};
+
+}  // namespace
+
+Json parse_json_text(std::string_view text, const std::string& source, std::size_t max_depth) {
+  if (text.size() > kMaxScenarioBytes) {
+    throw ScenarioError(source, {{"/", "the file is larger than the limit of " +
+                                           format_bytes(static_cast<double>(kMaxScenarioBytes)) +
+                                           " for a scenario"}});
+  }
+  // Refuse duplicate keys: JSON parsers keep one silently, so half the file would be ignored.
+  JsonWatcher watcher(max_depth);
+  const Json::parser_callback_t watch = [&](int, Json::parse_event_t event, Json& parsed) {
+    return watcher.on_event(event, parsed);
   };
   Json doc;
   try {
-    doc = Json::parse(in, watch);
+    doc = Json::parse(text.begin(), text.end(), watch);
+  } catch (const JsonWatcher::TooDeep& e) {
+    throw ScenarioError(source, {{e.pointer.empty() ? "/" : e.pointer,
+                                  "nested deeper than the limit of " + std::to_string(max_depth) +
+                                      " levels of objects and arrays"}});
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
     const auto at = what.find("parse error");
     throw ScenarioError(
-        path, {{"/", "not valid JSON: " + (at == std::string::npos ? what : what.substr(at))}});
+        source, {{"/", "not valid JSON: " + (at == std::string::npos ? what : what.substr(at))}});
+  } catch (const Json::out_of_range& e) {
+    // A number too large for a double ("1e400"): valid JSON syntax, but no value.
+    std::string what = e.what();
+    const auto at = what.find("number overflow");
+    throw ScenarioError(
+        source, {{watcher.current_pointer(),
+                  "a number out of range: " + (at == std::string::npos ? what : what.substr(at))}});
   }
-  if (!duplicates.empty()) throw ScenarioError(path, duplicates);
+  if (!watcher.duplicates().empty()) throw ScenarioError(source, watcher.duplicates());
   return doc;
 }
 
+Json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read '" + path + "'");
+  // One byte past the limit is enough to refuse the file (and never read all of /dev/zero).
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad())
+    throw std::system_error(errno, std::generic_category(), "cannot read '" + path + "'");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return parse_json_text(text, path);
+}
+
+namespace {
+
+// The element of `parent` that token names, created when absent (a key of an object, or the
+// index one past an array's end); refuses to pad an array or to descend into a scalar.
+Json& override_step(Json& parent, const std::string& token, bool last, const std::string& at,
+                    const std::string& source) {
+  if (parent.is_null()) parent = Json::object();
+  if (parent.is_object()) return parent[token];
+  const std::string where = at.empty() ? "/" : at;
+  if (!parent.is_array()) {
+    throw ScenarioError(source, {{where, "--set cannot assign below " + describe(parent)}});
+  }
+  const std::string size = std::to_string(parent.size());
+  const bool digits =
+      !token.empty() && token.size() <= 18 &&
+      std::all_of(token.begin(), token.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+      (token == "0" || token[0] != '0');
+  if (token == "-" && last) return parent.emplace_back();
+  if (!digits) {
+    throw ScenarioError(
+        source, {{where, "--set expects an array index (0 to " + size +
+                             ", or '-' to append) after this array, found '" + token + "'"}});
+  }
+  const auto index = std::stoull(token);
+  if (index < parent.size()) return parent[index];
+  if (index == parent.size() && last) return parent.emplace_back();
+  throw ScenarioError(source, {{where, "--set index " + token + " is out of range: the array has " +
+                                           size + " element(s); use 0 to " +
+                                           std::to_string(parent.empty() ? 0 : parent.size() - 1) +
+                                           (last ? ", or " + size + " or '-' to append" : "")}});
+}
+
+}  // namespace
+
 void apply_override(Json& doc, const std::string& assignment, const std::string& source) {
   const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw ScenarioError(source,
-                        {{"/", "--set expects PATH=VALUE (e.g. storage/replace_after=2d), found '" +
-                                   assignment + "'"}});
+  const std::string usage =
+      "--set expects PATH=VALUE (e.g. storage/replace_after=2d), found '" + assignment + "'";
+  if (eq == std::string::npos || eq == 0 || (eq == 1 && assignment[0] == '/')) {
+    throw ScenarioError(source, {{"/", usage}});
   }
-  const std::string path = "/" + assignment.substr(0, eq);
+  // The leading slash of a JSON pointer is optional: "/trials=5" is "trials=5".
+  const std::string path =
+      assignment[0] == '/' ? assignment.substr(0, eq) : "/" + assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
-  Json value = Json::parse(text, nullptr, false);
-  if (value.is_discarded()) value = text;
+  std::vector<std::string> tokens;
   try {
-    // Missing parent objects are created; a misspelt key is then refused as unknown.
-    doc[Json::json_pointer(path)] = value;
+    Json::json_pointer pointer(path);
+    for (Json::json_pointer p = pointer; !p.empty(); p.pop_back()) tokens.push_back(p.back());
   } catch (const Json::exception& e) {
-    throw ScenarioError(source, {{path, std::string("--set cannot assign here: ") + e.what()}});
+    throw ScenarioError(source, {{"/", "--set path '" + path +
+                                           "' is not a JSON pointer: " + std::string(e.what())}});
   }
+  std::reverse(tokens.begin(), tokens.end());
+  if (tokens.size() >= kMaxScenarioDepth) {
+    throw ScenarioError(source, {{"/", "--set path '" + path + "' is deeper than the limit of " +
+                                           std::to_string(kMaxScenarioDepth) + " levels"}});
+  }
+  Json value = text;
+  if (Json::accept(text)) {
+    try {
+      value = parse_json_text(text, source, kMaxScenarioDepth - tokens.size());
+    } catch (const ScenarioError& e) {
+      std::vector<Problem> problems;
+      for (const Problem& p : e.problems())
+        problems.push_back({path + (p.path == "/" ? "" : p.path), "--set value: " + p.message});
+      throw ScenarioError(source, problems);
+    }
+  }
+  Json* at = &doc;
+  std::string walked;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    at = &override_step(*at, tokens[i], i + 1 == tokens.size(), walked, source);
+    walked = pointer_join(walked, tokens[i]);
+  }
+  *at = std::move(value);
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {

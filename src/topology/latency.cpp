@@ -2,6 +2,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <cmath>
 
 #include "durasim/core/assert.hpp"
 
@@ -53,7 +54,11 @@ LatencyModel::LatencyModel(const Topology& topology, const LatencySpec& spec)
           chosen = static_cast<std::uint32_t>(l + 2);
         }
       }
-      boost::add_edge(i, j, link_dists_[chosen].mean(), g);
+      // Dijkstra treats a weight of DBL_MAX or more as no edge (and asserts on NaN): the
+      // scenario bounds every latency to finite draws of at most a day.
+      const double weight = link_dists_[chosen].mean();
+      DURASIM_ASSERT(std::isfinite(weight) && weight >= 0.0);
+      boost::add_edge(i, j, weight, g);
       direct[i * n + j] = direct[j * n + i] = {chosen};
     }
   }

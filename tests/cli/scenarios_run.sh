@@ -30,12 +30,20 @@ set +e; "$bin" run no/such/file.json 2>/dev/null; code=$?; set -e
 check test "$code" -eq 4
 # Disks that practically never fail: the chain's MTTDL overflows a double, which the summary and
 # the markov answer say instead of failing or printing a negative time.
-huge=(--set 'failures/disk/burnout/ttf=exponential(mean=1e308y)')
+huge=(--set 'failures/disk/burnout/ttf=exponential(mean=1e300y)')
 check "$bin" run scenarios/markov-3way.json --trials 20 "${huge[@]}" --json "$tmp/huge-run.json" \
   --progress never > "$tmp/huge-run.txt"
 check grep -q "MTTDL > 1.8e308s  (exact CTMC of the copies)" "$tmp/huge-run.txt"
 check "$bin" markov scenarios/markov-3way.json "${huge[@]}" --json "$tmp/huge.json"
 check /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["mttdl_s"] is None and "1.8e308" in r["mttdl_note"] and r["probability"] == 0' "$tmp/huge.json"
+# A mean that does not fit a double is refused at its pointer.
+set +e
+"$bin" markov scenarios/markov-3way.json --set 'failures/disk/burnout/ttf=exponential(mean=1e308y)' \
+  > /dev/null 2> "$tmp/huge-err.txt"
+code=$?
+set -e
+check test "$code" -eq 2
+check grep -q "/failures/disk/burnout/ttf" "$tmp/huge-err.txt"
 set +e; "$bin" frobnicate 2>/dev/null; code=$?; set -e
 check test "$code" -eq 2
 check "$bin" --version

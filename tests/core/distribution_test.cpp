@@ -39,6 +39,16 @@ TEST(Distribution, RefusesMalformedText) {
   EXPECT_FALSE(Distribution::parse("afr(1%)", Quantity::kSize));
 }
 
+TEST(Distribution, RefusesTailsTooHeavyForAFiniteMean) {
+  EXPECT_TRUE(Distribution::parse("lognormal(median=1y, sigma=30)", Quantity::kDuration));
+  EXPECT_FALSE(Distribution::parse("lognormal(median=1y, sigma=40)", Quantity::kDuration));
+  EXPECT_TRUE(Distribution::parse("weibull(shape=0.1, mean=1y)", Quantity::kDuration));
+  // Gamma(1 + 1/k) overflows: the scale for this mean would be 0 and the mean NaN.
+  EXPECT_FALSE(Distribution::parse("weibull(shape=0.001, mean=1y)", Quantity::kDuration));
+  EXPECT_FALSE(Distribution::parse("weibull(shape=0.001, scale=1y)", Quantity::kDuration));
+  EXPECT_FALSE(Distribution::parse("exponential(mean=1e308PB)", Quantity::kSize));
+}
+
 TEST(Distribution, TextRoundTrips) {
   for (const char* text : {"exponential(mean=3y)", "weibull(shape=1.12, scale=10y)",
                            "lognormal(median=35ms, sigma=0.1)", "uniform(1s, 3s)", "10m"}) {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "test_support.hpp"
 
 namespace durasim {
@@ -11,6 +13,8 @@ namespace {
 using ::durasim::testing::minimal_doc;
 using ::durasim::testing::problem_paths;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(Scenario, MinimalDocumentResolvesWithDefaults) {
   const Scenario s = parse_scenario(minimal_doc(), "t");
@@ -284,6 +288,145 @@ TEST(Scenario, BackupsAreCheckedAndResolved) {
   EXPECT_EQ(*s.backups.schedules[0].retention, Duration::from_seconds(14 * 86400));
   doc["backups"] = Json::parse(R"J([{ "kind": "wal_archive", "every": "5m", "to": "b/n0/d0" }])J");
   EXPECT_THAT(problem_paths(doc), ::testing::UnorderedElementsAre("/backups/0/to", "/backups"));
+}
+
+// The first problem's message, or "" when the document is accepted.
+std::string first_message(const Json& doc) {
+  try {
+    parse_scenario(doc, "test");
+  } catch (const ScenarioError& e) {
+    return e.problems().front().path + ": " + e.problems().front().message;
+  }
+  return "";
+}
+
+ScenarioError refusal(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ScenarioError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "accepted";
+  return ScenarioError("none", {});
+}
+
+TEST(ScenarioLimits, NestingDeeperThanTheLimitIsRefusedBeforeAnyRecursion) {
+  const std::string deep = std::string(110'000, '[') + std::string(110'000, ']');
+  const ScenarioError e = refusal([&] { parse_json_text(deep, "t"); });
+  ASSERT_EQ(e.problems().size(), 1u);
+  EXPECT_THAT(e.problems()[0].message, HasSubstr("limit of 64 levels"));
+  // 64 levels are read; the 65th is refused at its pointer.
+  const std::string at_limit = std::string(64, '[') + std::string(64, ']');
+  EXPECT_NO_THROW(parse_json_text(at_limit, "t"));
+  const std::string over = "{\"a\": " + std::string(64, '[') + std::string(64, ']') + "}";
+  const ScenarioError o = refusal([&] { parse_json_text(over, "t"); });
+  std::string pointer = "/a";
+  for (int i = 0; i < 63; ++i) pointer += "/0";  // the 64th array is the 65th level
+  EXPECT_EQ(o.problems()[0].path, pointer);
+}
+
+TEST(ScenarioLimits, FilesLargerThanTheLimitAreRefused) {
+  const std::string big = "\"" + std::string(kMaxScenarioBytes, 'x') + "\"";
+  const ScenarioError e = refusal([&] { parse_json_text(big, "t"); });
+  EXPECT_EQ(e.problems()[0].path, "/");
+  EXPECT_THAT(e.problems()[0].message, HasSubstr("larger than the limit"));
+}
+
+TEST(ScenarioLimits, DuplicateKeysAreNamedAtTheirFullPointer) {
+  const ScenarioError e = refusal([] {
+    parse_json_text(R"J({"a": [{"b": 1}, {"c": {"d": 1, "d": 2}}], "e": 1, "e": 2})J", "t");
+  });
+  std::vector<std::string> paths;
+  for (const Problem& p : e.problems()) paths.push_back(p.path);
+  EXPECT_THAT(paths, ElementsAre("/a/1/c/d", "/e"));
+}
+
+TEST(ScenarioLimits, NumbersOutOfRangeAreRefusedAtTheirPointer) {
+  const ScenarioError e = refusal([] { parse_json_text(R"J({"a": [1, 1e400]})J", "t"); });
+  EXPECT_EQ(e.problems()[0].path, "/a/1");
+}
+
+TEST(ScenarioLimits, AMillionProblemsListAHundred) {
+  Json doc = minimal_doc();
+  doc["faults"] = Json::array();
+  for (int i = 0; i < 1000; ++i) doc["faults"].push_back(nullptr);
+  const ScenarioError e = refusal([&] { parse_scenario(doc, "t"); });
+  ASSERT_EQ(e.problems().size(), Problems::kMaxListed + 1);
+  EXPECT_THAT(e.problems().back().message, HasSubstr("and 900 more problem(s)"));
+}
+
+TEST(ScenarioLimits, UnknownKeysNameTheClosestKnownKey) {
+  Json doc = minimal_doc();
+  doc["topology"]["regions"][0]["datacenters"][0]["node"] = 3;
+  EXPECT_THAT(first_message(doc), HasSubstr("did you mean 'nodes'?"));
+  doc = minimal_doc();
+  doc["colour"] = "blue";
+  EXPECT_THAT(first_message(doc), Not(HasSubstr("did you mean")));
+}
+
+TEST(ScenarioLimits, OverridesTakeALeadingSlashAndRefuseIndicesOutOfRange) {
+  Json doc = minimal_doc();
+  apply_override(doc, "/trials=7", "t");
+  EXPECT_EQ(doc["trials"], 7);
+  // Padding an array with nulls is refused, and says which indices exist.
+  const ScenarioError e =
+      refusal([&] { apply_override(doc, "replication/replicas/1000000={}", "t"); });
+  EXPECT_EQ(e.problems()[0].path, "/replication/replicas");
+  EXPECT_THAT(e.problems()[0].message, HasSubstr("out of range: the array has 1 element(s)"));
+  EXPECT_EQ(doc["replication"]["replicas"].size(), 1u);
+  apply_override(doc, R"(replication/replicas/1={"at": "b", "mode": "async"})", "t");
+  apply_override(doc, R"(replication/replicas/-={"at": "b", "mode": "async"})", "t");
+  EXPECT_EQ(doc["replication"]["replicas"].size(), 3u);
+  EXPECT_THROW(apply_override(doc, "replication/replicas/07/mode=sync", "t"), ScenarioError);
+  EXPECT_THROW(apply_override(doc, "trials/x=1", "t"), ScenarioError);  // below a number
+  // A nested value counts toward the depth limit with its path.
+  EXPECT_THROW(apply_override(doc, "a/b=" + std::string(63, '[') + std::string(63, ']'), "t"),
+               ScenarioError);
+  EXPECT_TRUE(problem_paths(doc).empty());
+}
+
+TEST(ScenarioLimits, FractionsTakePercentages) {
+  Json doc = minimal_doc();
+  doc["faults"] = Json::parse(R"J([{ "at": "1d", "kind": "bad_delete", "fraction": "10%" }])J");
+  const Scenario s = parse_scenario(doc, "t");
+  EXPECT_DOUBLE_EQ(s.failures.bad_deletes[0].what.fraction, 0.1);
+  EXPECT_EQ(s.resolved["faults"][0]["fraction"], "10%");
+  doc["faults"][0]["fraction"] = "0%";
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/faults/0/fraction"));
+  doc["faults"][0]["fraction"] = "ten";
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/faults/0/fraction"));
+}
+
+TEST(ScenarioLimits, PartitionMemoryFollowsTheCopies) {
+  Json doc = minimal_doc();
+  doc["data"]["partitions"] = 150'000;  // 2 copies: about 17.9 kB each, 2.7 GB
+  EXPECT_THAT(first_message(doc), HasSubstr("more than the budget of 2GiB per thread"));
+  doc["data"]["partitions"] = 100'000;
+  EXPECT_TRUE(problem_paths(doc).empty());
+}
+
+TEST(ScenarioLimits, LongFailureMeansAreValidShortOnesAreBoundedByTheEventLimit) {
+  Json doc = minimal_doc();
+  // A 2000-year mean is "effectively never": valid.
+  doc["failures"] =
+      Json::parse(R"J({ "region": { "earthquake": { "ttf": "exponential(mean=2000y)" } },
+                                      "disk": { "burnout": { "ttf": "afr(0.0001%)" } } })J");
+  EXPECT_TRUE(problem_paths(doc).empty());
+  doc["failures"]["disk"]["burnout"]["ttf"] = "exponential(mean=1ms)";
+  doc["storage"]["replace_after"] = "0s";
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/failures/disk/burnout/ttf"));
+  doc["limits"]["events_per_trial"] = 1'000'000'000;
+  doc["horizon"] = "1h";
+  EXPECT_TRUE(problem_paths(doc).empty());  // 6 disks x 3.6e6 cycles x 2 = 4.3e7 events
+}
+
+TEST(ScenarioLimits, WritePathDrawsAreBounded) {
+  Json doc = minimal_doc();
+  // The largest draw is at z = 8.2 (the largest uniform below 1).
+  doc["storage"]["fsync"] = "lognormal(median=200us, sigma=2)";  // largest draw about 44 min
+  EXPECT_TRUE(problem_paths(doc).empty());
+  doc["storage"]["fsync"] = "lognormal(median=200us, sigma=3)";  // about 113 days
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/storage/fsync"));
 }
 
 }  // namespace

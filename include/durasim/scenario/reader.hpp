@@ -27,14 +27,20 @@ struct Problem {
   std::string message;
 };
 
+// At most kMaxListed problems are kept (a file of a million bad entries must not print a
+// million lines); list() then ends with one that says how many more there were.
 class Problems {
  public:
+  static constexpr std::size_t kMaxListed = 100;
+
   void add(std::string path, std::string message);
-  bool empty() const { return list_.empty(); }
-  const std::vector<Problem>& list() const { return list_; }
+  bool empty() const { return count_ == 0; }
+  std::size_t count() const { return count_; }
+  std::vector<Problem> list() const;
 
  private:
   std::vector<Problem> list_;
+  std::size_t count_ = 0;
 };
 
 // A default value given as the text a user would write ("1d", "200MB/s").
@@ -46,6 +52,9 @@ enum class Need : std::uint8_t { kRequired, kOptional };
 // Describes the JSON type of a value for messages: "a string", "the number 5", ...
 std::string describe(const Json& value);
 std::string pointer_join(const std::string& base, const std::string& key);
+// The known key closest to a misspelt one ("rack" -> "racks"), when one is close enough: at
+// most max(2, length / 3) edits away.
+std::optional<std::string> closest_key(const std::string& key, const std::set<std::string>& known);
 
 class ObjectReader {
  public:

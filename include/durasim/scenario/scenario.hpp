@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "durasim/backup/catalog.hpp"
@@ -89,6 +90,13 @@ void apply_override(Json& doc, const std::string& assignment, const std::string&
 Scenario parse_scenario(const Json& doc, const std::string& source);
 // Reads the file (I/O errors throw std::system_error), applies overrides, parses.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides);
+// Limits of a scenario document, checked while it is parsed (before any recursive walk).
+inline constexpr std::size_t kMaxScenarioBytes = 4 << 20;  // 4 MiB
+inline constexpr std::size_t kMaxScenarioDepth = 64;       // nested objects and arrays
+// Parses JSON text, refusing a text over kMaxScenarioBytes, nesting over `max_depth`, and
+// duplicate keys (each at its full pointer); throws ScenarioError.
+Json parse_json_text(std::string_view text, const std::string& source,
+                     std::size_t max_depth = kMaxScenarioDepth);
 Json read_json_file(const std::string& path);
 
 }  // namespace durasim
