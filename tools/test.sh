@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: tools/test.sh [ctest options...]
-# Installs what is missing, builds the dev preset and runs the whole CTest suite, then builds
-# the asan-ubsan preset and runs the unit tests under AddressSanitizer and UBSan.
+# Installs what is missing, builds the dev preset and runs the whole CTest suite and the swarm
+# (tools/swarm.py), then builds the asan-ubsan preset and runs the unit tests under
+# AddressSanitizer and UBSan.
 # DURASIM_SKIP_SANITIZERS=1 skips the sanitizer pass (it says so; CI never sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ durasim_install_missing
 jobs="$(nproc)"
 durasim_build dev
 ctest --preset dev -j "$jobs" "$@"
+# The randomized checker: random valid scenarios under every invariant checker (about 1-2 minutes;
+# a long hunt is --count 100000). Exits 1 when any scenario fails a check.
+/usr/bin/python3 tools/swarm.py --durasim build/dev/durasim --count 300 --seed 1
 if [ "${DURASIM_SKIP_SANITIZERS:-0}" = "1" ]; then
   echo "durasim: sanitizer pass skipped (DURASIM_SKIP_SANITIZERS=1)" >&2
   exit 0
