@@ -13,7 +13,7 @@ durasim_build dev
 ctest --preset dev -j "$jobs" "$@"
 # The randomized checker: random valid scenarios under every invariant checker (about 1-2 minutes;
 # a long hunt is --count 100000). Exits 1 when any scenario fails a check.
-/usr/bin/python3 tools/swarm.py --durasim build/dev/durasim --count 300 --seed 1
+/usr/bin/python3 tools/swarm.py --durasim build/dev/durasim --count 400 --seed 1
 if [ "${DURASIM_SKIP_SANITIZERS:-0}" = "1" ]; then
   echo "durasim: sanitizer pass skipped (DURASIM_SKIP_SANITIZERS=1)" >&2
   exit 0
