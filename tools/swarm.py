@@ -161,13 +161,11 @@ class Topo:
     def __init__(self, regions):
         self.regions = [r["name"] for r in regions]
         self.dcs, self.nodes, self.disks = [], [], []
-        self.region_of = {}
         self.under = {}  # domain name -> list of disk names beneath it (itself for a disk)
         for r in regions:
             self.under[r["name"]] = []
             for dc in r["datacenters"]:
                 self.dcs.append(dc["name"])
-                self.region_of[dc["name"]] = r["name"]
                 self.under[dc["name"]] = []
                 for n in range(dc["nodes"]):
                     node = f"{dc['name']}/n{n}"
@@ -211,7 +209,8 @@ def gen_topology(rng):
         links = []
         for _ in range(rng.randint(1, 3)):
             a, b = rng.sample(places, 2)
-            links.append({"between": [a, b], "one_way": duration_dist(rng, log_uniform(rng, 1e-4, 0.2))})
+            one_way = duration_dist(rng, log_uniform(rng, 1e-4, 0.2))
+            links.append({"between": [a, b], "one_way": one_way})
         latency["links"] = links
     if latency:
         topo["latency"] = latency
@@ -530,7 +529,8 @@ def check_counts(report, body, problems):
                      f"lost writes {lost_total:g} (mean {lost_mean} x {trials} trials) exceed "
                      f"acknowledged {acked}")
     if lost_max > acked:
-        problems.add("lost<=acknowledged", f"lost_writes.max {lost_max} exceeds acknowledged {acked}")
+        problems.add("lost<=acknowledged",
+                     f"lost_writes.max {lost_max} exceeds acknowledged {acked}")
     if acked > issued:
         problems.add("acknowledged<=issued", f"acknowledged {acked} exceed issued {issued}")
     if writes.get("degraded_lost_writes", 0) > writes.get("degraded_acks", 0):
@@ -539,7 +539,8 @@ def check_counts(report, body, problems):
     by_cause = loss.get("by_cause", {})
     cause_lost = sum(c.get("lost_writes", 0) for k, c in by_cause.items() if k != "degraded_ack")
     if cause_lost > lost_total * (1 + 1e-9) + 1e-6:
-        problems.add("by_cause", f"lost writes by cause {cause_lost} exceed the total {lost_total:g}")
+        problems.add("by_cause",
+                     f"lost writes by cause {cause_lost} exceed the total {lost_total:g}")
     for kind, c in by_cause.items():
         if c.get("loss_incidents", 0) > c.get("incidents", 0) or \
                 c.get("data_loss_incidents", 0) > c.get("loss_incidents", 0):
