@@ -9,7 +9,8 @@ feature of the format: 1 to 4 regions of datacenters, nodes and disks; every fai
 (disk burnout, node crash and loss, datacenter fire, flood and power outage, region earthquake
 and outage, bad deletes) with every distribution and extreme but valid parameters (Weibull
 shapes far from 1, wide lognormals, degenerate uniforms, afr near 0% and 100%, means that
-saturate simulated time); primaries and replicas at datacenters, nodes and disks; sync, async,
+saturate simulated time; in one scenario of five, copies, repairs, outages or detections that
+outlast the horizon, or retentions of a nanosecond); primaries and replicas at datacenters, nodes and disks; sync, async,
 quorum and delayed replicas; both `on_sync_unreachable` modes; full, incremental and WAL
 backups; every kind of injected fault, at t = 0, at the horizon and several at one instant.
 
@@ -410,7 +411,51 @@ def generate(seed, index):
         limits["write_model"] = "windowed"
     scenario["limits"] = limits
     scenario["_trials"] = rng.randint(2, 8)  # popped before writing: the trials to run
+    push_to_extremes(scenario, random.Random(f"{seed}:{index}:extreme"))
     return scenario
+
+
+def push_to_extremes(scenario, rng):
+    """In one scenario of five, one or two settings pushed to a valid extreme: copies and repairs
+    that take centuries, outages and detections that outlast the horizon, tiny retentions.
+    Drawn from a stream of their own, so that the rest of the scenario does not depend on them."""
+    if rng.random() >= 0.2:
+        return
+    def storage(key, value):
+        scenario.setdefault("storage", {})[key] = value
+
+    replication = scenario["replication"]
+    backups = scenario.get("backups", [])
+    faults = scenario.get("faults", [])
+    failures = scenario.get("failures", {})
+    choices = [
+        lambda: storage("rebuild_bandwidth", rng.choice(["1kB/s", "1B/s"])),
+        lambda: storage("replace_after", rng.choice(
+            ["exponential(mean=1e30y)", "fixed(290y)", "uniform(0s, 290y)", "0s"])),
+        lambda: replication.__setitem__("failover", rng.choice(["0s", "290y"])),
+    ]
+    if "on_sync_unreachable" in replication and replication["on_sync_unreachable"] != "block":
+        choices.append(lambda: replication.__setitem__(
+            "on_sync_unreachable", {"degrade_after": rng.choice(["0s", "290y"])}))
+    for rep in replication["replicas"]:
+        if "delay" in rep:
+            choices.append(lambda rep=rep: rep.__setitem__("delay", rng.choice(["0s", "290y"])))
+    for b in backups:
+        choices.append(lambda b=b: b.__setitem__("bandwidth", rng.choice(["1kB/s", "1B/s"])))
+        choices.append(lambda b=b: b.__setitem__("retention", rng.choice(["1ns", "1s"])))
+    for f in faults:
+        key = {"outage": "duration", "destroy": "replace_after", "logical": "detected_after"}[
+            MODES[f["kind"]][2]]
+        choices.append(lambda f=f, key=key: f.__setitem__(key, rng.choice(
+            ["fixed(290y)", "exponential(mean=1e30y)", "0s"])))
+    for level in failures.values():
+        for mode in level.values():
+            for key in ("duration", "replace_after", "detected_after"):
+                if key in mode:
+                    choices.append(lambda mode=mode, key=key: mode.__setitem__(
+                        key, rng.choice(["fixed(290y)", "exponential(mean=1e30y)", "0s"])))
+    for change in rng.sample(choices, min(len(choices), rng.randint(1, 2))):
+        change()
 
 
 def parse_size_guess(text):
