@@ -30,7 +30,8 @@ invariant checker on: a violation exits 70 naming it) and its report is judged:
   report unchanged (aside from `run`, the echoed `scenario` and the `analytic` model, which
   legitimately describes the added mode).
 
-Every durasim call has a timeout (a run past it is a failure). The tool prints
+Before anything runs, the checks are tried on a report with planted bugs (each must trip its
+check), so that a check that can no longer fail is noticed. Every durasim call has a timeout (a run past it is a failure). The tool prints
 `swarm: N scenarios, F failures` and, per failure, the check, the command that reproduces it and
 the scenario file (kept in --keep DIR, else in a temporary folder kept when something failed).
 Exit status: 0 when nothing failed, 1 otherwise. Python standard library only.
@@ -554,7 +555,10 @@ def check_report(report, problems):
     if isinstance(analytic, dict) and _num(analytic.get("probability")) \
             and not 0 <= analytic["probability"] <= 1:
         problems.add("probability", f"analytic probability {analytic['probability']}")
-    check_counts(report, body, problems)
+    try:
+        check_counts(report, body, problems)
+    except (TypeError, AttributeError) as e:  # a null or a missing block, reported above
+        problems.add("report shape", f"counts not comparable: {e}")
 
 
 def _num(v):
@@ -647,6 +651,42 @@ def first_difference(a, b, path=""):
                 return d
         return None
     return None if a == b else f"{path}: {json.dumps(a)[:80]} vs {json.dumps(b)[:80]}"
+
+
+def self_test():
+    """The checks must catch planted bugs: each edit of a clean report must trip its check."""
+    interval = {"estimate": 0.25, "ci95": [0.05, 0.6]}
+    clean = {
+        "trials": 4, "run": {}, "scenario": {}, "write_model": "full",
+        "loss": {"trials_with_loss": 1, "probability": interval, "annual_probability": interval,
+                 "nines": {"estimate": 0.6, "lower_bound": 0.2}, "mttdl_s": None,
+                 "mttdl_s_ci95": [10.0, None], "by_cause": {}, "by_effect": {},
+                 "lost_writes": {"mean": 2.0, "ci95": [0.0, 4.0], "p50": 0, "p99": 8, "max": 8}},
+        "writes": {"issued": 100, "acknowledged": 90, "simulated": 100, "degraded_acks": 0,
+                   "degraded_lost_writes": 0},
+        "write_latency_s": {"count": 90, "mean": 0.002, "p50": 0.001, "p90": 0.002,
+                            "p99": 0.003, "p999": 0.004, "max": 0.004, "relative_error": 0.005},
+    }
+    planted = [
+        ("finite", lambda r: r["write_latency_s"].__setitem__("p50", float("nan"))),
+        ("finite", lambda r: r["writes"].__setitem__("acknowledged", None)),
+        ("probability", lambda r: r["loss"]["probability"].__setitem__("estimate", 0.9)),
+        ("probability", lambda r: r["loss"].__setitem__("annual_probability",
+                                                        {"estimate": 0.5, "ci95": [0.1, 1.2]})),
+        ("interval", lambda r: r["loss"]["lost_writes"].__setitem__("ci95", [3.0, 4.0])),
+        ("percentiles", lambda r: r["write_latency_s"].__setitem__("p99", 0.01)),
+        ("lost<=acknowledged", lambda r: r["loss"]["lost_writes"].update(mean=30.0, max=95)),
+        ("degraded", lambda r: r["writes"].__setitem__("degraded_lost_writes", 1)),
+    ]
+    problems = Problems()
+    check_report(json.loads(json.dumps(clean)), problems)
+    assert not problems, f"swarm self-test: a clean report fails {problems}"
+    for check, plant in planted:
+        report = json.loads(json.dumps(clean))
+        plant(report)
+        problems = Problems()
+        check_report(report, problems)
+        assert check in [c for c, _ in problems], f"swarm self-test: '{check}' missed a bug"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -750,6 +790,7 @@ def main():
     ap.add_argument("--keep", help="keep every scenario and report in this folder")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per scenario")
     args = ap.parse_args()
+    self_test()
 
     durasim = os.path.abspath(args.durasim)
     if args.keep:
