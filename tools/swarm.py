@@ -38,6 +38,7 @@ Exit status: 0 when nothing failed, 1 otherwise. Python standard library only.
 """
 
 import argparse
+import glob
 import json
 import math
 import os
@@ -787,7 +788,8 @@ def main():
     ap.add_argument("--count", type=int, default=100, help="number of scenarios")
     ap.add_argument("--seed", default="1", help="swarm seed (scenario i uses '<seed>:<i>')")
     ap.add_argument("--only", type=int, help="run only scenario I of this seed")
-    ap.add_argument("--keep", help="keep every scenario and report in this folder")
+    ap.add_argument("--keep", help="keep every scenario and report in this folder (else only "
+                    "those of failures, in a temporary folder)")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per scenario")
     args = ap.parse_args()
     self_test()
@@ -813,6 +815,9 @@ def main():
                   f"{refusal}", file=sys.stderr)
         elif problems:
             failures.append((i, problems, where))
+        elif not args.keep:  # a long hunt keeps only what failed
+            for name in glob.glob(os.path.join(workdir, f"swarm-{args.seed}-{i}.*")):
+                os.remove(name)
         if args.verbose:
             print(f"  {i}: {time.monotonic() - t0:.2f}s {len(problems)} problem(s)",
                   file=sys.stderr)
