@@ -10,9 +10,10 @@ feature of the format: 1 to 4 regions of datacenters, nodes and disks; every fai
 and outage, bad deletes) with every distribution and extreme but valid parameters (Weibull
 shapes far from 1, wide lognormals, degenerate uniforms, afr near 0% and 100%, means that
 saturate simulated time; in one scenario of five, copies, repairs, outages or detections that
-outlast the horizon, or retentions of a nanosecond); primaries and replicas at datacenters, nodes and disks; sync, async,
-quorum and delayed replicas; both `on_sync_unreachable` modes; full, incremental and WAL
-backups; every kind of injected fault, at t = 0, at the horizon and several at one instant.
+outlast the horizon, or retentions of a nanosecond); primaries and replicas at datacenters,
+nodes and disks; sync, async, quorum and delayed replicas; both `on_sync_unreachable` modes;
+full, incremental and WAL backups; every kind of injected fault, at t = 0, at the horizon and
+several at one instant.
 
 Each scenario must pass `durasim validate` (a refusal is a generator bug, counted apart as
 "invalid"; a crash of validate is a failure). It then runs with `durasim run --check` (every
@@ -31,9 +32,10 @@ invariant checker on: a violation exits 70 naming it) and its report is judged:
   legitimately describes the added mode).
 
 Before anything runs, the checks are tried on a report with planted bugs (each must trip its
-check), so that a check that can no longer fail is noticed. Every durasim call has a timeout (a run past it is a failure). The tool prints
-`swarm: N scenarios, F failures` and, per failure, the check, the command that reproduces it and
-the scenario file (kept in --keep DIR, else in a temporary folder kept when something failed).
+check), so that a check that can no longer fail is noticed. Every durasim call has a timeout
+(a run past it is a failure). The tool prints `swarm: N scenarios, F failures` and, per failure,
+the check, the command that reproduces it and the scenario file (every file is kept in
+--keep DIR; without it, those of failures stay in a temporary folder).
 Exit status: 0 when nothing failed, 1 otherwise. Python standard library only.
 """
 
@@ -104,10 +106,13 @@ def log_uniform(rng, low, high):
     return math.exp(rng.uniform(math.log(low), math.log(high)))
 
 
-def duration_dist(rng, mean_s, allow_afr=False):
-    """A duration distribution of roughly the given mean, in a randomly chosen form."""
+def duration_dist(rng, mean_s, ttf=False):
+    """A duration distribution of roughly the given mean, in a randomly chosen form. For a time
+    to failure (`ttf`), `mean_s` is the median of the heavy-tailed forms instead, so that their
+    many short draws do not multiply the failures (lognormal sigma 4 has a mean 3000 times its
+    median); `afr` is allowed."""
     forms = ["bare", "fixed", "exponential", "weibull_scale", "weibull_mean", "lognormal",
-             "uniform"] + (["afr"] if allow_afr else [])
+             "uniform"] + (["afr"] if ttf else [])
     form = rng.choice(forms)
     if form == "bare":
         return dur(rng, mean_s)
@@ -117,13 +122,14 @@ def duration_dist(rng, mean_s, allow_afr=False):
         return f"exponential(mean={dur(rng, mean_s)})"
     if form in ("weibull_scale", "weibull_mean"):
         shape = rng.choice([0.1, 0.3, 0.5, 0.8, 1, 1.12, 2, 5, 20, 60])
+        scale = mean_s / math.log(2) ** (1 / shape) if ttf else mean_s / math.gamma(1 + 1 / shape)
         if form == "weibull_mean":
-            return f"weibull(shape={number(shape)}, mean={dur(rng, mean_s)})"
-        scale = mean_s / math.gamma(1 + 1 / shape)
+            mean = scale * math.gamma(1 + 1 / shape)
+            return f"weibull(shape={number(shape)}, mean={dur(rng, mean)})"
         return f"weibull( scale = {dur(rng, scale)} , shape = {number(shape)} )"
     if form == "lognormal":
         sigma = rng.choice([0, 0.05, 0.5, 1, 2, 4])
-        median = mean_s / math.exp(sigma * sigma / 2)
+        median = mean_s if ttf else mean_s / math.exp(sigma * sigma / 2)
         return f"lognormal(median={dur(rng, median)}, sigma={number(sigma)})"
     if form == "uniform":
         # Both ends in one unit, the low end rounded down, so that A <= B survives formatting.
@@ -235,7 +241,7 @@ def gen_failures(rng, topo, horizon_s):
         domains = 1 if level == "logical" else len(topo.level(level))
         lowest = domains * horizon_s / 60
         mean = max(lowest, horizon_s * 10 ** rng.uniform(-1.5, 3))
-        mode = {"ttf": duration_dist(rng, mean, allow_afr=True)}
+        mode = {"ttf": duration_dist(rng, mean, ttf=True)}
         if rng.random() < 0.05:
             mode["ttf"] = rng.choice(["exponential(mean=1e30y)", "fixed(290y)", "afr(0.000001%)"])
         if effect == "outage":
