@@ -5,6 +5,10 @@
 # the asan-ubsan preset and runs the unit tests under AddressSanitizer and UBSan.
 # DURASIM_FUZZ_SECONDS=0 skips the fuzzer, DURASIM_SKIP_SANITIZERS=1 the sanitizer pass (each
 # says so; CI sets neither).
+# Installs what is missing, builds the dev preset and runs the whole CTest suite and the swarm
+# (tools/swarm.py), then builds the asan-ubsan preset and runs the unit tests under
+# AddressSanitizer and UBSan.
+# DURASIM_SKIP_SANITIZERS=1 skips the sanitizer pass (it says so; CI never sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh
@@ -18,6 +22,9 @@ if [ "$fuzz_seconds" = "0" ]; then
 else
   tools/fuzz.sh "$fuzz_seconds"
 fi
+# The randomized checker: random valid scenarios under every invariant checker (about 1-2 minutes;
+# a long hunt is --count 100000). Exits 1 when any scenario fails a check.
+/usr/bin/python3 tools/swarm.py --durasim build/dev/durasim --count 400 --seed 1
 if [ "${DURASIM_SKIP_SANITIZERS:-0}" = "1" ]; then
   echo "durasim: sanitizer pass skipped (DURASIM_SKIP_SANITIZERS=1)" >&2
   exit 0
