@@ -8,8 +8,8 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <iomanip>
 #include <optional>
 #include <sstream>

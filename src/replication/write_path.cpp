@@ -95,8 +95,15 @@ struct WritePath::Group {
   std::vector<Checkpoint> history;  // one per advance: writes between are a Poisson stretch
   RngStream restore_rng{0, 0, 0, 0};
   double bytes_issued = 0.0;  // of writes [0, next_seq) since creation
-  // Timeline ranges [from, to) acknowledged without a sync replica (degrade_after), in order.
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> degraded;
+  // Timeline ranges [from, to) acknowledged without the sync replicas on `waived` (slot bits)
+  // and with those on `confirmed` (degrade_after), from `start` on, in order.
+  struct Degraded {
+    std::uint64_t from, to;
+    SimTime start;
+    std::uint32_t waived, confirmed;
+  };
+  std::vector<Degraded> degraded;
+  std::array<SimTime, kMaxCopiesPerPartition> slot_destroyed{};  // latest; -1 ns: never
 
   std::size_t head = 0, size = 0, mask = 0;
   std::vector<SimTime> issue, pd, ack;
@@ -166,6 +173,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
     g.history.clear();
     g.history.push_back({SimTime{0}, 0});
     g.degraded.clear();
+    g.slot_destroyed.fill(SimTime{-1});
     g.roles.resize(k);
     for (std::size_t r = 0; r < k; ++r) {
       Role& role = g.roles[r];
@@ -352,12 +360,13 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
                           spec_->on_sync_unreachable});
     }
     if (spec_->quorum == 0) {
-      bool degraded = false;
+      std::uint32_t waived = 0, confirmed = 0;
       for (std::size_t r = 1; r < k; ++r) {
-        degraded = degraded || (is_sync(g.roles[r].mode) &&
-                                ((static_cast<unsigned>(g.waived[s]) >> r) & 1u) != 0);
+        if (!is_sync(g.roles[r].mode)) continue;
+        const bool w = ((static_cast<unsigned>(g.waived[s]) >> r) & 1u) != 0;
+        (w ? waived : confirmed) |= 1u << g.roles[r].slot;
       }
-      if (degraded) note_degraded(g, g.base, g.base + 1);
+      if (waived != 0) note_degraded(g, g.base, g.base + 1, g.issue[s], waived, confirmed);
     }
     stats_.latency_s.add((g.ack[s] - g.issue[s]).seconds());
     ++stats_.acknowledged;
@@ -420,7 +429,8 @@ void WritePath::skip_gap(Group& g, SimTime to) {
     if (checker_ && behind < n)
       checker_->on_counted({g.p, g.next_seq + behind, g.next_seq + n, behind_until,
                             in_step_slots | behind_slots, 0});
-    if (spec_->quorum == 0 && behind > 0) note_degraded(g, g.next_seq, g.next_seq + behind);
+    if (spec_->quorum == 0 && behind > 0)
+      note_degraded(g, g.next_seq, g.next_seq + behind, g.now, behind_slots, in_step_slots);
   }
   g.next_seq += n;
   g.base = g.next_seq;
@@ -634,12 +644,44 @@ void WritePath::drop_pending(Group& g, SimTime now) {
   }
 }
 
-void WritePath::note_degraded(Group& g, std::uint64_t from, std::uint64_t to) {
+void WritePath::note_degraded(Group& g, std::uint64_t from, std::uint64_t to, SimTime start,
+                              std::uint32_t waived, std::uint32_t confirmed) {
   stats_.degraded_acks += to - from;
-  if (!g.degraded.empty() && g.degraded.back().second == from) {
-    g.degraded.back().second = to;
+  if (!g.degraded.empty() && g.degraded.back().to == from && g.degraded.back().waived == waived &&
+      g.degraded.back().confirmed == confirmed) {
+    g.degraded.back().to = to;
   } else {
-    g.degraded.emplace_back(from, to);
+    g.degraded.push_back({from, to, start, waived, confirmed});
+  }
+}
+
+// Of the writes after `keep`, those acknowledged without a sync replica whose copy was not
+// destroyed between their acknowledgement and now: waiting for it ("block") would not have
+// acknowledged them, and no destruction would have taken them from it (cause degraded_ack).
+std::uint64_t WritePath::degraded_after(const Group& g, std::uint64_t keep, SimTime now) const {
+  std::uint64_t n = 0;
+  for (const Group::Degraded& d : g.degraded) {
+    if (d.to <= keep) continue;
+    bool stands = false;
+    for (std::uint32_t slot = 0; slot < kMaxCopiesPerPartition; ++slot) {
+      if ((d.waived >> slot & 1u) == 0) continue;
+      const SimTime gone = g.slot_destroyed[slot];
+      stands = stands || !(gone >= d.start && gone <= now);
+    }
+    if (stands) n += d.to - std::max(d.from, keep);
+  }
+  return n;
+}
+
+void WritePath::cut_degraded(Group& g, std::uint64_t keep) {
+  while (!g.degraded.empty() && g.degraded.back().from >= keep) g.degraded.pop_back();
+  if (!g.degraded.empty()) g.degraded.back().to = std::min(g.degraded.back().to, keep);
+}
+
+void WritePath::note_destroyed(Group& g, SimTime now, const CopyView* views) {
+  for (Role& role : g.roles) {
+    if (!views[role.slot].intact && !role.lost_data) g.slot_destroyed[role.slot] = now;
+    if (!views[role.slot].intact) role.lost_data = true;
   }
 }
 
@@ -648,17 +690,8 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
   DURASIM_ASSERT(keep <= g.next_seq);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   const std::uint64_t lost = g.next_seq - keep;
-  // Acknowledged without a sync replica whose copy still stands: waiting for it would have
-  // kept them (cause degraded_ack). With every sync copy gone they are hardware's.
-  bool sync_stands = false;
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    const Role& role = g.roles[r];
-    sync_stands = sync_stands || (is_sync(role.mode) && views[role.slot].intact && !role.lost_data);
-  }
-  std::uint64_t degraded = 0;
-  for (const auto& [from, to] : g.degraded) {
-    if (sync_stands && to > keep) degraded += to - std::max(from, keep);
-  }
+  (void)views;
+  const std::uint64_t degraded = degraded_after(g, keep, now);
   if (checker_) checker_->on_loss({g.p, keep, g.next_seq, now, degraded});
   if (lost > 0) {
     WriteIncident& inc = stats_.incidents[g.incident];
@@ -672,8 +705,7 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
     stats_.lost_bytes += bytes;
   }
   // The timeline goes on from `keep`.
-  while (!g.degraded.empty() && g.degraded.back().first >= keep) g.degraded.pop_back();
-  if (!g.degraded.empty()) g.degraded.back().second = std::min(g.degraded.back().second, keep);
+  cut_degraded(g, keep);
   if (keep < g.next_seq) {
     g.size = keep >= g.base ? std::min<std::size_t>(g.size, keep - g.base) : 0;
     g.next_seq = keep;
@@ -736,8 +768,9 @@ std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_aft
 }
 
 void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
-                             const RestoreOffer* restore) {
+                             const CopyView* views, const RestoreOffer* restore) {
   Group& g = groups_[p];
+  note_destroyed(g, now, views);
   primary_down(g, now, cause, queue);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   WriteIncident& inc = stats_.incidents[g.incident];
@@ -755,11 +788,13 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   const double lost_bytes =
       g.next_seq > 0 ? g.bytes_issued * static_cast<double>(lost) / static_cast<double>(g.next_seq)
                      : 0.0;
-  if (checker_) checker_->on_loss({g.p, kept, g.next_seq, now, 0});
-  while (!g.degraded.empty() && g.degraded.back().first >= kept) g.degraded.pop_back();
-  if (!g.degraded.empty()) g.degraded.back().second = std::min(g.degraded.back().second, kept);
+  const std::uint64_t degraded = degraded_after(g, kept, now);
+  if (checker_) checker_->on_loss({g.p, kept, g.next_seq, now, degraded});
+  cut_degraded(g, kept);
   if (lost > 0) {
     inc.lost_writes += lost;
+    inc.degraded_lost_writes += degraded;
+    stats_.degraded_lost_writes += degraded;
     inc.lost_bytes += lost_bytes;
     stats_.lost_writes += lost;
     if (restore) stats_.lost_bytes += lost_bytes;  // the data itself comes back
@@ -780,7 +815,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   // Every copy that stands, or is rebuilt or restored, holds the new timeline.
   for (Role& role : g.roles) {
     role.attached = false;
-    role.lost_data = false;
+    role.lost_data = !views[role.slot].intact;  // the destroyed stay marked (and dated)
     role.dropped = now;
     role.catch_up_end = SimTime{0};
     role.frozen = kept;
@@ -904,9 +939,7 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
                         EventQueue& queue) {
   Group& g = groups_[p];
   DURASIM_ASSERT(g.now >= now);  // advance(p, now) first
-  for (Role& role : g.roles) {
-    if (!views[role.slot].intact) role.lost_data = true;
-  }
+  note_destroyed(g, now, views);
   const CopyView& v0 = views[g.roles[0].slot];
   const bool usable0 = v0.intact && v0.available && !g.roles[0].lost_data;
   if (g.primary_usable && !usable0) primary_down(g, now, cause, queue);

@@ -200,7 +200,8 @@ void TrialRunner::sync_writes(SimTime now, FailureKind cause, std::size_t losses
     for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
       const LossRecord& loss = durability_.losses()[i];
       if (loss.partition.index() == p)
-        writes_.on_data_loss(p, now, loss.cause, queue_, loss.restore ? &*loss.restore : nullptr);
+        writes_.on_data_loss(p, now, loss.cause, queue_, views(p),
+                             loss.restore ? &*loss.restore : nullptr);
     }
     writes_.refresh(p, now, cause, views(p), queue_);
   }

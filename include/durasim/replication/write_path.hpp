@@ -208,7 +208,7 @@ class WritePath {
   // Every copy of the partition is destroyed at `now` (call before refresh). With a restore,
   // the writes after its point in time are lost; without, every write since the creation.
   void on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
-                    const RestoreOffer* restore = nullptr);
+                    const CopyView* views, const RestoreOffer* restore = nullptr);
   // Applies the copies' current states (views[slot]) to the write path of partition p.
   void refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
                EventQueue& queue);
@@ -258,7 +258,12 @@ class WritePath {
   SimTime given_up(const Role& role, SimTime t) const;
   // all_sync under "block": every sync replica attached and in step.
   bool sync_in_step(const Group& g, SimTime now) const;
-  void note_degraded(Group& g, std::uint64_t from, std::uint64_t to);
+  void note_degraded(Group& g, std::uint64_t from, std::uint64_t to, SimTime start,
+                     std::uint32_t waived, std::uint32_t confirmed);
+  std::uint64_t degraded_after(const Group& g, std::uint64_t keep, SimTime now) const;
+  void cut_degraded(Group& g, std::uint64_t keep);
+  // Records when copies the views show lost were destroyed (first seen), and marks them.
+  void note_destroyed(Group& g, SimTime now, const CopyView* views);
   // The primary's copy is gone: acknowledged writes no standing copy holds are lost now.
   void lose_unheld(Group& g, SimTime now, const CopyView* views);
   // Cuts the timeline after `keep` writes (`keep_bytes`), recording the rest as lost.
