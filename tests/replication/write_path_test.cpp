@@ -275,6 +275,25 @@ TEST(WritePath, WindowedModelCountsWhatItDoesNotSimulate) {
   }
 }
 
+TEST(WritePath, SwarmFoundDegradedAttributionAtADataLoss) {
+  // tools/swarm.py: the primary burns, the sync replica is promoted and acknowledges alone, then
+  // burns too. The old primary's copy was destroyed before those writes: their loss is
+  // degraded_ack's, which the write path and the checker must both say.
+  const Scenario s = load_scenario(
+      testing::source_path("tests/swarm/found/degraded-ack-attribution-data-loss.json"), {});
+  TrialRunner runner(s);
+  WriteChecker checker;
+  runner.set_observer(&checker);
+  std::uint64_t degraded = 0;
+  for (std::uint64_t t = 0; t < 4; ++t) {
+    TrialObservation o;
+    ASSERT_NO_THROW(o = runner.run(t, nullptr)) << "trial " << t;
+    degraded += o.writes.degraded_lost_writes;
+  }
+  EXPECT_GT(degraded, 0u);
+  EXPECT_EQ(degraded, checker.degraded_lost_writes());
+}
+
 // Planted bugs the checker must refuse, each judged from the write's own history.
 struct PlantedWrite {
   std::array<SimTime, 2> confirmed{SimTime{0}, SimTime{6'000'000}};
