@@ -12,8 +12,12 @@ Duration copy_time(double bytes, double bandwidth_Bps) {
   return bandwidth_Bps > 0.0 ? Duration::from_seconds(bytes / bandwidth_Bps) : Duration{0};
 }
 
-// The instances of schedule s start at k * every: k >= 0 for a full, k >= 1 otherwise.
+// The instances of schedule s start at k * every: k >= 0 for a full, k >= 1 otherwise. An
+// instance past the end of simulated time starts at never() (k * every would wrap negative).
 SimTime start_of(const BackupSchedule& s, std::int64_t k) {
+  DURASIM_ASSERT(k >= 0);
+  DURASIM_ASSERT(s.every.ns > 0);
+  if (k > SimTime::never().ns / s.every.ns) return SimTime::never();
   return SimTime{k * s.every.ns};
 }
 
