@@ -43,8 +43,8 @@ void WriteChecker::on_final(const FinalWrite& w) {
       ++votes;
       continue;
     }
+    if (w.quorum != 0) continue;  // a quorum needs only k votes: not a degraded acknowledgement
     waived |= 1u << w.slot[r];
-    if (w.quorum != 0) continue;
     // all_sync acknowledged without this sync replica.
     if (w.on_sync_unreachable == SyncUnreachable::kBlock) {
       invariant_violated("partition " + std::to_string(w.partition) + " write " +

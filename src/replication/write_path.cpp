@@ -424,8 +424,8 @@ void WritePath::skip_gap(Group& g, SimTime to) {
     const auto behind =
         std::min(n, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * share)));
     if (checker_ && behind > 0)
-      checker_->on_counted(
-          {g.p, g.next_seq, g.next_seq + behind, g.now, in_step_slots, behind_slots});
+      checker_->on_counted({g.p, g.next_seq, g.next_seq + behind, g.now, in_step_slots,
+                            spec_->quorum == 0 ? behind_slots : 0u});  // a quorum does not degrade
     if (checker_ && behind < n)
       checker_->on_counted({g.p, g.next_seq + behind, g.next_seq + n, behind_until,
                             in_step_slots | behind_slots, 0});
