@@ -686,11 +686,10 @@ void WritePath::note_destroyed(Group& g, SimTime now, const CopyView* views) {
 }
 
 void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
-                           SimTime now, const CopyView* views) {
+                           SimTime now) {
   DURASIM_ASSERT(keep <= g.next_seq);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   const std::uint64_t lost = g.next_seq - keep;
-  (void)views;
   const std::uint64_t degraded = degraded_after(g, keep, now);
   if (checker_) checker_->on_loss({g.p, keep, g.next_seq, now, degraded});
   if (lost > 0) {
@@ -737,7 +736,7 @@ void WritePath::lose_unheld(Group& g, SimTime now, const CopyView* views) {
           "the primary's copy is gone and no standing copy holds the last " + std::to_string(lost) +
               " acknowledged writes; RPO " +
               format_seconds((g.down_since - std::min(oldest, g.down_since)).seconds()));
-  lose_after(g, best->frozen, best->frozen_bytes, oldest, now, views);
+  lose_after(g, best->frozen, best->frozen_bytes, oldest, now);
 }
 
 std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_after) {
@@ -897,12 +896,12 @@ bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
         role.frozen > g.roles[best].frozen)
       return false;
   }
-  promote(g, best, now, views);
+  promote(g, best, now);
   return true;
 }
 
 // Role r's copy becomes the primary; acknowledged writes it lacks are lost.
-void WritePath::promote(Group& g, std::size_t r, SimTime now, const CopyView* views) {
+void WritePath::promote(Group& g, std::size_t r, SimTime now) {
   Role& cand = g.roles[r];
   DURASIM_ASSERT(!cand.attached);
   const std::uint64_t held = cand.frozen;
@@ -918,7 +917,7 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now, const CopyView* vi
                                  format_seconds((g.down_since - oldest).seconds())));
   }
   // The promoted copy's history is the timeline from now on.
-  lose_after(g, std::min(held, g.next_seq), cand.frozen_bytes, oldest, now, views);
+  lose_after(g, std::min(held, g.next_seq), cand.frozen_bytes, oldest, now);
   WriteIncident& incident = stats_.incidents[g.incident];
   if (incident.outcome == WriteIncident::Outcome::kOpen)
     incident.outcome = WriteIncident::Outcome::kFailover;  // a restore stays one

@@ -279,17 +279,12 @@ TEST(WritePath, SwarmFoundDegradedAttributionAtADataLoss) {
   // tools/swarm.py: the primary burns, the sync replica is promoted and acknowledges alone, then
   // burns too. The old primary's copy was destroyed before those writes: their loss is
   // degraded_ack's, which the write path and the checker must both say.
-  const Scenario s = load_scenario(
-      testing::source_path("tests/swarm/found/degraded-ack-attribution-data-loss.json"), {});
-  TrialRunner runner(s);
-  WriteChecker checker;
-  runner.set_observer(&checker);
+  WriteChecker checker;  // throws on a disagreement
+  const auto obs = run_checked(read_json_file(testing::source_path(
+                                   "tests/swarm/found/degraded-ack-attribution-data-loss.json")),
+                               checker, 4);
   std::uint64_t degraded = 0;
-  for (std::uint64_t t = 0; t < 4; ++t) {
-    TrialObservation o;
-    ASSERT_NO_THROW(o = runner.run(t, nullptr)) << "trial " << t;
-    degraded += o.writes.degraded_lost_writes;
-  }
+  for (const TrialObservation& o : obs) degraded += o.writes.degraded_lost_writes;
   EXPECT_GT(degraded, 0u);
   EXPECT_EQ(degraded, checker.degraded_lost_writes());
 }

@@ -267,12 +267,11 @@ class WritePath {
   // The primary's copy is gone: acknowledged writes no standing copy holds are lost now.
   void lose_unheld(Group& g, SimTime now, const CopyView* views);
   // Cuts the timeline after `keep` writes (`keep_bytes`), recording the rest as lost.
-  void lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now,
-                  const CopyView* views);
+  void lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now);
   void drop_pending(Group& g, SimTime now);
   void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
   bool try_promote(Group& g, SimTime now, const CopyView* views);
-  void promote(Group& g, std::size_t r, SimTime now, const CopyView* views);
+  void promote(Group& g, std::size_t r, SimTime now);
   std::string where(const Group& g, std::size_t r) const;
   void narrate(const Group& g, SimTime now, const char* event, std::string detail);
   void reroute(Group& g);
