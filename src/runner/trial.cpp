@@ -91,10 +91,11 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
     ++obs.loss_events;
     first_loss(i.time_s);
     obs.hardware_loss = true;
-    // The domain change that started the episode (same time and cause) lost these writes.
+    // The domain change that started the episode (same time and cause) lost these writes,
+    // but those acknowledged while degraded, which loss.by_cause.degraded_ack counts.
     for (Incident& change : obs.incidents) {
       if (change.time_s == i.time_s && change.kind == i.cause) {
-        change.lost_writes += i.lost_writes;
+        change.lost_writes += i.lost_writes - i.degraded_lost_writes;
         break;
       }
     }

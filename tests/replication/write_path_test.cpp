@@ -189,6 +189,8 @@ TEST(WritePath, DegradeLosesWhatItAcknowledgedAloneAndSaysSo) {
     // with the primary's disk at 65 min, the moment the last copy holding them burned.
     EXPECT_NEAR(static_cast<double>(o.writes.lost_writes), 300'000.0, 5 * std::sqrt(300'000.0));
     EXPECT_EQ(o.writes.degraded_lost_writes, o.writes.lost_writes);
+    for (const Incident& i : o.incidents)
+      EXPECT_EQ(i.lost_writes, 0u);  // degraded_ack's, not the burnout's
     ASSERT_FALSE(o.writes.incidents.empty());
     EXPECT_NEAR(o.writes.incidents[0].rpo_s, 290.0, 0.1);  // back to the first one acknowledged
   }
