@@ -39,18 +39,18 @@ bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
 // Extends the restore point with the unbroken run of `kind` pieces after it, in order.
 // Pieces must start before `before`; a WAL shipment covers the writes up to its start, so the
 // one whose interval holds `before` is replayed up to it.
-void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime before,
+void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime data_now, SimTime before,
             const FateOf& fate, const SourceCheck& readable, RestorePoint& point,
             std::size_t& pieces) {
   for (const BackupSchedule& s : plan.schedules) {
     if (s.kind != kind) continue;
     const TargetFate f = fate(s.to);
     const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
-    for (std::int64_t k = point.pit.ns / s.every.ns + 1; start_of(s, k) <= now; ++k) {
+    for (std::int64_t k = point.pit.ns / s.every.ns + 1; start_of(s, k) <= data_now; ++k) {
       const SimTime start = start_of(s, k);
       const bool wal = kind == BackupKind::kWalArchive;
       if (wal ? start_of(s, k - 1) >= before : start >= before) break;
-      if (!backup_usable(s, start, start + length, now, f)) break;
+      if (start + length > data_now || !backup_usable(s, start, start + length, now, f)) break;
       if (!wal && readable && !readable(start)) break;  // it failed: the chain breaks
       // An incremental holds the changes since the previous backup of any kind started: a full
       // that started after the chain's last piece, and is not its base, is what it builds on.
@@ -92,23 +92,24 @@ bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, Sim
 
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
                                                  const FateOf& fate, SimTime before,
-                                                 const SourceCheck& readable) {
+                                                 const SourceCheck& readable, SimTime taken_by) {
   std::optional<RestorePoint> best;
+  const SimTime data_now = std::min(now, taken_by);
   // The newest usable full of each full schedule; the newest of them is the base.
   for (std::size_t i = 0; i < plan.schedules.size(); ++i) {
     const BackupSchedule& s = plan.schedules[i];
     if (s.kind != BackupKind::kFull) continue;
     const TargetFate f = fate(s.to);
     const Duration length = copy_time(plan.partition_bytes, s.bandwidth_Bps);
-    const SimTime newest = std::min(now, SimTime{before.ns - 1});
+    const SimTime newest = std::min(data_now, SimTime{before.ns - 1});
     for (std::int64_t k = newest.ns < 0 ? -1 : newest.ns / s.every.ns; k >= 0; --k) {
       const SimTime start = start_of(s, k);
       if (s.retention && start + *s.retention <= now) break;  // older ones expired too
-      if (!backup_usable(s, start, start + length, now, f)) continue;
+      if (start + length > data_now || !backup_usable(s, start, start + length, now, f)) continue;
       if (readable && !readable(start)) continue;  // it failed
       if (!best || start > best->pit) {
         best = RestorePoint{
-            start, i, start, 0, 0, plan.partition_bytes, Duration{0}, BackupKind::kFull};
+            start, i, start, 0, 0, plan.partition_bytes, 0.0, Duration{0}, BackupKind::kFull};
       }
       break;
     }
@@ -118,8 +119,11 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
                              ? plan.schedules[best->base_schedule].bandwidth_Bps
                              : plan.restore_bandwidth_Bps;
   // Incrementals after the base, then the archived WAL (shipment j covers ((j-1)A, jA]).
-  extend(plan, BackupKind::kIncremental, now, before, fate, readable, *best, best->incrementals);
-  extend(plan, BackupKind::kWalArchive, now, before, fate, readable, *best, best->wal_shipments);
+  extend(plan, BackupKind::kIncremental, now, data_now, before, fate, readable, *best,
+         best->incrementals);
+  extend(plan, BackupKind::kWalArchive, now, data_now, before, fate, readable, *best,
+         best->wal_shipments);
+  best->bandwidth_Bps = base_bw;
   best->restore =
       base_bw > 0.0 ? Duration::from_seconds(best->restore_bytes / base_bw) : Duration{0};
   DURASIM_ASSERT(best->pit <= now && best->pit <= before);

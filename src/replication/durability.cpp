@@ -27,6 +27,7 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   replace_rng_ = RngStream(seed, trial, stream_id("repair.replace_after"), 0);
   state_.assign(copies, CopyState::kIntact);
   copy_gen_.assign(copies, 0);
+  destroyed_at_.assign(copies, SimTime{-1});
   intact_.assign(partitions, placement_->copies_per_partition());
   unavailable_since_.assign(partitions, SimTime::never());
   unavailable_total_s_.assign(partitions, 0.0);
@@ -41,7 +42,13 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   gaps_.resize(partitions);
   for (auto& g : gaps_) g.clear();
   pending_restore_.assign(partitions, std::nullopt);
+  lost_how_.assign(partitions, LossRecord{});
   restoring_copy_.assign(partitions, kNone);
+  transfers_.reset(copies, topology_->size(), spec_->rebuild_bandwidth_Bps);
+  crew_freed_ = false;
+  unsourced_.clear();
+  orphaned_.clear();
+  now_ = SimTime{0};
 }
 
 std::string DurabilityModel::copy_name(std::size_t copy) const {
@@ -65,6 +72,17 @@ bool DurabilityModel::reachable_at(PartitionId p, SimTime t) const {
 
 void DurabilityModel::set_state(std::size_t copy, CopyState s) {
   const std::size_t p = copy / placement_->copies_per_partition();
+  const auto c32 = static_cast<std::uint32_t>(copy);
+  if (transfers_.active(c32)) {
+    // Done, lost or superseded: it gives its share back.
+    DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
+    if (transfers_.sub(c32) == kCrewSub) crew_freed_ = true;
+    transfers_.stop(c32, now_);
+    if (restoring_copy_[p] == copy) {
+      restoring_copy_[p] = kNone;
+      if (s != CopyState::kIntact) orphaned_.push_back(static_cast<std::uint32_t>(p));
+    }
+  }
   if (state_[copy] == CopyState::kIntact) --intact_[p];
   if (s == CopyState::kIntact) ++intact_[p];
   state_[copy] = s;
@@ -121,6 +139,7 @@ void DurabilityModel::update_availability(SimTime now, const FailureModel& failu
 
 void DurabilityModel::on_change(const DomainChange& change, SimTime now, FailureModel& failures,
                                 EventQueue& queue, TraceSink* trace) {
+  now_ = now;
   switch (change.what) {
     case DomainChange::What::kDestroyed:
       on_destroyed(change, now, failures, queue, trace);
@@ -133,7 +152,83 @@ void DurabilityModel::on_change(const DomainChange& change, SimTime now, Failure
       retry_waiting(now, failures, queue, trace);
       break;
   }
+  replan(change.domain, now, failures);
+  flush(now, failures, queue, trace);
   update_availability(now, failures);
+}
+
+std::uint32_t DurabilityModel::pick_source(std::size_t copy, const FailureModel& failures) const {
+  const std::uint32_t k = placement_->copies_per_partition();
+  const std::size_t first = copy / k * k;
+  std::uint32_t best = kNone;
+  std::size_t best_load = SIZE_MAX;
+  for (std::size_t c = first; c < first + k; ++c) {
+    const DomainId disk = placement_->disk_of_copy(c);
+    if (c == copy || state_[c] != CopyState::kIntact || !failures.available(disk)) continue;
+    const std::size_t load = transfers_.on_disk(disk.value).size();
+    if (load < best_load) {
+      best = disk.value;
+      best_load = load;
+    }
+  }
+  return best;
+}
+
+void DurabilityModel::replan(DomainId root, SimTime now, const FailureModel& failures) {
+  for (std::uint32_t x = root.value; x < root.value + topology_->subtree_size(root); ++x) {
+    scratch_ = transfers_.on_disk(x);
+    for (const std::uint32_t c : scratch_) {
+      if (!transfers_.active(c)) continue;
+      if (transfers_.target(c) == x)
+        transfers_.set_target_up(c, failures.available(DomainId{std::size_t{x}}), now);
+      if (transfers_.source(c) == x && !failures.available(DomainId{std::size_t{x}})) {
+        const std::uint32_t from = pick_source(c, failures);
+        transfers_.set_source(c, from, now);  // kNone is TransferSet::kNoSource: paused
+        if (from == kNone) unsourced_.push_back(c);
+      }
+    }
+  }
+}
+
+void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& queue,
+                            TraceSink* trace) {
+  // A restore whose host was destroyed: a copy waiting on a standing host restores instead.
+  for (std::size_t i = 0; i < orphaned_.size(); ++i) {
+    const std::uint32_t p = orphaned_[i];
+    if (intact_[p] > 0 || !pending_restore_[p] || restoring_copy_[p] != kNone) continue;
+    const std::uint32_t k = placement_->copies_per_partition();
+    for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c) {
+      if (state_[c] != CopyState::kWaiting || failures.destroyed(placement_->disk_of_copy(c)))
+        continue;
+      try_restore(c, now, failures, trace);
+      break;
+    }
+  }
+  orphaned_.clear();
+  // Transfers paused for want of a source take one that is reachable again.
+  scratch_.swap(unsourced_);
+  unsourced_.clear();
+  for (const std::uint32_t c : scratch_) {
+    if (!transfers_.active(c) || transfers_.source(c) != TransferSet::kNoSource) continue;
+    const std::uint32_t from = pick_source(c, failures);
+    if (from == kNone) {
+      unsourced_.push_back(c);
+    } else {
+      transfers_.set_source(c, from, now);
+    }
+  }
+  if (crew_freed_) {
+    crew_freed_ = false;
+    crew_next(now, failures, queue, trace);
+  }
+  const std::uint32_t channel = channel_;
+  transfers_.reschedule(
+      now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen, std::uint32_t sub) {
+        const Type type = restoring_copy_[copy / placement_->copies_per_partition()] == copy
+                              ? kRestoreDone
+                              : kRebuildDone;
+        queue.push(finish, copy, EventTag::make(channel, type, sub, gen));
+      });
 }
 
 void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, FailureModel& failures,
@@ -143,6 +238,7 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
   lost_now_.clear();  // partitions whose last intact copy this destruction took
   for (std::uint32_t x = root.value; x < root.value + topology_->subtree_size(root); ++x) {
     for (const std::uint32_t c : copies_on_disk_[x]) {
+      destroyed_at_[c] = now;
       if (state_[c] == CopyState::kLost) continue;  // already gone with an earlier failure
       const std::uint32_t p = c / k;
       const bool was_alive = intact_[p] > 0;
@@ -157,8 +253,11 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
   touch_subtree(root);
   for (const std::uint32_t p : lost_now_) {
     const PartitionId part{std::size_t{p}};
-    std::optional<RestoreOffer> offer = restore_ ? restore_->offer(part, now) : std::nullopt;
-    losses_.push_back({now, part, offer ? 0.0 : spec_->partition_bytes, change.kind, root, offer});
+    // The newest backup that exists: its target may come back before the restore runs.
+    std::optional<RestoreOffer> offer =
+        restore_ ? restore_->offer(part, now, now, /*reachable=*/false) : std::nullopt;
+    losses_.push_back(
+        {now, part, offer ? 0.0 : spec_->partition_bytes, change.kind, root, offer, now});
     if (trace) {
       trace->push_back(
           {now, "data_loss", "partition " + std::to_string(p),
@@ -170,21 +269,19 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
       // Restored onto the first host standing (now, or once replaced); the others rebuild
       // from it.
       pending_restore_[p] = offer;
+      lost_how_[p] = losses_.back();
       for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c) {
         if (failures.destroyed(placement_->disk_of_copy(c))) continue;
-        if (restoring_copy_[p] == kNone) {
-          begin_restore(c, now, queue, trace);
-        } else {
-          set_state(c, CopyState::kWaiting);
-          waiting_.push_back(static_cast<std::uint32_t>(c));
+        if (restoring_copy_[p] == kNone && pending_restore_[p]) {
+          try_restore(c, now, failures, trace);
+        } else if (intact_[p] == 0) {
+          wait(c);
         }
       }
       continue;
     }
     // No backup to restore from: the partition starts over, empty, on every host still standing.
-    for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c) {
-      if (!failures.destroyed(placement_->disk_of_copy(c))) set_state(c, CopyState::kIntact);
-    }
+    start_over(p, failures);
   }
   const Task task{kReplaceDone, root.value, failures.generation(root), change.replace_after};
   submit(task, now, failures, queue, trace);
@@ -235,38 +332,89 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   }
   const std::size_t copy = task.index;
   if (copy_gen_[copy] != task.gen) return false;
-  const PartitionId p{copy / placement_->copies_per_partition()};
-  if (!reachable_source(p, copy, failures)) {
-    set_state(copy, CopyState::kWaiting);
-    waiting_.push_back(static_cast<std::uint32_t>(copy));
+  const std::uint32_t from = pick_source(copy, failures);
+  if (from == kNone) {
+    wait(copy);
     if (trace)
       trace->push_back(
           {now, "rebuild_waiting", copy_name(copy), "no reachable copy to rebuild from"});
     return false;
   }
-  const Duration length =
-      Duration::from_seconds(spec_->partition_bytes / spec_->rebuild_bandwidth_Bps);
-  queue.push(now + length, static_cast<std::uint32_t>(copy),
-             EventTag::make(channel_, kRebuildDone, sub, copy_gen_[copy]));
+  const DomainId to = placement_->disk_of_copy(copy);
+  const auto c32 = static_cast<std::uint32_t>(copy);
+  transfers_.start(c32, from, to.value, spec_->partition_bytes, 0.0, sub, now);
+  if (!failures.available(to)) transfers_.set_target_up(c32, false, now);
   if (trace)
-    trace->push_back(
-        {now, "rebuild_started", copy_name(copy), "takes " + format_seconds(length.seconds())});
+    trace->push_back({now, "rebuild_started", copy_name(copy),
+                      format_bytes(spec_->partition_bytes) + " from " +
+                          topology_->name(DomainId{std::size_t{from}}) +
+                          ", sharing each disk's bandwidth"});
   return true;
 }
 
-void DurabilityModel::begin_restore(std::size_t copy, SimTime now, EventQueue& queue,
-                                    TraceSink* trace) {
+void DurabilityModel::wait(std::size_t copy) {
+  set_state(copy, CopyState::kWaiting);
+  waiting_.push_back(static_cast<std::uint32_t>(copy));
+}
+
+void DurabilityModel::start_over(std::size_t p, const FailureModel& failures) {
+  const std::uint32_t k = placement_->copies_per_partition();
+  pending_restore_[p].reset();
+  for (std::size_t c = p * k; c < (p + 1) * k; ++c) {
+    if (!failures.destroyed(placement_->disk_of_copy(c))) set_state(c, CopyState::kIntact);
+  }
+}
+
+void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& failures,
+                                  TraceSink* trace) {
   const std::size_t p = copy / placement_->copies_per_partition();
-  DURASIM_ASSERT(pending_restore_[p].has_value());
+  DURASIM_ASSERT(pending_restore_[p].has_value() && restoring_copy_[p] == kNone);
+  DURASIM_ASSERT(restore_ != nullptr && intact_[p] == 0);
+  const PartitionId part{p};
+  // The backup is decided now: the one chosen at the loss may be gone (target destroyed, or
+  // expired); its target may be unreachable, and then the restore waits for it.
+  const SimTime lost_at = lost_how_[p].lost_at;
+  const std::optional<RestoreOffer> exists =
+      restore_->offer(part, lost_at, now, /*reachable=*/false);
+  if (!exists || exists->pit < pending_restore_[p]->pit) {
+    LossRecord record = lost_how_[p];
+    record.time = now;
+    record.bytes = exists ? 0.0 : spec_->partition_bytes;
+    record.restore = exists;
+    losses_.push_back(record);
+    if (trace)
+      trace->push_back({now, "data_loss", "partition " + std::to_string(p),
+                        exists ? "the backup chosen is gone; restoring the " +
+                                     std::string(exists->from) + " backup as of " +
+                                     format_seconds(exists->pit.seconds()) + " instead"
+                               : "the backup chosen is gone and no other is left: " +
+                                     format_bytes(spec_->partition_bytes) + " lost"});
+    if (!exists) {
+      start_over(p, failures);
+      return;
+    }
+    pending_restore_[p] = exists;
+  }
+  const std::optional<RestoreOffer> reachable =
+      restore_->offer(part, lost_at, now, /*reachable=*/true);
+  if (!reachable || reachable->pit != exists->pit) {
+    if (state_[copy] != CopyState::kWaiting && trace)
+      trace->push_back({now, "restore_waiting", copy_name(copy),
+                        "the " + std::string(exists->from) + " backup's target is unreachable"});
+    wait(copy);
+    return;
+  }
   restoring_copy_[p] = static_cast<std::uint32_t>(copy);
   set_state(copy, CopyState::kRebuilding);
-  const Duration length = pending_restore_[p]->length;
-  queue.push(now + length, static_cast<std::uint32_t>(copy),
-             EventTag::make(channel_, kRestoreDone, 0, copy_gen_[copy]));
+  const DomainId to = placement_->disk_of_copy(copy);
+  const auto c32 = static_cast<std::uint32_t>(copy);
+  transfers_.start(c32, TransferSet::kOutside, to.value, reachable->bytes, reachable->bandwidth_Bps,
+                   0, now);
+  if (!failures.available(to)) transfers_.set_target_up(c32, false, now);
   if (trace)
-    trace->push_back({now, "restore_started", copy_name(copy),
-                      "from the " + std::string(pending_restore_[p]->from) + " backup, takes " +
-                          format_seconds(length.seconds())});
+    trace->push_back(
+        {now, "restore_started", copy_name(copy),
+         format_bytes(reachable->bytes) + " from the " + std::string(reachable->from) + " backup"});
 }
 
 void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureModel& failures,
@@ -274,10 +422,9 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
   const PartitionId p{copy / placement_->copies_per_partition()};
   if (intact_[p.index()] == 0 && pending_restore_[p.index()]) {
     if (restoring_copy_[p.index()] == kNone) {
-      begin_restore(copy, now, queue, trace);
+      try_restore(copy, now, failures, trace);
     } else {
-      set_state(copy, CopyState::kWaiting);  // rebuilt from the restored copy
-      waiting_.push_back(static_cast<std::uint32_t>(copy));
+      wait(copy);  // rebuilt from the restored copy
     }
     return;
   }
@@ -298,7 +445,16 @@ void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQu
   waiting_.clear();
   for (const std::uint32_t c : retry_) {
     if (state_[c] != CopyState::kWaiting) continue;  // lost again meanwhile
-    if (reachable_source(PartitionId{std::size_t{c / k}}, c, failures)) {
+    const std::uint32_t p = c / k;
+    if (intact_[p] == 0 && pending_restore_[p]) {
+      if (restoring_copy_[p] == kNone && !failures.destroyed(placement_->disk_of_copy(c))) {
+        try_restore(c, now, failures, trace);  // its backup's target may be back
+      } else {
+        waiting_.push_back(c);
+      }
+      continue;
+    }
+    if (reachable_source(PartitionId{std::size_t{p}}, c, failures)) {
       request_rebuild(c, now, failures, queue, trace);
     } else {
       waiting_.push_back(c);
@@ -322,6 +478,7 @@ void DurabilityModel::on_replaced(DomainId root, SimTime now, FailureModel& fail
 void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQueue& queue,
                              TraceSink* trace) {
   DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
+  now_ = event.time;
   const std::uint32_t gen = EventTag::gen(event.tag);
   switch (EventTag::type(event.tag)) {
     case kReplaceDone: {
@@ -329,48 +486,30 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
       if (gen == (failures.generation(root) & EventTag::kGenMask) && failures.destroyed(root)) {
         on_replaced(root, event.time, failures, queue, trace);
       }
+      if (EventTag::sub(event.tag) == kCrewSub) crew_freed_ = true;
       break;
     }
-    case kRestoreDone: {
-      const std::size_t copy = event.target;
-      const std::size_t p = copy / placement_->copies_per_partition();
-      if (gen == (copy_gen_[copy] & EventTag::kGenMask)) {
-        DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
-        set_state(copy, CopyState::kIntact);
-        pending_restore_[p].reset();
-        restoring_copy_[p] = kNone;
-        if (trace)
-          trace->push_back({event.time, "restore_done", copy_name(copy), "copy intact again"});
-        retry_waiting(event.time, failures, queue, trace);
-      } else if (restoring_copy_[p] == copy) {
-        // Its host was destroyed meanwhile: a copy waiting on a standing host restores instead.
-        restoring_copy_[p] = kNone;
-        const std::uint32_t k = placement_->copies_per_partition();
-        for (std::size_t c = p * k; c < (p + 1) * k; ++c) {
-          if (state_[c] == CopyState::kWaiting &&
-              !failures.destroyed(placement_->disk_of_copy(c))) {
-            begin_restore(c, event.time, queue, trace);
-            break;
-          }
-        }
-      }
-      break;
-    }
+    case kRestoreDone:
     case kRebuildDone: {
-      const std::size_t copy = event.target;
-      if (gen == (copy_gen_[copy] & EventTag::kGenMask)) {
-        DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
-        set_state(copy, CopyState::kIntact);
-        if (trace)
-          trace->push_back({event.time, "rebuild_done", copy_name(copy), "copy intact again"});
-        retry_waiting(event.time, failures, queue, trace);
-      }
+      const auto copy = static_cast<std::uint32_t>(event.target);
+      if (!transfers_.current(copy, gen, EventTag::kGenMask)) break;  // rescheduled or stopped
+      DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
+      DURASIM_ASSERT(transfers_.remaining_bytes(copy, event.time) <=
+                     1e-6 * spec_->partition_bytes + 1.0);
+      const std::size_t p = copy / placement_->copies_per_partition();
+      const bool restore = restoring_copy_[p] == copy;
+      set_state(copy, CopyState::kIntact);
+      if (restore) pending_restore_[p].reset();
+      if (trace)
+        trace->push_back({event.time, restore ? "restore_done" : "rebuild_done", copy_name(copy),
+                          "copy intact again"});
+      retry_waiting(event.time, failures, queue, trace);
       break;
     }
     default:
       DURASIM_ASSERT(false);
   }
-  if (EventTag::sub(event.tag) == kCrewSub) crew_next(event.time, failures, queue, trace);
+  flush(event.time, failures, queue, trace);
   update_availability(event.time, failures);
 }
 

@@ -680,8 +680,11 @@ void WritePath::cut_degraded(Group& g, std::uint64_t keep) {
 
 void WritePath::note_destroyed(Group& g, SimTime now, const CopyView* views) {
   for (Role& role : g.roles) {
-    if (!views[role.slot].intact && !role.lost_data) g.slot_destroyed[role.slot] = now;
-    if (!views[role.slot].intact) role.lost_data = true;
+    const CopyView& v = views[role.slot];
+    if (!v.intact && !role.lost_data) g.slot_destroyed[role.slot] = now;
+    // A copy not intact already (rebuilding, waiting, lost) whose place was destroyed again.
+    g.slot_destroyed[role.slot] = std::max(g.slot_destroyed[role.slot], v.destroyed_at);
+    if (!v.intact) role.lost_data = true;
   }
 }
 
@@ -767,7 +770,7 @@ std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_aft
 }
 
 void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
-                             const CopyView* views, const RestoreOffer* restore) {
+                             const CopyView* views, const RestoreOffer* restore, SimTime lost_at) {
   Group& g = groups_[p];
   note_destroyed(g, now, views);
   primary_down(g, now, cause, queue);
@@ -797,7 +800,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     inc.lost_bytes += lost_bytes;
     stats_.lost_writes += lost;
     if (restore) stats_.lost_bytes += lost_bytes;  // the data itself comes back
-    inc.rpo_s = std::max(inc.rpo_s, (now - std::min(now, oldest_lost)).seconds());
+    inc.rpo_s = std::max(inc.rpo_s, (lost_at - std::min(lost_at, oldest_lost)).seconds());
   }
   narrate(g, now, "writes_lost",
           std::string("every copy destroyed: ") + std::to_string(lost) +

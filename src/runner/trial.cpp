@@ -78,8 +78,8 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
     if (obs.first_loss_s < 0 || t < obs.first_loss_s) obs.first_loss_s = t;
   };
   for (const LossRecord& loss : durability_.losses()) {
-    if (loss.restore) continue;  // restored: what it lost is the write incident's
-    first_loss(loss.time.seconds());
+    if (loss.restore) continue;          // restored: what it lost is the write incident's
+    first_loss(loss.lost_at.seconds());  // lost for good later when the backup was gone
     ++obs.loss_events;
     obs.lost_bytes += loss.bytes;
     obs.hardware_loss = true;
@@ -125,20 +125,8 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       const std::optional<DomainChange> change = failures_.handle(event, queue_, trace);
       if (!change) return;
       const Topology& topo = *scenario_->topology;
-      if (observer_ && change->what == DomainChange::What::kDestroyed) {
-        // From the placement, not the durability model: the checker's own account of which
-        // copies a destruction took.
-        const Placement& placement = *scenario_->placement;
-        const std::uint32_t k = placement.copies_per_partition();
-        const std::uint32_t first = change->domain.value;
-        const std::uint32_t last = first + topo.subtree_size(change->domain);
-        for (std::size_t c = 0; c < placement.total_copies(); ++c) {
-          const std::uint32_t disk = placement.disk_of_copy(c).value;
-          if (disk >= first && disk < last)
-            observer_->on_copy_destroyed(static_cast<std::uint32_t>(c / k),
-                                         static_cast<std::uint32_t>(c % k), event.time);
-        }
-      }
+      if (observer_ && change->what == DomainChange::What::kDestroyed)
+        report_destroyed(change->domain, event.time);
       if (trace) {
         const char* what = change->what == DomainChange::What::kDestroyed     ? " destroyed"
                            : change->what == DomainChange::What::kOutageStart ? " unavailable"
@@ -183,13 +171,29 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
   }
 }
 
+void TrialRunner::report_destroyed(DomainId root, SimTime t) {
+  // From the placement, not the durability model: the checker's own account of which copies a
+  // destruction took (copies already lost included: the place is destroyed again).
+  const Placement& placement = *scenario_->placement;
+  const std::uint32_t k = placement.copies_per_partition();
+  const std::uint32_t first = root.value;
+  const std::uint32_t last = first + scenario_->topology->subtree_size(root);
+  for (std::size_t c = 0; c < placement.total_copies(); ++c) {
+    const std::uint32_t disk = placement.disk_of_copy(c).value;
+    if (disk < first || disk >= last) continue;
+    observer_->on_copy_destroyed(static_cast<std::uint32_t>(c / k),
+                                 static_cast<std::uint32_t>(c % k), t);
+  }
+}
+
 const CopyView* TrialRunner::views(std::uint32_t partition) {
   const Placement& placement = *scenario_->placement;
   const std::uint32_t k = placement.copies_per_partition();
   for (std::uint32_t c = 0; c < k; ++c) {
     const std::size_t copy = std::size_t{partition} * k + c;
-    views_[c] = {durability_.copy_state(copy) == CopyState::kIntact,
-                 failures_.available(placement.disk_of_copy(copy))};
+    const CopyState state = durability_.copy_state(copy);
+    views_[c] = {state == CopyState::kIntact, failures_.available(placement.disk_of_copy(copy)),
+                 durability_.copy_destroyed_at(copy)};
   }
   return views_.data();
 }
@@ -202,7 +206,7 @@ void TrialRunner::sync_writes(SimTime now, FailureKind cause, std::size_t losses
       const LossRecord& loss = durability_.losses()[i];
       if (loss.partition.index() == p)
         writes_.on_data_loss(p, now, loss.cause, queue_, views(p),
-                             loss.restore ? &*loss.restore : nullptr);
+                             loss.restore ? &*loss.restore : nullptr, loss.lost_at);
     }
     writes_.refresh(p, now, cause, views(p), queue_);
   }

@@ -291,6 +291,23 @@ TEST(WritePath, SwarmFoundDegradedAttributionAtADataLoss) {
   EXPECT_EQ(degraded, checker.degraded_lost_writes());
 }
 
+TEST(WritePath, SwarmFoundDegradedAttributionWhenTheWaivedReplicaWasRebuildingOrGone) {
+  // tools/swarm.py --seed 7 (--only 74 and 8): a partition starts over empty on a replaced host
+  // and acknowledges alone (degrade_after 0) while its sync replica is being rebuilt, or while
+  // the replica's host is destroyed and not yet replaced; then the region burns, destroying the
+  // replica's place again. The write path saw only intact copies destroyed and counted those
+  // writes as degraded_ack's; the checker, told of every destroyed place, did not.
+  for (const char* file :
+       {"tests/swarm/found/swarm-7-74.json", "tests/swarm/found/swarm-7-8.json"}) {
+    WriteChecker checker;  // throws on a disagreement
+    const auto obs = run_checked(read_json_file(testing::source_path(file)), checker, 4);
+    std::uint64_t degraded = 0;
+    for (const TrialObservation& o : obs) degraded += o.writes.degraded_lost_writes;
+    EXPECT_EQ(degraded, checker.degraded_lost_writes()) << file;
+    EXPECT_GT(checker.losses_checked(), 0u) << file;
+  }
+}
+
 // Planted bugs the checker must refuse, each judged from the write's own history.
 struct PlantedWrite {
   std::array<SimTime, 2> confirmed{SimTime{0}, SimTime{6'000'000}};

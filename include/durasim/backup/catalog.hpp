@@ -65,7 +65,8 @@ struct RestorePoint {
   std::size_t incrementals = 0;   // applied on top of the full
   std::size_t wal_shipments = 0;  // replayed after them
   double restore_bytes = 0.0;
-  Duration restore;  // time to copy it back
+  double bandwidth_Bps = 0.0;  // of the copy back: the full's, or the disks' when unlimited
+  Duration restore;            // time to copy it back at that bandwidth, alone
   // The newest piece used: "full", "incremental" or "wal_archive".
   BackupKind newest_piece = BackupKind::kFull;
 };
@@ -73,11 +74,13 @@ struct RestorePoint {
 // The newest restore point usable at `now`, or none. With a `before` limit (recovery from a bad
 // delete made then), only data written strictly before it: backups that started before it, and
 // the archived WAL replayed up to it (the shipment that holds it, once shipped, is read up to
-// the instant before).
+// the instant before). With `taken_by` (the instant the data was lost, for a restore that runs
+// later), only pieces complete by then; retention and the targets' fate are judged at `now`.
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
                                                  const FateOf& fate,
                                                  SimTime before = SimTime::never(),
-                                                 const SourceCheck& readable = {});
+                                                 const SourceCheck& readable = {},
+                                                 SimTime taken_by = SimTime::never());
 
 // Whether one instance (schedule s, started at `start`, complete at `complete`) is usable at now.
 bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, SimTime now,

@@ -1,8 +1,8 @@
 // The restore source of a trial: when every copy of a partition is destroyed, the newest restore
-// point the backup catalogue offers at that instant, given what the failure model says about the
-// backup targets (destroyed, replaced, reachable) and the durability model says about the data
-// (readable when each backup started). Recovery from bad deletes asks it too (point with a
-// `before` limit).
+// point the backup catalogue offers, given what the failure model says about the backup targets
+// (destroyed, replaced, and, when the restore is about to run, reachable) and the durability
+// model says about the data (readable when each backup started). Recovery from bad deletes asks
+// it too (point with a `before` limit).
 //
 //   BackupRestore restore(scenario.backups, failures, durability);
 //   durability.set_restore_source(&restore);
@@ -22,9 +22,13 @@ class BackupRestore final : public RestoreSource {
 
   // The newest restore point of the partition usable at `now`, of data written before `before`
   // (recovery from a bad delete made then).
+  // `reachable`: only backups whose targets are reachable at `now`; otherwise those that exist
+  // (a target in an outage still holds them). `taken_by`: see newest_restore_point.
   std::optional<RestorePoint> point(PartitionId partition, SimTime now,
-                                    SimTime before = SimTime::never()) const;
-  std::optional<RestoreOffer> offer(PartitionId partition, SimTime now) override;
+                                    SimTime before = SimTime::never(), bool reachable = true,
+                                    SimTime taken_by = SimTime::never()) const;
+  std::optional<RestoreOffer> offer(PartitionId partition, SimTime lost_at, SimTime now,
+                                    bool reachable) override;
 
  private:
   const BackupPlan* plan_;

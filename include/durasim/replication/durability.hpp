@@ -1,12 +1,24 @@
 // The life of every copy in one trial: lost with its host, re-created after the host is
-// replaced, rebuilt from a surviving copy at the rebuild bandwidth; and the partition-level
-// consequences: data loss when no copy survives, unavailability when no copy is reachable.
+// replaced, rebuilt from a surviving copy; and the partition-level consequences: data loss when
+// no copy survives, unavailability when no copy is reachable.
+//
+// Bandwidth belongs to disks: the rebuilds and restores reading from or writing to a disk share
+// its `rebuild_bandwidth` equally (storage/transfers.hpp), so the same bytes take the same disk
+// time however many partitions hold them. A rebuild reads from the reachable intact copy whose
+// disk is least busy; when its source becomes unreachable it switches to another or pauses,
+// keeping its progress, and it pauses while its own disk is unreachable.
 //
 // Repair policy: "parallel" starts every replacement and rebuild at once; "serial" gives them
 // to a single crew, one task at a time: replacements first come first served, and the rebuilds a
 // replacement makes possible right after it, before the next replacement. A partition whose every
 // copy is destroyed is lost; with no backup to restore from it starts over empty as soon as one of
 // its hosts is back.
+//
+// Restores: at the loss the newest backup that exists is chosen (its target may be unreachable
+// for a while); the restore runs once one of the partition's hosts stands and the backup's
+// target is reachable. If by then that backup is gone (its target destroyed, or expired), the
+// newest one left is used, and the writes between the two are lost then (a second loss record);
+// with none left the partition is lost for good.
 //
 // Invariants: a destroyed copy is intact again only through a rebuild (or the re-seed of a
 // lost partition); a partition is lost exactly when its last intact copy is destroyed.
@@ -27,6 +39,7 @@
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
 #include "durasim/storage/placement.hpp"
+#include "durasim/storage/transfers.hpp"
 
 namespace durasim {
 
@@ -43,15 +56,20 @@ enum class CopyState : std::uint8_t { kIntact, kLost, kRebuilding, kWaiting };
 
 // A restore from backup offered for a lost partition (the backup layer implements the source).
 struct RestoreOffer {
-  SimTime pit;                // the data comes back as of this instant
-  Duration length;            // copying it back takes this long once a host stands
-  const char* from = "full";  // the newest piece used: full, incremental or wal_archive
+  SimTime pit;                 // the data comes back as of this instant
+  double bytes = 0.0;          // to copy back
+  double bandwidth_Bps = 0.0;  // at most this fast (the backup's side; 0: no limit)
+  const char* from = "full";   // the newest piece used: full, incremental or wal_archive
 };
 
 class RestoreSource {
  public:
   virtual ~RestoreSource() = default;
-  virtual std::optional<RestoreOffer> offer(PartitionId partition, SimTime now) = 0;
+  // The newest restore point of data lost at `lost_at`, judged at `now` (>= lost_at): among
+  // backups complete by `lost_at` and whose targets are reachable now, or (reachable false)
+  // that still exist now.
+  virtual std::optional<RestoreOffer> offer(PartitionId partition, SimTime lost_at, SimTime now,
+                                            bool reachable) = 0;
 };
 
 struct LossRecord {
@@ -61,6 +79,9 @@ struct LossRecord {
   FailureKind cause = FailureKind::kDiskBurnout;
   DomainId domain;  // the domain whose failure destroyed the last copy
   std::optional<RestoreOffer> restore;
+  // When the partition lost its last copy: `time` itself, but for a later change of the restore
+  // (the backup chosen was gone when the restore ran).
+  SimTime lost_at;
 };
 
 class DurabilityModel {
@@ -86,6 +107,9 @@ class DurabilityModel {
   // Changes whenever the copy is lost (so a copy with the same generation at two instants held
   // the same data throughout, apart from what replication brought).
   std::uint32_t copy_generation(std::size_t copy) const { return copy_gen_[copy]; }
+  // The last time the copy's place was destroyed, whatever the copy's state then (a copy being
+  // rebuilt, or already lost, is destroyed again with its domain); SimTime{-1}: never.
+  SimTime copy_destroyed_at(std::size_t copy) const { return destroyed_at_[copy]; }
   // Partitions whose copies changed state or reachability in the last on_change or handle.
   const std::vector<std::uint32_t>& changed() const { return changed_; }
   std::uint32_t intact_copies(PartitionId p) const;
@@ -115,8 +139,17 @@ class DurabilityModel {
                        TraceSink* trace);
   void retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
   void set_state(std::size_t copy, CopyState s);
-  // Starts copying partition p's backup onto `copy` (its host standing).
-  void begin_restore(std::size_t copy, SimTime now, EventQueue& queue, TraceSink* trace);
+  // Restores partition p's backup onto `copy` (its host standing) when the backup's target is
+  // reachable; otherwise the copy waits. Re-decides the backup first (see the header).
+  void try_restore(std::size_t copy, SimTime now, FailureModel& failures, TraceSink* trace);
+  void wait(std::size_t copy);
+  // The partition starts over empty on every host still standing.
+  void start_over(std::size_t p, const FailureModel& failures);
+  std::uint32_t pick_source(std::size_t copy, const FailureModel& failures) const;
+  // Re-plans the transfers touching the subtree of `root` after its reachability changed.
+  void replan(DomainId root, SimTime now, const FailureModel& failures);
+  // Applies what the last changes did to transfers, the crew and orphaned restores.
+  void flush(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
   void touch_subtree(DomainId d);
   void update_availability(SimTime now, const FailureModel& failures);
   bool reachable_source(PartitionId p, std::size_t except, const FailureModel& failures) const;
@@ -132,6 +165,7 @@ class DurabilityModel {
   RngStream replace_rng_{0, 0, 0, 0};
   std::vector<CopyState> state_;
   std::vector<std::uint32_t> copy_gen_;
+  std::vector<SimTime> destroyed_at_;
   std::vector<std::uint32_t> intact_;  // per partition
   std::vector<SimTime> unavailable_since_;
   std::vector<double> unavailable_total_s_;
@@ -140,14 +174,20 @@ class DurabilityModel {
   std::vector<std::uint32_t> changed_;
   std::deque<Task> crew_queue_;
   bool crew_busy_ = false;
-  std::size_t crew_rebuilds_ahead_ = 0;
+  bool crew_freed_ = false;  // the crew's rebuild ended without its event (its copy lost)
+  SimTime now_{0};           // of the change or event being handled
+  TransferSet transfers_;
+  std::vector<std::uint32_t> unsourced_;  // transfers paused for want of a source (may be stale)
+  std::vector<std::uint32_t> orphaned_;   // partitions whose restore lost its host
+  std::vector<std::uint32_t> scratch_;
+  std::size_t crew_rebuilds_ahead_ = 0;  // rebuilds queued at the front since its last pick
   std::vector<std::uint32_t> waiting_;   // copies in kWaiting (may hold stale entries)
   std::vector<std::uint32_t> retry_;     // scratch for retry_waiting
-  std::vector<std::uint32_t> lost_now_;  // scratch for on_destroyed  // rebuilds queued at the
-                                         // front since the crew's last pick
+  std::vector<std::uint32_t> lost_now_;  // scratch for on_destroyed
   std::vector<LossRecord> losses_;
   RestoreSource* restore_ = nullptr;
-  std::vector<std::optional<RestoreOffer>> pending_restore_;  // per partition, until it starts
+  std::vector<std::optional<RestoreOffer>> pending_restore_;  // per partition, until it is done
+  std::vector<LossRecord> lost_how_;                          // per partition, while pending
   std::vector<std::uint32_t> restoring_copy_;                 // per partition, or kNone
   std::vector<double> episodes_s_;
   struct Gap {

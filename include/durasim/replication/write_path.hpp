@@ -101,6 +101,9 @@ double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_
 struct CopyView {
   bool intact = true;     // holds the partition's data (not lost, not rebuilding)
   bool available = true;  // reachable (no outage above it)
+  // The last destruction of its place (SimTime{-1}: never), also of a copy not intact then
+  // (being rebuilt, waiting, already lost), which `intact` alone cannot show.
+  SimTime destroyed_at{-1};
 };
 
 struct WriteIncident {
@@ -207,8 +210,10 @@ class WritePath {
   void advance(std::uint32_t p, SimTime t, Window window = Window::kBefore);
   // Every copy of the partition is destroyed at `now` (call before refresh). With a restore,
   // the writes after its point in time are lost; without, every write since the creation.
+  // Called again when the restore falls back to an older backup (the one chosen was gone when
+  // it ran); `lost_at`, when the last copy was lost, is what the RPO is measured from.
   void on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
-                    const CopyView* views, const RestoreOffer* restore = nullptr);
+                    const CopyView* views, const RestoreOffer* restore, SimTime lost_at);
   // Applies the copies' current states (views[slot]) to the write path of partition p.
   void refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
                EventQueue& queue);

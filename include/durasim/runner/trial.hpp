@@ -60,6 +60,8 @@ class TrialRunner {
   void sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,
                    WritePath::Window window);
   const CopyView* views(std::uint32_t partition);
+  // Tells the observer which copies lie under `root`, destroyed at t.
+  void report_destroyed(DomainId root, SimTime t);
   // Folds the write path's and the bad deletes' losses into the trial's loss counts.
   void collect_losses(TrialObservation& obs) const;
 
