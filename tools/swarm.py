@@ -15,9 +15,14 @@ nodes and disks; sync, async, quorum and delayed replicas; both `on_sync_unreach
 full, incremental and WAL backups; every kind of injected fault, at t = 0, at the horizon and
 several at one instant.
 
-Each scenario must pass `durasim validate` (a refusal is a generator bug, counted apart as
-"invalid"; a crash of validate is a failure). It then runs with `durasim run --check` (every
-invariant checker on: a violation exits 70 naming it) and its report is judged:
+The generator stays inside durasim's input limits (fit_limits: a draw on a write's path of at
+most a day, writes in flight, the windowed model's window and writes_per_trial): where a draw
+would break one, the offending distribution is scaled down with its shape kept, a replica's
+bandwidth raised, or writes_per_trial raised, so that extreme parameters run at the edge of what
+durasim accepts instead of being refused. Each scenario must pass `durasim validate` (a refusal
+is a generator bug, counted apart as "invalid" and failing the run; a crash of validate is a
+failure). It then runs with `durasim run --check` (every invariant checker on: a violation exits
+70 naming it) and its report is judged:
 
 - every number is finite, and null only where the report documents it (nines and MTTDL
   without an observed loss);
@@ -36,7 +41,8 @@ check), so that a check that can no longer fail is noticed. Every durasim call h
 (a run past it is a failure). The tool prints `swarm: N scenarios, F failures` and, per failure,
 the check, the command that reproduces it and the scenario file (every file is kept in
 --keep DIR; without it, those of failures stay in a temporary folder).
-Exit status: 0 when nothing failed, 1 otherwise. Python standard library only.
+Exit status: 0 when nothing failed and durasim accepted every scenario, 1 otherwise. Python
+standard library only.
 """
 
 import argparse
@@ -46,6 +52,7 @@ import math
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -420,6 +427,7 @@ def generate(seed, index):
     scenario["limits"] = limits
     scenario["_trials"] = rng.randint(2, 8)  # popped before writing: the trials to run
     push_to_extremes(scenario, random.Random(f"{seed}:{index}:extreme"))
+    fit_limits(scenario, random.Random(f"{seed}:{index}:limits"))
     return scenario
 
 
@@ -464,6 +472,320 @@ def push_to_extremes(scenario, rng):
                         key, rng.choice(["fixed(290y)", "exponential(mean=1e30y)", "0s"])))
     for change in rng.sample(choices, min(len(choices), rng.randint(1, 2))):
         change()
+
+
+# ---------------------------------------------------------------------------------------------
+# Staying inside durasim's input limits (src/scenario/scenario.cpp, scenarios/README.md "Limits")
+#
+# The draws above pick extreme shapes (Weibull 0.1, lognormal sigma 4) for fsyncs and latencies;
+# durasim refuses a write path whose single draw can exceed a day, whose writes in flight would
+# pass 2^22 in one partition, or whose steady-state window is longer than half the horizon or
+# simulates more writes than limits/writes_per_trial. fit_limits mirrors those bounds and pulls a
+# scenario back inside them: it scales the offending distribution down (its shape, so the
+# extreme tail, stays), raises a replica's bandwidth, or raises writes_per_trial (or asks for the
+# full model) as durasim's message would advise. It draws from a stream of its own and changes
+# nothing in a scenario that is inside every limit, so those are generated as before.
+
+U_TOP = 1.0 - 2.0 ** -53          # the largest uniform an RngStream draws (rounded)
+MAX_DRAW_S = 86400.0              # kMaxWritePathDrawS
+MAX_IN_FLIGHT = float(1 << 22)    # kMaxWritesInFlight
+MAX_WRITE_PARTITIONS = 4096       # kMaxWritePartitions: past it no writes are simulated
+# A value is pulled back when it passes a limit (give or take rounding: durasim's normal quantile
+# is an approximation), and then to FIT_MARGIN inside it, so that the text's rounding keeps it in.
+AT_LIMIT = 1.0 - 1e-6
+FIT_MARGIN = 0.9
+
+
+def quantity_value(text, units):
+    text = text.strip()
+    for unit, factor in sorted(units, key=lambda uf: -len(uf[0])):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    raise ValueError(f"no unit in {text!r}")
+
+
+class Dist:
+    """A distribution as durasim reads the text the generator writes (core/distribution.cpp):
+    fixed: a; exponential: mean a; weibull: shape a, scale b; lognormal: median a, sigma b;
+    uniform: a to b. Values in seconds or bytes."""
+
+    def __init__(self, form, a, b=0.0):
+        self.form, self.a, self.b = form, a, b
+
+    @staticmethod
+    def parse(text, units=DURATION_UNITS):
+        text = text.strip()
+        if "(" not in text:
+            return Dist("fixed", quantity_value(text, units))
+        name, args = text.split("(", 1)
+        name = name.strip()
+        positional, named = [], {}
+        for arg in args.rstrip().rstrip(")").split(","):
+            if "=" in arg:
+                k, v = arg.split("=", 1)
+                named[k.strip()] = v.strip()
+            elif arg.strip():
+                positional.append(arg.strip())
+        if name == "fixed":
+            return Dist("fixed", quantity_value(positional[0], units))
+        if name == "exponential":
+            return Dist("exponential", quantity_value(named["mean"], units))
+        if name == "afr":
+            p = float(positional[0].rstrip("%")) / 100
+            return Dist("exponential", -YEAR_S / math.log1p(-p))
+        if name == "weibull":
+            k = float(named["shape"])
+            if "scale" in named:
+                return Dist("weibull", k, quantity_value(named["scale"], units))
+            return Dist("weibull", k, quantity_value(named["mean"], units) / math.gamma(1 + 1 / k))
+        if name == "lognormal":
+            return Dist("lognormal", quantity_value(named["median"], units), float(named["sigma"]))
+        if name == "uniform":
+            return Dist("uniform", quantity_value(positional[0], units),
+                        quantity_value(positional[1], units))
+        raise ValueError(f"unknown distribution {text!r}")
+
+    def sample(self, u):
+        if self.form == "fixed":
+            return self.a
+        if self.form == "exponential":
+            return -self.a * math.log1p(-u)
+        if self.form == "weibull":
+            return self.b * (-math.log1p(-u)) ** (1 / self.a)
+        if self.form == "lognormal":
+            return self.a * math.exp(self.b * statistics.NormalDist().inv_cdf(u))
+        return self.a + (self.b - self.a) * u
+
+    def mean(self):
+        if self.form in ("fixed", "exponential"):
+            return self.a
+        if self.form == "weibull":
+            return self.b * math.gamma(1 + 1 / self.a)
+        if self.form == "lognormal":
+            return self.a * math.exp(self.b * self.b / 2)
+        return (self.a + self.b) / 2
+
+    def largest(self):
+        """durasim's largest_draw: the value at the largest uniform."""
+        return self.sample(U_TOP)
+
+    def expected_max(self, draws):
+        """durasim's expected_max: the (1 - 1/draws) quantile, within [median, largest]."""
+        return self.sample(min(max(1.0 - 1.0 / draws, 0.5), U_TOP))
+
+    def text(self, rng, factor=1.0):
+        """Durasim text of this distribution with every value scaled by `factor`."""
+        if self.form == "fixed":
+            return dur(rng, self.a * factor)
+        if self.form == "exponential":
+            return f"exponential(mean={dur(rng, self.a * factor)})"
+        if self.form == "weibull":
+            return f"weibull(shape={number(self.a)}, scale={dur(rng, self.b * factor)})"
+        if self.form == "lognormal":
+            return f"lognormal(median={dur(rng, self.a * factor)}, sigma={number(self.b)})"
+        high = dur(rng, self.b * factor)  # both ends in one unit, the low one rounded down
+        unit = high.lstrip("0123456789.")
+        low = math.floor(self.a * factor / dict(DURATION_UNITS)[unit] * 1e9) / 1e9
+        return f"uniform({number(low)}{unit}, {high})"
+
+
+WRITE_PATH_DEFAULTS = (("storage", "fsync", "lognormal(median=200us, sigma=0.5)"),
+                       ("latency", "same_datacenter", "100us"), ("latency", "same_region", "1ms"),
+                       ("latency", "cross_region", "35ms"))
+
+
+def write_path_dists(scenario):
+    """(owner dict, key) of every distribution on a write's path, durasim's defaults filled in:
+    the fsync, the latencies within a datacenter, a region and across regions, then the links."""
+    owners = {"storage": scenario.setdefault("storage", {}),
+              "latency": scenario["topology"].setdefault("latency", {})}
+    for owner, key, default in WRITE_PATH_DEFAULTS:
+        owners[owner].setdefault(key, default)
+    return [(owners[o], k) for o, k, _ in WRITE_PATH_DEFAULTS] + \
+        [(link, "one_way") for link in owners["latency"].get("links", [])]
+
+
+def fit_limits(scenario, rng):
+    """Pulls the scenario inside durasim's write-path limits; leaves it as it is when it is
+    inside them already."""
+    fitted = json.loads(json.dumps(scenario))
+    if not fit_write_path(fitted, rng):
+        return
+    # The defaults filled in to compute with, and not changed, go again.
+    owners = {"storage": (fitted, "storage", scenario.get("storage", {})),
+              "latency": (fitted["topology"], "latency",
+                          scenario["topology"].get("latency", {}))}
+    for owner, key, default in WRITE_PATH_DEFAULTS:
+        parent, name, given = owners[owner]
+        if key not in given and parent[name][key] == default:
+            del parent[name][key]
+    for parent, name, _ in owners.values():
+        if not parent[name]:
+            del parent[name]
+    scenario.clear()
+    scenario.update(fitted)
+
+
+def fit_write_path(scenario, rng):
+    """fit_limits on a copy: True when something had to change."""
+    places = write_path_dists(scenario)
+    filled = json.dumps(scenario, sort_keys=True)
+
+    def dist(place):
+        return Dist.parse(place[0][place[1]])
+
+    def scale(place, factor):
+        place[0][place[1]] = dist(place).text(rng, factor)
+
+    # 1. One draw on a write's path is at most a day (fsync, latencies): bound_draws.
+    for place in places:
+        top = dist(place).largest()
+        if top > MAX_DRAW_S * AT_LIMIT:
+            scale(place, FIT_MARGIN * MAX_DRAW_S / top)
+    data, replication = scenario["data"], scenario["replication"]
+    write_size = Dist.parse(data["write_size"], SIZE_UNITS)
+    # 2. So is one write's transmission over a replica's stream.
+    for rep in replication["replicas"]:
+        if "bandwidth" in rep:
+            bw = quantity_value(rep["bandwidth"][: -len("/s")], SIZE_UNITS)
+            if write_size.largest() / bw > MAX_DRAW_S * AT_LIMIT:
+                fitting = write_size.largest() / (FIT_MARGIN * MAX_DRAW_S)
+                rep["bandwidth"] = size(rng, fitting) + "/s"
+    rate = float(data["write_rate"].split("/")[0])
+    partitions = data.get("partitions", 1)
+    if rate > 0 and partitions <= MAX_WRITE_PARTITIONS:
+        fit_writes(scenario, places, rate, partitions, write_size, dist, scale)
+    return json.dumps(scenario, sort_keys=True) != filled
+
+
+def datacenter_of(site):
+    return site.split("/")[0]
+
+
+def dc_links(scenario, places):
+    """The datacenter graph of LatencyModel: per pair of datacenters, the place of the
+    distribution on their direct link (the most specific `links` entry naming them, else
+    same_region or cross_region)."""
+    region_of = {dc["name"]: r["name"] for r in scenario["topology"]["regions"]
+                 for dc in r["datacenters"]}
+    dcs = list(region_of)
+    links = scenario["topology"]["latency"].get("links", [])
+
+    def covers(end, dc):
+        return end == dc or end == region_of[dc]
+
+    def specificity(link, x, y):
+        a, b = link["between"]
+        if (covers(a, x) and covers(b, y)) or (covers(a, y) and covers(b, x)):
+            return (a in region_of) + (b in region_of)  # ends that are datacenters
+        return -1
+
+    direct = {}
+    for i, x in enumerate(dcs):
+        for y in dcs[i + 1:]:
+            chosen, best = places[2] if region_of[x] == region_of[y] else places[3], -1
+            for n, link in enumerate(links):
+                score = specificity(link, x, y)
+                if score > best:  # ties: the first listed link wins
+                    chosen, best = places[4 + n], score
+            direct[x, y] = direct[y, x] = chosen
+    return dcs, direct
+
+
+def path_terms(scenario, places, dist, draws):
+    """(mean, expected largest) of the longest one-way path between two copies' datacenters,
+    as LatencyModel routes them: the shortest path by mean, summed over its hops. Where several
+    paths tie, the largest sum of expected largest draws among them (durasim takes one)."""
+    dcs, direct = dc_links(scenario, places)
+    mean = {pair: dist(place).mean() for pair, place in direct.items()}
+    top = {pair: dist(place).expected_max(draws) for pair, place in direct.items()}
+    sites = [scenario["replication"]["primary"]] + \
+            [r["at"] for r in scenario["replication"]["replicas"]]
+    ends = sorted({datacenter_of(s) for s in sites})
+    longest_mean = dist(places[1]).mean() if len(ends) < len(sites) else 0.0
+    longest_top = dist(places[1]).expected_max(draws) if len(ends) < len(sites) else 0.0
+    for src in ends:
+        far = {d: math.inf for d in dcs}  # Dijkstra over the complete graph of datacenters
+        far[src], todo = 0.0, set(dcs)
+        while todo:
+            u = min(todo, key=lambda d: far[d])
+            todo.remove(u)
+            for v in todo:
+                far[v] = min(far[v], far[u] + mean[u, v])
+
+        def tight(u, v):
+            return far[u] + mean[u, v] <= far[v] * (1 + 1e-12) + 1e-18
+
+        def heaviest(v, seen, budget):  # largest sum of draws over tight paths src -> v
+            if v == src:
+                return 0.0
+            best = -math.inf
+            for u in dcs:
+                if u != v and u not in seen and tight(u, v) and budget[0] > 0:
+                    budget[0] -= 1
+                    best = max(best, heaviest(u, seen | {u}, budget) + top[u, v])
+            return best
+
+        for dst in ends:
+            if dst == src:
+                continue
+            longest_mean = max(longest_mean, far[dst])
+            budget = [100000]
+            heavy = heaviest(dst, {dst}, budget)
+            if budget[0] <= 0:  # too many ties to list: every hop at the worst link
+                heavy = (len(dcs) - 1) * max(top.values())
+            longest_top = max(longest_top, heavy)
+    return longest_mean, longest_top
+
+
+def fit_writes(scenario, places, rate, partitions, write_size, dist, scale):
+    """Writes in flight and the windowed model's window (bound_write_work in scenario.cpp)."""
+    rate_pp = rate / partitions
+    horizon_s = horizon_seconds(scenario["horizon"])
+    draws = max(1.0, rate * horizon_s)
+    fsync = places[0]
+    streams = []  # (bandwidth, utilisation) of each replica stream with a bandwidth
+    for rep in scenario["replication"]["replicas"]:
+        if "bandwidth" in rep:
+            bw = quantity_value(rep["bandwidth"][: -len("/s")], SIZE_UNITS)
+            streams.append((bw, rate_pp * write_size.mean() / bw))
+
+    # 3. Writes in flight in one partition: two fsyncs and two crossings of the longest path at
+    # their largest expected draws, plus each stream's queue (write_terms). While too many,
+    # the heaviest distribution on the write's way is halved.
+    def in_flight():
+        queues = sum(rho / (1 - rho) + rate_pp * write_size.expected_max(draws) / bw
+                     for bw, rho in streams)
+        path = path_terms(scenario, places, dist, draws)[1]
+        return rate_pp * (2 * dist(fsync).expected_max(draws) + 2 * path) + queues
+
+    if in_flight() > MAX_IN_FLIGHT * AT_LIMIT:
+        for _ in range(200):
+            if in_flight() <= FIT_MARGIN * MAX_IN_FLIGHT:
+                break
+            scale(max(places, key=lambda p: dist(p).expected_max(draws)), 0.5)
+
+    # 4. The windowed model's steady-state window (steady_state_window_s): at most half the
+    # horizon, and at most limits/writes_per_trial writes of a partition.
+    path_s = 2 * dist(fsync).mean() + 2 * path_terms(scenario, places, dist, draws)[0]
+    window = max(10 * path_s, 20 / rate_pp)
+    for bw, rho in streams:
+        window = max(window, 30 / (bw / write_size.mean() * (1 - math.sqrt(rho)) ** 2))
+    limits = scenario.setdefault("limits", {})
+    requested = limits.get("write_model", "auto")
+    per_trial = limits.get("writes_per_trial", 2_000_000)
+    writes = rate * horizon_s
+    windowed = requested == "windowed" or (requested == "auto" and writes > per_trial)
+    if windowed and window > horizon_s / 2 * AT_LIMIT:
+        # What durasim advises for so short a horizon: the full model.
+        if requested == "windowed":
+            limits["write_model"] = "full"
+        else:
+            limits["writes_per_trial"] = math.ceil(writes / FIT_MARGIN)
+    elif windowed and rate_pp * window > per_trial * AT_LIMIT:
+        limits["writes_per_trial"] = math.ceil(rate_pp * window / FIT_MARGIN)
+    if not limits:
+        del scenario["limits"]
 
 
 def parse_size_guess(text):
@@ -698,6 +1020,36 @@ def self_test():
         problems = Problems()
         check_report(report, problems)
         assert check in [c for c, _ in problems], f"swarm self-test: '{check}' missed a bug"
+    self_test_fit()
+
+
+def self_test_fit():
+    """The text parser reads what the generator writes, and fit_limits pulls a write path that
+    breaks the limits inside them while leaving one inside them as it is."""
+    rng = random.Random("self-test")
+    for text, mean in (("2.5ms", 2.5e-3), ("fixed(1m)", 60.0), ("exponential(mean=3s)", 3.0),
+                       ("weibull(shape=2, scale=10s)", 10 * math.gamma(1.5)),
+                       ("weibull( scale = 10s , shape = 2 )", 10 * math.gamma(1.5)),
+                       ("weibull(shape=0.5, mean=4h)", 4 * 3600.0),
+                       ("lognormal(median=1ms, sigma=0.5)", 1e-3 * math.exp(0.125)),
+                       ("uniform(1s, 3s)", 2.0), ("afr(50%)", YEAR_S / math.log(2))):
+        d = Dist.parse(text)
+        assert abs(d.mean() - mean) <= 1e-9 * mean, f"swarm self-test: {text} has mean {d.mean()}"
+        again = Dist.parse(d.text(rng))
+        assert abs(again.mean() - mean) <= 1e-6 * mean, f"swarm self-test: {text} written back"
+    inside = {"horizon": "1d", "topology": {"regions": [{"name": "r", "datacenters": [
+        {"name": "a", "nodes": 2}, {"name": "b", "nodes": 2}]}]},
+        "data": {"write_rate": "1000/s", "write_size": "4KiB"},
+        "replication": {"primary": "a", "replicas": [{"at": "b", "mode": "sync"}]}}
+    copy = json.loads(json.dumps(inside))
+    fit_limits(copy, rng)
+    assert copy == inside, f"swarm self-test: fit_limits changed a valid scenario: {copy}"
+    heavy = json.loads(json.dumps(inside))
+    heavy["storage"] = {"fsync": "weibull(shape=0.1, scale=1ms)"}  # largest draw ~1e9 years
+    fit_limits(heavy, rng)
+    fsync = Dist.parse(heavy["storage"]["fsync"])
+    assert fsync.form == "weibull" and fsync.a == 0.1 and fsync.largest() <= MAX_DRAW_S, \
+        f"swarm self-test: fit_limits left fsync {heavy['storage']['fsync']}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -852,7 +1204,7 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     elif not args.keep:
         print(f"swarm: kept {workdir}")
-    return 1 if failures else 0
+    return 1 if failures or invalid else 0
 
 
 if __name__ == "__main__":

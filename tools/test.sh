@@ -22,7 +22,7 @@ if [ "$fuzz_seconds" = "0" ]; then
 else
   tools/fuzz.sh "$fuzz_seconds"
 fi
-# The randomized checker: random valid scenarios under every invariant checker (about 1-2 minutes;
+# The randomized checker: random valid scenarios under every invariant checker (about 40-65 s;
 # a long hunt is --count 100000). Exits 1 when any scenario fails a check.
 /usr/bin/python3 tools/swarm.py --durasim build/dev/durasim --count 200 --seed 1
 if [ "${DURASIM_SKIP_SANITIZERS:-0}" = "1" ]; then

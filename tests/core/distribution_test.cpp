@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 
 #include "durasim/core/time.hpp"
 
@@ -20,6 +21,63 @@ TEST(Distribution, ParsesEveryForm) {
   EXPECT_NEAR(Distribution::parse("lognormal(median=200us, sigma=0)", Quantity::kDuration)->mean(),
               200e-6, 1e-15);
   EXPECT_DOUBLE_EQ(Distribution::parse("exponential(mean=1kB)", Quantity::kSize)->mean(), 1000.0);
+}
+
+// mean() and variance() of each form as parsed, against closed forms written here, to 1e-12
+// relative: the parameterisations (scale vs mean, median vs mu, afr) are what is checked.
+TEST(Distribution, MeanAndVarianceOfEachFormAreTheClosedForms) {
+  auto rel = [](double got, double want) { return std::fabs(got - want) / std::fabs(want); };
+  auto parsed = [](const char* text) { return *Distribution::parse(text, Quantity::kDuration); };
+  const double year = kSecondsPerYear;
+  {
+    const Distribution d = parsed("exponential(mean=3y)");
+    EXPECT_LE(rel(d.mean(), 3 * year), 1e-12);
+    EXPECT_LE(rel(d.variance(), 9 * year * year), 1e-12);
+  }
+  {
+    // P(X <= 1y) = 0.5% for an exponential: mean -1y / ln(0.995).
+    const Distribution d = parsed("afr(0.5%)");
+    const double mean = -year / std::log(0.995);
+    EXPECT_LE(rel(d.mean(), mean), 1e-12);
+    EXPECT_LE(rel(d.variance(), mean * mean), 1e-12);
+  }
+  {
+    // Shape 2: G(1 + 1/2) = sqrt(pi) / 2, G(1 + 2/2) = 1.
+    const Distribution d = parsed("weibull(shape=2, scale=10h)");
+    const double g1 = std::sqrt(std::numbers::pi) / 2.0;
+    EXPECT_LE(rel(d.mean(), 36000.0 * g1), 1e-12);
+    EXPECT_LE(rel(d.variance(), 36000.0 * 36000.0 * (1.0 - g1 * g1)), 1e-12);
+  }
+  {
+    // Shape 0.5: G(3) = 2, G(5) = 24; given by its mean, the scale is mean / 2.
+    const Distribution d = parsed("weibull(shape=0.5, mean=10h)");
+    EXPECT_LE(rel(d.mean(), 36000.0), 1e-12);
+    EXPECT_LE(rel(d.variance(), 18000.0 * 18000.0 * (24.0 - 4.0)), 1e-12);
+    EXPECT_LE(rel(d.sample(1.0 - std::exp(-1.0)), 18000.0), 1e-12);  // the scale at 1 - 1/e
+  }
+  {
+    const Distribution d = parsed("weibull(shape=1.12, mean=50y)");
+    EXPECT_LE(rel(d.mean(), 50 * year), 1e-12);
+    const double scale = 50 * year / std::tgamma(1.0 + 1.0 / 1.12);
+    EXPECT_LE(rel(d.variance(), scale * scale * std::tgamma(1.0 + 2.0 / 1.12) - 2500 * year * year),
+              1e-12);
+  }
+  {
+    // Median m, sigma s: mean m e^(s^2 / 2), variance (e^(s^2) - 1) m^2 e^(s^2).
+    const Distribution d = parsed("lognormal(median=200us, sigma=0.5)");
+    EXPECT_LE(rel(d.mean(), 200e-6 * std::exp(0.125)), 1e-12);
+    EXPECT_LE(rel(d.variance(), (std::exp(0.25) - 1.0) * 4e-8 * std::exp(0.25)), 1e-12);
+  }
+  {
+    const Distribution d = parsed("uniform(1s, 3s)");
+    EXPECT_LE(rel(d.mean(), 2.0), 1e-12);
+    EXPECT_LE(rel(d.variance(), 4.0 / 12.0), 1e-12);
+  }
+  {
+    const Distribution d = parsed("fixed(10m)");
+    EXPECT_EQ(d.mean(), 600.0);
+    EXPECT_EQ(d.variance(), 0.0);
+  }
 }
 
 TEST(Distribution, AfrIsTheYearlyFailureProbability) {

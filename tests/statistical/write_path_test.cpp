@@ -10,7 +10,7 @@
 // - Three sync replicas behind exponential one-way latencies (mean m, so a round trip is
 //   Gamma(2, m)), no fsync: the latency is an order statistic of three Gamma(2, m) round trips:
 //   quorum 2 (primary + the fastest): 0.96296 m; quorum 3: 1.82407 m; all_sync: 3.21296 m.
-// - Full and windowed write models give the same lost writes, RPO and latency.
+// Full against windowed write models: write_models_test.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,47 +18,15 @@
 #include <functional>
 
 #include "../scenario/test_support.hpp"
-#include "durasim/metrics/write_checker.hpp"
 #include "durasim/runner/trial.hpp"
+#include "write_path_support.hpp"
 
 namespace durasim {
 namespace {
 
 using ::durasim::testing::expect_mean_in_interval;
-
-class Recorder final : public WriteObserver {
- public:
-  std::function<void(const FinalWrite&)> on_write;
-  void on_final(const FinalWrite& w) override {
-    checker.on_final(w);
-    if (on_write) on_write(w);
-  }
-  void on_counted(const CountedWrites& w) override { checker.on_counted(w); }
-  void on_loss(const LostWrites& lost) override { checker.on_loss(lost); }
-  void on_copy_destroyed(std::uint32_t p, std::uint32_t slot, SimTime t) override {
-    checker.on_copy_destroyed(p, slot, t);
-  }
-  void on_trial_start() override { checker.on_trial_start(); }
-  WriteChecker checker;
-};
-
-// Regions a, b, c, d with one datacenter each (a1, b1, ...), one node, one disk.
-Json four_regions() {
-  Json doc = Json::parse(R"J({
-    "schema_version": 1, "name": "w", "seed": 3, "trials": 1, "horizon": "60s",
-    "topology": { "regions": [], "latency": { "same_datacenter": "0s", "same_region": "0s",
-                                              "cross_region": "0s" } },
-    "storage": { "fsync": "0s" },
-    "data": { "size": "1GB", "write_rate": "100/s", "write_size": "1kB" },
-    "replication": { "primary": "a1", "replicas": [] },
-    "limits": { "write_model": "full" }
-  })J");
-  for (const char* r : {"a", "b", "c", "d"}) {
-    doc["topology"]["regions"].push_back(
-        {{"name", r}, {"datacenters", {{{"name", std::string(r) + "1"}, {"nodes", 1}}}}});
-  }
-  return doc;
-}
+using ::durasim::testing::four_regions;
+using ::durasim::testing::Recorder;
 
 struct TrialRun {
   std::vector<TrialObservation> obs;
@@ -264,109 +232,6 @@ INSTANTIATE_TEST_SUITE_P(
       return p.param.ack.is_string() ? std::string("all_sync")
                                      : "quorum_" + std::to_string(p.param.ack["quorum"].get<int>());
     });
-
-// ---------------------------------------------------------------------------------------------
-
-// Two-sample Kolmogorov-Smirnov statistic.
-double ks_statistic(std::vector<double> a, std::vector<double> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  std::size_t i = 0, j = 0;
-  double d = 0.0;
-  while (i < a.size() && j < b.size()) {
-    const double x = std::min(a[i], b[j]);
-    while (i < a.size() && a[i] <= x) ++i;
-    while (j < b.size() && b[j] <= x) ++j;
-    d = std::max(d, std::fabs(static_cast<double>(i) / static_cast<double>(a.size()) -
-                              static_cast<double>(j) / static_cast<double>(b.size())));
-  }
-  return d;
-}
-
-TEST(WriteModels, FullAndWindowedAgreeOnLossRpoAndLatency) {
-  auto doc_for = [](const char* model, std::uint64_t seed) {
-    Json doc = four_regions();
-    doc["seed"] = seed;
-    doc["topology"]["latency"]["cross_region"] = "lognormal(median=20ms, sigma=0.3)";
-    doc["storage"]["fsync"] = "lognormal(median=200us, sigma=0.5)";
-    doc["data"]["write_rate"] = "200/s";
-    doc["data"]["write_size"] = "exponential(mean=2kB)";
-    doc["replication"]["replicas"].push_back(
-        {{"at", "b1"}, {"mode", "async"}, {"bandwidth", "600kB/s"}});  // rho 2/3
-    doc["replication"]["failover"] = "5s";
-    doc["horizon"] = "160s";
-    doc["faults"] =
-        Json::array({{{"at", "150s"}, {"kind", "disk_burnout"}, {"target", "a1/n0/d0"}}});
-    doc["limits"]["write_model"] = model;
-    return doc;
-  };
-  const Scenario full = parse_scenario(doc_for("full", 5), "full");
-  const Scenario windowed = parse_scenario(doc_for("windowed", 6), "windowed");
-  ASSERT_EQ(windowed.writes.model, WriteModel::kWindowed);
-  const std::uint64_t trials = 600;
-  // Per trial: the fraction of write latencies and of replica lags at most each threshold (the
-  // lognormal fsync's median, p90, p99; lags around the 20 ms crossing). Averages over
-  // independent trials estimate the same probabilities under both models.
-  const std::array<double, 3> latency_x{200e-6, 379e-6, 640e-6};
-  const std::array<double, 3> lag_x{0.018, 0.022, 0.030};
-  struct Side {
-    std::vector<double> rpo;
-    Moments lost;
-    std::array<Moments, 3> latency_below, lag_below;
-    std::uint64_t simulated = 0;
-  };
-  auto run_side = [&](const Scenario& s, Side& side) {
-    TrialRunner runner(s);
-    Recorder recorder;
-    std::array<std::uint64_t, 3> lat{}, lag{};
-    std::uint64_t n = 0, n_lag = 0;
-    recorder.on_write = [&](const FinalWrite& w) {
-      ++n;
-      for (std::size_t i = 0; i < 3; ++i) lat[i] += (w.ack - w.issue).seconds() <= latency_x[i];
-      if (w.confirmed[1] == SimTime::never()) return;
-      ++n_lag;
-      for (std::size_t i = 0; i < 3; ++i)
-        lag[i] += (w.confirmed[1] - w.primary_durable).seconds() <= lag_x[i];
-    };
-    runner.set_observer(&recorder);
-    for (std::uint64_t t = 0; t < trials; ++t) {
-      lat.fill(0);
-      lag.fill(0);
-      n = n_lag = 0;
-      const TrialObservation o = runner.run(t, nullptr);
-      ASSERT_EQ(o.writes.incidents.size(), 1u);
-      ASSERT_GT(n_lag, 0u);
-      side.rpo.push_back(o.writes.incidents[0].rpo_s);
-      side.lost.add(static_cast<double>(o.writes.lost_writes));
-      side.simulated += o.writes.simulated;
-      for (std::size_t i = 0; i < 3; ++i) {
-        side.latency_below[i].add(static_cast<double>(lat[i]) / static_cast<double>(n));
-        side.lag_below[i].add(static_cast<double>(lag[i]) / static_cast<double>(n_lag));
-      }
-    }
-  };
-  Side a, b;
-  run_side(full, a);
-  run_side(windowed, b);
-  EXPECT_GT(a.simulated, 10 * b.simulated);  // the windowed model did skip most writes
-  // Welch: the difference of means within its 99.9% normal interval.
-  auto welch = [](const Moments& x, const Moments& y, const std::string& what) {
-    const double se = std::sqrt(x.variance() / static_cast<double>(x.n) +
-                                y.variance() / static_cast<double>(y.n));
-    EXPECT_LE(std::fabs(x.mean() - y.mean()), normal_two_sided_z(0.999) * se)
-        << what << ": full " << x.mean() << ", windowed " << y.mean();
-  };
-  welch(a.lost, b.lost, "lost writes");
-  for (std::size_t i = 0; i < 3; ++i) {
-    welch(a.latency_below[i], b.latency_below[i],
-          "P(latency <= " + std::to_string(latency_x[i]) + ")");
-    welch(a.lag_below[i], b.lag_below[i], "P(lag <= " + std::to_string(lag_x[i]) + ")");
-  }
-  // RPO: Kolmogorov-Smirnov at alpha = 0.001: c(alpha) sqrt((n + m) / (n m)), c = 1.949.
-  const double n = static_cast<double>(trials);
-  EXPECT_LE(ks_statistic(a.rpo, b.rpo), 1.949 * std::sqrt(2.0 / n));
-  EXPECT_GT(a.lost.mean(), 0.5);  // the test has something to compare
-}
 
 // ---------------------------------------------------------------------------------------------
 
