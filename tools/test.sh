@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
 # Usage: tools/test.sh [ctest options...]
 # Installs what is missing, builds the dev preset and runs the whole CTest suite, fuzzes the
-# scenario reader and parser for DURASIM_FUZZ_SECONDS (default 60; tools/fuzz.sh), then builds
-# the asan-ubsan preset and runs the unit tests under AddressSanitizer and UBSan.
+# scenario reader and parser for DURASIM_FUZZ_SECONDS (default 60; tools/fuzz.sh), runs the
+# randomized checker (tools/swarm.py, 200 scenarios, seed 1), then builds the asan-ubsan preset
+# and runs the unit tests under AddressSanitizer and UBSan.
 # DURASIM_FUZZ_SECONDS=0 skips the fuzzer, DURASIM_SKIP_SANITIZERS=1 the sanitizer pass (each
 # says so; CI sets neither).
-# Installs what is missing, builds the dev preset and runs the whole CTest suite and the swarm
-# (tools/swarm.py), then builds the asan-ubsan preset and runs the unit tests under
-# AddressSanitizer and UBSan.
-# DURASIM_SKIP_SANITIZERS=1 skips the sanitizer pass (it says so; CI never sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh
