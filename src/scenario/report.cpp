@@ -12,10 +12,18 @@ Json interval_json(const Interval& i) {
   return Json::array({i.low, i.high});
 }
 
-Json distribution_summary(std::vector<double> values, const Moments& m) {
+// The mean per trial of a non-negative quantity, with its interval and the method that gave it.
+Json mean_json(const ZeroInflatedMoments& m) {
+  return Json{{"mean", m.mean()},
+              {"ci95", interval_json(m.mean_interval(0.95))},
+              {"method", ZeroInflatedMoments::kMethod}};
+}
+
+Json distribution_summary(std::vector<double> values, const ZeroInflatedMoments& m) {
   std::sort(values.begin(), values.end());
   return Json{{"mean", m.mean()},
               {"ci95", interval_json(m.mean_interval(0.95))},
+              {"method", ZeroInflatedMoments::kMethod},
               {"p50", percentile(values, 0.5)},
               {"p99", percentile(values, 0.99)},
               {"max", values.empty() ? 0.0 : values.back()}};
@@ -159,9 +167,7 @@ Json writes_json(const Scenario& s, const WriteTotals& w) {
               {"simulated", w.simulated},
               {"degraded_acks", w.degraded_acks},
               {"degraded_lost_writes", w.degraded_lost_writes},
-              {"unavailable_s",
-               {{"mean", w.unavailable.mean()},
-                {"ci95", interval_json(w.unavailable.mean_interval(0.95))}}}};
+              {"unavailable_s", mean_json(w.unavailable)}};
   if (!s.write_note.empty()) out["note"] = s.write_note;
   return out;
 }
@@ -280,8 +286,7 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   rpo.insert(rpo.end(), t.logical().rpo_s.begin(), t.logical().rpo_s.end());
   r["rpo_s"] = summary(std::move(rpo), "incidents");
   r["rto_s"] = summary(t.writes().rto_s, "incidents");
-  r["unavailability_s"] = {{"mean", t.unavailable().mean()},
-                           {"ci95", interval_json(t.unavailable().mean_interval(0.95))}};
+  r["unavailability_s"] = mean_json(t.unavailable());
   r["write_latency_s"] = histogram_json(t.writes().latency_s);
   r["writes"] = writes_json(s, t.writes());
   r["replicas"] = replicas_json(s, t.writes());

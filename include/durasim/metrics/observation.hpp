@@ -68,7 +68,7 @@ struct CauseTotals {
 struct LogicalTotals {
   std::uint64_t recoveries = 0;
   std::array<std::uint64_t, kRecoverySourceCount> sources{};
-  Moments lost_records, deleted_records;  // per trial
+  ZeroInflatedMoments lost_records, deleted_records;  // per trial
   std::vector<double> lost_records_values, deleted_records_values;
   std::vector<double> rpo_s;       // bounded ones, trial order
   std::uint64_t unbounded = 0;     // recoveries with no clean source
@@ -84,11 +84,11 @@ struct WriteTotals {
   // Acknowledged without a sync replica (degrade_after), those of them lost, and the write
   // incidents that lost some (cause degraded_ack).
   std::uint64_t degraded_acks = 0, degraded_lost_writes = 0, degraded_loss_incidents = 0;
-  Moments lost_writes;  // per trial
+  ZeroInflatedMoments lost_writes;  // per trial
   std::vector<double> lost_writes_values;
-  Moments unavailable;        // per trial, seconds
-  std::vector<double> rpo_s;  // per write incident, trial order
-  std::vector<double> rto_s;  // per write incident, trial order
+  ZeroInflatedMoments unavailable;  // per trial, seconds
+  std::vector<double> rpo_s;        // per write incident, trial order
+  std::vector<double> rto_s;        // per write incident, trial order
   LogHistogram latency_s;
   std::vector<LogHistogram> lag_s;          // per role
   std::array<std::uint64_t, 3> restores{};  // from a full, an incremental, a WAL archive
@@ -110,8 +110,8 @@ class LossAccumulator {
   std::uint64_t loss_events() const { return loss_events_; }
   // Sum over trials of time to first loss, or the horizon when none (censored exposure).
   double exposure_s() const { return exposure_s_; }
-  const Moments& lost_bytes() const { return lost_bytes_; }
-  const Moments& unavailable() const { return unavailable_; }
+  const ZeroInflatedMoments& lost_bytes() const { return lost_bytes_; }
+  const ZeroInflatedMoments& unavailable() const { return unavailable_; }
   const std::vector<double>& lost_bytes_values() const { return lost_bytes_values_; }
   const std::vector<double>& first_loss_values() const { return first_loss_values_; }
   const std::vector<double>& episode_values() const { return episodes_; }
@@ -137,8 +137,8 @@ class LossAccumulator {
   std::uint64_t trials_with_record_loss_ = 0;
   std::uint64_t loss_events_ = 0;
   double exposure_s_ = 0.0;
-  Moments lost_bytes_;
-  Moments unavailable_;
+  ZeroInflatedMoments lost_bytes_;
+  ZeroInflatedMoments unavailable_;
   std::vector<double> lost_bytes_values_;  // per trial, trial order (data and write bytes)
   std::vector<double> first_loss_values_;  // trials with a loss, trial order
   std::vector<double> episodes_;
