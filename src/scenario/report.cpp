@@ -19,14 +19,15 @@ Json mean_json(const ZeroInflatedMoments& m) {
               {"method", ZeroInflatedMoments::kMethod}};
 }
 
-Json distribution_summary(std::vector<double> values, const ZeroInflatedMoments& m) {
-  std::sort(values.begin(), values.end());
-  return Json{{"mean", m.mean()},
-              {"ci95", interval_json(m.mean_interval(0.95))},
-              {"method", ZeroInflatedMoments::kMethod},
-              {"p50", percentile(values, 0.5)},
-              {"p99", percentile(values, 0.99)},
-              {"max", values.empty() ? 0.0 : values.back()}};
+// Per trial: mean with interval (exact moments), quantiles from the histogram (within its
+// relative error, stated beside them), exact max.
+Json distribution_summary(const PerTrial& v) {
+  Json out = mean_json(v.moments);
+  out["p50"] = v.histogram.quantile(0.5);
+  out["p99"] = v.histogram.quantile(0.99);
+  out["max"] = v.histogram.max();
+  out["quantile_relative_error"] = LogHistogram::kRelativeError;
+  return out;
 }
 
 double annualise(double p, double horizon_s) {
@@ -34,15 +35,11 @@ double annualise(double p, double horizon_s) {
   return -std::expm1(std::log1p(-p) * kSecondsPerYear / horizon_s);
 }
 
-Json summary(std::vector<double> values, const char* count_key) {
-  std::sort(values.begin(), values.end());
-  double sum = 0.0;
-  for (const double v : values) sum += v;
-  return {{count_key, values.size()},
-          {"mean", values.empty() ? 0.0 : sum / static_cast<double>(values.size())},
-          {"p50", percentile(values, 0.5)},
-          {"p99", percentile(values, 0.99)},
-          {"max", values.empty() ? 0.0 : values.back()}};
+// Over incidents: count, exact mean and max, quantiles within the histogram's relative error.
+Json summary(const LogHistogram& h, const char* count_key) {
+  return {{count_key, h.count()},   {"mean", h.mean()},
+          {"p50", h.quantile(0.5)}, {"p99", h.quantile(0.99)},
+          {"max", h.max()},         {"quantile_relative_error", LogHistogram::kRelativeError}};
 }
 
 // Trials with a loss of some kind among n: probability with its exact interval and, when the
@@ -86,7 +83,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
           ? Json::array({mttdl.low, std::isinf(mttdl.high) ? Json(nullptr) : Json(mttdl.high)})
           : Json::array({nullptr, nullptr});
   loss["loss_events"] = t.loss_events();
-  loss["lost_bytes"] = distribution_summary(t.lost_bytes_values(), t.lost_bytes());
+  loss["lost_bytes"] = distribution_summary(t.lost_bytes());
   Json by_cause = Json::object();
   for (std::size_t c = 0; c < kFailureKindCount; ++c) {
     const CauseTotals& ct = t.by_cause()[c];
@@ -111,7 +108,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
                                 {"write_incidents", t.writes().degraded_loss_incidents},
                                 {"lost_writes", t.writes().degraded_lost_writes},
                                 {"lost_records", 0},
-                                {"rpo_s", summary({}, "incidents")}};
+                                {"rpo_s", summary(LogHistogram{}, "incidents")}};
   }
   loss["by_cause"] = by_cause;
   // Hardware (copies destroyed or unreachable) against logical (bad deletes) loss.
@@ -132,9 +129,8 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
       "trials in which acknowledged writes were lost (last copy destroyed, failover, restore)";
   loss["record_loss"] = kind_json(t.trials_with_record_loss(), n, h, annualisable);
   loss["record_loss"]["counts"] = "trials in which records were lost to a bad delete";
-  loss["lost_writes"] = distribution_summary(t.writes().lost_writes_values, t.writes().lost_writes);
-  loss["lost_records"] =
-      distribution_summary(t.logical().lost_records_values, t.logical().lost_records);
+  loss["lost_writes"] = distribution_summary(t.writes().lost_writes);
+  loss["lost_records"] = distribution_summary(t.logical().lost_records);
   return loss;
 }
 
@@ -146,8 +142,8 @@ Json logical_json(const LogicalTotals& l) {
   rpo["unbounded"] = l.unbounded;
   return {{"recoveries", l.recoveries},
           {"sources", sources},
-          {"deleted_records", distribution_summary(l.deleted_records_values, l.deleted_records)},
-          {"lost_records", distribution_summary(l.lost_records_values, l.lost_records)},
+          {"deleted_records", distribution_summary(l.deleted_records)},
+          {"lost_records", distribution_summary(l.lost_records)},
           {"rpo_s", rpo},
           {"recovery_s", summary(l.recovery_s, "incidents")}};
 }
@@ -282,9 +278,9 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   const bool annualisable = s.failures.faults.empty() && s.failures.bad_deletes.empty();
   r["loss"] = loss_json(t, annualisable);
   // Over every incident: write incidents, and bad-delete recoveries that had a source.
-  std::vector<double> rpo = t.writes().rpo_s;
-  rpo.insert(rpo.end(), t.logical().rpo_s.begin(), t.logical().rpo_s.end());
-  r["rpo_s"] = summary(std::move(rpo), "incidents");
+  LogHistogram rpo = t.writes().rpo_s;
+  rpo.merge(t.logical().rpo_s);
+  r["rpo_s"] = summary(rpo, "incidents");
   r["rto_s"] = summary(t.writes().rto_s, "incidents");
   r["unavailability_s"] = mean_json(t.unavailable());
   r["write_latency_s"] = histogram_json(t.writes().latency_s);
