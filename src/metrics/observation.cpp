@@ -16,7 +16,11 @@ void WriteTotals::add(const WriteStats& w) {
   unavailable.add(w.unavailable_s);
   for (const WriteIncident& i : w.incidents) {
     if (i.degraded_lost_writes > 0) ++degraded_loss_incidents;
-    rpo_s.add(i.rpo_s);
+    if (i.rpo_s < 0.0) {
+      ++rpo_unbounded;
+    } else {
+      rpo_s.add(i.rpo_s);
+    }
     rto_s.add(i.rto_s);
     if (i.outcome != WriteIncident::Outcome::kRestored) continue;
     const std::string_view from = i.restored_from;
@@ -39,6 +43,7 @@ void WriteTotals::merge(const WriteTotals& o) {
   lost_writes.merge(o.lost_writes);
   unavailable.merge(o.unavailable);
   rpo_s.merge(o.rpo_s);
+  rpo_unbounded += o.rpo_unbounded;
   rto_s.merge(o.rto_s);
   for (std::size_t k = 0; k < restores.size(); ++k) restores[k] += o.restores[k];
   latency_s.merge(o.latency_s);
@@ -101,15 +106,23 @@ void LossAccumulator::add(const TrialObservation& obs) {
     c.lost_bytes += i.lost_bytes;
     c.lost_records += i.lost_records;
   }
+  CauseTotals& bad_delete = by_cause_[static_cast<std::size_t>(FailureKind::kBadDelete)];
   for (const LogicalIncident& l : obs.logical) {
-    if (l.source != RecoverySource::kNone)
-      by_cause_[static_cast<std::size_t>(FailureKind::kBadDelete)].rpo_s.add(l.rpo_s);
+    if (l.source == RecoverySource::kNone) {
+      ++bad_delete.rpo_unbounded;
+    } else {
+      bad_delete.rpo_s.add(l.rpo_s);
+    }
   }
   for (const WriteIncident& i : obs.writes.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.write_incidents;
     c.lost_writes += i.lost_writes - i.degraded_lost_writes;  // the rest is degraded_ack's
-    c.rpo_s.add(i.rpo_s);
+    if (i.rpo_s < 0.0) {
+      ++c.rpo_unbounded;
+    } else {
+      c.rpo_s.add(i.rpo_s);
+    }
   }
   writes_.add(obs.writes);
   logical_.add(obs);
@@ -139,6 +152,7 @@ void LossAccumulator::merge(const LossAccumulator& o) {
     by_cause_[k].lost_writes += o.by_cause_[k].lost_writes;
     by_cause_[k].lost_records += o.by_cause_[k].lost_records;
     by_cause_[k].rpo_s.merge(o.by_cause_[k].rpo_s);
+    by_cause_[k].rpo_unbounded += o.by_cause_[k].rpo_unbounded;
   }
   writes_.merge(o.writes_);
   logical_.merge(o.logical_);

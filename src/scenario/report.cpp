@@ -35,11 +35,21 @@ double annualise(double p, double horizon_s) {
   return -std::expm1(std::log1p(-p) * kSecondsPerYear / horizon_s);
 }
 
-// Over incidents: count, exact mean and max, quantiles within the histogram's relative error.
+// Over incidents: count, exact mean and max, quantiles within the histogram's relative error;
+// null statistics when there is no incident to take them over (a median of nothing is not 0).
 Json summary(const LogHistogram& h, const char* count_key) {
-  return {{count_key, h.count()},   {"mean", h.mean()},
-          {"p50", h.quantile(0.5)}, {"p99", h.quantile(0.99)},
-          {"max", h.max()},         {"quantile_relative_error", LogHistogram::kRelativeError}};
+  auto stat = [&h](double v) { return h.count() == 0 ? Json(nullptr) : Json(v); };
+  return {
+      {count_key, h.count()},         {"mean", stat(h.mean())},
+      {"p50", stat(h.quantile(0.5))}, {"p99", stat(h.quantile(0.99))},
+      {"max", stat(h.max())},         {"quantile_relative_error", LogHistogram::kRelativeError}};
+}
+
+// RPO: the bounded ones summarised, the incidents that recovered nothing counted apart.
+Json rpo_summary(const LogHistogram& bounded, std::uint64_t unbounded) {
+  Json out = summary(bounded, "incidents");
+  out["unbounded"] = unbounded;
+  return out;
 }
 
 // Trials with a loss of some kind among n: probability with its exact interval and, when the
@@ -96,7 +106,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
         {"write_incidents", ct.write_incidents},
         {"lost_writes", ct.lost_writes},
         {"lost_records", ct.lost_records},
-        {"rpo_s", summary(ct.rpo_s, "incidents")}};
+        {"rpo_s", rpo_summary(ct.rpo_s, ct.rpo_unbounded)}};
   }
   if (t.writes().degraded_loss_incidents > 0) {
     // Writes all_sync acknowledged without a sync replica that survived them (degrade_after).
@@ -108,7 +118,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
                                 {"write_incidents", t.writes().degraded_loss_incidents},
                                 {"lost_writes", t.writes().degraded_lost_writes},
                                 {"lost_records", 0},
-                                {"rpo_s", summary(LogHistogram{}, "incidents")}};
+                                {"rpo_s", rpo_summary(LogHistogram{}, 0)}};
   }
   loss["by_cause"] = by_cause;
   // Hardware (copies destroyed or unreachable) against logical (bad deletes) loss.
@@ -138,13 +148,11 @@ Json logical_json(const LogicalTotals& l) {
   Json sources = Json::object();
   for (std::size_t k = 0; k < kRecoverySourceCount; ++k)
     sources[recovery_source_name(static_cast<RecoverySource>(k))] = l.sources[k];
-  Json rpo = summary(l.rpo_s, "incidents");
-  rpo["unbounded"] = l.unbounded;
   return {{"recoveries", l.recoveries},
           {"sources", sources},
           {"deleted_records", distribution_summary(l.deleted_records)},
           {"lost_records", distribution_summary(l.lost_records)},
-          {"rpo_s", rpo},
+          {"rpo_s", rpo_summary(l.rpo_s, l.unbounded)},
           {"recovery_s", summary(l.recovery_s, "incidents")}};
 }
 
@@ -277,10 +285,11 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   }
   const bool annualisable = s.failures.faults.empty() && s.failures.bad_deletes.empty();
   r["loss"] = loss_json(t, annualisable);
-  // Over every incident: write incidents, and bad-delete recoveries that had a source.
+  // Over every incident: write incidents and bad-delete recoveries; those that recovered nothing
+  // (no backup, no clean source) are counted apart as unbounded.
   LogHistogram rpo = t.writes().rpo_s;
   rpo.merge(t.logical().rpo_s);
-  r["rpo_s"] = summary(rpo, "incidents");
+  r["rpo_s"] = rpo_summary(rpo, t.writes().rpo_unbounded + t.logical().unbounded);
   r["rto_s"] = summary(t.writes().rto_s, "incidents");
   r["unavailability_s"] = mean_json(t.unavailable());
   r["write_latency_s"] = histogram_json(t.writes().latency_s);

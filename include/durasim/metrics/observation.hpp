@@ -78,8 +78,9 @@ struct CauseTotals {
   double lost_bytes = 0.0;
   std::uint64_t write_incidents = 0;  // the primary of a partition lost or unreachable
   std::uint64_t lost_writes = 0;
-  std::uint64_t lost_records = 0;  // bad deletes
-  LogHistogram rpo_s;              // per write incident or bounded recovery
+  std::uint64_t lost_records = 0;   // bad deletes
+  LogHistogram rpo_s;               // bounded RPOs of write incidents and recoveries
+  std::uint64_t rpo_unbounded = 0;  // incidents that recovered nothing (counted apart)
 };
 
 // Totals of bad-delete recoveries over trials (one recovery per partition and delete).
@@ -103,7 +104,8 @@ struct WriteTotals {
   std::uint64_t degraded_acks = 0, degraded_lost_writes = 0, degraded_loss_incidents = 0;
   PerTrial lost_writes;
   ZeroInflatedMoments unavailable;  // per trial, seconds
-  LogHistogram rpo_s;               // per write incident
+  LogHistogram rpo_s;               // per write incident with a bounded RPO
+  std::uint64_t rpo_unbounded = 0;  // write incidents that recovered nothing (no backup)
   LogHistogram rto_s;               // per write incident
   LogHistogram latency_s;
   std::vector<LogHistogram> lag_s;          // per role
