@@ -524,7 +524,7 @@ def check_report(report, problems):
     allowed = NULL_ALLOWED_INJECTED if report.get("scenario", {}).get("faults") else NULL_ALLOWED
     # A summary over no incident has no mean or quantiles: null there, and only there.
     empty = {f"{path}/{k}" for path, v in walk(body)
-             if isinstance(v, dict) and v.get("incidents") == 0
+             if isinstance(v, dict) and v.get("incidents", v.get("count")) == 0
              for k in ("mean", "p50", "p99", "max")}
     for path, v in walk(body):
         if v is None and not path.endswith(allowed) and path not in empty:

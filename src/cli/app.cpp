@@ -169,8 +169,14 @@ void print_summary(const Json& r, std::ostream& out) {
     if (c["lost_records"].get<std::uint64_t>() > 0) out << ", " << c["lost_records"] << " records";
     out << "\n";
   }
+  const Json& episodes = r["unavailability_s"]["episodes"];
   out << "unreachable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>())
-      << " per trial (data with no reachable copy)\n";
+      << " per trial (data with no reachable copy)";
+  if (episodes["count"].get<std::uint64_t>() > 0)
+    out << "; " << episodes["count"] << " episodes, " << quantiles_text(episodes);
+  if (episodes["censored"].get<std::uint64_t>() > 0)
+    out << "; " << episodes["censored"] << " still unreachable at the horizon";
+  out << "\n";
   const Json& w = r["writes"];
   out << "writes        " << r["write_model"].get<std::string>() << " model; " << w["acknowledged"]
       << " acknowledged, " << w["refused"] << " refused, "
@@ -195,10 +201,14 @@ void print_summary(const Json& r, std::ostream& out) {
         << " per trial, max " << fmt(loss["lost_records"]["max"].get<double>()) << "; RPO "
         << rpo_text(logical["rpo_s"], nullptr, "no clean source") << "\n";
   }
-  out << "RTO           "
-      << (r["rto_s"]["incidents"].get<std::uint64_t>() > 0 ? quantiles_text(r["rto_s"])
-                                                           : std::string("no incident"))
-      << "\n";
+  const Json& rto = r["rto_s"];
+  const auto rto_closed = rto["incidents"].get<std::uint64_t>();
+  const auto rto_open = rto["censored"].get<std::uint64_t>();
+  out << "RTO           " << (rto_closed > 0 ? quantiles_text(rto) : std::string());
+  if (rto_open > 0)
+    out << (rto_closed > 0 ? "; " : "") << rto_open << " still unavailable at the horizon";
+  if (rto_closed == 0 && rto_open == 0) out << "no incident";
+  out << "\n";
 }
 
 std::string csv_of(const Json& r, double horizon_s) {
@@ -210,7 +220,8 @@ std::string csv_of(const Json& r, double horizon_s) {
        "lost_bytes_mean,unavailability_s_mean,lost_writes_mean,lost_writes_ci95_low,"
        "lost_writes_ci95_high,rpo_s_p50,rpo_s_p99,rpo_s_max,rto_s_p99,write_latency_s_p50,"
        "write_latency_s_p99,write_latency_s_p999,write_unavailability_s_mean,write_model,"
-       "lost_records_mean,lost_records_ci95_low,lost_records_ci95_high,rpo_s_unbounded,partial\n";
+       "lost_records_mean,lost_records_ci95_low,lost_records_ci95_high,rpo_s_unbounded,rto_s_"
+       "censored,partial\n";
   o << r["scenario"]["name"].get<std::string>() << "," << r["seed"] << "," << r["trials"] << ","
     << horizon_s << "," << loss["probability"]["estimate"].get<double>() << ","
     << loss["probability"]["ci95"][0].get<double>() << ","
@@ -235,7 +246,7 @@ std::string csv_of(const Json& r, double horizon_s) {
     << r["write_model"].get<std::string>() << "," << loss["lost_records"]["mean"].get<double>()
     << "," << loss["lost_records"]["ci95"][0].get<double>() << ","
     << loss["lost_records"]["ci95"][1].get<double>() << "," << r["rpo_s"]["unbounded"] << ","
-    << (r.value("partial", false) ? "true" : "false") << "\n";
+    << r["rto_s"]["censored"] << "," << (r.value("partial", false) ? "true" : "false") << "\n";
   return o.str();
 }
 

@@ -21,7 +21,11 @@ void WriteTotals::add(const WriteStats& w) {
     } else {
       rpo_s.add(i.rpo_s);
     }
-    rto_s.add(i.rto_s);
+    if (i.censored) {
+      ++rto_censored;
+    } else {
+      rto_s.add(i.rto_s);
+    }
     if (i.outcome != WriteIncident::Outcome::kRestored) continue;
     const std::string_view from = i.restored_from;
     ++restores[from == "full" ? 0 : from == "incremental" ? 1 : 2];
@@ -45,6 +49,7 @@ void WriteTotals::merge(const WriteTotals& o) {
   rpo_s.merge(o.rpo_s);
   rpo_unbounded += o.rpo_unbounded;
   rto_s.merge(o.rto_s);
+  rto_censored += o.rto_censored;
   for (std::size_t k = 0; k < restores.size(); ++k) restores[k] += o.restores[k];
   latency_s.merge(o.latency_s);
   if (lag_s.size() < o.lag_s.size()) lag_s.resize(o.lag_s.size());
@@ -98,6 +103,7 @@ void LossAccumulator::add(const TrialObservation& obs) {
   lost_bytes_.add(lost_bytes);
   unavailable_.add(obs.unavailable_s);
   for (const double e : obs.unavailable_episodes_s) episodes_.add(e);
+  episodes_censored_ += obs.unavailable_open_at_horizon;
   for (const Incident& i : obs.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.kind)];
     ++c.incidents;
@@ -143,6 +149,7 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   unavailable_.merge(o.unavailable_);
   first_loss_.merge(o.first_loss_);
   episodes_.merge(o.episodes_);
+  episodes_censored_ += o.episodes_censored_;
   for (std::size_t k = 0; k < by_cause_.size(); ++k) {
     by_cause_[k].incidents += o.by_cause_[k].incidents;
     by_cause_[k].loss_incidents += o.by_cause_[k].loss_incidents;

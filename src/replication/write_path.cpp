@@ -1028,6 +1028,7 @@ void WritePath::finish(SimTime horizon) {
     if (g.down) {
       WriteIncident& inc = stats_.incidents[g.incident];
       inc.rto_s = (horizon - g.down_since).seconds();
+      inc.censored = true;  // the time to recover is longer than this, by an unknown amount
       g.down_total_s += inc.rto_s;
       g.down = false;
     }

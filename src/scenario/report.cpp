@@ -290,8 +290,14 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   LogHistogram rpo = t.writes().rpo_s;
   rpo.merge(t.logical().rpo_s);
   r["rpo_s"] = rpo_summary(rpo, t.writes().rpo_unbounded + t.logical().unbounded);
+  // Times to recover that ended within the horizon; those it cut are counted apart (censored):
+  // their length is unknown, and the horizon would pass for one.
   r["rto_s"] = summary(t.writes().rto_s, "incidents");
+  r["rto_s"]["censored"] = t.writes().rto_censored;
   r["unavailability_s"] = mean_json(t.unavailable());
+  Json episodes = summary(t.episodes(), "count");
+  episodes["censored"] = t.episodes_censored();
+  r["unavailability_s"]["episodes"] = episodes;
   r["write_latency_s"] = histogram_json(t.writes().latency_s);
   r["writes"] = writes_json(s, t.writes());
   r["replicas"] = replicas_json(s, t.writes());

@@ -86,6 +86,9 @@ TEST(Cli, TheSummaryCountsUnboundedRpoApartInsteadOfPrintingZero) {
   EXPECT_EQ(quake.code, 0) << quake.err;
   EXPECT_THAT(quake.out, HasSubstr("RPO           20 incidents unbounded (nothing recovered)\n"));
   EXPECT_THAT(quake.out, Not(HasSubstr("RPO           20 incidents, p50")));
+  // The region is not back by the horizon: the RTO is cut there, reported apart (it was "p50
+  // 30m", the time left to the horizon).
+  EXPECT_THAT(quake.out, HasSubstr("RTO           20 still unavailable at the horizon\n"));
 }
 
 TEST(Cli, JsonDashWritesTheReportToStdoutAndTheSummaryToStderr) {

@@ -138,6 +138,10 @@ TEST_P(SeedTable, MeasuredRpoLossAndLatencyTellTheStory) {
       EXPECT_TRUE(r["rpo_s"]["p50"].is_null());
       EXPECT_TRUE(r["rpo_s"]["max"].is_null());
       EXPECT_EQ(r["loss"]["by_cause"]["earthquake"]["rpo_s"]["unbounded"], 60);
+      // Nor is the region back by the horizon: every RTO is censored, none taken for its length.
+      EXPECT_EQ(r["rto_s"]["censored"], 60);
+      EXPECT_EQ(r["rto_s"]["incidents"], 0);
+      EXPECT_TRUE(r["rto_s"]["p50"].is_null());
     } else if (row.sync) {
       EXPECT_EQ(r["rpo_s"]["unbounded"], 0);
       EXPECT_EQ(lost["max"], 0.0);  // every trial

@@ -51,7 +51,8 @@ struct TrialObservation {
   bool record_loss = false;
   std::vector<LogicalIncident> logical;
   double unavailable_s = 0.0;
-  std::vector<double> unavailable_episodes_s;
+  std::vector<double> unavailable_episodes_s;     // ended within the horizon
+  std::uint32_t unavailable_open_at_horizon = 0;  // still unreachable at the horizon
   std::uint64_t events = 0;
   WriteStats writes;
 };
@@ -106,7 +107,8 @@ struct WriteTotals {
   ZeroInflatedMoments unavailable;  // per trial, seconds
   LogHistogram rpo_s;               // per write incident with a bounded RPO
   std::uint64_t rpo_unbounded = 0;  // write incidents that recovered nothing (no backup)
-  LogHistogram rto_s;               // per write incident
+  LogHistogram rto_s;               // per write incident that ended within the horizon
+  std::uint64_t rto_censored = 0;   // write incidents still open at the horizon
   LogHistogram latency_s;
   std::vector<LogHistogram> lag_s;          // per role
   std::array<std::uint64_t, 3> restores{};  // from a full, an incremental, a WAL archive
@@ -132,6 +134,8 @@ class LossAccumulator {
   const ZeroInflatedMoments& unavailable() const { return unavailable_; }
   const Moments& first_loss() const { return first_loss_; }   // trials with a loss, seconds
   const LogHistogram& episodes() const { return episodes_; }  // unreachable episodes, seconds
+  // Unreachable episodes still open at the horizon (their length is unknown: not in episodes).
+  std::uint64_t episodes_censored() const { return episodes_censored_; }
   const std::array<CauseTotals, kFailureKindCount>& by_cause() const { return by_cause_; }
   std::uint64_t events() const { return events_; }
   const WriteTotals& writes() const { return writes_; }
@@ -158,6 +162,7 @@ class LossAccumulator {
   ZeroInflatedMoments unavailable_;
   Moments first_loss_;
   LogHistogram episodes_;
+  std::uint64_t episodes_censored_ = 0;
   std::array<CauseTotals, kFailureKindCount> by_cause_{};
   std::uint64_t events_ = 0;
   WriteTotals writes_;

@@ -116,7 +116,8 @@ struct WriteIncident {
   // Incident time - acknowledgement of the oldest lost write (0: nothing lost); -1: unbounded,
   // every copy destroyed with no backup to restore (nothing recovered).
   double rpo_s = 0.0;
-  double rto_s = 0.0;  // until writes are accepted again (to the horizon when open)
+  double rto_s = 0.0;     // until writes are accepted again (to the horizon when censored)
+  bool censored = false;  // still refusing writes at the horizon: rto_s is cut there
   const char* restored_from = nullptr;  // kRestored: the newest backup piece used
   double restore_pit_s = 0.0;           // kRestored: the data came back as of this time
 };
