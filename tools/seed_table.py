@@ -49,6 +49,14 @@ def ms(seconds):
     return "%.3g ms" % (seconds * 1e3) if seconds < 1 else "%.3g s" % seconds
 
 
+def rpo_cell(rpo):
+    """p99 of the bounded RPOs; incidents that recovered nothing are unbounded, counted apart."""
+    if rpo["incidents"] == 0:
+        return "unbounded" if rpo.get("unbounded") else "-"
+    cell = ms(rpo["p99"])
+    return cell + " (%d unbounded)" % rpo["unbounded"] if rpo.get("unbounded") else cell
+
+
 def fault_label(report):
     kind = report["scenario"]["faults"][0]["kind"]
     return {"disk_burnout": "disk burnout", "fire": "datacenter fire",
@@ -63,7 +71,7 @@ def render_paths(paths):
         lost = r["loss"]["lost_writes"]
         lat = r["write_latency_s"]
         rows.append("| %s | %s | %s | %s | %.3g [%.3g, %.3g] | %s | %s | %s |" % (
-            r["scenario"]["name"], fault_label(r), r["trials"], ms(r["rpo_s"]["p99"]),
+            r["scenario"]["name"], fault_label(r), r["trials"], rpo_cell(r["rpo_s"]),
             lost["mean"], lost["ci95"][0], lost["ci95"][1], ms(lat["p50"]), ms(lat["p99"]),
             r["write_model"]))
     print("| scenario | fault | trials | RPO p99 | lost writes, mean [95% CI] | "

@@ -844,8 +844,12 @@ def walk(value, path=""):
 def check_report(report, problems):
     body = {k: v for k, v in report.items() if k not in ("run", "scenario")}
     allowed = NULL_ALLOWED_INJECTED if report.get("scenario", {}).get("faults") else NULL_ALLOWED
+    # A summary over no incident has no mean or quantiles: null there, and only there.
+    empty = {f"{path}/{k}" for path, v in walk(body)
+             if isinstance(v, dict) and v.get("incidents", v.get("count")) == 0
+             for k in ("mean", "p50", "p99", "max")}
     for path, v in walk(body):
-        if v is None and not path.endswith(allowed):
+        if v is None and not path.endswith(allowed) and path not in empty:
             problems.add("finite", f"null at {path}")
         if isinstance(v, float) and not math.isfinite(v):
             problems.add("finite", f"{v} at {path}")
@@ -872,7 +876,8 @@ def check_report(report, problems):
                     and not ci[0] <= mean <= ci[1]:
                 problems.add("interval", f"mean {mean} outside ci95 {ci} at {path}")
         if all(_num(v.get(k)) for k in ("p50", "p99", "max")):
-            tol = 1 + v.get("relative_error", 0) if _num(v.get("relative_error")) else 1
+            err = v.get("quantile_relative_error", v.get("relative_error"))
+            tol = 1 + err if _num(err) else 1
             keys = [k for k in ("p50", "p90", "p99", "p999", "max") if k in v]
             for a, b in zip(keys, keys[1:]):
                 if v[a] > v[b] * tol + 1e-12:

@@ -95,6 +95,34 @@ std::string fmt(double v, int precision = 4) {
   return o.str();
 }
 
+// "p50 0s, p99 0s, max 32.6ms" of a summary with at least one incident.
+std::string quantiles_text(const Json& s) {
+  return "p50 " + format_seconds(s["p50"].get<double>()) + ", p99 " +
+         format_seconds(s["p99"].get<double>()) + ", max " + format_seconds(s["max"].get<double>());
+}
+
+// An RPO summary: the bounded ones ("12 incidents, p50 ..." or, without `noun`, "p50 ..."), and
+// those that recovered nothing apart, never as 0 s or folded into the maximum.
+std::string rpo_text(const Json& rpo, const char* noun, const char* unbounded_why) {
+  const auto bounded = rpo["incidents"].get<std::uint64_t>();
+  const auto unbounded = rpo["unbounded"].get<std::uint64_t>();
+  std::string out;
+  if (bounded > 0) {
+    out = noun ? std::to_string(bounded) + " " + noun + ", " : std::string();
+    out += quantiles_text(rpo);
+  }
+  if (unbounded > 0) {
+    out += (out.empty() ? "" : "; ") + std::to_string(unbounded) + " " + (noun ? noun : "") +
+           (noun ? " " : "") + "unbounded (" + unbounded_why + ")";
+  }
+  return out.empty() ? std::string("no incident") : out;
+}
+
+// A number of the report, or an empty CSV cell for null (a statistic over no incident).
+std::string csv_number(const Json& v) {
+  return v.is_null() ? std::string() : fmt(v.get<double>(), 17);
+}
+
 void print_summary(const Json& r, std::ostream& out) {
   const Json& loss = r["loss"];
   out << "scenario      " << r["scenario"]["name"].get<std::string>() << "  (seed " << r["seed"]
@@ -141,8 +169,14 @@ void print_summary(const Json& r, std::ostream& out) {
     if (c["lost_records"].get<std::uint64_t>() > 0) out << ", " << c["lost_records"] << " records";
     out << "\n";
   }
+  const Json& episodes = r["unavailability_s"]["episodes"];
   out << "unreachable   mean " << format_seconds(r["unavailability_s"]["mean"].get<double>())
-      << " per trial (data with no reachable copy)\n";
+      << " per trial (data with no reachable copy)";
+  if (episodes["count"].get<std::uint64_t>() > 0)
+    out << "; " << episodes["count"] << " episodes, " << quantiles_text(episodes);
+  if (episodes["censored"].get<std::uint64_t>() > 0)
+    out << "; " << episodes["censored"] << " still unreachable at the horizon";
+  out << "\n";
   const Json& w = r["writes"];
   out << "writes        " << r["write_model"].get<std::string>() << " model; " << w["acknowledged"]
       << " acknowledged, " << w["refused"] << " refused, "
@@ -156,10 +190,7 @@ void print_summary(const Json& r, std::ostream& out) {
   }
   out << "lost writes   mean " << fmt(loss["lost_writes"]["mean"].get<double>())
       << " per trial, max " << fmt(loss["lost_writes"]["max"].get<double>()) << "\n";
-  out << "RPO           " << r["rpo_s"]["incidents"] << " incidents, p50 "
-      << format_seconds(r["rpo_s"]["p50"].get<double>()) << ", p99 "
-      << format_seconds(r["rpo_s"]["p99"].get<double>()) << ", max "
-      << format_seconds(r["rpo_s"]["max"].get<double>()) << "\n";
+  out << "RPO           " << rpo_text(r["rpo_s"], "incidents", "nothing recovered") << "\n";
   const Json& logical = r["logical"];
   if (logical["recoveries"].get<std::uint64_t>() > 0) {
     out << "bad deletes   " << logical["recoveries"] << " recoveries from";
@@ -167,16 +198,17 @@ void print_summary(const Json& r, std::ostream& out) {
       if (n.get<std::uint64_t>() > 0) out << " " << source << " " << n;
     }
     out << "; lost records mean " << fmt(loss["lost_records"]["mean"].get<double>())
-        << " per trial, max " << fmt(loss["lost_records"]["max"].get<double>()) << "; RPO p50 "
-        << format_seconds(logical["rpo_s"]["p50"].get<double>()) << ", max "
-        << format_seconds(logical["rpo_s"]["max"].get<double>());
-    if (logical["rpo_s"]["unbounded"].get<std::uint64_t>() > 0)
-      out << " (" << logical["rpo_s"]["unbounded"] << " with no clean source)";
-    out << "\n";
+        << " per trial, max " << fmt(loss["lost_records"]["max"].get<double>()) << "; RPO "
+        << rpo_text(logical["rpo_s"], nullptr, "no clean source") << "\n";
   }
-  out << "RTO           p50 " << format_seconds(r["rto_s"]["p50"].get<double>()) << ", p99 "
-      << format_seconds(r["rto_s"]["p99"].get<double>()) << ", max "
-      << format_seconds(r["rto_s"]["max"].get<double>()) << "\n";
+  const Json& rto = r["rto_s"];
+  const auto rto_closed = rto["incidents"].get<std::uint64_t>();
+  const auto rto_open = rto["censored"].get<std::uint64_t>();
+  out << "RTO           " << (rto_closed > 0 ? quantiles_text(rto) : std::string());
+  if (rto_open > 0)
+    out << (rto_closed > 0 ? "; " : "") << rto_open << " still unavailable at the horizon";
+  if (rto_closed == 0 && rto_open == 0) out << "no incident";
+  out << "\n";
 }
 
 std::string csv_of(const Json& r, double horizon_s) {
@@ -188,7 +220,8 @@ std::string csv_of(const Json& r, double horizon_s) {
        "lost_bytes_mean,unavailability_s_mean,lost_writes_mean,lost_writes_ci95_low,"
        "lost_writes_ci95_high,rpo_s_p50,rpo_s_p99,rpo_s_max,rto_s_p99,write_latency_s_p50,"
        "write_latency_s_p99,write_latency_s_p999,write_unavailability_s_mean,write_model,"
-       "lost_records_mean,lost_records_ci95_low,lost_records_ci95_high,partial\n";
+       "lost_records_mean,lost_records_ci95_low,lost_records_ci95_high,rpo_s_unbounded,rto_s_"
+       "censored,partial\n";
   o << r["scenario"]["name"].get<std::string>() << "," << r["seed"] << "," << r["trials"] << ","
     << horizon_s << "," << loss["probability"]["estimate"].get<double>() << ","
     << loss["probability"]["ci95"][0].get<double>() << ","
@@ -204,16 +237,16 @@ std::string csv_of(const Json& r, double horizon_s) {
     << r["unavailability_s"]["mean"].get<double>() << ","
     << loss["lost_writes"]["mean"].get<double>() << ","
     << loss["lost_writes"]["ci95"][0].get<double>() << ","
-    << loss["lost_writes"]["ci95"][1].get<double>() << "," << r["rpo_s"]["p50"].get<double>() << ","
-    << r["rpo_s"]["p99"].get<double>() << "," << r["rpo_s"]["max"].get<double>() << ","
-    << r["rto_s"]["p99"].get<double>() << "," << r["write_latency_s"]["p50"].get<double>() << ","
+    << loss["lost_writes"]["ci95"][1].get<double>() << "," << csv_number(r["rpo_s"]["p50"]) << ","
+    << csv_number(r["rpo_s"]["p99"]) << "," << csv_number(r["rpo_s"]["max"]) << ","
+    << csv_number(r["rto_s"]["p99"]) << "," << r["write_latency_s"]["p50"].get<double>() << ","
     << r["write_latency_s"]["p99"].get<double>() << ","
     << r["write_latency_s"]["p999"].get<double>() << ","
     << r["writes"]["unavailable_s"]["mean"].get<double>() << ","
     << r["write_model"].get<std::string>() << "," << loss["lost_records"]["mean"].get<double>()
     << "," << loss["lost_records"]["ci95"][0].get<double>() << ","
-    << loss["lost_records"]["ci95"][1].get<double>() << ","
-    << (r.value("partial", false) ? "true" : "false") << "\n";
+    << loss["lost_records"]["ci95"][1].get<double>() << "," << r["rpo_s"]["unbounded"] << ","
+    << r["rto_s"]["censored"] << "," << (r.value("partial", false) ? "true" : "false") << "\n";
   return o.str();
 }
 

@@ -62,16 +62,17 @@ void LogHistogram::merge(const LogHistogram& o) {
     offset_ = o.offset_;
     return;
   }
-  const int lo = std::min(offset_, o.offset_);
-  const int hi = std::max(offset_ + static_cast<int>(counts_.size()),
-                          o.offset_ + static_cast<int>(o.counts_.size()));
-  std::vector<std::uint64_t> merged(static_cast<std::size_t>(hi - lo), 0);
-  for (std::size_t k = 0; k < counts_.size(); ++k)
-    merged[static_cast<std::size_t>(offset_ - lo) + k] += counts_[k];
-  for (std::size_t k = 0; k < o.counts_.size(); ++k)
-    merged[static_cast<std::size_t>(o.offset_ - lo) + k] += o.counts_[k];
-  counts_ = std::move(merged);
-  offset_ = lo;
+  // Widen to cover both ranges (in place when o's range is within this one, the common case
+  // once a run's first chunks have been merged), then add o's counts.
+  const int o_end = o.offset_ + static_cast<int>(o.counts_.size());
+  if (o.offset_ < offset_) {
+    counts_.insert(counts_.begin(), static_cast<std::size_t>(offset_ - o.offset_), 0);
+    offset_ = o.offset_;
+  }
+  if (o_end > offset_ + static_cast<int>(counts_.size()))
+    counts_.resize(static_cast<std::size_t>(o_end - offset_), 0);
+  const auto shift = static_cast<std::size_t>(o.offset_ - offset_);
+  for (std::size_t k = 0; k < o.counts_.size(); ++k) counts_[shift + k] += o.counts_[k];
 }
 
 double LogHistogram::quantile(double q) const {

@@ -13,12 +13,19 @@ void WriteTotals::add(const WriteStats& w) {
   degraded_acks += w.degraded_acks;
   degraded_lost_writes += w.degraded_lost_writes;
   lost_writes.add(static_cast<double>(w.lost_writes));
-  lost_writes_values.push_back(static_cast<double>(w.lost_writes));
   unavailable.add(w.unavailable_s);
   for (const WriteIncident& i : w.incidents) {
     if (i.degraded_lost_writes > 0) ++degraded_loss_incidents;
-    rpo_s.push_back(i.rpo_s);
-    rto_s.push_back(i.rto_s);
+    if (i.rpo_s < 0.0) {
+      ++rpo_unbounded;
+    } else {
+      rpo_s.add(i.rpo_s);
+    }
+    if (i.censored) {
+      ++rto_censored;
+    } else {
+      rto_s.add(i.rto_s);
+    }
     if (i.outcome != WriteIncident::Outcome::kRestored) continue;
     const std::string_view from = i.restored_from;
     ++restores[from == "full" ? 0 : from == "incremental" ? 1 : 2];
@@ -38,11 +45,11 @@ void WriteTotals::merge(const WriteTotals& o) {
   degraded_lost_writes += o.degraded_lost_writes;
   degraded_loss_incidents += o.degraded_loss_incidents;
   lost_writes.merge(o.lost_writes);
-  lost_writes_values.insert(lost_writes_values.end(), o.lost_writes_values.begin(),
-                            o.lost_writes_values.end());
   unavailable.merge(o.unavailable);
-  rpo_s.insert(rpo_s.end(), o.rpo_s.begin(), o.rpo_s.end());
-  rto_s.insert(rto_s.end(), o.rto_s.begin(), o.rto_s.end());
+  rpo_s.merge(o.rpo_s);
+  rpo_unbounded += o.rpo_unbounded;
+  rto_s.merge(o.rto_s);
+  rto_censored += o.rto_censored;
   for (std::size_t k = 0; k < restores.size(); ++k) restores[k] += o.restores[k];
   latency_s.merge(o.latency_s);
   if (lag_s.size() < o.lag_s.size()) lag_s.resize(o.lag_s.size());
@@ -60,13 +67,11 @@ void LogicalTotals::add(const TrialObservation& obs) {
       ++unbounded;
       continue;
     }
-    rpo_s.push_back(l.rpo_s);
-    recovery_s.push_back(l.recovery_s);
+    rpo_s.add(l.rpo_s);
+    recovery_s.add(l.recovery_s);
   }
   lost_records.add(static_cast<double>(lost));
   deleted_records.add(static_cast<double>(deleted));
-  lost_records_values.push_back(static_cast<double>(lost));
-  deleted_records_values.push_back(static_cast<double>(deleted));
 }
 
 void LogicalTotals::merge(const LogicalTotals& o) {
@@ -74,14 +79,9 @@ void LogicalTotals::merge(const LogicalTotals& o) {
   for (std::size_t k = 0; k < sources.size(); ++k) sources[k] += o.sources[k];
   lost_records.merge(o.lost_records);
   deleted_records.merge(o.deleted_records);
-  auto append = [](std::vector<double>& to, const std::vector<double>& from) {
-    to.insert(to.end(), from.begin(), from.end());
-  };
-  append(lost_records_values, o.lost_records_values);
-  append(deleted_records_values, o.deleted_records_values);
-  append(rpo_s, o.rpo_s);
+  rpo_s.merge(o.rpo_s);
   unbounded += o.unbounded;
-  append(recovery_s, o.recovery_s);
+  recovery_s.merge(o.recovery_s);
 }
 
 void LossAccumulator::add(const TrialObservation& obs) {
@@ -94,17 +94,16 @@ void LossAccumulator::add(const TrialObservation& obs) {
   if (obs.first_loss_s >= 0.0) {
     ++trials_with_loss_;
     exposure_s_ += obs.first_loss_s;
-    first_loss_values_.push_back(obs.first_loss_s);
+    first_loss_.add(obs.first_loss_s);
   } else {
     exposure_s_ += horizon_s_;
   }
   loss_events_ += obs.loss_events;
   const double lost_bytes = obs.lost_bytes + obs.writes.lost_bytes;
   lost_bytes_.add(lost_bytes);
-  lost_bytes_values_.push_back(lost_bytes);
   unavailable_.add(obs.unavailable_s);
-  episodes_.insert(episodes_.end(), obs.unavailable_episodes_s.begin(),
-                   obs.unavailable_episodes_s.end());
+  for (const double e : obs.unavailable_episodes_s) episodes_.add(e);
+  episodes_censored_ += obs.unavailable_open_at_horizon;
   for (const Incident& i : obs.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.kind)];
     ++c.incidents;
@@ -113,15 +112,23 @@ void LossAccumulator::add(const TrialObservation& obs) {
     c.lost_bytes += i.lost_bytes;
     c.lost_records += i.lost_records;
   }
+  CauseTotals& bad_delete = by_cause_[static_cast<std::size_t>(FailureKind::kBadDelete)];
   for (const LogicalIncident& l : obs.logical) {
-    if (l.source != RecoverySource::kNone)
-      by_cause_[static_cast<std::size_t>(FailureKind::kBadDelete)].rpo_s.push_back(l.rpo_s);
+    if (l.source == RecoverySource::kNone) {
+      ++bad_delete.rpo_unbounded;
+    } else {
+      bad_delete.rpo_s.add(l.rpo_s);
+    }
   }
   for (const WriteIncident& i : obs.writes.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.write_incidents;
     c.lost_writes += i.lost_writes - i.degraded_lost_writes;  // the rest is degraded_ack's
-    c.rpo_s.push_back(i.rpo_s);
+    if (i.rpo_s < 0.0) {
+      ++c.rpo_unbounded;
+    } else {
+      c.rpo_s.add(i.rpo_s);
+    }
   }
   writes_.add(obs.writes);
   logical_.add(obs);
@@ -140,11 +147,9 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   exposure_s_ += o.exposure_s_;
   lost_bytes_.merge(o.lost_bytes_);
   unavailable_.merge(o.unavailable_);
-  lost_bytes_values_.insert(lost_bytes_values_.end(), o.lost_bytes_values_.begin(),
-                            o.lost_bytes_values_.end());
-  first_loss_values_.insert(first_loss_values_.end(), o.first_loss_values_.begin(),
-                            o.first_loss_values_.end());
-  episodes_.insert(episodes_.end(), o.episodes_.begin(), o.episodes_.end());
+  first_loss_.merge(o.first_loss_);
+  episodes_.merge(o.episodes_);
+  episodes_censored_ += o.episodes_censored_;
   for (std::size_t k = 0; k < by_cause_.size(); ++k) {
     by_cause_[k].incidents += o.by_cause_[k].incidents;
     by_cause_[k].loss_incidents += o.by_cause_[k].loss_incidents;
@@ -153,8 +158,8 @@ void LossAccumulator::merge(const LossAccumulator& o) {
     by_cause_[k].write_incidents += o.by_cause_[k].write_incidents;
     by_cause_[k].lost_writes += o.by_cause_[k].lost_writes;
     by_cause_[k].lost_records += o.by_cause_[k].lost_records;
-    by_cause_[k].rpo_s.insert(by_cause_[k].rpo_s.end(), o.by_cause_[k].rpo_s.begin(),
-                              o.by_cause_[k].rpo_s.end());
+    by_cause_[k].rpo_s.merge(o.by_cause_[k].rpo_s);
+    by_cause_[k].rpo_unbounded += o.by_cause_[k].rpo_unbounded;
   }
   writes_.merge(o.writes_);
   logical_.merge(o.logical_);

@@ -4,6 +4,7 @@
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 
@@ -69,6 +70,41 @@ Interval Moments::mean_interval(double confidence) const {
   const double half = normal_two_sided_z(confidence) *
                       std::sqrt(variance() / static_cast<double>(std::max<std::uint64_t>(n, 1)));
   return {mean() - half, mean() + half};
+}
+
+void ZeroInflatedMoments::add(double x) {
+  DURASIM_ASSERT(x >= 0.0);
+  all.add(x);
+  if (x > 0.0) nonzero.add(x);
+}
+
+void ZeroInflatedMoments::merge(const ZeroInflatedMoments& o) {
+  all.merge(o.all);
+  nonzero.merge(o.nonzero);
+}
+
+Interval ZeroInflatedMoments::mean_interval(double confidence) const {
+  DURASIM_ASSERT(confidence > 0.0 && confidence < 1.0);
+  DURASIM_ASSERT(nonzero.n <= all.n);
+  if (nonzero.n == 0) return {0.0, 0.0};
+  const double each = 1.0 - (1.0 - confidence) / 2.0;  // Bonferroni: two intervals at 1 - a/2
+  const Interval share = clopper_pearson(nonzero.n, all.n, each);
+  const double mu = nonzero.mean();
+  double factor = 1.0;
+  if (nonzero.n >= 2) {
+    const auto k = static_cast<double>(nonzero.n);
+    const double t =
+        boost::math::quantile(boost::math::students_t(k - 1.0), 1.0 - (1.0 - each) / 2.0);
+    factor = std::exp(t * std::sqrt(nonzero.variance() / k) / mu);
+  }
+  // The product of the bounds holds p_hat * mu_hat = mean(); only rounding can put mean()
+  // outside it, by an ulp or so.
+  const double m = mean();
+  Interval out{std::max(0.0, share.low * mu / factor), share.high * mu * factor};
+  out.low = std::min(out.low, m);
+  out.high = std::max(out.high, m);
+  DURASIM_ASSERT(out.low >= 0.0);
+  return out;
 }
 
 }  // namespace durasim

@@ -39,6 +39,7 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   waiting_.clear();
   losses_.clear();
   episodes_s_.clear();
+  open_at_end_ = 0;
   gaps_.resize(partitions);
   for (auto& g : gaps_) g.clear();
   pending_restore_.assign(partitions, std::nullopt);
@@ -516,8 +517,10 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
 void DurabilityModel::finish(SimTime end) {
   for (std::size_t p = 0; p < unavailable_since_.size(); ++p) {
     if (unavailable_since_[p] == SimTime::never()) continue;
+    // Cut by the horizon: its time counts in unavailable_s, but its length is unknown, so it
+    // is not an episode's duration (RTO) and is only counted.
     const double s = (end - unavailable_since_[p]).seconds();
-    episodes_s_.push_back(s);
+    ++open_at_end_;
     gaps_[p].push_back({unavailable_since_[p], end});
     unavailable_total_s_[p] += s;
     unavailable_since_[p] = SimTime::never();

@@ -701,7 +701,9 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
     inc.lost_writes += lost;
     inc.degraded_lost_writes += degraded;
     inc.lost_bytes += bytes;
-    inc.rpo_s = std::max(inc.rpo_s, (g.down_since - std::min(oldest_ack, g.down_since)).seconds());
+    if (inc.rpo_s >= 0.0)  // an unbounded RPO (nothing recovered) stays so
+      inc.rpo_s =
+          std::max(inc.rpo_s, (g.down_since - std::min(oldest_ack, g.down_since)).seconds());
     stats_.lost_writes += lost;
     stats_.degraded_lost_writes += degraded;
     stats_.lost_bytes += bytes;
@@ -800,15 +802,21 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     inc.lost_bytes += lost_bytes;
     stats_.lost_writes += lost;
     if (restore) stats_.lost_bytes += lost_bytes;  // the data itself comes back
-    inc.rpo_s = std::max(inc.rpo_s, (lost_at - std::min(lost_at, oldest_lost)).seconds());
+    if (restore && inc.rpo_s >= 0.0)
+      inc.rpo_s = std::max(inc.rpo_s, (lost_at - std::min(lost_at, oldest_lost)).seconds());
   }
+  // Nothing recovered: how far back the loss reaches has no bound (the data set itself is gone),
+  // which the report counts apart rather than as the time since the partition's creation.
+  if (!restore) inc.rpo_s = -1.0;
   narrate(g, now, "writes_lost",
           std::string("every copy destroyed: ") + std::to_string(lost) +
               " acknowledged writes lost" +
               (restore ? " (restored as of " + format_seconds(restore->pit.seconds()) +
                              " from the " + restore->from + " backup)"
                        : "") +
-              ", RPO " + format_seconds(inc.rpo_s));
+              ", RPO " +
+              (inc.rpo_s < 0.0 ? std::string("unbounded (no backup: nothing recovered)")
+                               : format_seconds(inc.rpo_s)));
   if (!restore) g.created = now;
   g.next_seq = g.base = kept;
   g.bytes_issued -= lost_bytes;
@@ -1023,6 +1031,7 @@ void WritePath::finish(SimTime horizon) {
     if (g.down) {
       WriteIncident& inc = stats_.incidents[g.incident];
       inc.rto_s = (horizon - g.down_since).seconds();
+      inc.censored = true;  // the time to recover is longer than this, by an unknown amount
       g.down_total_s += inc.rto_s;
       g.down = false;
     }

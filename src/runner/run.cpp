@@ -1,6 +1,8 @@
 #include "durasim/runner/run.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -37,6 +39,17 @@ class OrderedMerge {
       ++merged_;
     }
     if (options_->progress) options_->progress(finished_, trials_);
+    room_.notify_all();
+  }
+
+  // Holds a worker about to run `chunk` while it is `limit` or more chunks ahead of the merged
+  // prefix: chunks finished out of order wait in memory with their totals and traces, so a slow
+  // trial must not let the other threads pile up finished chunks behind it. The holder of the
+  // first unmerged chunk is never held (it is 0 chunks ahead), so this cannot deadlock; a
+  // stopping run releases everyone (polled, as the stop flag is set outside the lock).
+  void wait_for_room(std::uint64_t chunk, std::uint64_t limit, const std::atomic<bool>& stop) {
+    std::unique_lock lock(mutex_);
+    while (chunk >= merged_ + limit && !stop) room_.wait_for(lock, std::chrono::milliseconds(20));
   }
 
   // After the workers joined: the merged prefix.
@@ -52,6 +65,7 @@ class OrderedMerge {
   const RunOptions* options_;
   std::uint64_t trials_;
   std::mutex mutex_;
+  std::condition_variable room_;            // signalled when chunks are merged
   std::map<std::uint64_t, Chunk> waiting_;  // finished, not yet merged
   std::uint64_t merged_ = 0;                // chunks 0..merged_-1 are in totals_
   std::uint64_t finished_ = 0;              // trials finished, merged or waiting
@@ -70,6 +84,9 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
   std::mutex error_mutex;
   std::exception_ptr error;
   auto cancelled = [&options] { return options.cancel && options.cancel->load(); };
+  const unsigned threads =
+      std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(chunks)));
+  const std::uint64_t ahead = kChunksAheadPerThread * threads;
 
   auto worker = [&] {
     try {
@@ -78,6 +95,8 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
       if (options.check) runner.set_observer(&checker);
       runner.set_cancel(options.cancel);
       for (std::uint64_t c = next++; c < chunks && !stop; c = next++) {
+        merge.wait_for_room(c, ahead, stop);
+        if (stop) break;
         Chunk chunk{LossAccumulator(horizon_s), {}};
         const std::uint64_t end = std::min(trials, (c + 1) * kChunkTrials);
         for (std::uint64_t t = c * kChunkTrials; t < end; ++t) {
@@ -96,8 +115,6 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
       stop = true;
     }
   };
-  const unsigned threads =
-      std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(chunks)));
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();

@@ -69,6 +69,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   obs.logical = logical_.incidents();
   obs.unavailable_s = durability_.unavailable_s();
   obs.unavailable_episodes_s = durability_.unavailable_episodes_s();
+  obs.unavailable_open_at_horizon = durability_.episodes_open_at_end();
   collect_losses(obs);
   return obs;
 }

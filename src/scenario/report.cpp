@@ -12,13 +12,22 @@ Json interval_json(const Interval& i) {
   return Json::array({i.low, i.high});
 }
 
-Json distribution_summary(std::vector<double> values, const Moments& m) {
-  std::sort(values.begin(), values.end());
+// The mean per trial of a non-negative quantity, with its interval and the method that gave it.
+Json mean_json(const ZeroInflatedMoments& m) {
   return Json{{"mean", m.mean()},
               {"ci95", interval_json(m.mean_interval(0.95))},
-              {"p50", percentile(values, 0.5)},
-              {"p99", percentile(values, 0.99)},
-              {"max", values.empty() ? 0.0 : values.back()}};
+              {"method", ZeroInflatedMoments::kMethod}};
+}
+
+// Per trial: mean with interval (exact moments), quantiles from the histogram (within its
+// relative error, stated beside them), exact max.
+Json distribution_summary(const PerTrial& v) {
+  Json out = mean_json(v.moments);
+  out["p50"] = v.histogram.quantile(0.5);
+  out["p99"] = v.histogram.quantile(0.99);
+  out["max"] = v.histogram.max();
+  out["quantile_relative_error"] = LogHistogram::kRelativeError;
+  return out;
 }
 
 double annualise(double p, double horizon_s) {
@@ -26,15 +35,21 @@ double annualise(double p, double horizon_s) {
   return -std::expm1(std::log1p(-p) * kSecondsPerYear / horizon_s);
 }
 
-Json summary(std::vector<double> values, const char* count_key) {
-  std::sort(values.begin(), values.end());
-  double sum = 0.0;
-  for (const double v : values) sum += v;
-  return {{count_key, values.size()},
-          {"mean", values.empty() ? 0.0 : sum / static_cast<double>(values.size())},
-          {"p50", percentile(values, 0.5)},
-          {"p99", percentile(values, 0.99)},
-          {"max", values.empty() ? 0.0 : values.back()}};
+// Over incidents: count, exact mean and max, quantiles within the histogram's relative error;
+// null statistics when there is no incident to take them over (a median of nothing is not 0).
+Json summary(const LogHistogram& h, const char* count_key) {
+  auto stat = [&h](double v) { return h.count() == 0 ? Json(nullptr) : Json(v); };
+  return {
+      {count_key, h.count()},         {"mean", stat(h.mean())},
+      {"p50", stat(h.quantile(0.5))}, {"p99", stat(h.quantile(0.99))},
+      {"max", stat(h.max())},         {"quantile_relative_error", LogHistogram::kRelativeError}};
+}
+
+// RPO: the bounded ones summarised, the incidents that recovered nothing counted apart.
+Json rpo_summary(const LogHistogram& bounded, std::uint64_t unbounded) {
+  Json out = summary(bounded, "incidents");
+  out["unbounded"] = unbounded;
+  return out;
 }
 
 // Trials with a loss of some kind among n: probability with its exact interval and, when the
@@ -78,7 +93,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
           ? Json::array({mttdl.low, std::isinf(mttdl.high) ? Json(nullptr) : Json(mttdl.high)})
           : Json::array({nullptr, nullptr});
   loss["loss_events"] = t.loss_events();
-  loss["lost_bytes"] = distribution_summary(t.lost_bytes_values(), t.lost_bytes());
+  loss["lost_bytes"] = distribution_summary(t.lost_bytes());
   Json by_cause = Json::object();
   for (std::size_t c = 0; c < kFailureKindCount; ++c) {
     const CauseTotals& ct = t.by_cause()[c];
@@ -91,7 +106,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
         {"write_incidents", ct.write_incidents},
         {"lost_writes", ct.lost_writes},
         {"lost_records", ct.lost_records},
-        {"rpo_s", summary(ct.rpo_s, "incidents")}};
+        {"rpo_s", rpo_summary(ct.rpo_s, ct.rpo_unbounded)}};
   }
   if (t.writes().degraded_loss_incidents > 0) {
     // Writes all_sync acknowledged without a sync replica that survived them (degrade_after).
@@ -103,7 +118,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
                                 {"write_incidents", t.writes().degraded_loss_incidents},
                                 {"lost_writes", t.writes().degraded_lost_writes},
                                 {"lost_records", 0},
-                                {"rpo_s", summary({}, "incidents")}};
+                                {"rpo_s", rpo_summary(LogHistogram{}, 0)}};
   }
   loss["by_cause"] = by_cause;
   // Hardware (copies destroyed or unreachable) against logical (bad deletes) loss.
@@ -124,9 +139,8 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
       "trials in which acknowledged writes were lost (last copy destroyed, failover, restore)";
   loss["record_loss"] = kind_json(t.trials_with_record_loss(), n, h, annualisable);
   loss["record_loss"]["counts"] = "trials in which records were lost to a bad delete";
-  loss["lost_writes"] = distribution_summary(t.writes().lost_writes_values, t.writes().lost_writes);
-  loss["lost_records"] =
-      distribution_summary(t.logical().lost_records_values, t.logical().lost_records);
+  loss["lost_writes"] = distribution_summary(t.writes().lost_writes);
+  loss["lost_records"] = distribution_summary(t.logical().lost_records);
   return loss;
 }
 
@@ -134,13 +148,11 @@ Json logical_json(const LogicalTotals& l) {
   Json sources = Json::object();
   for (std::size_t k = 0; k < kRecoverySourceCount; ++k)
     sources[recovery_source_name(static_cast<RecoverySource>(k))] = l.sources[k];
-  Json rpo = summary(l.rpo_s, "incidents");
-  rpo["unbounded"] = l.unbounded;
   return {{"recoveries", l.recoveries},
           {"sources", sources},
-          {"deleted_records", distribution_summary(l.deleted_records_values, l.deleted_records)},
-          {"lost_records", distribution_summary(l.lost_records_values, l.lost_records)},
-          {"rpo_s", rpo},
+          {"deleted_records", distribution_summary(l.deleted_records)},
+          {"lost_records", distribution_summary(l.lost_records)},
+          {"rpo_s", rpo_summary(l.rpo_s, l.unbounded)},
           {"recovery_s", summary(l.recovery_s, "incidents")}};
 }
 
@@ -159,9 +171,7 @@ Json writes_json(const Scenario& s, const WriteTotals& w) {
               {"simulated", w.simulated},
               {"degraded_acks", w.degraded_acks},
               {"degraded_lost_writes", w.degraded_lost_writes},
-              {"unavailable_s",
-               {{"mean", w.unavailable.mean()},
-                {"ci95", interval_json(w.unavailable.mean_interval(0.95))}}}};
+              {"unavailable_s", mean_json(w.unavailable)}};
   if (!s.write_note.empty()) out["note"] = s.write_note;
   return out;
 }
@@ -275,13 +285,19 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   }
   const bool annualisable = s.failures.faults.empty() && s.failures.bad_deletes.empty();
   r["loss"] = loss_json(t, annualisable);
-  // Over every incident: write incidents, and bad-delete recoveries that had a source.
-  std::vector<double> rpo = t.writes().rpo_s;
-  rpo.insert(rpo.end(), t.logical().rpo_s.begin(), t.logical().rpo_s.end());
-  r["rpo_s"] = summary(std::move(rpo), "incidents");
+  // Over every incident: write incidents and bad-delete recoveries; those that recovered nothing
+  // (no backup, no clean source) are counted apart as unbounded.
+  LogHistogram rpo = t.writes().rpo_s;
+  rpo.merge(t.logical().rpo_s);
+  r["rpo_s"] = rpo_summary(rpo, t.writes().rpo_unbounded + t.logical().unbounded);
+  // Times to recover that ended within the horizon; those it cut are counted apart (censored):
+  // their length is unknown, and the horizon would pass for one.
   r["rto_s"] = summary(t.writes().rto_s, "incidents");
-  r["unavailability_s"] = {{"mean", t.unavailable().mean()},
-                           {"ci95", interval_json(t.unavailable().mean_interval(0.95))}};
+  r["rto_s"]["censored"] = t.writes().rto_censored;
+  r["unavailability_s"] = mean_json(t.unavailable());
+  Json episodes = summary(t.episodes(), "count");
+  episodes["censored"] = t.episodes_censored();
+  r["unavailability_s"]["episodes"] = episodes;
   r["write_latency_s"] = histogram_json(t.writes().latency_s);
   r["writes"] = writes_json(s, t.writes());
   r["replicas"] = replicas_json(s, t.writes());

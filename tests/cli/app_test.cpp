@@ -71,6 +71,26 @@ TEST(Cli, RunPrintsTheSummaryByDefaultNotJson) {
   EXPECT_LT(std::count(r.out.begin(), r.out.end(), '\n'), 40);
 }
 
+TEST(Cli, TheSummaryCountsUnboundedRpoApartInsteadOfPrintingZero) {
+  // A bad delete against replicas only: 20 recoveries from nothing printed "RPO p50 0s".
+  const Cli bad =
+      cli({"run", source_path("scenarios/bad-delete-three-regions.json"), "--trials", "20"});
+  EXPECT_EQ(bad.code, 0) << bad.err;
+  EXPECT_THAT(bad.out, Not(HasSubstr("RPO p50 0s")));
+  EXPECT_THAT(bad.out, HasSubstr("RPO           20 incidents unbounded (nothing recovered)\n"));
+  EXPECT_THAT(bad.out, HasSubstr("; RPO 20 unbounded (no clean source)\n"));
+  // Every copy lost with no backup: the RPO was the time since the start (30 min), folded into
+  // p50 and max.
+  const Cli quake = cli({"run", source_path("scenarios/payments-sync.json"), "--trials", "20",
+                         "--set", "faults/0/kind=earthquake", "--set", "faults/0/target=us-east"});
+  EXPECT_EQ(quake.code, 0) << quake.err;
+  EXPECT_THAT(quake.out, HasSubstr("RPO           20 incidents unbounded (nothing recovered)\n"));
+  EXPECT_THAT(quake.out, Not(HasSubstr("RPO           20 incidents, p50")));
+  // The region is not back by the horizon: the RTO is cut there, reported apart (it was "p50
+  // 30m", the time left to the horizon).
+  EXPECT_THAT(quake.out, HasSubstr("RTO           20 still unavailable at the horizon\n"));
+}
+
 TEST(Cli, JsonDashWritesTheReportToStdoutAndTheSummaryToStderr) {
   const Cli r = cli({"run", kScenario, "--trials", "20", "--json", "-"});
   EXPECT_EQ(r.code, 0) << r.err;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 namespace durasim {
 namespace {
@@ -70,6 +71,60 @@ TEST(Moments, MergeEqualsSequentialAndStaysStableForLargeValues) {
   m /= 1000;
   for (int i = 0; i < 1000; ++i) v += (1e9 + (i % 7) - m) * (1e9 + (i % 7) - m);
   EXPECT_NEAR(all.variance(), v / 999, 1e-6);
+}
+
+TEST(ZeroInflatedMoments, IntervalNeverBelowZeroWhereTheNormalOneIs) {
+  // One trial in 200 loses 67 writes (default.json's earthquake): the normal interval of the
+  // mean reached [-0.25, 1.58].
+  ZeroInflatedMoments m;
+  Moments plain;
+  for (int i = 0; i < 200; ++i) {
+    const double x = i == 17 ? 67.0 : i == 150 ? 66.0 : 0.0;
+    m.add(x);
+    plain.add(x);
+  }
+  EXPECT_LT(plain.mean_interval(0.95).low, 0.0);
+  const Interval ci = m.mean_interval(0.95);
+  EXPECT_GE(ci.low, 0.0);
+  EXPECT_LE(ci.low, m.mean());
+  EXPECT_GE(ci.high, m.mean());
+  EXPECT_DOUBLE_EQ(m.mean(), 133.0 / 200);
+  // By its definition: Clopper-Pearson at 97.5% for 2 of 200, times the log-scale t interval at
+  // 97.5% (1 degree of freedom) for the mean of {67, 66}.
+  const Interval share = clopper_pearson(2, 200, 0.975);
+  const double sd = std::sqrt(0.5), t1 = 25.451699579293;  // t(0.9875; 1)
+  const double factor = std::exp(t1 * sd / std::sqrt(2.0) / 66.5);
+  EXPECT_NEAR(ci.low, share.low * 66.5 / factor, 1e-9);
+  EXPECT_NEAR(ci.high, share.high * 66.5 * factor, 1e-9);
+}
+
+TEST(ZeroInflatedMoments, NoNonZeroValueGivesZeroAndOneGivesTheShareOnly) {
+  ZeroInflatedMoments none, one;
+  for (int i = 0; i < 50; ++i) {
+    none.add(0.0);
+    one.add(i == 3 ? 10.0 : 0.0);
+  }
+  EXPECT_EQ(none.mean_interval(0.95).low, 0.0);
+  EXPECT_EQ(none.mean_interval(0.95).high, 0.0);
+  const Interval share = clopper_pearson(1, 50, 0.975);
+  EXPECT_NEAR(one.mean_interval(0.95).low, 10.0 * share.low, 1e-12);
+  EXPECT_NEAR(one.mean_interval(0.95).high, 10.0 * share.high, 1e-12);
+}
+
+TEST(ZeroInflatedMoments, MergedInChunksAgreesWithOnePass) {
+  ZeroInflatedMoments all, merged;
+  std::vector<ZeroInflatedMoments> chunks(7);
+  for (int i = 0; i < 700; ++i) {
+    const double x = i % 9 == 0 ? 1e6 + i : 0.0;
+    all.add(x);
+    chunks[static_cast<std::size_t>(i / 100)].add(x);
+  }
+  for (const ZeroInflatedMoments& c : chunks) merged.merge(c);
+  EXPECT_EQ(merged.all.n, all.all.n);
+  EXPECT_EQ(merged.nonzero.n, all.nonzero.n);
+  EXPECT_NEAR(merged.mean(), all.mean(), 1e-9 * all.mean());
+  EXPECT_NEAR(merged.mean_interval(0.95).low, all.mean_interval(0.95).low, 1e-9 * all.mean());
+  EXPECT_NEAR(merged.mean_interval(0.95).high, all.mean_interval(0.95).high, 1e-9 * all.mean());
 }
 
 }  // namespace

@@ -192,6 +192,32 @@ TEST(Runner, OutageMakesDataUnavailableButLosesNothing) {
   EXPECT_EQ(obs.loss_events, 0u);
   EXPECT_DOUBLE_EQ(obs.unavailable_s, 2 * 3600.0);  // back when b returns
   EXPECT_THAT(obs.unavailable_episodes_s, ::testing::ElementsAre(2 * 3600.0));
+  EXPECT_EQ(obs.unavailable_open_at_horizon, 0u);
+}
+
+TEST(Runner, AnEpisodeCutByTheHorizonIsCountedNotTakenForItsLength) {
+  // Both copies unreachable from 364d for 30 days: the horizon (1y = 365.25d) cuts the episode
+  // at 1.25d. It was reported as an episode of 1.25 days; its length is unknown.
+  const TrialObservation obs = run_with_faults(R"J([
+    { "at": "364d", "kind": "power_outage", "target": "a", "duration": "30d" },
+    { "at": "364d", "kind": "power_outage", "target": "b", "duration": "30d" }
+  ])J");
+  EXPECT_TRUE(obs.unavailable_episodes_s.empty());
+  EXPECT_EQ(obs.unavailable_open_at_horizon, 1u);
+  EXPECT_DOUBLE_EQ(obs.unavailable_s, 1.25 * 86400.0);  // the time within the horizon counts
+  Json doc = minimal_doc();
+  doc["faults"] = Json::parse(R"J([
+    { "at": "364d", "kind": "power_outage", "target": "a", "duration": "30d" },
+    { "at": "364d", "kind": "power_outage", "target": "b", "duration": "30d" },
+    { "at": "100d", "kind": "power_outage", "target": "a", "duration": "1h" },
+    { "at": "100d", "kind": "power_outage", "target": "b", "duration": "2h" }
+  ])J");
+  doc["trials"] = 3;
+  const Json r = report_without_run(parse_scenario(doc, "t"), 2);
+  const Json& episodes = r["unavailability_s"]["episodes"];
+  EXPECT_EQ(episodes["count"], 3);
+  EXPECT_EQ(episodes["censored"], 3);
+  EXPECT_DOUBLE_EQ(episodes["max"].get<double>(), 3600.0);  // reachable when a returns
 }
 
 }  // namespace

@@ -129,10 +129,21 @@ TEST_P(SeedTable, MeasuredRpoLossAndLatencyTellTheStory) {
     const Json r = run_report(row.file, {sets[0], sets[1], "trials=60"});
     const bool earthquake = std::string(sets[0]).find("earthquake") != std::string::npos;
     const Json& lost = r["loss"]["lost_writes"];
-    EXPECT_EQ(r["rpo_s"]["incidents"], 60);
+    EXPECT_EQ(r["rpo_s"]["incidents"].get<int>() + r["rpo_s"]["unbounded"].get<int>(), 60);
     if (earthquake && !row.survives_earthquake) {
-      EXPECT_DOUBLE_EQ(r["rpo_s"]["p50"].get<double>(), 1800.0);  // all since the start
+      // Every copy and no backup: nothing recovered, an unbounded RPO counted apart (it was
+      // reported as 1800 s, the time since the start, and folded into p50 and max).
+      EXPECT_EQ(r["rpo_s"]["unbounded"], 60);
+      EXPECT_EQ(r["rpo_s"]["incidents"], 0);
+      EXPECT_TRUE(r["rpo_s"]["p50"].is_null());
+      EXPECT_TRUE(r["rpo_s"]["max"].is_null());
+      EXPECT_EQ(r["loss"]["by_cause"]["earthquake"]["rpo_s"]["unbounded"], 60);
+      // Nor is the region back by the horizon: every RTO is censored, none taken for its length.
+      EXPECT_EQ(r["rto_s"]["censored"], 60);
+      EXPECT_EQ(r["rto_s"]["incidents"], 0);
+      EXPECT_TRUE(r["rto_s"]["p50"].is_null());
     } else if (row.sync) {
+      EXPECT_EQ(r["rpo_s"]["unbounded"], 0);
       EXPECT_EQ(lost["max"], 0.0);  // every trial
       EXPECT_EQ(r["rpo_s"]["max"], 0.0);
     } else {
@@ -200,6 +211,12 @@ TEST_P(BadDeleteTable, OnlyACleanSourceBringsTheRecordsBack) {
   EXPECT_EQ(r["loss"]["by_effect"]["logical"]["trials_with_loss"], lost > 0 ? 20 : 0);
   if (std::string(row.source) == "none") {
     EXPECT_EQ(l["rpo_s"]["unbounded"], 20);
+    EXPECT_TRUE(l["rpo_s"]["p50"].is_null());  // not 0 s: no recovery had a bound
+    // The top-level RPO merges write incidents and recoveries, unbounded ones included.
+    EXPECT_EQ(r["rpo_s"]["unbounded"], 20);
+    EXPECT_EQ(r["rpo_s"]["incidents"], 0);
+    EXPECT_TRUE(r["rpo_s"]["p50"].is_null());
+    EXPECT_EQ(r["loss"]["by_cause"]["bad_delete"]["rpo_s"]["unbounded"], 20);
   } else {
     EXPECT_NEAR(l["rpo_s"]["max"].get<double>(), row.rpo_s, 1.0);
     EXPECT_GE(l["recovery_s"]["p50"].get<double>(), 1800.0);  // detection, then the read

@@ -51,6 +51,24 @@ TEST(Report, LossesGiveEstimatesWithIntervals) {
   EXPECT_DOUBLE_EQ(loss["lost_bytes"]["max"].get<double>(), 1000.0);
 }
 
+TEST(Report, MeanIntervalsOfNonNegativeQuantitiesNeverGoBelowZero) {
+  // One trial in 1000 loses 1 kB: the normal interval of the mean was [-0.96, 2.96] B.
+  const Json r = report_of(1000, 1);
+  const Json& bytes = r["loss"]["lost_bytes"];
+  EXPECT_DOUBLE_EQ(bytes["mean"].get<double>(), 1.0);
+  EXPECT_GE(bytes["ci95"][0].get<double>(), 0.0);
+  EXPECT_LE(bytes["ci95"][0].get<double>(), 1.0);
+  EXPECT_GE(bytes["ci95"][1].get<double>(), 1.0);
+  EXPECT_EQ(bytes["method"], "zero_inflated_delta");
+  for (const Json* m : {&r["loss"]["lost_writes"], &r["loss"]["lost_records"],
+                        &r["unavailability_s"], &r["writes"]["unavailable_s"],
+                        &r["logical"]["deleted_records"], &r["logical"]["lost_records"]}) {
+    EXPECT_EQ((*m)["method"], "zero_inflated_delta");
+    EXPECT_EQ((*m)["ci95"][0], 0.0);  // nothing lost or unavailable: [0, 0]
+    EXPECT_EQ((*m)["ci95"][1], 0.0);
+  }
+}
+
 TEST(Report, AnnualisesShortHorizons) {
   Json doc = minimal_doc();
   doc["horizon"] = "90d";  // not a year: P(loss in a year) = 1 - (1 - p)^(1y / horizon)

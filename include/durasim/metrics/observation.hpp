@@ -2,6 +2,9 @@
 //
 // Merging is deterministic: the runner merges accumulators in trial order (fixed-size chunks),
 // so sums are added in the same order whatever the thread count or shard split.
+// Memory is bounded: totals keep counts, moments and log-bucketed histograms (quantiles within
+// LogHistogram::kRelativeError, 0.5%; counts, min, max and means exact), never a value per
+// trial or per incident, so a run of 1e9 trials needs what a run of 1e3 does.
 //
 //   TrialObservation obs = run_one_trial(...);
 //   LossAccumulator acc;  acc.add(obs);
@@ -48,9 +51,25 @@ struct TrialObservation {
   bool record_loss = false;
   std::vector<LogicalIncident> logical;
   double unavailable_s = 0.0;
-  std::vector<double> unavailable_episodes_s;
+  std::vector<double> unavailable_episodes_s;     // ended within the horizon
+  std::uint32_t unavailable_open_at_horizon = 0;  // still unreachable at the horizon
   std::uint64_t events = 0;
   WriteStats writes;
+};
+
+// A non-negative quantity per trial: its mean with interval, and its quantiles.
+struct PerTrial {
+  ZeroInflatedMoments moments;
+  LogHistogram histogram;
+
+  void add(double x) {
+    moments.add(x);
+    histogram.add(x);
+  }
+  void merge(const PerTrial& o) {
+    moments.merge(o.moments);
+    histogram.merge(o.histogram);
+  }
 };
 
 struct CauseTotals {
@@ -60,19 +79,19 @@ struct CauseTotals {
   double lost_bytes = 0.0;
   std::uint64_t write_incidents = 0;  // the primary of a partition lost or unreachable
   std::uint64_t lost_writes = 0;
-  std::uint64_t lost_records = 0;  // bad deletes
-  std::vector<double> rpo_s;       // per write incident or bounded recovery, trial order
+  std::uint64_t lost_records = 0;   // bad deletes
+  LogHistogram rpo_s;               // bounded RPOs of write incidents and recoveries
+  std::uint64_t rpo_unbounded = 0;  // incidents that recovered nothing (counted apart)
 };
 
 // Totals of bad-delete recoveries over trials (one recovery per partition and delete).
 struct LogicalTotals {
   std::uint64_t recoveries = 0;
   std::array<std::uint64_t, kRecoverySourceCount> sources{};
-  Moments lost_records, deleted_records;  // per trial
-  std::vector<double> lost_records_values, deleted_records_values;
-  std::vector<double> rpo_s;       // bounded ones, trial order
-  std::uint64_t unbounded = 0;     // recoveries with no clean source
-  std::vector<double> recovery_s;  // recoveries with a source, trial order
+  PerTrial lost_records, deleted_records;
+  LogHistogram rpo_s;           // bounded ones
+  std::uint64_t unbounded = 0;  // recoveries with no clean source
+  LogHistogram recovery_s;      // recoveries with a source
 
   void add(const TrialObservation& obs);
   void merge(const LogicalTotals& o);
@@ -84,11 +103,12 @@ struct WriteTotals {
   // Acknowledged without a sync replica (degrade_after), those of them lost, and the write
   // incidents that lost some (cause degraded_ack).
   std::uint64_t degraded_acks = 0, degraded_lost_writes = 0, degraded_loss_incidents = 0;
-  Moments lost_writes;  // per trial
-  std::vector<double> lost_writes_values;
-  Moments unavailable;        // per trial, seconds
-  std::vector<double> rpo_s;  // per write incident, trial order
-  std::vector<double> rto_s;  // per write incident, trial order
+  PerTrial lost_writes;
+  ZeroInflatedMoments unavailable;  // per trial, seconds
+  LogHistogram rpo_s;               // per write incident with a bounded RPO
+  std::uint64_t rpo_unbounded = 0;  // write incidents that recovered nothing (no backup)
+  LogHistogram rto_s;               // per write incident that ended within the horizon
+  std::uint64_t rto_censored = 0;   // write incidents still open at the horizon
   LogHistogram latency_s;
   std::vector<LogHistogram> lag_s;          // per role
   std::array<std::uint64_t, 3> restores{};  // from a full, an incremental, a WAL archive
@@ -110,11 +130,12 @@ class LossAccumulator {
   std::uint64_t loss_events() const { return loss_events_; }
   // Sum over trials of time to first loss, or the horizon when none (censored exposure).
   double exposure_s() const { return exposure_s_; }
-  const Moments& lost_bytes() const { return lost_bytes_; }
-  const Moments& unavailable() const { return unavailable_; }
-  const std::vector<double>& lost_bytes_values() const { return lost_bytes_values_; }
-  const std::vector<double>& first_loss_values() const { return first_loss_values_; }
-  const std::vector<double>& episode_values() const { return episodes_; }
+  const PerTrial& lost_bytes() const { return lost_bytes_; }  // data and write bytes
+  const ZeroInflatedMoments& unavailable() const { return unavailable_; }
+  const Moments& first_loss() const { return first_loss_; }   // trials with a loss, seconds
+  const LogHistogram& episodes() const { return episodes_; }  // unreachable episodes, seconds
+  // Unreachable episodes still open at the horizon (their length is unknown: not in episodes).
+  std::uint64_t episodes_censored() const { return episodes_censored_; }
   const std::array<CauseTotals, kFailureKindCount>& by_cause() const { return by_cause_; }
   std::uint64_t events() const { return events_; }
   const WriteTotals& writes() const { return writes_; }
@@ -137,11 +158,11 @@ class LossAccumulator {
   std::uint64_t trials_with_record_loss_ = 0;
   std::uint64_t loss_events_ = 0;
   double exposure_s_ = 0.0;
-  Moments lost_bytes_;
-  Moments unavailable_;
-  std::vector<double> lost_bytes_values_;  // per trial, trial order (data and write bytes)
-  std::vector<double> first_loss_values_;  // trials with a loss, trial order
-  std::vector<double> episodes_;
+  PerTrial lost_bytes_;
+  ZeroInflatedMoments unavailable_;
+  Moments first_loss_;
+  LogHistogram episodes_;
+  std::uint64_t episodes_censored_ = 0;
   std::array<CauseTotals, kFailureKindCount> by_cause_{};
   std::uint64_t events_ = 0;
   WriteTotals writes_;

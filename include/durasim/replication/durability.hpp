@@ -95,12 +95,15 @@ class DurabilityModel {
   void on_change(const DomainChange& change, SimTime now, FailureModel& failures, EventQueue& queue,
                  TraceSink* trace);
   void handle(const Event& event, FailureModel& failures, EventQueue& queue, TraceSink* trace);
-  // Closes unavailability still open at the end of the horizon.
+  // Closes unavailability still open at the end of the horizon (counted in
+  // episodes_open_at_end, not in unavailable_episodes_s: its length is cut by the horizon).
   void finish(SimTime end);
 
   const std::vector<LossRecord>& losses() const { return losses_; }
-  // Durations of the episodes in which a partition had no reachable intact copy (RTO).
+  // Durations of the episodes in which a partition had no reachable intact copy (RTO) that
+  // ended within the horizon, and how many were still open at its end.
   const std::vector<double>& unavailable_episodes_s() const { return episodes_s_; }
+  std::uint32_t episodes_open_at_end() const { return open_at_end_; }
   // Sum over partitions of unreachable time, divided by the partition count.
   double unavailable_s() const;
   CopyState copy_state(std::size_t copy) const { return state_[copy]; }
@@ -190,6 +193,7 @@ class DurabilityModel {
   std::vector<LossRecord> lost_how_;                          // per partition, while pending
   std::vector<std::uint32_t> restoring_copy_;                 // per partition, or kNone
   std::vector<double> episodes_s_;
+  std::uint32_t open_at_end_ = 0;
   struct Gap {
     SimTime from, to;
   };

@@ -24,7 +24,8 @@
 // still on the wire are lost with the primary); the RPO is the incident time minus the
 // acknowledgement time of the oldest of them. A sync copy that survives holding more than the
 // best reachable candidate is waited for rather than passed over. When every copy is destroyed,
-// every acknowledged write since the partition was (re)created is lost.
+// every acknowledged write since the partition was (re)created is lost, and with no backup the
+// RPO is unbounded (rpo_s = -1: nothing was recovered).
 //
 // Memory: the ring of a partition holds only writes not yet final (acknowledged and on every
 // attached replica), so it is bounded by the queues, not by the number of writes.
@@ -115,8 +116,11 @@ struct WriteIncident {
   std::uint64_t lost_writes = 0;
   std::uint64_t degraded_lost_writes = 0;  // of them, acknowledged while degraded
   double lost_bytes = 0.0;                 // bytes of the lost writes
-  double rpo_s = 0.0;  // incident time - acknowledgement of the oldest lost write
-  double rto_s = 0.0;  // until writes are accepted again (to the horizon when open)
+  // Incident time - acknowledgement of the oldest lost write (0: nothing lost); -1: unbounded,
+  // every copy destroyed with no backup to restore (nothing recovered).
+  double rpo_s = 0.0;
+  double rto_s = 0.0;     // until writes are accepted again (to the horizon when censored)
+  bool censored = false;  // still refusing writes at the horizon: rto_s is cut there
   const char* restored_from = nullptr;  // kRestored: the newest backup piece used
   double restore_pit_s = 0.0;           // kRestored: the data came back as of this time
 };

@@ -1,7 +1,9 @@
 // Runs the trials of a scenario over threads and merges their observations deterministically:
 // trials are cut into fixed chunks of kChunkTrials, each chunk accumulated in trial order and
 // chunks merged in chunk order as soon as every earlier chunk is merged, so the result is the
-// same for any thread count. Cancelled, it returns the whole chunks 0..k-1 finished so far (a
+// same for any thread count. Memory does not grow with the number of trials: totals are
+// bounded (metrics/observation.hpp) and at most kChunksAheadPerThread chunks per thread wait to
+// be merged. Cancelled, it returns the whole chunks 0..k-1 finished so far (a
 // prefix of the trials, in order), never a chunk in progress.
 //
 //   RunOptions opts;  opts.threads = 2;
@@ -22,12 +24,16 @@
 namespace durasim {
 
 inline constexpr std::uint64_t kChunkTrials = 64;
+// A worker waits rather than run a chunk this many chunks per thread ahead of the first one not
+// yet merged: memory held by chunks finished out of order (totals, traces) stays bounded.
+inline constexpr std::uint64_t kChunksAheadPerThread = 16;
 
 struct RunOptions {
   unsigned threads = 1;
   // When set, every trial's trace is collected and handed here in trial order, from worker
   // threads, serialised, as soon as its chunk and every earlier chunk are finished: only chunks
-  // finished out of order wait in memory. An exception thrown here stops the run and propagates.
+  // finished out of order wait in memory (a bounded number). An exception thrown here stops the run
+  // and propagates.
   std::function<void(std::uint64_t trial, const TraceSink& trace)> trace;
   // Every invariant checker on (WriteChecker): a violation ends the run with InternalError.
   bool check = false;
