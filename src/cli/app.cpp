@@ -178,9 +178,16 @@ void print_summary(const Json& r, std::ostream& out) {
     out << "; " << episodes["censored"] << " still unreachable at the horizon";
   out << "\n";
   const Json& w = r["writes"];
-  out << "writes        " << r["write_model"].get<std::string>() << " model; " << w["acknowledged"]
-      << " acknowledged, " << w["refused"] << " refused, "
-      << format_seconds(w["unavailable_s"]["mean"].get<double>()) << " refused per trial\n";
+  const bool writes = r["write_model"].get<std::string>() != "none";
+  if (writes) {
+    out << "writes        " << r["write_model"].get<std::string>() << " model; "
+        << w["acknowledged"] << " acknowledged, " << w["refused"] << " refused, "
+        << format_seconds(w["unavailable_s"]["mean"].get<double>()) << " refused per trial\n";
+  } else {
+    // The ack rule is still judged: the time it could not be met is the availability cost.
+    out << "writes        none simulated (no data.write_rate); the ack rule could not be met "
+        << format_seconds(w["unavailable_s"]["mean"].get<double>()) << " per trial\n";
+  }
   const Json& lat = r["write_latency_s"];
   if (lat["count"].get<std::uint64_t>() > 0) {
     out << "latency       p50 " << format_seconds(lat["p50"].get<double>()) << ", p99 "
@@ -188,8 +195,10 @@ void print_summary(const Json& r, std::ostream& out) {
         << format_seconds(lat["p999"].get<double>()) << ", max "
         << format_seconds(lat["max"].get<double>()) << "\n";
   }
-  out << "lost writes   mean " << fmt(loss["lost_writes"]["mean"].get<double>())
-      << " per trial, max " << fmt(loss["lost_writes"]["max"].get<double>()) << "\n";
+  if (writes) {
+    out << "lost writes   mean " << fmt(loss["lost_writes"]["mean"].get<double>())
+        << " per trial, max " << fmt(loss["lost_writes"]["max"].get<double>()) << "\n";
+  }
   out << "RPO           " << rpo_text(r["rpo_s"], "incidents", "nothing recovered") << "\n";
   const Json& logical = r["logical"];
   if (logical["recoveries"].get<std::uint64_t>() > 0) {

@@ -287,9 +287,14 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   r["loss"] = loss_json(t, annualisable);
   // Over every incident: write incidents and bad-delete recoveries; those that recovered nothing
   // (no backup, no clean source) are counted apart as unbounded.
-  LogHistogram rpo = t.writes().rpo_s;
+  // Without writes a write incident loses nothing, so its RPO of 0 measures nothing: only the
+  // losses that recovered nothing (unbounded) and bad-delete recoveries are counted then.
+  const bool writes = s.writes.model != WriteModel::kNone;
+  LogHistogram rpo = writes ? t.writes().rpo_s : LogHistogram{};
   rpo.merge(t.logical().rpo_s);
   r["rpo_s"] = rpo_summary(rpo, t.writes().rpo_unbounded + t.logical().unbounded);
+  if (!writes)
+    r["rpo_s"]["note"] = "no writes simulated: bounded RPOs of lost writes are not measured";
   // Times to recover that ended within the horizon; those it cut are counted apart (censored):
   // their length is unknown, and the horizon would pass for one.
   r["rto_s"] = summary(t.writes().rto_s, "incidents");

@@ -297,3 +297,23 @@ TEST(ShippedScenarios, WriteInvariantsHoldInEveryScenario) {
 
 }  // namespace
 }  // namespace durasim
+
+namespace durasim {
+namespace {
+
+TEST(ShippedScenarios, WithoutWritesNoWriteRpoIsReported) {
+  // markov-3way has no write_rate: its write incidents lose nothing, and an RPO of 0 s over
+  // them would measure nothing. Only the data losses with nothing to restore are counted.
+  const Json r = run_report("markov-3way.json", {"trials=300"});
+  EXPECT_EQ(r["write_model"], "none");
+  EXPECT_EQ(r["rpo_s"]["incidents"], 0);
+  EXPECT_TRUE(r["rpo_s"]["p50"].is_null());
+  EXPECT_GT(r["rpo_s"]["unbounded"].get<std::uint64_t>(), 0u);
+  // Every trial that lost the partition lost it with nothing to restore.
+  EXPECT_GE(r["rpo_s"]["unbounded"].get<std::uint64_t>(),
+            r["loss"]["data_loss"]["trials_with_loss"].get<std::uint64_t>());
+  EXPECT_TRUE(r["rpo_s"].contains("note"));
+}
+
+}  // namespace
+}  // namespace durasim
