@@ -144,6 +144,8 @@ void DurabilityModel::on_change(const DomainChange& change, SimTime now, Failure
   switch (change.what) {
     case DomainChange::What::kDestroyed:
       on_destroyed(change, now, failures, queue, trace);
+      // A restore waiting for its backup's target re-decides: the target may be what burned.
+      retry_waiting(now, failures, queue, trace);
       break;
     case DomainChange::What::kOutageStart:
       touch_subtree(change.domain);
@@ -494,16 +496,19 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
     case kRebuildDone: {
       const auto copy = static_cast<std::uint32_t>(event.target);
       if (!transfers_.current(copy, gen, EventTag::kGenMask)) break;  // rescheduled or stopped
-      DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
-      DURASIM_ASSERT(transfers_.remaining_bytes(copy, event.time) <=
-                     1e-6 * spec_->partition_bytes + 1.0);
-      const std::size_t p = copy / placement_->copies_per_partition();
-      const bool restore = restoring_copy_[p] == copy;
-      set_state(copy, CopyState::kIntact);
-      if (restore) pending_restore_[p].reset();
-      if (trace)
-        trace->push_back({event.time, restore ? "restore_done" : "rebuild_done", copy_name(copy),
-                          "copy intact again"});
+      DURASIM_ASSERT(transfers_.done(copy, event.time));
+      // Every transfer on the same disks that ends on this nanosecond ends now: equal shares
+      // finish together, and finishing them one by one would reschedule the rest each time.
+      done_now_.clear();
+      for (const std::uint32_t d : {transfers_.target(copy), transfers_.source(copy)}) {
+        if (d >= topology_->size()) continue;
+        for (const std::uint32_t c : transfers_.on_disk(d))
+          if (c != copy && transfers_.done(c, event.time)) done_now_.push_back(c);
+      }
+      done_now_.push_back(copy);
+      std::sort(done_now_.begin(), done_now_.end());
+      done_now_.erase(std::unique(done_now_.begin(), done_now_.end()), done_now_.end());
+      for (const std::uint32_t c : done_now_) complete(c, event.time, trace);
       retry_waiting(event.time, failures, queue, trace);
       break;
     }
@@ -512,6 +517,17 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
   }
   flush(event.time, failures, queue, trace);
   update_availability(event.time, failures);
+}
+
+void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace) {
+  DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding && transfers_.active(copy));
+  const std::size_t p = copy / placement_->copies_per_partition();
+  const bool restore = restoring_copy_[p] == copy;
+  set_state(copy, CopyState::kIntact);
+  if (restore) pending_restore_[p].reset();
+  if (trace)
+    trace->push_back(
+        {now, restore ? "restore_done" : "rebuild_done", copy_name(copy), "copy intact again"});
 }
 
 void DurabilityModel::finish(SimTime end) {

@@ -238,6 +238,11 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
     }
   }
   const double rebuild_s = s.repair.partition_bytes / s.repair.rebuild_bandwidth_Bps;
+  // With three copies or more repaired in parallel, two rebuilds at once share the surviving
+  // source disk's bandwidth: the chain's independent repairs no longer describe them.
+  if (s.placement->copies_per_partition() >= 3 && s.repair.policy == RepairPolicy::kParallel &&
+      Duration::from_seconds(rebuild_s).ns > 0)
+    return std::nullopt;
   const double repair_mean_s = s.repair.replace_after.mean() + rebuild_s;
   AnalyticModel model;
   model.chain = {s.placement->copies_per_partition(), rate, 1.0 / repair_mean_s,

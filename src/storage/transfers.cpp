@@ -135,6 +135,12 @@ void TransferSet::settle(Slot& s, SimTime now) const {
   s.since = now;
 }
 
+bool TransferSet::done(std::uint32_t copy, SimTime now) const {
+  const Slot& s = slot_[copy];
+  // Within what a nanosecond of its rate moves (finish times are whole nanoseconds).
+  return s.active && s.rate > 0.0 && remaining_bytes(copy, now) <= s.rate * 1e-9 * (1.0 + 1e-9);
+}
+
 double TransferSet::remaining_bytes(std::uint32_t copy, SimTime now) const {
   Slot s = slot_[copy];
   settle(s, now);
@@ -143,7 +149,9 @@ double TransferSet::remaining_bytes(std::uint32_t copy, SimTime now) const {
 
 SimTime TransferSet::finish_of(const Slot& s, SimTime now) const {
   DURASIM_ASSERT(s.rate > 0.0);
-  return now + Duration::from_seconds(s.remaining / s.rate);
+  // Rounded up to the next nanosecond, so nothing is left when the event pops.
+  const Duration d = Duration::from_seconds(s.remaining / s.rate);
+  return now + (d.seconds() * s.rate < s.remaining ? d + Duration{1} : d);
 }
 
 }  // namespace durasim

@@ -119,6 +119,21 @@ TEST(Restore, ABackupDestroyedBeforeTheRestoreRunsLeavesTheDataLost) {
   }
 }
 
+TEST(Restore, ARestoreWaitingForItsTargetGivesUpWhenTheTargetIsDestroyed) {
+  // West is out from 120h for 48h; the data burns at 126h and the host is back at 150h, but the
+  // restore waits for west, which an earthquake destroys at 155h: the data is lost for good then
+  // (it waited until the horizon, reported as restored, before).
+  Json doc = region_and_backups("west");
+  doc["faults"].push_back(
+      {{"at", "120h"}, {"kind", "region_outage"}, {"target", "west"}, {"duration", "48h"}});
+  doc["faults"].push_back({{"at", "155h"}, {"kind", "earthquake"}, {"target", "west"}});
+  for (const TrialObservation& o : run(doc)) {
+    EXPECT_TRUE(o.data_loss);
+    EXPECT_EQ(o.lost_bytes, 1e12);
+    EXPECT_DOUBLE_EQ(o.first_loss_s, 126 * 3600.0);
+  }
+}
+
 TEST(Restore, WalArchiveBoundsTheRpoByItsInterval) {
   Json doc = region_and_backups("west");
   // Shipments every 5 minutes, 614 MB each at 100 MB/s (6.1 s); the region falls 100 s after

@@ -44,8 +44,8 @@ TEST(RebuildBandwidth, TheSameDataInOneOrSixtyFourPartitionsHasTheSameDurability
   EXPECT_GT(losses, one.trials / 20);
 }
 
-// Three copies of 4 partitions spread over 6 disks, placed by hand through the placement rule:
-// a replaced disk holding all four rebuilds them at 1/4 of its bandwidth each.
+// The mirror with 4 partitions, both disks holding all four: the replaced disk rebuilds them at
+// 1/4 of its bandwidth each, all done when one 8 TB partition would be.
 TEST(RebuildBandwidth, AReplacedDiskRebuildsItsPartitionsInTheirTotalBytesOverItsBandwidth) {
   Json doc = mirror(4);
   doc["trials"] = 1;
@@ -66,6 +66,36 @@ TEST(RebuildBandwidth, AReplacedDiskRebuildsItsPartitionsInTheirTotalBytesOverIt
     EXPECT_NEAR(e.time.seconds(), done, 1e-6);
   }
   EXPECT_EQ(rebuilt, 4);
+}
+
+}  // namespace
+}  // namespace durasim
+
+namespace durasim {
+namespace {
+
+TEST(RebuildBandwidth, ManyPartitionsFinishingTogetherCostEventsInProportion) {
+  // 1024 equal partitions on the replaced disk end on the same nanosecond: they end at one
+  // event, not one rescheduling of the rest per partition (about 1024^2 / 2 events before).
+  Json doc = mirror(1024);
+  doc["trials"] = 20;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  for (std::uint64_t t = 0; t < s.trials; ++t) {
+    const TrialObservation o = runner.run(t, nullptr);
+    EXPECT_LT(o.events, 200'000u) << "trial " << t;
+  }
+}
+
+TEST(RebuildBandwidth, AFinishRoundedToTheNanosecondLeavesNothingBehind) {
+  // A partition of 1000.4 kB at 1000 GB/s rebuilds in 1.0004 us: the finish is rounded up to a
+  // whole nanosecond, and the transfer is done when its event pops (exit 70 before).
+  Json doc = read_json_file(testing::source_path("scenarios/markov-3way.json"));
+  doc["data"]["size"] = "1000.4kB";
+  doc["trials"] = 300;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  for (std::uint64_t t = 0; t < s.trials; ++t) ASSERT_NO_THROW(runner.run(t, nullptr));
 }
 
 }  // namespace

@@ -146,6 +146,8 @@ class DurabilityModel {
   // reachable; otherwise the copy waits. Re-decides the backup first (see the header).
   void try_restore(std::size_t copy, SimTime now, FailureModel& failures, TraceSink* trace);
   void wait(std::size_t copy);
+  // A rebuild or restore whose transfer is done: the copy is intact.
+  void complete(std::uint32_t copy, SimTime now, TraceSink* trace);
   // The partition starts over empty on every host still standing.
   void start_over(std::size_t p, const FailureModel& failures);
   std::uint32_t pick_source(std::size_t copy, const FailureModel& failures) const;
@@ -183,6 +185,7 @@ class DurabilityModel {
   std::vector<std::uint32_t> unsourced_;  // transfers paused for want of a source (may be stale)
   std::vector<std::uint32_t> orphaned_;   // partitions whose restore lost its host
   std::vector<std::uint32_t> scratch_;
+  std::vector<std::uint32_t> done_now_;
   std::size_t crew_rebuilds_ahead_ = 0;  // rebuilds queued at the front since its last pick
   std::vector<std::uint32_t> waiting_;   // copies in kWaiting (may hold stale entries)
   std::vector<std::uint32_t> retry_;     // scratch for retry_waiting

@@ -59,6 +59,8 @@ class TransferSet {
   const std::vector<std::uint32_t>& on_disk(std::uint32_t disk) const { return on_disk_[disk]; }
   double rate_Bps(std::uint32_t copy) const { return slot_[copy].rate; }
   double remaining_bytes(std::uint32_t copy, SimTime now) const;
+  // Whether a moving transfer has nothing left at `now` (its finish falls on this nanosecond).
+  bool done(std::uint32_t copy, SimTime now) const;
 
   // Applies the changes since the last call: push(copy, finish, gen, sub) for every transfer
   // whose rate changed (finish is never() while paused: nothing to push then).
