@@ -60,11 +60,13 @@ struct Moments {
 //       Student quantile of k - 1 degrees of freedom, at 1 - alpha/2 (k non-zero values, s their
 //       standard deviation): positive, right-skewed like the sampling distribution of a mean
 //       of skewed data, and consistent for any distribution with a finite variance;
-//   the product of the bounds covers p * mu with probability >= 1 - alpha when both cover
-//   (Bonferroni). With no non-zero value the interval is [0, 0]; with one, mu is taken as known
-//   (the interval then reflects only how often, not how much). Cox's lognormal interval was
-//   not used: it is biased when the non-zero values are not lognormal (exponential values: 0%
-//   coverage at 1e5 trials), and lost bytes are multiples of partition sizes.
+//   when both cover, the product of their bounds covers p * mu, so it does with probability
+//   >= 1 - alpha (Bonferroni; exactly so for p, asymptotically for mu: the coverage test
+//   measures it, tests/statistical/mean_interval_coverage_test.cpp). With no non-zero value the
+//   interval is [0, 0]; with one, mu is taken as known (the interval then reflects only how often,
+//   not how much). Cox's lognormal interval was not used: it is biased when the non-zero values are
+//   not lognormal (exponential values: 0% coverage at 1e5 trials), and lost bytes are multiples of
+//   partition sizes.
 // Invariant: every value added is >= 0; nonzero.n <= all.n. Merging is Moments' merge, in the
 // caller's fixed order, so the interval is the same whatever the thread count.
 struct ZeroInflatedMoments {
