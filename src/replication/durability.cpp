@@ -204,7 +204,7 @@ void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& que
       if (state_[c] != CopyState::kWaiting || failures.destroyed(placement_->disk_of_copy(c)))
         continue;
       try_restore(c, now, failures, trace);
-      break;
+      if (restoring_copy_[p] != kNone || !pending_restore_[p]) break;
     }
   }
   orphaned_.clear();
@@ -400,6 +400,11 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   }
   const std::optional<RestoreOffer> reachable =
       restore_->offer(part, lost_at, now, /*reachable=*/true);
+  const DomainId to = placement_->disk_of_copy(copy);
+  if (!failures.available(to)) {
+    wait(copy);  // another standing host that is reachable restores it, or this one once back
+    return;
+  }
   if (!reachable || reachable->pit != exists->pit) {
     if (state_[copy] != CopyState::kWaiting && trace)
       trace->push_back({now, "restore_waiting", copy_name(copy),
@@ -409,11 +414,9 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   }
   restoring_copy_[p] = static_cast<std::uint32_t>(copy);
   set_state(copy, CopyState::kRebuilding);
-  const DomainId to = placement_->disk_of_copy(copy);
   const auto c32 = static_cast<std::uint32_t>(copy);
   transfers_.start(c32, TransferSet::kOutside, to.value, reachable->bytes, reachable->bandwidth_Bps,
                    0, now);
-  if (!failures.available(to)) transfers_.set_target_up(c32, false, now);
   if (trace)
     trace->push_back(
         {now, "restore_started", copy_name(copy),

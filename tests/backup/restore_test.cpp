@@ -134,6 +134,28 @@ TEST(Restore, ARestoreWaitingForItsTargetGivesUpWhenTheTargetIsDestroyed) {
   }
 }
 
+TEST(Restore, ARestoreGoesToAReachableHostNotTheFirstStanding) {
+  // e1's disk burns and e2 burns at 126h; both are replaced at 150h while e1's node is out from
+  // 149h for 20h: the backup is restored onto e2's host at once (5000 s), not held for e1.
+  Json doc = region_and_backups("west");
+  doc["faults"] = Json::array(
+      {{{"at", "126h"}, {"kind", "disk_burnout"}, {"target", "e1/n0/d0"}},
+       {{"at", "126h"}, {"kind", "fire"}, {"target", "e2"}},
+       {{"at", "149h"}, {"kind", "node_crash"}, {"target", "e1/n0"}, {"duration", "20h"}}});
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  int restores = 0;
+  for (const TraceRecord& e : trace) {
+    if (e.event != "restore_done") continue;
+    ++restores;
+    EXPECT_NE(e.subject.find("e2/"), std::string::npos) << e.subject;
+    EXPECT_NEAR(e.time.seconds(), 150 * 3600.0 + 5000.0, 1e-6);
+  }
+  EXPECT_EQ(restores, 1);
+}
+
 TEST(Restore, WalArchiveBoundsTheRpoByItsInterval) {
   Json doc = region_and_backups("west");
   // Shipments every 5 minutes, 614 MB each at 100 MB/s (6.1 s); the region falls 100 s after
