@@ -151,7 +151,8 @@ SimTime TransferSet::finish_of(const Slot& s, SimTime now) const {
   DURASIM_ASSERT(s.rate > 0.0);
   // Rounded up to the next nanosecond, so nothing is left when the event pops.
   const Duration d = Duration::from_seconds(s.remaining / s.rate);
-  return now + (d.seconds() * s.rate < s.remaining ? d + Duration{1} : d);
+  const bool short_of = d < Duration::max() && d.seconds() * s.rate < s.remaining;
+  return now + (short_of ? d + Duration{1} : d);
 }
 
 }  // namespace durasim

@@ -107,5 +107,16 @@ TEST(TransferSet, AStoppedTransferIsNotCurrentAndAnUnchangedRateIsNotRescheduled
   EXPECT_TRUE(t.current(1, gen1, UINT32_MAX));
 }
 
+TEST(TransferSet, AFinishPastTheEndOfTimeSaturatesAtNever) {
+  // tools/swarm.py --seed 1 --only 12: a finish beyond the largest duration was rounded up by
+  // one nanosecond past it and wrapped negative (an assertion in SimTime + Duration).
+  TransferSet t;
+  t.reset(2, 2, 1e-9);
+  Finishes f;
+  t.start(0, 1, 0, 1e30, 0.0, 0, at(1));
+  f.apply(t, at(1));
+  EXPECT_EQ(f.latest.at(0).first, SimTime::never());
+}
+
 }  // namespace
 }  // namespace durasim
