@@ -10,6 +10,8 @@ namespace durasim {
 namespace {
 constexpr std::uint32_t kCrewSub = 1;
 constexpr std::uint32_t kNone = UINT32_MAX;
+// pick_source's "no source" is the transfer's pause: set_source(c, kNone) pauses it.
+static_assert(kNone == TransferSet::kNoSource);
 }  // namespace
 
 DurabilityModel::DurabilityModel(const Topology& topology, const Placement& placement,
@@ -186,7 +188,7 @@ void DurabilityModel::replan(DomainId root, SimTime now, const FailureModel& fai
         transfers_.set_target_up(c, failures.available(DomainId{std::size_t{x}}), now);
       if (transfers_.source(c) == x && !failures.available(DomainId{std::size_t{x}})) {
         const std::uint32_t from = pick_source(c, failures);
-        transfers_.set_source(c, from, now);  // kNone is TransferSet::kNoSource: paused
+        transfers_.set_source(c, from, now);  // kNone pauses it
         if (from == kNone) unsourced_.push_back(c);
       }
     }
@@ -460,7 +462,7 @@ void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQu
       }
       continue;
     }
-    if (reachable_source(PartitionId{std::size_t{p}}, c, failures)) {
+    if (pick_source(c, failures) != kNone) {
       request_rebuild(c, now, failures, queue, trace);
     } else {
       waiting_.push_back(c);
