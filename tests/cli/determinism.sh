@@ -14,10 +14,9 @@
 #
 # Usage: tests/cli/determinism.sh DURASIM_BINARY   (from the source folder)
 set -euo pipefail
-bin="$1"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh" || exit 2  # bin, tmp
 trials=540
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # Per scenario: the --set overrides that keep the test bounded, and why.
 overrides() {
@@ -44,16 +43,16 @@ for f in "${files[@]}"; do
     "$bin" run "$f" --trials "$trials" --threads "$t" "${sets[@]}" --json "$tmp/$key.$t.json" \
       --trace "$tmp/$t.jsonl" -q --progress never
   done
-  ok=1
-  [ -s "$tmp/1.jsonl" ] || { echo "FAIL $f: empty trace"; ok=0; }
+  same=1
+  [ -s "$tmp/1.jsonl" ] || { echo "FAIL $f: empty trace"; same=0; }
   for t in 2 3; do
     if ! cmp -s "$tmp/1.jsonl" "$tmp/$t.jsonl"; then
       echo "FAIL $f: trace at $t threads differs from 1 thread: $(cmp "$tmp/1.jsonl" "$tmp/$t.jsonl" || true)"
-      ok=0
+      same=0
     fi
   done
   rm -f "$tmp"/*.jsonl
-  if [ "$ok" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  if [ "$same" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 # The reports, all at once: identical once "run" is taken out (keys in the order written), the
 # trials asked for, and at least one incident (something was compared).

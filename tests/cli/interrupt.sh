@@ -6,13 +6,8 @@
 #
 # Usage: tests/cli/interrupt.sh DURASIM_BINARY   (from the source folder)
 set -u
-bin=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { if "$@"; then ok; else bad "$*"; fi; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh" || exit 2  # bin, tmp, pass, fail, ok, bad, check, summary
 py() { /usr/bin/python3 -c "$@"; }
 
 long=(scenarios/markov-3way.json --trials 100000000)  # days: only a signal ends it
@@ -109,5 +104,4 @@ for signal in INT TERM; do
   check grep -q "interrupted" "$tmp/err"
 done
 
-echo "$pass passed, $fail failed"
-test "$fail" -eq 0
+summary

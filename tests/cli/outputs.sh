@@ -6,13 +6,8 @@
 #
 # Usage: tests/cli/outputs.sh DURASIM_BINARY   (from the source folder)
 set -u
-bin=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { if "$@"; then ok; else bad "$*"; fi; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh" || exit 2  # bin, tmp, pass, fail, ok, bad, check, summary
 # expect CODE ARGS...: `durasim ARGS` (at most 60 s) exits CODE; stdout in $tmp/out, stderr in
 # $tmp/err.
 expect() {
@@ -118,5 +113,4 @@ expect 4 run "${long[@]}" --json "$tmp/w/new-folder/"
 expect 4 run "${long[@]}" --json "$tmp/w/link.json/r.json"  # a file as the folder
 
 no_temporaries
-echo "$pass passed, $fail failed"
-test "$fail" -eq 0
+summary

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Every shipped scenario validates, runs at reduced size through the CLI, explains a trial,
 # and writes its outputs whole; bad usage exits 2 and writes nothing.
+#
+# Usage: tests/cli/scenarios_run.sh DURASIM_BINARY   (from the source folder)
 set -euo pipefail
-bin="$1"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() { if "$@"; then pass=$((pass+1)); else echo "FAIL: $*"; fail=$((fail+1)); fi; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh" || exit 2  # bin, tmp, pass, fail, ok, bad, check, summary
 for f in scenarios/*.json; do
   check "$bin" validate "$f"
   check "$bin" run "$f" --trials 20 --json "$tmp/r.json" --csv "$tmp/r.csv" --trace "$tmp/t.jsonl" -q
@@ -47,5 +46,4 @@ check grep -q "/failures/disk/burnout/ttf" "$tmp/huge-err.txt"
 set +e; "$bin" frobnicate 2>/dev/null; code=$?; set -e
 check test "$code" -eq 2
 check "$bin" --version
-echo "$pass passed, $fail failed"
-test "$fail" -eq 0
+summary
