@@ -924,10 +924,21 @@ def check_counts(report, body, problems):
         problems.add("degraded", f"degraded_lost_writes {writes.get('degraded_lost_writes')} "
                                  f"exceed degraded_acks {writes.get('degraded_acks')}")
     by_cause = loss.get("by_cause", {})
-    cause_lost = sum(c.get("lost_writes", 0) for k, c in by_cause.items() if k != "degraded_ack")
-    if cause_lost > lost_total * (1 + 1e-9) + 1e-6:
+    # Every write, byte and partition lost is charged to exactly one cause (degraded_ack apart).
+    cause_lost = sum(c.get("lost_writes", 0) for c in by_cause.values())
+    if abs(cause_lost - lost_total) > 1e-9 * lost_total + 1e-6:
         problems.add("by_cause",
-                     f"lost writes by cause {cause_lost} exceed the total {lost_total:g}")
+                     f"lost writes by cause {cause_lost} are not the total {lost_total:g}")
+    bytes_total = loss.get("lost_bytes", {}).get("mean", 0) * trials
+    cause_bytes = sum(c.get("lost_bytes", 0) for c in by_cause.values())
+    if abs(cause_bytes - bytes_total) > 1e-9 * bytes_total + 1e-6:
+        problems.add("by_cause",
+                     f"lost bytes by cause {cause_bytes:g} are not the total {bytes_total:g}")
+    data_loss_trials = loss.get("data_loss", {}).get("trials_with_loss", 0)
+    data_loss_incidents = sum(c.get("data_loss_incidents", 0) for c in by_cause.values())
+    if data_loss_incidents < data_loss_trials:
+        problems.add("by_cause", f"{data_loss_trials} trials lost a partition but only "
+                                 f"{data_loss_incidents} incidents by cause did")
     for kind, c in by_cause.items():
         if c.get("loss_incidents", 0) > c.get("incidents", 0) or \
                 c.get("data_loss_incidents", 0) > c.get("loss_incidents", 0):
@@ -998,7 +1009,13 @@ def self_test():
         "trials": 4, "run": {}, "scenario": {}, "write_model": "full",
         "loss": {"trials_with_loss": 1, "probability": interval, "annual_probability": interval,
                  "nines": {"estimate": 0.6, "lower_bound": 0.2}, "mttdl_s": None,
-                 "mttdl_s_ci95": [10.0, None], "by_cause": {}, "by_effect": {},
+                 "mttdl_s_ci95": [10.0, None], "by_effect": {},
+                 "by_cause": {"fire": {"incidents": 2, "loss_incidents": 1,
+                                       "data_loss_incidents": 1, "lost_writes": 8,
+                                       "lost_bytes": 4096.0}},
+                 "data_loss": {"trials_with_loss": 1, "probability": interval},
+                 "lost_bytes": {"mean": 1024.0, "ci95": [0.0, 3000.0], "p50": 0, "p99": 4096,
+                                "max": 4096},
                  "lost_writes": {"mean": 2.0, "ci95": [0.0, 4.0], "p50": 0, "p99": 8, "max": 8}},
         "writes": {"issued": 100, "acknowledged": 90, "simulated": 100, "degraded_acks": 0,
                    "degraded_lost_writes": 0},
@@ -1015,6 +1032,9 @@ def self_test():
         ("percentiles", lambda r: r["write_latency_s"].__setitem__("p99", 0.01)),
         ("lost<=acknowledged", lambda r: r["loss"]["lost_writes"].update(mean=30.0, max=95)),
         ("degraded", lambda r: r["writes"].__setitem__("degraded_lost_writes", 1)),
+        ("by_cause", lambda r: r["loss"]["by_cause"]["fire"].__setitem__("lost_writes", 7)),
+        ("by_cause", lambda r: r["loss"]["by_cause"]["fire"].__setitem__("lost_bytes", 0.0)),
+        ("by_cause", lambda r: r["loss"]["data_loss"].__setitem__("trials_with_loss", 2)),
     ]
     problems = Problems()
     check_report(json.loads(json.dumps(clean)), problems)

@@ -42,7 +42,8 @@ bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
 void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime data_now, SimTime before,
             const FateOf& fate, const SourceCheck& readable, RestorePoint& point,
             std::size_t& pieces) {
-  for (const BackupSchedule& s : plan.schedules) {
+  for (std::size_t i = 0; i < plan.schedules.size(); ++i) {
+    const BackupSchedule& s = plan.schedules[i];
     if (s.kind != kind) continue;
     const TargetFate f = fate(s.to);
     const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
@@ -59,6 +60,7 @@ void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime data_n
       ++pieces;
       point.restore_bytes += piece_bytes(plan, s);
       point.newest_piece = kind;
+      point.schedules |= std::uint64_t{1} << i;
     }
   }
 }
@@ -93,6 +95,7 @@ bool backup_usable(const BackupSchedule& s, SimTime start, SimTime complete, Sim
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
                                                  const FateOf& fate, SimTime before,
                                                  const SourceCheck& readable, SimTime taken_by) {
+  DURASIM_ASSERT(plan.schedules.size() <= BackupPlan::kMaxSchedules);
   std::optional<RestorePoint> best;
   const SimTime data_now = std::min(now, taken_by);
   // The newest usable full of each full schedule; the newest of them is the base.
@@ -108,8 +111,16 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
       if (start + length > data_now || !backup_usable(s, start, start + length, now, f)) continue;
       if (readable && !readable(start)) continue;  // it failed
       if (!best || start > best->pit) {
-        best = RestorePoint{
-            start, i, start, 0, 0, plan.partition_bytes, 0.0, Duration{0}, BackupKind::kFull};
+        best = RestorePoint{start,
+                            i,
+                            start,
+                            0,
+                            0,
+                            plan.partition_bytes,
+                            0.0,
+                            Duration{0},
+                            BackupKind::kFull,
+                            std::uint64_t{1} << i};
       }
       break;
     }

@@ -19,8 +19,24 @@ std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime 
                                                  SimTime now, bool reachable) {
   const std::optional<RestorePoint> p = point(partition, now, SimTime::never(), reachable, lost_at);
   if (!p) return std::nullopt;
-  return RestoreOffer{p->pit, p->restore_bytes, p->bandwidth_Bps,
-                      backup_kind_name(p->newest_piece)};
+  return RestoreOffer{p->pit, p->restore_bytes, p->bandwidth_Bps, backup_kind_name(p->newest_piece),
+                      p->schedules};
+}
+
+bool BackupRestore::readable(const RestoreOffer& offer) const {
+  for (std::size_t i = 0; i < plan_->schedules.size(); ++i) {
+    if ((offer.pieces >> i & 1U) && !failures_->available(plan_->schedules[i].to)) return false;
+  }
+  return true;
+}
+
+bool BackupRestore::destroyed_since(const RestoreOffer& offer, SimTime since) const {
+  for (std::size_t i = 0; i < plan_->schedules.size(); ++i) {
+    // destroyed_at covers a destruction of the target with an ancestor.
+    if ((offer.pieces >> i & 1U) && failures_->destroyed_at(plan_->schedules[i].to) >= since)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace durasim

@@ -12,6 +12,7 @@ void WriteTotals::add(const WriteStats& w) {
   simulated += w.simulated;
   degraded_acks += w.degraded_acks;
   degraded_lost_writes += w.degraded_lost_writes;
+  degraded_lost_bytes += w.degraded_lost_bytes;
   lost_writes.add(static_cast<double>(w.lost_writes));
   unavailable.add(w.unavailable_s);
   for (const WriteIncident& i : w.incidents) {
@@ -43,6 +44,7 @@ void WriteTotals::merge(const WriteTotals& o) {
   simulated += o.simulated;
   degraded_acks += o.degraded_acks;
   degraded_lost_writes += o.degraded_lost_writes;
+  degraded_lost_bytes += o.degraded_lost_bytes;
   degraded_loss_incidents += o.degraded_loss_incidents;
   lost_writes.merge(o.lost_writes);
   unavailable.merge(o.unavailable);
@@ -124,6 +126,7 @@ void LossAccumulator::add(const TrialObservation& obs) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.write_incidents;
     c.lost_writes += i.lost_writes - i.degraded_lost_writes;  // the rest is degraded_ack's
+    c.lost_bytes += i.lost_bytes - i.degraded_lost_bytes;
     if (i.rpo_s < 0.0) {
       ++c.rpo_unbounded;
     } else {

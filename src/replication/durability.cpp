@@ -47,6 +47,8 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   pending_restore_.assign(partitions, std::nullopt);
   lost_how_.assign(partitions, LossRecord{});
   restoring_copy_.assign(partitions, kNone);
+  restore_since_.assign(partitions, SimTime{0});
+  restoring_.clear();
   transfers_.reset(copies, topology_->size(), spec_->rebuild_bandwidth_Bps);
   crew_freed_ = false;
   unsourced_.clear();
@@ -158,6 +160,7 @@ void DurabilityModel::on_change(const DomainChange& change, SimTime now, Failure
       break;
   }
   replan(change.domain, now, failures);
+  if (restore_) recheck_restores(now, trace);
   flush(now, failures, queue, trace);
   update_availability(now, failures);
 }
@@ -182,17 +185,55 @@ std::uint32_t DurabilityModel::pick_source(std::size_t copy, const FailureModel&
 void DurabilityModel::replan(DomainId root, SimTime now, const FailureModel& failures) {
   for (std::uint32_t x = root.value; x < root.value + topology_->subtree_size(root); ++x) {
     scratch_ = transfers_.on_disk(x);
+    const bool up = failures.available(DomainId{std::size_t{x}});
     for (const std::uint32_t c : scratch_) {
       if (!transfers_.active(c)) continue;
-      if (transfers_.target(c) == x)
-        transfers_.set_target_up(c, failures.available(DomainId{std::size_t{x}}), now);
-      if (transfers_.source(c) == x && !failures.available(DomainId{std::size_t{x}})) {
+      const bool crew = transfers_.sub(c) == kCrewSub;
+      if (transfers_.target(c) == x) {
+        if (crew && !up) {
+          wait(c);  // the crew moves on (set_state frees it); queued again once the disk is back
+          continue;
+        }
+        transfers_.set_target_up(c, up, now);
+      }
+      if (transfers_.source(c) == x && !up) {
         const std::uint32_t from = pick_source(c, failures);
+        if (crew && from == kNone) {
+          wait(c);  // the crew moves on; queued again once a source is back
+          continue;
+        }
         transfers_.set_source(c, from, now);  // kNone pauses it
         if (from == kNone) unsourced_.push_back(c);
       }
     }
   }
+}
+
+void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
+  std::size_t kept = 0;
+  for (const std::uint32_t p : restoring_) {
+    const std::uint32_t copy = restoring_copy_[p];
+    if (copy == kNone) continue;  // done or abandoned
+    restoring_[kept++] = p;
+    const RestoreOffer& offer = *pending_restore_[p];
+    if (restore_->destroyed_since(offer, restore_since_[p])) {
+      // Its backup burned during the copy: the copy waits, and flush re-decides the restore
+      // (orphaned_): an older backup, or the data is lost for good.
+      if (trace)
+        trace->push_back({now, "restore_abandoned", copy_name(copy),
+                          "the " + std::string(offer.from) + " backup being copied was destroyed"});
+      wait(copy);
+      continue;
+    }
+    const bool up = restore_->readable(offer);
+    if (up == (transfers_.source(copy) == TransferSet::kOutside)) continue;
+    transfers_.set_source(copy, up ? TransferSet::kOutside : TransferSet::kNoSource, now);
+    if (trace)
+      trace->push_back({now, up ? "restore_resumed" : "restore_paused", copy_name(copy),
+                        up ? "the backup's target is reachable again"
+                           : "the " + std::string(offer.from) + " backup's target is unreachable"});
+  }
+  restoring_.resize(kept);
 }
 
 void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& queue,
@@ -346,6 +387,12 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
     return false;
   }
   const DomainId to = placement_->disk_of_copy(copy);
+  if (sub == kCrewSub && !failures.available(to)) {
+    wait(copy);  // the crew does not wait on a disk it cannot reach; queued again once it is back
+    if (trace)
+      trace->push_back({now, "rebuild_waiting", copy_name(copy), "its disk is unreachable"});
+    return false;
+  }
   const auto c32 = static_cast<std::uint32_t>(copy);
   transfers_.start(c32, from, to.value, spec_->partition_bytes, 0.0, sub, now);
   if (!failures.available(to)) transfers_.set_target_up(c32, false, now);
@@ -415,6 +462,8 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
     return;
   }
   restoring_copy_[p] = static_cast<std::uint32_t>(copy);
+  restore_since_[p] = now;
+  restoring_.push_back(static_cast<std::uint32_t>(p));
   set_state(copy, CopyState::kRebuilding);
   const auto c32 = static_cast<std::uint32_t>(copy);
   transfers_.start(c32, TransferSet::kOutside, to.value, reachable->bytes, reachable->bandwidth_Bps,

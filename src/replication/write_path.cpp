@@ -158,7 +158,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   stats_.max_in_flight = 0;
   stats_.lost_writes = 0;
   stats_.degraded_acks = stats_.degraded_lost_writes = 0;
-  stats_.lost_bytes = 0.0;
+  stats_.lost_bytes = stats_.degraded_lost_bytes = 0.0;
   stats_.unavailable_s = 0.0;
   stats_.incidents.clear();
   stats_.latency_s = LogHistogram();
@@ -698,9 +698,12 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
   if (lost > 0) {
     WriteIncident& inc = stats_.incidents[g.incident];
     const double bytes = std::max(0.0, g.bytes_issued - keep_bytes);
+    const double degraded_bytes = bytes * static_cast<double>(degraded) / static_cast<double>(lost);
     inc.lost_writes += lost;
     inc.degraded_lost_writes += degraded;
     inc.lost_bytes += bytes;
+    inc.degraded_lost_bytes += degraded_bytes;
+    stats_.degraded_lost_bytes += degraded_bytes;
     if (inc.rpo_s >= 0.0)  // an unbounded RPO (nothing recovered) stays so
       inc.rpo_s =
           std::max(inc.rpo_s, (g.down_since - std::min(oldest_ack, g.down_since)).seconds());
@@ -799,11 +802,25 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     inc.lost_writes += lost;
     inc.degraded_lost_writes += degraded;
     stats_.degraded_lost_writes += degraded;
-    inc.lost_bytes += lost_bytes;
     stats_.lost_writes += lost;
-    if (restore) stats_.lost_bytes += lost_bytes;  // the data itself comes back
+    if (restore) {  // the data itself comes back: the bytes of the writes after it are lost
+      const double degraded_bytes =
+          lost_bytes * static_cast<double>(degraded) / static_cast<double>(lost);
+      inc.lost_bytes += lost_bytes;
+      inc.degraded_lost_bytes += degraded_bytes;
+      stats_.lost_bytes += lost_bytes;
+      stats_.degraded_lost_bytes += degraded_bytes;
+    }
     if (restore && inc.rpo_s >= 0.0)
       inc.rpo_s = std::max(inc.rpo_s, (lost_at - std::min(lost_at, oldest_lost)).seconds());
+  }
+  if (!restore && inc.lost_bytes > 0.0) {
+    // Lost entirely: the partition's whole size is counted (its loss record), and it holds the
+    // writes this episode lost before (after a backup chosen first and gone since, or at a
+    // failover), which are not counted twice.
+    stats_.lost_bytes -= inc.lost_bytes;
+    stats_.degraded_lost_bytes -= inc.degraded_lost_bytes;
+    inc.lost_bytes = inc.degraded_lost_bytes = 0.0;
   }
   // Nothing recovered: how far back the loss reaches has no bound (the data set itself is gone),
   // which the report counts apart rather than as the time since the partition's creation.
@@ -821,7 +838,16 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   g.next_seq = g.base = kept;
   g.bytes_issued -= lost_bytes;
   g.head = g.size = 0;
-  for (auto& c : g.history) c.seq = std::min(c.seq, kept);
+  // The timeline now ends at the restore point (or is empty): the stretch that holds it is cut
+  // there, so that a later restore from an older backup counts the writes before its own point
+  // over the time they were written in, not over the whole stretch.
+  auto& h = g.history;
+  if (restore) {
+    h.erase(std::find_if(h.begin(), h.end(), [&](const auto& c) { return c.t >= restore->pit; }),
+            h.end());
+    h.push_back({restore->pit, kept});
+  }
+  for (auto& c : h) c.seq = std::min(c.seq, kept);
   // Every copy that stands, or is rebuilt or restored, holds the new timeline.
   for (Role& role : g.roles) {
     role.attached = false;

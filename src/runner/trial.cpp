@@ -85,6 +85,15 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
     obs.lost_bytes += loss.bytes;
     obs.hardware_loss = true;
     obs.data_loss = true;
+    if (loss.lost_at == loss.time) continue;  // counted in its domain change's incident
+    // Lost for good when the backup chosen was gone: the failure that took the last copy lost it.
+    for (Incident& change : obs.incidents) {
+      if (change.time_s == loss.lost_at.seconds() && change.kind == loss.cause) {
+        ++change.lost_partitions;
+        change.lost_bytes += loss.bytes;
+        break;
+      }
+    }
   }
   // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
   for (const WriteIncident& i : obs.writes.incidents) {
@@ -148,9 +157,11 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       if (change->what == DomainChange::What::kOutageEnd) return;
       Incident incident{event.time.seconds(), change->kind, change->injected, 0, 0.0};
       for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
-        if (durability_.losses()[i].restore) continue;
+        const LossRecord& loss = durability_.losses()[i];
+        // A restore, or a backup gone (the loss is the earlier failure's: collect_losses).
+        if (loss.restore || loss.lost_at != loss.time) continue;
         ++incident.lost_partitions;
-        incident.lost_bytes += durability_.losses()[i].bytes;
+        incident.lost_bytes += loss.bytes;
       }
       obs.incidents.push_back(incident);
       return;

@@ -114,7 +114,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
     by_cause["degraded_ack"] = {{"incidents", t.writes().degraded_loss_incidents},
                                 {"loss_incidents", t.writes().degraded_loss_incidents},
                                 {"data_loss_incidents", 0},
-                                {"lost_bytes", 0.0},
+                                {"lost_bytes", t.writes().degraded_lost_bytes},
                                 {"write_incidents", t.writes().degraded_loss_incidents},
                                 {"lost_writes", t.writes().degraded_lost_writes},
                                 {"lost_records", 0},

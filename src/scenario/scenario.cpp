@@ -672,6 +672,10 @@ void Parser::backups(ObjectReader& top) {
     b.finish();
     s.backups.schedules.push_back(schedule);
   }
+  if (s.backups.schedules.size() > BackupPlan::kMaxSchedules) {
+    problems.add("/backups", "at most " + std::to_string(BackupPlan::kMaxSchedules) +
+                                 " schedules, not " + std::to_string(s.backups.schedules.size()));
+  }
   if ((incremental || wal) && !full) {
     problems.add("/backups",
                  "incremental backups and WAL archives restore on top of a full "

@@ -94,7 +94,10 @@ TEST(ShippedScenarios, DefaultLosesNoPartitionOnlyWritesInFlightAtAsyncFailovers
   EXPECT_FALSE(loss["nines"]["estimate"].is_null());
   std::uint64_t lost_writes = 0;
   for (const auto& [cause, c] : loss["by_cause"].items()) {
-    EXPECT_EQ(c["lost_bytes"].get<double>(), 0.0) << cause;  // no partition lost
+    EXPECT_EQ(c["data_loss_incidents"].get<std::uint64_t>(), 0u) << cause;  // no partition lost
+    // The bytes each cause lost are those of its writes (DESIGN.md's by_cause example).
+    EXPECT_EQ(c["lost_bytes"].get<double>() > 0.0, c["lost_writes"].get<std::uint64_t>() > 0)
+        << cause;
     lost_writes += c["lost_writes"].get<std::uint64_t>();
   }
   EXPECT_GT(lost_writes, 0u);
@@ -256,6 +259,32 @@ TEST(ShippedScenarios, TenYearsThreeRegionsAgainstOneRegionWithBackups) {
   EXPECT_GT(one["loss"]["lost_writes"]["max"].get<double>(), 1e6);
 }
 
+// Conservation: what loss.by_cause breaks down adds up to the trial's totals (every partition,
+// write and byte lost is charged to exactly one cause).
+void expect_losses_add_up_by_cause(const TrialObservation& o) {
+  LossAccumulator one;
+  one.add(o);
+  double bytes = one.writes().degraded_lost_bytes;
+  std::uint64_t writes = one.writes().degraded_lost_writes;
+  std::uint64_t records = 0;
+  for (const CauseTotals& c : one.by_cause()) {
+    bytes += c.lost_bytes;
+    writes += c.lost_writes;
+    records += c.lost_records;
+  }
+  const double total = o.lost_bytes + o.writes.lost_bytes;
+  EXPECT_NEAR(bytes, total, 1e-9 * total) << "trial " << o.trial;
+  EXPECT_EQ(writes, o.writes.lost_writes) << "trial " << o.trial;
+  EXPECT_EQ(records, o.lost_records) << "trial " << o.trial;
+  // Partitions lost entirely: the loss events that are neither writes nor records.
+  std::uint64_t partitions = 0, other_events = 0;
+  for (const Incident& i : o.incidents) partitions += i.lost_partitions;
+  for (const WriteIncident& i : o.writes.incidents)
+    other_events += i.outcome != WriteIncident::Outcome::kDataLoss && i.lost_writes > 0;
+  for (const LogicalIncident& l : o.logical) other_events += l.lost_records > 0;
+  EXPECT_EQ(partitions, o.loss_events - other_events) << "trial " << o.trial;
+}
+
 TEST(ShippedScenarios, WriteInvariantsHoldInEveryScenario) {
   // The checker watches every finished write and every loss of every shipped scenario (reduced
   // trials); a broken invariant throws InternalError.
@@ -276,6 +305,7 @@ TEST(ShippedScenarios, WriteInvariantsHoldInEveryScenario) {
           EXPECT_LE(i.restore_pit_s, i.time_s);
         }
       }
+      expect_losses_add_up_by_cause(o);
       for (const LogicalIncident& i : o.logical) {
         EXPECT_LE(i.source_pit_s, i.time_s);
         EXPECT_LE(i.lost_records, i.deleted_records);

@@ -288,6 +288,13 @@ TEST(Scenario, BackupsAreCheckedAndResolved) {
   EXPECT_EQ(*s.backups.schedules[0].retention, Duration::from_seconds(14 * 86400));
   doc["backups"] = Json::parse(R"J([{ "kind": "wal_archive", "every": "5m", "to": "b/n0/d0" }])J");
   EXPECT_THAT(problem_paths(doc), ::testing::UnorderedElementsAre("/backups/0/to", "/backups"));
+  // A restore names the schedules it reads in a 64-bit mask: 64 are accepted, 65 refused.
+  doc["backups"] = Json::array();
+  for (int i = 0; i < 64; ++i)
+    doc["backups"].push_back({{"kind", "full"}, {"every", "24h"}, {"to", "b"}});
+  EXPECT_NO_THROW(parse_scenario(doc, "t"));
+  doc["backups"].push_back({{"kind", "full"}, {"every", "24h"}, {"to", "b"}});
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/backups"));
 }
 
 // The first problem's message, or "" when the document is accepted.

@@ -40,6 +40,8 @@ struct BackupSchedule {
 };
 
 struct BackupPlan {
+  static constexpr std::size_t kMaxSchedules = 64;  // a restore point names its schedules in a mask
+
   std::vector<BackupSchedule> schedules;
   double partition_bytes = 0.0;
   double write_load_Bps = 0.0;         // bytes written per second to one partition
@@ -69,6 +71,8 @@ struct RestorePoint {
   Duration restore;            // time to copy it back at that bandwidth, alone
   // The newest piece used: "full", "incremental" or "wal_archive".
   BackupKind newest_piece = BackupKind::kFull;
+  // The schedules whose pieces it reads (bit i: plan.schedules[i]; at most kMaxSchedules).
+  std::uint64_t schedules = 0;
 };
 
 // The newest restore point usable at `now`, or none. With a `before` limit (recovery from a bad

@@ -29,6 +29,8 @@ class BackupRestore final : public RestoreSource {
                                     SimTime taken_by = SimTime::never()) const;
   std::optional<RestoreOffer> offer(PartitionId partition, SimTime lost_at, SimTime now,
                                     bool reachable) override;
+  bool readable(const RestoreOffer& offer) const override;
+  bool destroyed_since(const RestoreOffer& offer, SimTime since) const override;
 
  private:
   const BackupPlan* plan_;

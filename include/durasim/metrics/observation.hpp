@@ -103,6 +103,7 @@ struct WriteTotals {
   // Acknowledged without a sync replica (degrade_after), those of them lost, and the write
   // incidents that lost some (cause degraded_ack).
   std::uint64_t degraded_acks = 0, degraded_lost_writes = 0, degraded_loss_incidents = 0;
+  double degraded_lost_bytes = 0.0;
   PerTrial lost_writes;
   ZeroInflatedMoments unavailable;  // per trial, seconds
   LogHistogram rpo_s;               // per write incident with a bounded RPO

@@ -10,7 +10,9 @@
 //
 // Repair policy: "parallel" starts every replacement and rebuild at once; "serial" gives them
 // to a single crew, one task at a time: replacements first come first served, and the rebuilds a
-// replacement makes possible right after it, before the next replacement. A partition whose every
+// replacement makes possible right after it, before the next replacement. A crew rebuild that
+// cannot move (every source unreachable, or its own disk) is given up: the crew takes the next
+// task, and the rebuild is queued again, from the start, once it can move. A partition whose every
 // copy is destroyed is lost; with no backup to restore from it starts over empty as soon as one of
 // its hosts is back.
 //
@@ -18,7 +20,9 @@
 // for a while); the restore runs once one of the partition's hosts stands and the backup's
 // target is reachable. If by then that backup is gone (its target destroyed, or expired), the
 // newest one left is used, and the writes between the two are lost then (a second loss record);
-// with none left the partition is lost for good.
+// with none left the partition is lost for good. A restore under way pauses, keeping its
+// progress, while a place holding its backup is unreachable; if one is destroyed during the copy,
+// the restore is re-decided as above and starts over from the backup chosen.
 //
 // Invariants: a destroyed copy is intact again only through a rebuild (or the re-seed of a
 // lost partition); a partition is lost exactly when its last intact copy is destroyed.
@@ -60,6 +64,7 @@ struct RestoreOffer {
   double bytes = 0.0;          // to copy back
   double bandwidth_Bps = 0.0;  // at most this fast (the backup's side; 0: no limit)
   const char* from = "full";   // the newest piece used: full, incremental or wal_archive
+  std::uint64_t pieces = 0;    // where its pieces are kept (the source's own key, opaque here)
 };
 
 class RestoreSource {
@@ -70,6 +75,10 @@ class RestoreSource {
   // that still exist now.
   virtual std::optional<RestoreOffer> offer(PartitionId partition, SimTime lost_at, SimTime now,
                                             bool reachable) = 0;
+  // For a restore under way: whether every place holding the offer's pieces is reachable now,
+  // and whether one of them was destroyed at or after `since` (the pieces are gone).
+  virtual bool readable(const RestoreOffer& offer) const = 0;
+  virtual bool destroyed_since(const RestoreOffer& offer, SimTime since) const = 0;
 };
 
 struct LossRecord {
@@ -153,6 +162,9 @@ class DurabilityModel {
   std::uint32_t pick_source(std::size_t copy, const FailureModel& failures) const;
   // Re-plans the transfers touching the subtree of `root` after its reachability changed.
   void replan(DomainId root, SimTime now, const FailureModel& failures);
+  // Restores under way after a domain change: paused while a place holding their backup is
+  // unreachable, re-decided (through orphaned_) when one was destroyed.
+  void recheck_restores(SimTime now, TraceSink* trace);
   // Applies what the last changes did to transfers, the crew and orphaned restores.
   void flush(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
   void touch_subtree(DomainId d);
@@ -195,6 +207,8 @@ class DurabilityModel {
   std::vector<std::optional<RestoreOffer>> pending_restore_;  // per partition, until it is done
   std::vector<LossRecord> lost_how_;                          // per partition, while pending
   std::vector<std::uint32_t> restoring_copy_;                 // per partition, or kNone
+  std::vector<SimTime> restore_since_;                        // per partition, while restoring
+  std::vector<std::uint32_t> restoring_;  // partitions with a restore under way (may be stale)
   std::vector<double> episodes_s_;
   std::uint32_t open_at_end_ = 0;
   struct Gap {

@@ -115,7 +115,10 @@ struct WriteIncident {
   Outcome outcome = Outcome::kOpen;
   std::uint64_t lost_writes = 0;
   std::uint64_t degraded_lost_writes = 0;  // of them, acknowledged while degraded
-  double lost_bytes = 0.0;                 // bytes of the lost writes
+  // Bytes of the lost writes, as counted in loss.lost_bytes: none when the partition is lost
+  // entirely (its whole size is counted then), and of them, those acknowledged while degraded.
+  double lost_bytes = 0.0;
+  double degraded_lost_bytes = 0.0;
   // Incident time - acknowledgement of the oldest lost write (0: nothing lost); -1: unbounded,
   // every copy destroyed with no backup to restore (nothing recovered).
   double rpo_s = 0.0;
@@ -136,7 +139,8 @@ struct WriteStats {
   std::uint64_t lost_writes = 0;
   std::uint64_t degraded_acks = 0;         // acknowledged without a sync replica (degrade_after)
   std::uint64_t degraded_lost_writes = 0;  // lost writes among them (cause degraded_ack)
-  double lost_bytes = 0.0;
+  double lost_bytes = 0.0;                 // the incidents' lost_bytes, summed
+  double degraded_lost_bytes = 0.0;
   double unavailable_s = 0.0;  // time writes were refused, averaged over partitions
   std::vector<WriteIncident> incidents;
   LogHistogram latency_s;           // issue to acknowledgement

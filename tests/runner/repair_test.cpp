@@ -1,0 +1,89 @@
+// The repair crew (`repair: "serial"`): one task at a time, and never held by a task that cannot
+// move. Times are closed forms from the scenario's own numbers, read off the trace.
+#include <gtest/gtest.h>
+
+#include "../scenario/test_support.hpp"
+#include "durasim/runner/trial.hpp"
+
+namespace durasim {
+namespace {
+
+// An 8 TB mirror on n0 and n1 (n2 holds nothing), replaced after a day, rebuilt at 100 MB/s
+// (8e4 s), one crew.
+Json crew_scenario() {
+  return Json::parse(R"J({
+    "schema_version": 1, "name": "crew", "seed": 3, "trials": 1, "horizon": "30d",
+    "topology": { "regions": [ { "name": "r", "datacenters": [ { "name": "dc", "nodes": 3 } ] } ] },
+    "storage": { "replace_after": "1d", "rebuild_bandwidth": "100MB/s", "repair": "serial" },
+    "data": { "size": "8TB" },
+    "replication": { "primary": "dc/n0", "replicas": [ { "at": "dc/n1", "mode": "sync" } ] },
+    "faults": [
+      { "at": "1h", "kind": "disk_burnout", "target": "dc/n1/d0" },
+      { "at": "91400s", "kind": "disk_burnout", "target": "dc/n2/d0" },
+      { "at": "91000s", "kind": "node_crash", "target": "dc/n0", "duration": "10h" }
+    ]
+  })J");
+}
+
+// The times of the trace records of `event` about `subject` (a substring).
+std::vector<double> times_of(const TraceSink& trace, const char* event, const char* subject) {
+  std::vector<double> out;
+  for (const TraceRecord& e : trace)
+    if (e.event == event && e.subject.find(subject) != std::string::npos)
+      out.push_back(e.time.seconds());
+  return out;
+}
+
+TEST(Repair, TheCrewMovesOnFromARebuildThatLostItsSource) {
+  // n1's disk is replaced at 1h + 1d = 90000 s and its rebuild from n0 starts. n0 crashes at
+  // 91000 s for 10 h: the rebuild cannot move. n2's disk burns at 91400 s: the crew replaces it
+  // at once (done 91400 + 86400) instead of waiting for n0 and the rest of the rebuild
+  // (177800 + 86400 before). The rebuild is queued again when n0 is back (127000 s) and runs
+  // once the crew is free, from the start: 177800 + 8e4.
+  const Scenario s = parse_scenario(crew_scenario(), "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  const std::vector<double> replaced = times_of(trace, "replaced", "n2");
+  ASSERT_EQ(replaced.size(), 1u);
+  EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
+  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  ASSERT_EQ(rebuilt.size(), 1u);
+  EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 8e4, 1e-6);
+}
+
+TEST(Repair, TheCrewMovesOnFromARebuildOntoADiskItCannotReach) {
+  // The same, but it is n1 (the disk being rebuilt) that crashes: the crew goes on to n2.
+  Json doc = crew_scenario();
+  doc["faults"][2]["target"] = "dc/n1";
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  const std::vector<double> replaced = times_of(trace, "replaced", "n2");
+  ASSERT_EQ(replaced.size(), 1u);
+  EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
+  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  ASSERT_EQ(rebuilt.size(), 1u);
+  EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 8e4, 1e-6);
+}
+
+TEST(Repair, InParallelARebuildThatLostItsSourceKeepsItsProgress) {
+  // Without a crew nothing waits for anything: the rebuild pauses from 91000 s for 10 h and
+  // ends 8e4 s of moving after it started, 36000 s late.
+  Json doc = crew_scenario();
+  doc["storage"]["repair"] = "parallel";
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  ASSERT_EQ(rebuilt.size(), 1u);
+  EXPECT_NEAR(rebuilt[0], 90000.0 + 8e4 + 36000.0, 1e-6);
+  const std::vector<double> replaced = times_of(trace, "replaced", "n2");
+  ASSERT_EQ(replaced.size(), 1u);
+  EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace durasim
