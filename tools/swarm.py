@@ -29,7 +29,9 @@ failure). It then runs with `durasim run --check` (every invariant checker on: a
 - each probability's estimate and 95% interval lie in [0, 1], the interval around the estimate;
   each mean with a `ci95` lies inside it; percentiles are ordered up to the maximum;
 - lost writes never exceed acknowledged writes, acknowledged never exceed issued, degraded
-  losses never exceed degraded acknowledgements, and the per-cause counts fit their totals;
+  losses never exceed degraded acknowledgements, and the per-cause counts fit their totals
+  (lost writes and bytes by cause add up to the totals; a trial that lost a partition has an
+  incident by cause that did);
 - the report at 1 thread equals the report at 2 threads (the `run` block aside);
 - metamorphic: adding a failure mode whose every event falls after the horizon (`fixed(250y)`
   when the horizon is shorter, and `exponential(mean=1e30y)`, whose draws saturate) leaves the
