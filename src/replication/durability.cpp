@@ -445,8 +445,10 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
       start_over(p, failures);
       return;
     }
-    pending_restore_[p] = exists;
   }
+  // The newest point may now come from other pieces than those chosen before (an equal copy on
+  // another target): what a restore under way watches is what it reads.
+  pending_restore_[p] = exists;
   const std::optional<RestoreOffer> reachable =
       restore_->offer(part, lost_at, now, /*reachable=*/true);
   const DomainId to = placement_->disk_of_copy(copy);
@@ -461,6 +463,7 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
     wait(copy);
     return;
   }
+  pending_restore_[p] = reachable;
   restoring_copy_[p] = static_cast<std::uint32_t>(copy);
   restore_since_[p] = now;
   restoring_.push_back(static_cast<std::uint32_t>(p));

@@ -194,6 +194,27 @@ TEST(Restore, ABackupDestroyedDuringTheCopyFallsBackToAnOlderOne) {
   }
 }
 
+TEST(Restore, ABackupDestroyedDuringTheCopyStartsOverFromAnEqualCopyElsewhere) {
+  // The second schedule is daily too: south holds a 5d full as well. When w1 burns 1000 s into
+  // the copy, the restore starts over from south's, losing nothing more; and an outage of west
+  // during that copy does not touch it (it paused until w1's replacement a day later when it
+  // kept watching the first backup's target).
+  Json doc = two_backups();
+  doc["backups"][1]["every"] = "24h";
+  doc["faults"].push_back({{"at", "541000s"}, {"kind", "fire"}, {"target", "w1"}});
+  doc["faults"].push_back(
+      {{"at", "543000s"}, {"kind", "region_outage"}, {"target", "west"}, {"duration", "1h"}});
+  for (const TrialObservation& o : run(doc)) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    const WriteIncident& i = o.writes.incidents[0];
+    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);
+    EXPECT_NEAR(i.rpo_s, 6 * 3600.0, 1.0);
+    EXPECT_FALSE(i.censored);
+    EXPECT_NEAR(i.rto_s, 86400.0 + 1000.0 + 5000.0 + 5000.0, 1e-6);
+  }
+}
+
 TEST(Restore, ABackupDestroyedDuringTheCopyWithNoOtherLeftLosesTheDataForGood) {
   Json doc = region_and_backups("w1");
   doc["faults"].push_back({{"at", "541000s"}, {"kind", "fire"}, {"target", "w1"}});
