@@ -31,7 +31,7 @@ failure). It then runs with `durasim run --check` (every invariant checker on: a
 - lost writes never exceed acknowledged writes, acknowledged never exceed issued, degraded
   losses never exceed degraded acknowledgements, and the per-cause counts fit their totals
   (lost writes and bytes by cause add up to the totals; a trial that lost a partition has an
-  incident by cause that did);
+  incident by cause that did; a cause charged with a loss has an incident that lost something);
 - the report at 1 thread equals the report at 2 threads (the `run` block aside);
 - metamorphic: adding a failure mode whose every event falls after the horizon (`fixed(250y)`
   when the horizon is shorter, and `exponential(mean=1e30y)`, whose draws saturate) leaves the
@@ -942,6 +942,10 @@ def check_counts(report, body, problems):
         problems.add("by_cause", f"{data_loss_trials} trials lost a partition but only "
                                  f"{data_loss_incidents} incidents by cause did")
     for kind, c in by_cause.items():
+        charged = c.get("lost_writes", 0) or c.get("lost_bytes", 0) or c.get("lost_records", 0)
+        if charged and not c.get("loss_incidents", 0):
+            problems.add("by_cause", f"{kind}: charged with a loss but no incident of it lost "
+                                     f"anything")
         if c.get("loss_incidents", 0) > c.get("incidents", 0) or \
                 c.get("data_loss_incidents", 0) > c.get("loss_incidents", 0):
             problems.add("by_cause", f"{kind}: incidents {c.get('incidents')}, loss_incidents "
@@ -1037,6 +1041,8 @@ def self_test():
         ("by_cause", lambda r: r["loss"]["by_cause"]["fire"].__setitem__("lost_writes", 7)),
         ("by_cause", lambda r: r["loss"]["by_cause"]["fire"].__setitem__("lost_bytes", 0.0)),
         ("by_cause", lambda r: r["loss"]["data_loss"].__setitem__("trials_with_loss", 2)),
+        ("by_cause", lambda r: r["loss"]["by_cause"]["fire"].update(loss_incidents=0,
+                                                                    data_loss_incidents=0)),
     ]
     problems = Problems()
     check_report(json.loads(json.dumps(clean)), problems)

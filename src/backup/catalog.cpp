@@ -39,7 +39,7 @@ bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
 // Extends the restore point with the unbroken run of `kind` pieces after it, in order.
 // Pieces must start before `before`; a WAL shipment covers the writes up to its start, so the
 // one whose interval holds `before` is replayed up to it.
-void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime data_now, SimTime before,
+void extend(const BackupPlan& plan, BackupKind kind, SimTime data_now, SimTime before,
             const FateOf& fate, const SourceCheck& readable, RestorePoint& point,
             std::size_t& pieces) {
   for (std::size_t i = 0; i < plan.schedules.size(); ++i) {
@@ -51,7 +51,7 @@ void extend(const BackupPlan& plan, BackupKind kind, SimTime now, SimTime data_n
       const SimTime start = start_of(s, k);
       const bool wal = kind == BackupKind::kWalArchive;
       if (wal ? start_of(s, k - 1) >= before : start >= before) break;
-      if (start + length > data_now || !backup_usable(s, start, start + length, now, f)) break;
+      if (start + length > data_now || !backup_usable(s, start, start + length, data_now, f)) break;
       if (!wal && readable && !readable(start)) break;  // it failed: the chain breaks
       // An incremental holds the changes since the previous backup of any kind started: a full
       // that started after the chain's last piece, and is not its base, is what it builds on.
@@ -97,6 +97,8 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
                                                  const SourceCheck& readable, SimTime taken_by) {
   DURASIM_ASSERT(plan.schedules.size() <= BackupPlan::kMaxSchedules);
   std::optional<RestorePoint> best;
+  // Completion and retention are judged at taken_by: what the data needs is kept for the restore
+  // (no retention job deletes the last backups of a data set being restored).
   const SimTime data_now = std::min(now, taken_by);
   // The newest usable full of each full schedule; the newest of them is the base.
   for (std::size_t i = 0; i < plan.schedules.size(); ++i) {
@@ -107,8 +109,9 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
     const SimTime newest = std::min(data_now, SimTime{before.ns - 1});
     for (std::int64_t k = newest.ns < 0 ? -1 : newest.ns / s.every.ns; k >= 0; --k) {
       const SimTime start = start_of(s, k);
-      if (s.retention && start + *s.retention <= now) break;  // older ones expired too
-      if (start + length > data_now || !backup_usable(s, start, start + length, now, f)) continue;
+      if (s.retention && start + *s.retention <= data_now) break;  // older ones expired too
+      if (start + length > data_now || !backup_usable(s, start, start + length, data_now, f))
+        continue;
       if (readable && !readable(start)) continue;  // it failed
       if (!best || start > best->pit) {
         best = RestorePoint{start,
@@ -130,9 +133,9 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
                              ? plan.schedules[best->base_schedule].bandwidth_Bps
                              : plan.restore_bandwidth_Bps;
   // Incrementals after the base, then the archived WAL (shipment j covers ((j-1)A, jA]).
-  extend(plan, BackupKind::kIncremental, now, data_now, before, fate, readable, *best,
+  extend(plan, BackupKind::kIncremental, data_now, before, fate, readable, *best,
          best->incrementals);
-  extend(plan, BackupKind::kWalArchive, now, data_now, before, fate, readable, *best,
+  extend(plan, BackupKind::kWalArchive, data_now, before, fate, readable, *best,
          best->wal_shipments);
   best->bandwidth_Bps = base_bw;
   best->restore =

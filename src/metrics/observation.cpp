@@ -125,8 +125,10 @@ void LossAccumulator::add(const TrialObservation& obs) {
   for (const WriteIncident& i : obs.writes.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.write_incidents;
-    c.lost_writes += i.lost_writes - i.degraded_lost_writes;  // the rest is degraded_ack's
-    c.lost_bytes += i.lost_bytes - i.degraded_lost_bytes;
+    // Lost to the failure that lost them, which need not be the one that stopped the writes.
+    CauseTotals& lost_to = by_cause_[static_cast<std::size_t>(i.loss_cause)];
+    lost_to.lost_writes += i.lost_writes - i.degraded_lost_writes;  // the rest: degraded_ack's
+    lost_to.lost_bytes += i.lost_bytes - i.degraded_lost_bytes;
     if (i.rpo_s < 0.0) {
       ++c.rpo_unbounded;
     } else {

@@ -85,6 +85,9 @@ struct WritePath::Group {
   bool down = false;  // an episode of refused writes is open
   SimTime down_since{0};
   FailureKind down_cause = FailureKind::kDiskBurnout;
+  // The failure that made the primary unusable, and when (a failover's losses are its).
+  FailureKind primary_lost_cause = FailureKind::kDiskBurnout;
+  SimTime primary_lost_at{0};
   std::size_t incident = 0;  // index into stats_.incidents while down
   double down_total_s = 0.0;
   std::uint64_t base = 0, next_seq = 0;
@@ -689,7 +692,7 @@ void WritePath::note_destroyed(Group& g, SimTime now, const CopyView* views) {
 }
 
 void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
-                           SimTime now) {
+                           SimTime now, FailureKind cause, SimTime struck) {
   DURASIM_ASSERT(keep <= g.next_seq);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   const std::uint64_t lost = g.next_seq - keep;
@@ -703,6 +706,8 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
     inc.degraded_lost_writes += degraded;
     inc.lost_bytes += bytes;
     inc.degraded_lost_bytes += degraded_bytes;
+    inc.loss_cause = cause;
+    inc.loss_time_s = struck.seconds();
     stats_.degraded_lost_bytes += degraded_bytes;
     if (inc.rpo_s >= 0.0)  // an unbounded RPO (nothing recovered) stays so
       inc.rpo_s =
@@ -728,7 +733,7 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
   }
 }
 
-void WritePath::lose_unheld(Group& g, SimTime now, const CopyView* views) {
+void WritePath::lose_unheld(Group& g, SimTime now, FailureKind cause, const CopyView* views) {
   trim(g, now);  // every replica is detached: what was acknowledged retires
   const Role* best = nullptr;
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
@@ -744,7 +749,7 @@ void WritePath::lose_unheld(Group& g, SimTime now, const CopyView* views) {
           "the primary's copy is gone and no standing copy holds the last " + std::to_string(lost) +
               " acknowledged writes; RPO " +
               format_seconds((g.down_since - std::min(oldest, g.down_since)).seconds()));
-  lose_after(g, best->frozen, best->frozen_bytes, oldest, now);
+  lose_after(g, best->frozen, best->frozen_bytes, oldest, now, cause, now);
 }
 
 std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_after) {
@@ -799,6 +804,8 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   if (checker_) checker_->on_loss({g.p, kept, g.next_seq, now, degraded});
   cut_degraded(g, kept);
   if (lost > 0) {
+    inc.loss_cause = cause;  // the failure that destroyed the last copy
+    inc.loss_time_s = lost_at.seconds();
     inc.lost_writes += lost;
     inc.degraded_lost_writes += degraded;
     stats_.degraded_lost_writes += degraded;
@@ -811,8 +818,11 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
       stats_.lost_bytes += lost_bytes;
       stats_.degraded_lost_bytes += degraded_bytes;
     }
+    // From the incident's time, as at a failover (lose_after): writes may have been refused
+    // since before the last copy was lost, and none was acknowledged after that.
+    const SimTime incident = std::min(lost_at, g.down_since);
     if (restore && inc.rpo_s >= 0.0)
-      inc.rpo_s = std::max(inc.rpo_s, (lost_at - std::min(lost_at, oldest_lost)).seconds());
+      inc.rpo_s = std::max(inc.rpo_s, (incident - std::min(incident, oldest_lost)).seconds());
   }
   if (!restore && inc.lost_bytes > 0.0) {
     // Lost entirely: the partition's whole size is counted (its loss record), and it holds the
@@ -888,6 +898,8 @@ bool WritePath::sync_in_step(const Group& g, SimTime now) const {
 // The primary is lost or unreachable: writes stop; in `failover` a replica may take over.
 void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue) {
   open_episode(g, now, cause);
+  g.primary_lost_cause = cause;
+  g.primary_lost_at = now;
   drop_pending(g, now);
   g.primary_usable = false;
   g.accepting = false;
@@ -954,7 +966,8 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now) {
                                  format_seconds((g.down_since - oldest).seconds())));
   }
   // The promoted copy's history is the timeline from now on.
-  lose_after(g, std::min(held, g.next_seq), cand.frozen_bytes, oldest, now);
+  lose_after(g, std::min(held, g.next_seq), cand.frozen_bytes, oldest, now, g.primary_lost_cause,
+             g.primary_lost_at);
   WriteIncident& incident = stats_.incidents[g.incident];
   if (incident.outcome == WriteIncident::Outcome::kOpen)
     incident.outcome = WriteIncident::Outcome::kFailover;  // a restore stays one
@@ -1006,7 +1019,7 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
     }
   }
   // Writes are lost when the last copy holding them is destroyed, whenever a failover follows.
-  if (!g.primary_usable && (!v0.intact || g.roles[0].lost_data)) lose_unheld(g, now, views);
+  if (!g.primary_usable && (!v0.intact || g.roles[0].lost_data)) lose_unheld(g, now, cause, views);
   const bool accept = g.primary_usable && voters_suffice(g) && sync_in_step(g, now);
   if (g.accepting && !accept) {
     open_episode(g, now, cause);

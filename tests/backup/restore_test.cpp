@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "../scenario/test_support.hpp"
+#include "durasim/metrics/observation.hpp"
 #include "durasim/metrics/write_checker.hpp"
 #include "durasim/runner/run.hpp"
 #include "durasim/runner/trial.hpp"
@@ -241,6 +242,72 @@ TEST(Restore, ARestoreUnderWayPausesWhileItsBackupIsUnreachable) {
     EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);
     EXPECT_NEAR(i.rto_s, 86400.0 + 5000.0 + 7200.0 + 5000.0, 1e-6);
+  }
+}
+
+// Writes refused from 62h (block: e2's sync replica burned), then the primary's disk burns at
+// 63h: the data comes back from the 48h full.
+Json refused_then_lost() {
+  Json doc = region_and_backups("west");
+  doc["faults"] = Json::array({{{"at", "62h"}, {"kind", "fire"}, {"target", "e2"}},
+                               {{"at", "63h"}, {"kind", "disk_burnout"}, {"target", "e1/n0/d0"}}});
+  return doc;
+}
+
+TEST(Restore, TheRpoOfARestoreCountsFromTheIncidentAsAtAFailover) {
+  // Nothing was acknowledged after 62h: the RPO is 62h - 48h (it was measured from 63h, 15 h,
+  // adding the hour writes were refused).
+  const double lam = 14 * 3600 * 1000.0;  // writes in (48h, 62h]
+  for (const TrialObservation& o : run(refused_then_lost())) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    const WriteIncident& i = o.writes.incidents[0];
+    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    EXPECT_DOUBLE_EQ(i.restore_pit_s, 48 * 3600.0);
+    EXPECT_NEAR(i.rpo_s, 14 * 3600.0, 1.0);
+    EXPECT_NEAR(static_cast<double>(i.lost_writes), lam, 5 * std::sqrt(lam));
+  }
+}
+
+TEST(Restore, LostWritesAreChargedToTheFailureThatDestroyedTheLastCopy) {
+  // The fire stopped the writes (the incident is its: RTO, RPO); the burnout lost them, with a
+  // backup and without one (the fire was charged with them, and without a backup it showed
+  // 0 loss incidents with every write lost).
+  for (const bool backup : {true, false}) {
+    SCOPED_TRACE(backup ? "backup" : "no backup");
+    Json doc = refused_then_lost();
+    if (!backup) doc["backups"] = Json::array();
+    for (const TrialObservation& o : run(doc)) {
+      ASSERT_EQ(o.writes.incidents.size(), 1u);
+      const WriteIncident& i = o.writes.incidents[0];
+      EXPECT_EQ(i.cause, FailureKind::kFire);
+      EXPECT_EQ(i.loss_cause, FailureKind::kDiskBurnout);
+      EXPECT_GT(i.lost_writes, 0u);
+      LossAccumulator one;
+      one.add(o);
+      const CauseTotals& burnout =
+          one.by_cause()[static_cast<std::size_t>(FailureKind::kDiskBurnout)];
+      const CauseTotals& fire = one.by_cause()[static_cast<std::size_t>(FailureKind::kFire)];
+      EXPECT_EQ(burnout.lost_writes, i.lost_writes);
+      EXPECT_EQ(burnout.loss_incidents, 1u);
+      EXPECT_EQ(burnout.data_loss_incidents, backup ? 0u : 1u);
+      EXPECT_EQ(fire.lost_writes, 0u);
+      EXPECT_EQ(fire.loss_incidents, 0u);
+      EXPECT_EQ(fire.write_incidents, 1u);
+      EXPECT_DOUBLE_EQ(o.first_loss_s, 63 * 3600.0);  // when they were lost
+    }
+  }
+}
+
+TEST(Restore, ABackupNeededByAPendingRestoreIsNotExpiredByItsRetention) {
+  // Kept 30 h: the 120h full would expire at 150h, just as the replacement arrives. It is kept
+  // for the restore (the data was lost for good before).
+  Json doc = region_and_backups("west");
+  doc["backups"][0]["retention"] = "30h";
+  for (const TrialObservation& o : run(doc)) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kRestored);
+    EXPECT_DOUBLE_EQ(o.writes.incidents[0].restore_pit_s, 5 * 86400.0);
+    EXPECT_FALSE(o.data_loss);
   }
 }
 

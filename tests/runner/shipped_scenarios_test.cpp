@@ -271,6 +271,10 @@ void expect_losses_add_up_by_cause(const TrialObservation& o) {
     bytes += c.lost_bytes;
     writes += c.lost_writes;
     records += c.lost_records;
+    // A cause charged with a loss had a failure that lost something (its incident says so).
+    if (c.lost_writes > 0 || c.lost_bytes > 0.0 || c.lost_records > 0) {
+      EXPECT_GT(c.loss_incidents, 0u) << "trial " << o.trial;
+    }
   }
   const double total = o.lost_bytes + o.writes.lost_bytes;
   EXPECT_NEAR(bytes, total, 1e-9 * total) << "trial " << o.trial;

@@ -79,7 +79,8 @@ struct RestorePoint {
 // delete made then), only data written strictly before it: backups that started before it, and
 // the archived WAL replayed up to it (the shipment that holds it, once shipped, is read up to
 // the instant before). With `taken_by` (the instant the data was lost, for a restore that runs
-// later), only pieces complete by then; retention and the targets' fate are judged at `now`.
+// later), only pieces complete and not expired by then (what a pending restore needs is kept);
+// the targets' fate is judged at `now`.
 std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime now,
                                                  const FateOf& fate,
                                                  SimTime before = SimTime::never(),

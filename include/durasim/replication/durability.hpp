@@ -18,7 +18,7 @@
 //
 // Restores: at the loss the newest backup that exists is chosen (its target may be unreachable
 // for a while); the restore runs once one of the partition's hosts stands and the backup's
-// target is reachable. If by then that backup is gone (its target destroyed, or expired), the
+// target is reachable. If by then that backup is gone (its target destroyed), the
 // newest one left is used, and the writes between the two are lost then (a second loss record);
 // with none left the partition is lost for good. A restore under way pauses, keeping its
 // progress, while a place holding its backup is unreachable; if one is destroyed during the copy,

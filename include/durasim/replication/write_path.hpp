@@ -110,7 +110,12 @@ struct CopyView {
 struct WriteIncident {
   enum class Outcome : std::uint8_t { kReturned, kFailover, kDataLoss, kRestored, kOpen };
   double time_s = 0.0;
-  FailureKind cause = FailureKind::kDiskBurnout;
+  FailureKind cause = FailureKind::kDiskBurnout;  // what stopped the writes (RTO, RPO by cause)
+  // The failure that lost its writes (the last, when several did), and when it struck: the
+  // primary's loss for a failover, the destruction of the last copy at a data loss. It may differ
+  // from `cause` (writes refused for a sync replica's failure, then the primary's disk burns).
+  FailureKind loss_cause = FailureKind::kDiskBurnout;
+  double loss_time_s = 0.0;
   std::uint32_t partition = 0;
   Outcome outcome = Outcome::kOpen;
   std::uint64_t lost_writes = 0;
@@ -219,7 +224,8 @@ class WritePath {
   // Every copy of the partition is destroyed at `now` (call before refresh). With a restore,
   // the writes after its point in time are lost; without, every write since the creation.
   // Called again when the restore falls back to an older backup (the one chosen was gone when
-  // it ran); `lost_at`, when the last copy was lost, is what the RPO is measured from.
+  // it ran); `lost_at` is when the last copy was lost. The RPO is measured from the incident's
+  // time (the write episode's start, at or before `lost_at`), as at a failover.
   void on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
                     const CopyView* views, const RestoreOffer* restore, SimTime lost_at);
   // Applies the copies' current states (views[slot]) to the write path of partition p.
@@ -278,9 +284,11 @@ class WritePath {
   // Records when copies the views show lost were destroyed (first seen), and marks them.
   void note_destroyed(Group& g, SimTime now, const CopyView* views);
   // The primary's copy is gone: acknowledged writes no standing copy holds are lost now.
-  void lose_unheld(Group& g, SimTime now, const CopyView* views);
-  // Cuts the timeline after `keep` writes (`keep_bytes`), recording the rest as lost.
-  void lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now);
+  void lose_unheld(Group& g, SimTime now, FailureKind cause, const CopyView* views);
+  // Cuts the timeline after `keep` writes (`keep_bytes`), recording the rest as lost to the
+  // failure `cause` that struck at `struck`.
+  void lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now,
+                  FailureKind cause, SimTime struck);
   void drop_pending(Group& g, SimTime now);
   void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
   bool try_promote(Group& g, SimTime now, const CopyView* views);
