@@ -30,6 +30,8 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   state_.assign(copies, CopyState::kIntact);
   copy_gen_.assign(copies, 0);
   destroyed_at_.assign(copies, SimTime{-1});
+  kept_bytes_.assign(copies, -1.0);
+  kept_at_.assign(copies, SimTime{0});
   intact_.assign(partitions, placement_->copies_per_partition());
   unavailable_since_.assign(partitions, SimTime::never());
   unavailable_total_s_.assign(partitions, 0.0);
@@ -191,7 +193,7 @@ void DurabilityModel::replan(DomainId root, SimTime now, const FailureModel& fai
       const bool crew = transfers_.sub(c) == kCrewSub;
       if (transfers_.target(c) == x) {
         if (crew && !up) {
-          wait(c);  // the crew moves on (set_state frees it); queued again once the disk is back
+          give_up(c, now);  // the crew moves on; queued again once the disk is back
           continue;
         }
         transfers_.set_target_up(c, up, now);
@@ -199,7 +201,7 @@ void DurabilityModel::replan(DomainId root, SimTime now, const FailureModel& fai
       if (transfers_.source(c) == x && !up) {
         const std::uint32_t from = pick_source(c, failures);
         if (crew && from == kNone) {
-          wait(c);  // the crew moves on; queued again once a source is back
+          give_up(c, now);  // the crew moves on; queued again once a source is back
           continue;
         }
         transfers_.set_source(c, from, now);  // kNone pauses it
@@ -299,6 +301,10 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
   touch_subtree(root);
   for (const std::uint32_t p : lost_now_) {
     const PartitionId part{std::size_t{p}};
+    // What half-rebuilt copies hold is of data no longer there: a rebuild after the restore (or
+    // the start over) copies it whole.
+    for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c)
+      kept_bytes_[c] = -1.0;
     // The newest backup that exists: its target may come back before the restore runs.
     std::optional<RestoreOffer> offer =
         restore_ ? restore_->offer(part, now, now, /*reachable=*/false) : std::nullopt;
@@ -394,14 +400,24 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
     return false;
   }
   const auto c32 = static_cast<std::uint32_t>(copy);
-  transfers_.start(c32, from, to.value, spec_->partition_bytes, 0.0, sub, now);
+  // A rebuild the crew gave up resumes where it stopped, if its disk has not burned since.
+  const bool resume = kept_bytes_[copy] >= 0.0 && destroyed_at_[copy] < kept_at_[copy];
+  const double bytes = resume ? kept_bytes_[copy] : spec_->partition_bytes;
+  kept_bytes_[copy] = -1.0;
+  transfers_.start(c32, from, to.value, bytes, 0.0, sub, now);
   if (!failures.available(to)) transfers_.set_target_up(c32, false, now);
   if (trace)
     trace->push_back({now, "rebuild_started", copy_name(copy),
-                      format_bytes(spec_->partition_bytes) + " from " +
+                      format_bytes(bytes) + (resume ? " left" : "") + " from " +
                           topology_->name(DomainId{std::size_t{from}}) +
                           ", sharing each disk's bandwidth"});
   return true;
+}
+
+void DurabilityModel::give_up(std::uint32_t copy, SimTime now) {
+  kept_bytes_[copy] = transfers_.remaining_bytes(copy, now);
+  kept_at_[copy] = now;
+  wait(copy);  // set_state stops the transfer and frees the crew
 }
 
 void DurabilityModel::wait(std::size_t copy) {

@@ -39,7 +39,7 @@ TEST(Repair, TheCrewMovesOnFromARebuildThatLostItsSource) {
   // 91000 s for 10 h: the rebuild cannot move. n2's disk burns at 91400 s: the crew replaces it
   // at once (done 91400 + 86400) instead of waiting for n0 and the rest of the rebuild
   // (177800 + 86400 before). The rebuild is queued again when n0 is back (127000 s) and runs
-  // once the crew is free, from the start: 177800 + 8e4.
+  // once the crew is free, resuming where it stopped: 1000 s of 8e4 were done, 177800 + 79000.
   const Scenario s = parse_scenario(crew_scenario(), "t");
   TrialRunner runner(s);
   TraceSink trace;
@@ -49,7 +49,7 @@ TEST(Repair, TheCrewMovesOnFromARebuildThatLostItsSource) {
   EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
   const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
-  EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 8e4, 1e-6);
+  EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 79000.0, 1e-6);
 }
 
 TEST(Repair, TheCrewMovesOnFromARebuildOntoADiskItCannotReach) {
@@ -65,7 +65,23 @@ TEST(Repair, TheCrewMovesOnFromARebuildOntoADiskItCannotReach) {
   EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
   const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
-  EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 8e4, 1e-6);
+  EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 79000.0, 1e-6);
+}
+
+TEST(Repair, ARebuildGivenUpStartsOverIfItsDiskBurnedMeanwhile) {
+  // As in the first test, but n1's new disk burns at 100000 s while its rebuild waits: what it
+  // held is gone. The crew replaces n2 (done 177800 s), then n1 again (177800 + 86400), and
+  // rebuilds it from the start: 264200 + 8e4.
+  Json doc = crew_scenario();
+  doc["faults"].push_back(Json::parse(R"J({ "at": "100000s", "kind": "disk_burnout",
+                                            "target": "dc/n1/d0" })J"));
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  ASSERT_EQ(rebuilt.size(), 1u);
+  EXPECT_NEAR(rebuilt[0], 91400.0 + 2 * 86400.0 + 8e4, 1e-6);
 }
 
 TEST(Repair, InParallelARebuildThatLostItsSourceKeepsItsProgress) {

@@ -12,7 +12,8 @@
 // to a single crew, one task at a time: replacements first come first served, and the rebuilds a
 // replacement makes possible right after it, before the next replacement. A crew rebuild that
 // cannot move (every source unreachable, or its own disk) is given up: the crew takes the next
-// task, and the rebuild is queued again, from the start, once it can move. A partition whose every
+// task, and the rebuild is queued again once it can move, resuming where it stopped (unless its
+// disk was destroyed or its partition lost meanwhile). A partition whose every
 // copy is destroyed is lost; with no backup to restore from it starts over empty as soon as one of
 // its hosts is back.
 //
@@ -155,6 +156,8 @@ class DurabilityModel {
   // reachable; otherwise the copy waits. Re-decides the backup first (see the header).
   void try_restore(std::size_t copy, SimTime now, FailureModel& failures, TraceSink* trace);
   void wait(std::size_t copy);
+  // The crew gives up a rebuild that cannot move, keeping what it has copied (kept_bytes_).
+  void give_up(std::uint32_t copy, SimTime now);
   // A rebuild or restore whose transfer is done: the copy is intact.
   void complete(std::uint32_t copy, SimTime now, TraceSink* trace);
   // The partition starts over empty on every host still standing.
@@ -183,6 +186,8 @@ class DurabilityModel {
   std::vector<CopyState> state_;
   std::vector<std::uint32_t> copy_gen_;
   std::vector<SimTime> destroyed_at_;
+  std::vector<double> kept_bytes_;     // per copy: bytes left of a rebuild given up, or -1
+  std::vector<SimTime> kept_at_;       // when it was given up
   std::vector<std::uint32_t> intact_;  // per partition
   std::vector<SimTime> unavailable_since_;
   std::vector<double> unavailable_total_s_;
