@@ -646,6 +646,17 @@ def fit_write_path(scenario, rng):
             scale(place, FIT_MARGIN * MAX_DRAW_S / top)
     data, replication = scenario["data"], scenario["replication"]
     write_size = Dist.parse(data["write_size"], SIZE_UNITS)
+    # 0. A backup schedule's one stream copies each piece (of the whole data set) within its
+    # period: bound_backup_work.
+    for b in scenario.get("backups", []):
+        if "bandwidth" not in b:
+            continue
+        every = quantity_value(b["every"], DURATION_UNITS)
+        piece = (quantity_value(data["size"], SIZE_UNITS) if b["kind"] == "full" else
+                 float(data["write_rate"].split("/")[0]) * write_size.mean() * every)
+        bw = quantity_value(b["bandwidth"][: -len("/s")], SIZE_UNITS)
+        if piece / bw > every * AT_LIMIT:
+            b["bandwidth"] = size(rng, piece / (FIT_MARGIN * every)) + "/s"
     # 2. So is one write's transmission over a replica's stream.
     for rep in replication["replicas"]:
         if "bandwidth" in rep:

@@ -26,6 +26,12 @@ double piece_bytes(const BackupPlan& plan, const BackupSchedule& s) {
                                      : plan.write_load_Bps * s.every.seconds();
 }
 
+// How long a piece of schedule s takes to copy out: every partition's at once through the
+// schedule's one stream.
+Duration piece_time(const BackupPlan& plan, const BackupSchedule& s) {
+  return copy_time(piece_bytes(plan, s) * static_cast<double>(plan.partitions), s.bandwidth_Bps);
+}
+
 // Whether some full backup starts strictly between a and b.
 bool full_between(const BackupPlan& plan, SimTime a, SimTime b) {
   for (const BackupSchedule& s : plan.schedules) {
@@ -46,7 +52,7 @@ void extend(const BackupPlan& plan, BackupKind kind, SimTime data_now, SimTime b
     const BackupSchedule& s = plan.schedules[i];
     if (s.kind != kind) continue;
     const TargetFate f = fate(s.to);
-    const Duration length = copy_time(piece_bytes(plan, s), s.bandwidth_Bps);
+    const Duration length = piece_time(plan, s);
     for (std::int64_t k = point.pit.ns / s.every.ns + 1; start_of(s, k) <= data_now; ++k) {
       const SimTime start = start_of(s, k);
       const bool wal = kind == BackupKind::kWalArchive;
@@ -105,7 +111,7 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
     const BackupSchedule& s = plan.schedules[i];
     if (s.kind != BackupKind::kFull) continue;
     const TargetFate f = fate(s.to);
-    const Duration length = copy_time(plan.partition_bytes, s.bandwidth_Bps);
+    const Duration length = piece_time(plan, s);
     const SimTime newest = std::min(data_now, SimTime{before.ns - 1});
     for (std::int64_t k = newest.ns < 0 ? -1 : newest.ns / s.every.ns; k >= 0; --k) {
       const SimTime start = start_of(s, k);
@@ -138,6 +144,7 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
   extend(plan, BackupKind::kWalArchive, data_now, before, fate, readable, *best,
          best->wal_shipments);
   best->bandwidth_Bps = base_bw;
+  best->shared_stream = plan.schedules[best->base_schedule].bandwidth_Bps > 0.0;
   best->restore =
       base_bw > 0.0 ? Duration::from_seconds(best->restore_bytes / base_bw) : Duration{0};
   DURASIM_ASSERT(best->pit <= now && best->pit <= before);

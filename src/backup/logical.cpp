@@ -122,9 +122,36 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
   Pending& d = pending_[id];
   DURASIM_ASSERT(!d.resolved);
   d.resolved = true;
+  const std::size_t first = incidents_.size();
+  reads_.clear();
   for (std::size_t i = d.first_mark; i < d.first_mark + d.marks; ++i) {
-    const LogicalIncident inc = recover_partition(id, marks_[i], world);
-    incidents_.push_back(inc);
+    reads_.emplace_back();
+    incidents_.push_back(recover_partition(id, marks_[i], world, reads_.back()));
+  }
+  // The reads start together at the detection; those through one bottleneck share it equally
+  // (processor sharing): in ascending order of size, read i of n ends after the bytes of the
+  // smaller ones plus (n - i) times its own, at the bottleneck's bandwidth.
+  order_.clear();
+  for (std::size_t i = 0; i < reads_.size(); ++i)
+    if (reads_[i].Bps > 0.0) order_.push_back(i);
+  std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+    const Read &x = reads_[a], &y = reads_[b];
+    return x.key != y.key ? x.key < y.key : x.bytes != y.bytes ? x.bytes < y.bytes : a < b;
+  });
+  for (std::size_t g = 0; g < order_.size();) {
+    std::size_t end = g;
+    while (end < order_.size() && reads_[order_[end]].key == reads_[order_[g]].key) ++end;
+    double before = 0.0;  // the bytes of the smaller reads of the group
+    for (std::size_t i = g; i < end; ++i) {
+      const Read& r = reads_[order_[i]];
+      const double moved = before + static_cast<double>(end - i) * r.bytes;
+      incidents_[first + order_[i]].recovery_s += moved / r.Bps;
+      before += r.bytes;
+    }
+    g = end;
+  }
+  for (std::size_t i = first; i < incidents_.size(); ++i) {
+    const LogicalIncident& inc = incidents_[i];
     if (!trace) continue;
     std::string detail;
     if (inc.source == RecoverySource::kNone) {
@@ -141,7 +168,7 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
 }
 
 LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m,
-                                                 const World& world) {
+                                                 const World& world, Read& read) {
   const Pending& d = pending_[id];
   const std::uint32_t p = m.partition;
   const std::uint32_t k = world.placement->copies_per_partition();
@@ -155,7 +182,6 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
 
   // The newest clean source.
   SimTime pit = SimTime::never();
-  Duration read{0};
   const double deleted_share_bytes = partition_bytes_ * d.what->fraction;
   for (std::uint32_t c = 0; c < k; ++c) {
     const std::size_t r = m.marker.role[c];
@@ -169,7 +195,7 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
     pit = d.at;
     inc.source = writes_spec_->roles[r].delay_s > 0.0 ? RecoverySource::kDelayedReplica
                                                       : RecoverySource::kReplica;
-    read = Duration::from_seconds(rebuild_Bps_ > 0.0 ? deleted_share_bytes / rebuild_Bps_ : 0.0);
+    read = Read{world.placement->disk_of_copy(copy).value, deleted_share_bytes, rebuild_Bps_};
     break;
   }
   if (inc.source == RecoverySource::kNone) {
@@ -180,7 +206,16 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
       inc.source = point->newest_piece == BackupKind::kFull          ? RecoverySource::kFull
                    : point->newest_piece == BackupKind::kIncremental ? RecoverySource::kIncremental
                                                                      : RecoverySource::kWalArchive;
-      read = point->restore;
+      if (point->shared_stream) {
+        read = Read{std::uint64_t{1} << 32 | point->base_schedule, point->restore_bytes,
+                    point->bandwidth_Bps};
+      } else {
+        // Nothing limits the backup's side: the primary's disk, written to, does.
+        std::uint32_t primary = 0;
+        while (primary + 1 < k && world.writes->role_on_slot(p, primary) != 0) ++primary;
+        read = Read{world.placement->disk_of(PartitionId{std::size_t{p}}, primary).value,
+                    point->restore_bytes, point->bandwidth_Bps};
+      }
     }
   }
 
@@ -215,7 +250,7 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
   if (inc.source == RecoverySource::kNone) {
     inc.rpo_s = -1.0;
   } else {
-    inc.recovery_s = (d.detect - d.at).seconds() + read.seconds();
+    inc.recovery_s = (d.detect - d.at).seconds();  // and the read, once the others are known
     if (inc.lost_records == 0) {
       inc.rpo_s = 0.0;
     } else {

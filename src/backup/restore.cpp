@@ -2,6 +2,16 @@
 
 namespace durasim {
 
+BackupRestore::BackupRestore(const BackupPlan& plan, const FailureModel& failures,
+                             const DurabilityModel& durability)
+    : plan_(&plan), failures_(&failures), durability_(&durability) {
+  for (const BackupSchedule& s : plan.schedules) {
+    stream_of_.push_back(s.bandwidth_Bps > 0.0 ? static_cast<std::uint32_t>(streams_.size())
+                                               : RestoreOffer::kNoStream);
+    if (s.bandwidth_Bps > 0.0) streams_.push_back(s.bandwidth_Bps);
+  }
+}
+
 std::optional<RestorePoint> BackupRestore::point(PartitionId partition, SimTime now, SimTime before,
                                                  bool reachable, SimTime taken_by) const {
   if (plan_->schedules.empty()) return std::nullopt;
@@ -19,8 +29,8 @@ std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime 
                                                  SimTime now, bool reachable) {
   const std::optional<RestorePoint> p = point(partition, now, SimTime::never(), reachable, lost_at);
   if (!p) return std::nullopt;
-  return RestoreOffer{p->pit, p->restore_bytes, p->bandwidth_Bps, backup_kind_name(p->newest_piece),
-                      p->schedules};
+  return RestoreOffer{p->pit, p->restore_bytes, stream_of_[p->base_schedule],
+                      backup_kind_name(p->newest_piece), p->schedules};
 }
 
 bool BackupRestore::readable(const RestoreOffer& offer) const {

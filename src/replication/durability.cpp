@@ -51,7 +51,8 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   restoring_copy_.assign(partitions, kNone);
   restore_since_.assign(partitions, SimTime{0});
   restoring_.clear();
-  transfers_.reset(copies, topology_->size(), spec_->rebuild_bandwidth_Bps);
+  transfers_.reset(copies, topology_->size(), spec_->rebuild_bandwidth_Bps,
+                   restore_ ? restore_->streams() : std::vector<double>{});
   crew_freed_ = false;
   unsourced_.clear();
   orphaned_.clear();
@@ -228,8 +229,8 @@ void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
       continue;
     }
     const bool up = restore_->readable(offer);
-    if (up == (transfers_.source(copy) == TransferSet::kOutside)) continue;
-    transfers_.set_source(copy, up ? TransferSet::kOutside : TransferSet::kNoSource, now);
+    if (up == (transfers_.source(copy) != TransferSet::kNoSource)) continue;
+    transfers_.set_source(copy, up ? restore_endpoint(offer) : TransferSet::kNoSource, now);
     if (trace)
       trace->push_back({now, up ? "restore_resumed" : "restore_paused", copy_name(copy),
                         up ? "the backup's target is reachable again"
@@ -414,6 +415,11 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   return true;
 }
 
+std::uint32_t DurabilityModel::restore_endpoint(const RestoreOffer& offer) const {
+  return offer.stream == RestoreOffer::kNoStream ? TransferSet::kOutside
+                                                 : transfers_.stream(offer.stream);
+}
+
 void DurabilityModel::give_up(std::uint32_t copy, SimTime now) {
   kept_bytes_[copy] = transfers_.remaining_bytes(copy, now);
   kept_at_[copy] = now;
@@ -485,8 +491,7 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   restoring_.push_back(static_cast<std::uint32_t>(p));
   set_state(copy, CopyState::kRebuilding);
   const auto c32 = static_cast<std::uint32_t>(copy);
-  transfers_.start(c32, TransferSet::kOutside, to.value, reachable->bytes, reachable->bandwidth_Bps,
-                   0, now);
+  transfers_.start(c32, restore_endpoint(*reachable), to.value, reachable->bytes, 0.0, 0, now);
   if (trace)
     trace->push_back(
         {now, "restore_started", copy_name(copy),

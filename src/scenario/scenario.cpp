@@ -724,6 +724,7 @@ void Parser::write_path(const std::string& requested_model) {
     }
   }
   path.mean_s = max_one_way_s;
+  s.backups.partitions = s.data.partitions;
   s.backups.partition_bytes = s.repair.partition_bytes;
   s.backups.write_load_Bps = load_Bps;
   s.backups.restore_bandwidth_Bps = s.repair.rebuild_bandwidth_Bps;
@@ -886,6 +887,21 @@ void Parser::bound_backup_work() {
                        " backups within the horizon, more "
                        "than limits/events_per_trial (" +
                        std::to_string(s.events_per_trial) + ")");
+    }
+    // One stream carries every partition's piece: a piece that takes longer to copy than the
+    // period would leave the next one queued behind it, and the backups behind for ever.
+    if (b.bandwidth_Bps <= 0.0) continue;
+    const double bytes = (b.kind == BackupKind::kFull
+                              ? s.data.size_bytes
+                              : s.backups.write_load_Bps * static_cast<double>(s.data.partitions) *
+                                    b.every.seconds());
+    const double copy_s = bytes / b.bandwidth_Bps;
+    if (copy_s > b.every.seconds()) {
+      problems.add("/backups/" + std::to_string(i) + "/bandwidth",
+                   format_bandwidth(b.bandwidth_Bps) + " copies each " +
+                       std::string(backup_kind_name(b.kind)) + " (" + format_bytes(bytes) +
+                       " for the whole data set) in " + format_seconds(copy_s) +
+                       ", longer than its period of " + format_seconds(b.every.seconds()));
     }
   }
 }

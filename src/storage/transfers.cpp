@@ -6,14 +6,22 @@
 
 namespace durasim {
 
-void TransferSet::reset(std::size_t copies, std::size_t disks, double disk_Bps) {
+void TransferSet::reset(std::size_t copies, std::size_t disks, double disk_Bps,
+                        const std::vector<double>& stream_Bps) {
   DURASIM_ASSERT(disk_Bps > 0.0);
-  disk_Bps_ = disk_Bps;
+  disks_ = disks;
+  const std::size_t ends = disks + stream_Bps.size();
+  DURASIM_ASSERT(ends < kOutside);
+  capacity_.assign(disks, disk_Bps);
+  for (const double bw : stream_Bps) {
+    DURASIM_ASSERT(bw > 0.0);
+    capacity_.push_back(bw);
+  }
   slot_.assign(copies, Slot{});
-  on_disk_.resize(disks);
+  on_disk_.resize(ends);
   for (auto& v : on_disk_) v.clear();
-  moving_on_.assign(disks, 0);
-  dirty_disk_.assign(disks, 0);
+  moving_on_.assign(ends, 0);
+  dirty_disk_.assign(ends, 0);
   dirty_mark_.assign(copies, 0);
   dirty_disks_.clear();
   dirty_.clear();
@@ -63,7 +71,7 @@ void TransferSet::enlist(std::uint32_t copy, bool on, SimTime now) {
 void TransferSet::start(std::uint32_t copy, std::uint32_t from, std::uint32_t to, double bytes,
                         double cap_Bps, std::uint32_t sub, SimTime now) {
   DURASIM_ASSERT(!slot_[copy].active);
-  DURASIM_ASSERT(to < on_disk_.size() && to != from);
+  DURASIM_ASSERT(to < disks_ && to != from);
   DURASIM_ASSERT(bytes >= 0.0 && cap_Bps >= 0.0);
   Slot& s = slot_[copy];
   const std::uint32_t gen = s.gen;  // continues, so no earlier event becomes current again
@@ -122,9 +130,9 @@ bool TransferSet::current(std::uint32_t copy, std::uint32_t gen, std::uint32_t m
 
 double TransferSet::rate_of(const Slot& s) const {
   if (!moving(s)) return 0.0;
-  double rate = disk_Bps_ / static_cast<double>(moving_on_[s.to]);
+  double rate = capacity_[s.to] / static_cast<double>(moving_on_[s.to]);
   if (s.from < on_disk_.size())
-    rate = std::min(rate, disk_Bps_ / static_cast<double>(moving_on_[s.from]));
+    rate = std::min(rate, capacity_[s.from] / static_cast<double>(moving_on_[s.from]));
   if (s.cap > 0.0) rate = std::min(rate, s.cap);
   return rate;
 }

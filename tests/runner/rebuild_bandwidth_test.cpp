@@ -44,6 +44,108 @@ TEST(RebuildBandwidth, TheSameDataInOneOrSixtyFourPartitionsHasTheSameDurability
   EXPECT_GT(losses, one.trials / 20);
 }
 
+// The mirror with a weekly full backup to a third node through one 50 MB/s stream (8 TB in
+// 44.4 h, so a backup is usable 44.4 h after it starts; a restore reads at 50 MB/s, half the
+// disk's 100), light writes, and a bad delete of 10% of every partition at 200 d, noticed an
+// hour later.
+Json mirror_with_backups(int partitions) {
+  Json doc = mirror(partitions);
+  doc["topology"]["regions"][0]["datacenters"][0]["nodes"] = 3;
+  doc["data"]["write_rate"] = "10/s";
+  doc["backups"] = Json::parse(
+      R"J([ { "kind": "full", "every": "7d", "to": "dc/n2", "bandwidth": "50MB/s" } ])J");
+  doc["faults"] = Json::parse(R"J([ { "at": "200d", "kind": "bad_delete", "fraction": 0.1,
+                                      "detected_after": "1h" } ])J");
+  doc["trials"] = 400;
+  return doc;
+}
+
+TEST(RebuildBandwidth, ABackupStreamIsSharedByEveryPartitionItCopiesOrRestores) {
+  // A backup schedule's bandwidth is one stream for the whole data set: in 64 partitions the
+  // backups complete, and restores and bad-delete recoveries end, when they do in one.
+  const Scenario one = parse_scenario(mirror_with_backups(1), "one");
+  const Scenario many = parse_scenario(mirror_with_backups(64), "many");
+  TrialRunner a(one), b(many);
+  std::uint64_t restores = 0;
+  for (std::uint64_t t = 0; t < one.trials; ++t) {
+    const TrialObservation x = a.run(t, nullptr);
+    const TrialObservation y = b.run(t, nullptr);
+    ASSERT_EQ(x.data_loss, y.data_loss) << "trial " << t;
+    ASSERT_EQ(x.hardware_loss, y.hardware_loss) << "trial " << t;
+    // The restore's point in time: the newest full complete at the loss.
+    std::vector<double> pit_one, pit_many;
+    for (const WriteIncident& i : x.writes.incidents)
+      if (i.outcome == WriteIncident::Outcome::kRestored) pit_one.push_back(i.restore_pit_s);
+    for (const WriteIncident& i : y.writes.incidents)
+      if (i.outcome == WriteIncident::Outcome::kRestored) pit_many.push_back(i.restore_pit_s);
+    ASSERT_EQ(pit_one.size() * 64, pit_many.size()) << "trial " << t;
+    for (std::size_t i = 0; i < pit_many.size(); ++i)
+      ASSERT_EQ(pit_many[i], pit_one[i / 64]) << "trial " << t;
+    restores += pit_one.size();
+    // Unreachable time per partition, restores included (read at 50 MB/s shared, not 64 x).
+    ASSERT_NEAR(x.unavailable_s, y.unavailable_s, 1e-6 * (1.0 + x.unavailable_s)) << "trial " << t;
+    // The bad delete: 64 recoveries reading 1/64 of the data each through the stream end when
+    // the one does.
+    ASSERT_EQ(x.logical.size(), 1u) << "trial " << t;
+    ASSERT_EQ(y.logical.size(), 64u) << "trial " << t;
+    for (const LogicalIncident& l : y.logical) {
+      ASSERT_EQ(l.source, x.logical[0].source) << "trial " << t;
+      ASSERT_EQ(l.source_pit_s, x.logical[0].source_pit_s) << "trial " << t;
+      ASSERT_NEAR(l.recovery_s, x.logical[0].recovery_s, 1e-6 * x.logical[0].recovery_s)
+          << "trial " << t;
+    }
+  }
+  // A restore needs both disks burnt within a repair (about 0.2 of the trials lose both).
+  EXPECT_GT(restores, one.trials / 20);
+}
+
+TEST(RebuildBandwidth, ABadDeleteRecoveryReadsTheWholeDataSetThroughTheStream) {
+  // Closed form: at 200 d the newest full complete is the one of day 196 (day 196 + 44.4 h is
+  // before day 200); 8 TB at 50 MB/s is 1.6e5 s, after the hour it took to notice.
+  Json doc = mirror_with_backups(8);
+  doc["failures"] = Json::object();
+  doc["trials"] = 1;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  const TrialObservation o = runner.run(0, nullptr);
+  ASSERT_EQ(o.logical.size(), 8u);
+  for (const LogicalIncident& l : o.logical) {
+    EXPECT_EQ(l.source, RecoverySource::kFull);
+    EXPECT_DOUBLE_EQ(l.source_pit_s, 196 * 86400.0);
+    EXPECT_NEAR(l.recovery_s, 3600.0 + 8e12 / 50e6, 1e-6);
+  }
+}
+
+TEST(RebuildBandwidth, RestoresFromOneBackupShareItsStream) {
+  // Both disks burn at 100 d (n1's first): the 8 partitions are restored from the full of day
+  // 98 onto n1's new disk at 101 d. They read through the one 50 MB/s stream (6.25 MB/s each,
+  // below the disk's 100 / 8): all done 8 TB / 50 MB/s = 1.6e5 s later, as one partition would.
+  Json doc = mirror_with_backups(8);
+  doc["failures"] = Json::object();
+  doc["faults"] = Json::parse(R"J([
+    { "at": "100d", "kind": "disk_burnout", "target": "dc/n1/d0" },
+    { "at": "8640060s", "kind": "disk_burnout", "target": "dc/n0/d0" } ])J");
+  doc["trials"] = 1;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  const TrialObservation o = runner.run(0, &trace);
+  int restored = 0;
+  for (const TraceRecord& e : trace) {
+    if (e.event != "restore_done") continue;
+    ++restored;
+    EXPECT_NEAR(e.time.seconds(), 101 * 86400.0 + 8e12 / 50e6, 1e-6);
+  }
+  EXPECT_EQ(restored, 8);
+  int incidents = 0;
+  for (const WriteIncident& i : o.writes.incidents) {
+    if (i.outcome != WriteIncident::Outcome::kRestored) continue;
+    ++incidents;
+    EXPECT_DOUBLE_EQ(i.restore_pit_s, 98 * 86400.0);
+  }
+  EXPECT_EQ(incidents, 8);
+}
+
 // The mirror with 4 partitions, both disks holding all four: the replaced disk rebuilds them at
 // 1/4 of its bandwidth each, all done when one 8 TB partition would be.
 TEST(RebuildBandwidth, AReplacedDiskRebuildsItsPartitionsInTheirTotalBytesOverItsBandwidth) {

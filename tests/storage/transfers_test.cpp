@@ -56,6 +56,27 @@ TEST(TransferSet, OneSourceFeedingTwoTargetsSharesItsReads) {
   EXPECT_NEAR(t.remaining_bytes(1, at(3)), 100.0, 1e-9);
 }
 
+TEST(TransferSet, RestoresReadingFromOneStreamShareItsBandwidth) {
+  // Stream 0 moves 40 B/s: two restores of 100 B onto disks 0 and 1 (100 B/s each) run at
+  // 20 B/s and end at 5 s; a third onto disk 2 from outside (no stream) runs at its disk's 100.
+  TransferSet t;
+  t.reset(4, 4, kBps, {40.0});
+  Finishes f;
+  t.start(0, t.stream(0), 0, 100.0, 0.0, 0, at(0));
+  t.start(1, t.stream(0), 1, 100.0, 0.0, 0, at(0));
+  t.start(2, TransferSet::kOutside, 2, 100.0, 0.0, 0, at(0));
+  f.apply(t, at(0));
+  EXPECT_DOUBLE_EQ(t.rate_Bps(0), 20.0);
+  EXPECT_DOUBLE_EQ(f.finish_s(t, 0), 5.0);
+  EXPECT_DOUBLE_EQ(f.finish_s(t, 1), 5.0);
+  EXPECT_DOUBLE_EQ(f.finish_s(t, 2), 1.0);
+  // One pauses at 1 s (20 B moved): the other takes the whole stream for its 80 B left, 3 s.
+  t.set_source(1, TransferSet::kNoSource, at(1));
+  f.apply(t, at(1));
+  EXPECT_DOUBLE_EQ(f.finish_s(t, 0), 3.0);
+  EXPECT_NEAR(t.remaining_bytes(1, at(2)), 80.0, 1e-9);
+}
+
 TEST(TransferSet, APausedTransferKeepsItsProgressAndItsShareGoesToTheOthers) {
   TransferSet t;
   t.reset(4, 4, kBps);

@@ -2,11 +2,13 @@
 // and the fate of the backup targets, with no event per backup.
 //
 // Instances: a `full` schedule with period T starts a snapshot at 0, T, 2T, ... (as of its start,
-// usable once copied: start + partition bytes / bandwidth). An `incremental` schedule starts at
-// T, 2T, ...; each holds the changes since the previous backup started and needs its chain back
-// to a usable full. A `wal_archive` schedule ships the write-ahead log every A (at A, 2A, ...):
-// shipment j holds the writes of ((j-1)A, jA]; with a usable base before it and every shipment
-// since, it allows point-in-time recovery to jA.
+// usable once copied). A schedule's `bandwidth` is one stream for the whole data set: every
+// partition's piece is copied concurrently and complete at start + (partitions x piece bytes) /
+// bandwidth, so the same data in 1 or 64 partitions is backed up in the same time. An `incremental`
+// schedule starts at T, 2T, ...; each holds the changes since the previous backup started and needs
+// its chain back to a usable full. A `wal_archive` schedule ships the write-ahead log every A (at
+// A, 2A, ...): shipment j holds the writes of ((j-1)A, jA]; with a usable base before it and every
+// shipment since, it allows point-in-time recovery to jA.
 //
 // A backup lives in its target domain (a region, datacenter or node): it is usable at `now` when
 // it is complete, not expired (start + retention > now), its target was standing when it started
@@ -43,6 +45,7 @@ struct BackupPlan {
   static constexpr std::size_t kMaxSchedules = 64;  // a restore point names its schedules in a mask
 
   std::vector<BackupSchedule> schedules;
+  std::uint32_t partitions = 1;  // they share each schedule's bandwidth
   double partition_bytes = 0.0;
   double write_load_Bps = 0.0;         // bytes written per second to one partition
   double restore_bandwidth_Bps = 0.0;  // when the base backup's own bandwidth is unlimited
@@ -73,6 +76,9 @@ struct RestorePoint {
   BackupKind newest_piece = BackupKind::kFull;
   // The schedules whose pieces it reads (bit i: plan.schedules[i]; at most kMaxSchedules).
   std::uint64_t schedules = 0;
+  // Whether bandwidth_Bps is the base schedule's stream, shared by every restore reading from
+  // it (false: unlimited, only the disk written to limits it).
+  bool shared_stream = false;
 };
 
 // The newest restore point usable at `now`, or none. With a `before` limit (recovery from a bad

@@ -112,7 +112,16 @@ class LogicalFaults {
   void strike(const BadDeleteSpec& what, bool injected, SimTime now, const World& world,
               EventQueue& queue, TraceSink* trace);
   void recover(std::uint32_t id, SimTime now, const World& world, TraceSink* trace);
-  LogicalIncident recover_partition(std::uint32_t id, const Mark& m, const World& world);
+  // What a recovery reads, through which bottleneck: a disk (the replica's it reads from, or
+  // for a backup with no bandwidth of its own the primary's it writes to) or a backup schedule's
+  // stream. The recoveries of one delete run at once and share each bottleneck equally.
+  struct Read {
+    std::uint64_t key = 0;  // (0, disk) or (1, schedule)
+    double bytes = 0.0;
+    double Bps = 0.0;  // the bottleneck's bandwidth; 0: reads nothing
+  };
+  LogicalIncident recover_partition(std::uint32_t id, const Mark& m, const World& world,
+                                    Read& read);
 
   const FailureSpec* spec_;
   const WritePathSpec* writes_spec_;
@@ -126,6 +135,8 @@ class LogicalFaults {
   std::vector<Pending> pending_;
   std::vector<Mark> marks_;
   std::vector<LogicalIncident> incidents_;
+  std::vector<Read> reads_;         // scratch for recover
+  std::vector<std::size_t> order_;  // scratch for recover
 };
 
 }  // namespace durasim

@@ -16,9 +16,9 @@ namespace durasim {
 
 class BackupRestore final : public RestoreSource {
  public:
+  // A schedule with a bandwidth is a stream: the restores based on its fulls share it.
   BackupRestore(const BackupPlan& plan, const FailureModel& failures,
-                const DurabilityModel& durability)
-      : plan_(&plan), failures_(&failures), durability_(&durability) {}
+                const DurabilityModel& durability);
 
   // The newest restore point of the partition usable at `now`, of data written before `before`
   // (recovery from a bad delete made then).
@@ -31,11 +31,14 @@ class BackupRestore final : public RestoreSource {
                                     bool reachable) override;
   bool readable(const RestoreOffer& offer) const override;
   bool destroyed_since(const RestoreOffer& offer, SimTime since) const override;
+  const std::vector<double>& streams() const override { return streams_; }
 
  private:
   const BackupPlan* plan_;
   const FailureModel* failures_;
   const DurabilityModel* durability_;
+  std::vector<double> streams_;           // bandwidths of the schedules that have one
+  std::vector<std::uint32_t> stream_of_;  // per schedule: its stream, or kNoStream
 };
 
 }  // namespace durasim

@@ -61,11 +61,14 @@ enum class CopyState : std::uint8_t { kIntact, kLost, kRebuilding, kWaiting };
 
 // A restore from backup offered for a lost partition (the backup layer implements the source).
 struct RestoreOffer {
-  SimTime pit;                 // the data comes back as of this instant
-  double bytes = 0.0;          // to copy back
-  double bandwidth_Bps = 0.0;  // at most this fast (the backup's side; 0: no limit)
-  const char* from = "full";   // the newest piece used: full, incremental or wal_archive
-  std::uint64_t pieces = 0;    // where its pieces are kept (the source's own key, opaque here)
+  SimTime pit;         // the data comes back as of this instant
+  double bytes = 0.0;  // to copy back
+  static constexpr std::uint32_t kNoStream = UINT32_MAX;
+  // The source's stream it reads through, shared with every restore reading from it (an index
+  // into RestoreSource::streams()); kNoStream: only the disk it writes to limits it.
+  std::uint32_t stream = kNoStream;
+  const char* from = "full";  // the newest piece used: full, incremental or wal_archive
+  std::uint64_t pieces = 0;   // where its pieces are kept (the source's own key, opaque here)
 };
 
 class RestoreSource {
@@ -80,6 +83,8 @@ class RestoreSource {
   // and whether one of them was destroyed at or after `since` (the pieces are gone).
   virtual bool readable(const RestoreOffer& offer) const = 0;
   virtual bool destroyed_since(const RestoreOffer& offer, SimTime since) const = 0;
+  // The bandwidth of each stream restores read through (each shared equally among them).
+  virtual const std::vector<double>& streams() const = 0;
 };
 
 struct LossRecord {
@@ -158,6 +163,8 @@ class DurabilityModel {
   void wait(std::size_t copy);
   // The crew gives up a rebuild that cannot move, keeping what it has copied (kept_bytes_).
   void give_up(std::uint32_t copy, SimTime now);
+  // Where a restore of the offer reads from: its stream, or outside (no limit but the disk's).
+  std::uint32_t restore_endpoint(const RestoreOffer& offer) const;
   // A rebuild or restore whose transfer is done: the copy is intact.
   void complete(std::uint32_t copy, SimTime now, TraceSink* trace);
   // The partition starts over empty on every host still standing.

@@ -2,7 +2,9 @@
 //
 // Sharing rule: a disk moves `disk_Bps` in all, split equally among the transfers reading from
 // or writing to it; a transfer runs at the smaller of the shares of the disks at its two ends,
-// and no faster than its own cap (a restore's backup stream). A transfer with no source (its
+// and no faster than its own cap. Besides the disks, a transfer may read from a stream (a backup
+// schedule's bandwidth, endpoint `disks + i`): its bandwidth is shared the same way by the
+// restores reading from it. A transfer with no source (its
 // every source unreachable) or whose target is unreachable is paused: it keeps its progress,
 // moves nothing and takes no share. Rates change only when a transfer starts, ends, pauses or
 // changes source, so between two such changes every transfer moves at a constant rate and its
@@ -15,7 +17,7 @@
 // collected and applied at once by `reschedule`, which calls back with each transfer whose
 // finish time moved, and a generation that makes the earlier finish event stale.
 //
-//   TransferSet t;  t.reset(copies, disks, 200e6);
+//   TransferSet t;  t.reset(copies, disks, 200e6, /*streams=*/{500e6});
 //   t.start(copy, /*from=*/disk_a, /*to=*/disk_b, bytes, /*cap=*/0, sub, now);
 //   t.reschedule(now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen, std::uint32_t sub)
 //   {
@@ -36,9 +38,12 @@ class TransferSet {
   static constexpr std::uint32_t kOutside = UINT32_MAX - 1;  // from a backup, not a disk
   static constexpr std::uint32_t kNoSource = UINT32_MAX;     // paused: no reachable source
 
-  void reset(std::size_t copies, std::size_t disks, double disk_Bps);
+  void reset(std::size_t copies, std::size_t disks, double disk_Bps,
+             const std::vector<double>& stream_Bps = {});
+  // The endpoint of stream i, to read from.
+  std::uint32_t stream(std::size_t i) const { return static_cast<std::uint32_t>(disks_ + i); }
 
-  // Starts moving `bytes` onto disk `to` from disk `from` (or kOutside, or kNoSource),
+  // Starts moving `bytes` onto disk `to` from disk or stream `from` (or kOutside, or kNoSource),
   // at most `cap_Bps` (0: no cap). `sub` is handed back by reschedule.
   void start(std::uint32_t copy, std::uint32_t from, std::uint32_t to, double bytes, double cap_Bps,
              std::uint32_t sub, SimTime now);
@@ -112,10 +117,11 @@ class TransferSet {
   // Counts the transfer on its disks (or not) after `moving` changed; settles first.
   void enlist(std::uint32_t copy, bool on, SimTime now);
 
-  double disk_Bps_ = 0.0;
+  std::size_t disks_ = 0;
+  std::vector<double> capacity_;  // per endpoint (disks, then streams)
   std::vector<Slot> slot_;
   std::vector<std::vector<std::uint32_t>> on_disk_;  // transfers at either end, paused included
-  std::vector<std::uint32_t> moving_on_;             // per disk: transfers taking a share
+  std::vector<std::uint32_t> moving_on_;             // per endpoint: transfers taking a share
   std::vector<char> dirty_disk_, dirty_mark_;
   std::vector<std::uint32_t> dirty_disks_, dirty_;
 };
