@@ -652,11 +652,18 @@ def fit_write_path(scenario, rng):
         if "bandwidth" not in b:
             continue
         every = quantity_value(b["every"], DURATION_UNITS)
-        piece = (quantity_value(data["size"], SIZE_UNITS) if b["kind"] == "full" else
-                 float(data["write_rate"].split("/")[0]) * write_size.mean() * every)
+        size_b = quantity_value(data["size"], SIZE_UNITS)
+        written = float(data["write_rate"].split("/")[0]) * write_size.mean() * every
+        # catalog.cpp piece_bytes: an incremental holds at most the data set.
+        piece = {"full": size_b, "incremental": min(written, size_b)}.get(b["kind"], written)
         bw = quantity_value(b["bandwidth"][: -len("/s")], SIZE_UNITS)
         if piece / bw > every * AT_LIMIT:
             b["bandwidth"] = size(rng, piece / (FIT_MARGIN * every)) + "/s"
+            bw = quantity_value(b["bandwidth"][: -len("/s")], SIZE_UNITS)
+        # A retention no longer than the copy is refused too: keep it past the copy.
+        if "retention" in b and quantity_value(b["retention"], DURATION_UNITS) <= \
+                piece / bw / AT_LIMIT:
+            b["retention"] = dur(rng, piece / bw / FIT_MARGIN)
     # 2. So is one write's transmission over a replica's stream.
     for rep in replication["replicas"]:
         if "bandwidth" in rep:

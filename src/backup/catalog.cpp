@@ -21,10 +21,17 @@ SimTime start_of(const BackupSchedule& s, std::int64_t k) {
   return SimTime{k * s.every.ns};
 }
 
+}  // namespace
+
 double piece_bytes(const BackupPlan& plan, const BackupSchedule& s) {
-  return s.kind == BackupKind::kFull ? plan.partition_bytes
-                                     : plan.write_load_Bps * s.every.seconds();
+  if (s.kind == BackupKind::kFull) return plan.partition_bytes;
+  const double written = plan.write_load_Bps * s.every.seconds();
+  // An incremental holds the changed data, never more than the partition (rewrites of a record
+  // count once); a WAL shipment holds every write.
+  return s.kind == BackupKind::kIncremental ? std::min(written, plan.partition_bytes) : written;
 }
+
+namespace {
 
 // How long a piece of schedule s takes to copy out: every partition's at once through the
 // schedule's one stream.
@@ -119,7 +126,12 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
       if (start + length > data_now || !backup_usable(s, start, start + length, data_now, f))
         continue;
       if (readable && !readable(start)) continue;  // it failed
-      if (!best || start > best->pit) {
+      // Of fulls as recent, the one that restores fastest (unlimited, else the widest stream).
+      const auto faster = [&](const RestorePoint& b) {
+        const double bw = plan.schedules[b.base_schedule].bandwidth_Bps;
+        return bw > 0.0 && (s.bandwidth_Bps <= 0.0 || s.bandwidth_Bps > bw);
+      };
+      if (!best || start > best->pit || (start == best->pit && faster(*best))) {
         best = RestorePoint{start,
                             i,
                             start,
@@ -144,7 +156,6 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
   extend(plan, BackupKind::kWalArchive, data_now, before, fate, readable, *best,
          best->wal_shipments);
   best->bandwidth_Bps = base_bw;
-  best->shared_stream = plan.schedules[best->base_schedule].bandwidth_Bps > 0.0;
   best->restore =
       base_bw > 0.0 ? Duration::from_seconds(best->restore_bytes / base_bw) : Duration{0};
   DURASIM_ASSERT(best->pit <= now && best->pit <= before);

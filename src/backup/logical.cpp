@@ -128,28 +128,10 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
     reads_.emplace_back();
     incidents_.push_back(recover_partition(id, marks_[i], world, reads_.back()));
   }
-  // The reads start together at the detection; those through one bottleneck share it equally
-  // (processor sharing): in ascending order of size, read i of n ends after the bytes of the
-  // smaller ones plus (n - i) times its own, at the bottleneck's bandwidth.
-  order_.clear();
+  read_all(d.detect, world);
   for (std::size_t i = 0; i < reads_.size(); ++i)
-    if (reads_[i].Bps > 0.0) order_.push_back(i);
-  std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
-    const Read &x = reads_[a], &y = reads_[b];
-    return x.key != y.key ? x.key < y.key : x.bytes != y.bytes ? x.bytes < y.bytes : a < b;
-  });
-  for (std::size_t g = 0; g < order_.size();) {
-    std::size_t end = g;
-    while (end < order_.size() && reads_[order_[end]].key == reads_[order_[g]].key) ++end;
-    double before = 0.0;  // the bytes of the smaller reads of the group
-    for (std::size_t i = g; i < end; ++i) {
-      const Read& r = reads_[order_[i]];
-      const double moved = before + static_cast<double>(end - i) * r.bytes;
-      incidents_[first + order_[i]].recovery_s += moved / r.Bps;
-      before += r.bytes;
-    }
-    g = end;
-  }
+    if (reads_[i].from != TransferSet::kNoSource)
+      incidents_[first + i].recovery_s += (finish_[i] - d.detect).seconds();
   for (std::size_t i = first; i < incidents_.size(); ++i) {
     const LogicalIncident& inc = incidents_[i];
     if (!trace) continue;
@@ -167,6 +149,45 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
   }
 }
 
+void LogicalFaults::read_all(SimTime start, const World& world) {
+  // The endpoints: every disk a read touches, then the backup streams.
+  std::uint32_t disks = 0;
+  for (const Read& r : reads_) {
+    if (r.from == TransferSet::kNoSource) continue;
+    disks = std::max(disks, r.to + 1);
+    if (r.stream == RestoreOffer::kNoStream && r.from != TransferSet::kOutside)
+      disks = std::max(disks, r.from + 1);
+  }
+  TransferSet& t = recovery_transfers_;
+  t.reset(reads_.size(), disks, rebuild_Bps_, world.backups->streams());
+  finish_.assign(reads_.size(), start);
+  std::size_t moving = 0;
+  for (std::size_t i = 0; i < reads_.size(); ++i) {
+    const Read& r = reads_[i];
+    if (r.from == TransferSet::kNoSource || r.bytes <= 0.0) continue;
+    const std::uint32_t from = r.stream != RestoreOffer::kNoStream ? t.stream(r.stream) : r.from;
+    t.start(static_cast<std::uint32_t>(i), from, r.to, r.bytes, 0.0, 0, start);
+    ++moving;
+  }
+  // Run them to the end: at each step the earliest finishes end, and the others speed up.
+  std::vector<SimTime>& due = finish_;
+  SimTime now = start;
+  while (moving > 0) {
+    t.reschedule(now,
+                 [&](std::uint32_t c, SimTime f, std::uint32_t, std::uint32_t) { due[c] = f; });
+    SimTime next = SimTime::never();
+    for (std::uint32_t c = 0; c < reads_.size(); ++c)
+      if (t.active(c)) next = std::min(next, due[c]);
+    for (std::uint32_t c = 0; c < reads_.size(); ++c) {
+      if (t.active(c) && due[c] == next) {
+        t.stop(c, next);
+        --moving;
+      }
+    }
+    now = next;
+  }
+}
+
 LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m,
                                                  const World& world, Read& read) {
   const Pending& d = pending_[id];
@@ -179,6 +200,11 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
   inc.partition = p;
   inc.injected = d.injected;
   const double record_bytes = writes_spec_->write_size.mean();
+
+  // Every read writes onto the primary's disk.
+  std::uint32_t primary = 0;
+  while (primary + 1 < k && world.writes->role_on_slot(p, primary) != 0) ++primary;
+  read.to = world.placement->disk_of(PartitionId{std::size_t{p}}, primary).value;
 
   // The newest clean source.
   SimTime pit = SimTime::never();
@@ -195,7 +221,8 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
     pit = d.at;
     inc.source = writes_spec_->roles[r].delay_s > 0.0 ? RecoverySource::kDelayedReplica
                                                       : RecoverySource::kReplica;
-    read = Read{world.placement->disk_of_copy(copy).value, deleted_share_bytes, rebuild_Bps_};
+    read.from = world.placement->disk_of_copy(copy).value;
+    read.bytes = deleted_share_bytes;
     break;
   }
   if (inc.source == RecoverySource::kNone) {
@@ -206,16 +233,9 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
       inc.source = point->newest_piece == BackupKind::kFull          ? RecoverySource::kFull
                    : point->newest_piece == BackupKind::kIncremental ? RecoverySource::kIncremental
                                                                      : RecoverySource::kWalArchive;
-      if (point->shared_stream) {
-        read = Read{std::uint64_t{1} << 32 | point->base_schedule, point->restore_bytes,
-                    point->bandwidth_Bps};
-      } else {
-        // Nothing limits the backup's side: the primary's disk, written to, does.
-        std::uint32_t primary = 0;
-        while (primary + 1 < k && world.writes->role_on_slot(p, primary) != 0) ++primary;
-        read = Read{world.placement->disk_of(PartitionId{std::size_t{p}}, primary).value,
-                    point->restore_bytes, point->bandwidth_Bps};
-      }
+      read.from = TransferSet::kOutside;
+      read.stream = world.backups->stream_of(point->base_schedule);
+      read.bytes = point->restore_bytes;
     }
   }
 

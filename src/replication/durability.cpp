@@ -445,8 +445,8 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   DURASIM_ASSERT(pending_restore_[p].has_value() && restoring_copy_[p] == kNone);
   DURASIM_ASSERT(restore_ != nullptr && intact_[p] == 0);
   const PartitionId part{p};
-  // The backup is decided now: the one chosen at the loss may be gone (target destroyed, or
-  // expired); its target may be unreachable, and then the restore waits for it.
+  // The backup is decided now: the one chosen at the loss may be gone (its target destroyed;
+  // retention is judged at the loss); its target may be unreachable, and the restore waits.
   const SimTime lost_at = lost_how_[p].lost_at;
   const std::optional<RestoreOffer> exists =
       restore_->offer(part, lost_at, now, /*reachable=*/false);

@@ -891,11 +891,17 @@ void Parser::bound_backup_work() {
     // One stream carries every partition's piece: a piece that takes longer to copy than the
     // period would leave the next one queued behind it, and the backups behind for ever.
     if (b.bandwidth_Bps <= 0.0) continue;
-    const double bytes = (b.kind == BackupKind::kFull
-                              ? s.data.size_bytes
-                              : s.backups.write_load_Bps * static_cast<double>(s.data.partitions) *
-                                    b.every.seconds());
+    const double bytes = piece_bytes(s.backups, b) * static_cast<double>(s.data.partitions);
     const double copy_s = bytes / b.bandwidth_Bps;
+    // A backup is usable once copied, until its retention ends: a retention no longer than the
+    // copy leaves the schedule nothing to restore from.
+    if (b.retention && b.retention->seconds() <= copy_s) {
+      problems.add("/backups/" + std::to_string(i) + "/retention",
+                   format_seconds(b.retention->seconds()) + " expires each " +
+                       std::string(backup_kind_name(b.kind)) + " before it is copied (" +
+                       format_bytes(bytes) + " at " + format_bandwidth(b.bandwidth_Bps) +
+                       " takes " + format_seconds(copy_s) + ")");
+    }
     if (copy_s > b.every.seconds()) {
       problems.add("/backups/" + std::to_string(i) + "/bandwidth",
                    format_bandwidth(b.bandwidth_Bps) + " copies each " +

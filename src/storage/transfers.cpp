@@ -39,16 +39,26 @@ void TransferSet::touch(std::uint32_t disk) {
   dirty_disks_.push_back(disk);
 }
 
+// Where a transfer sits in its endpoint's list: kept per end, so leaving is a swap with the last.
+std::uint32_t& TransferSet::position(std::uint32_t disk, std::uint32_t copy) {
+  Slot& s = slot_[copy];
+  return s.to == disk ? s.pos_to : s.pos_from;  // to != from
+}
+
 void TransferSet::join(std::uint32_t disk, std::uint32_t copy) {
-  if (disk < on_disk_.size()) on_disk_[disk].push_back(copy);
+  if (disk >= on_disk_.size()) return;
+  position(disk, copy) = static_cast<std::uint32_t>(on_disk_[disk].size());
+  on_disk_[disk].push_back(copy);
 }
 
 void TransferSet::leave(std::uint32_t disk, std::uint32_t copy) {
   if (disk >= on_disk_.size()) return;
   std::vector<std::uint32_t>& v = on_disk_[disk];
-  const auto it = std::find(v.begin(), v.end(), copy);
-  DURASIM_ASSERT(it != v.end());
-  *it = v.back();
+  const std::uint32_t at = position(disk, copy);
+  DURASIM_ASSERT(at < v.size() && v[at] == copy);
+  const std::uint32_t last = v.back();
+  v[at] = last;
+  position(disk, last) = at;
   v.pop_back();
 }
 

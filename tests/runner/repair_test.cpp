@@ -84,6 +84,29 @@ TEST(Repair, ARebuildGivenUpStartsOverIfItsDiskBurnedMeanwhile) {
   EXPECT_NEAR(rebuilt[0], 91400.0 + 2 * 86400.0 + 8e4, 1e-6);
 }
 
+TEST(Repair, ARebuildGivenUpStartsOverIfItsPartitionWasLostAndRestoredMeanwhile) {
+  // n1's disk burns at 1h and is rebuilt from n0 from 90000 s; n1 crashes at 150000 s for 3 d
+  // (6 TB copied, the crew gives up). n0's disk burns at 160000 s: no intact copy, the partition
+  // is restored from the backup of time 0 onto n0's new disk (246400 + 8e4 s). What n1 held is of
+  // data no longer there: when n1 is back (409200 s) it is rebuilt whole, 409200 + 8e4.
+  Json doc = crew_scenario();
+  doc["backups"] = Json::parse(R"J([ { "kind": "full", "every": "7d", "to": "dc/n2" } ])J");
+  doc["faults"] = Json::parse(R"J([
+    { "at": "1h", "kind": "disk_burnout", "target": "dc/n1/d0" },
+    { "at": "150000s", "kind": "node_crash", "target": "dc/n1", "duration": "3d" },
+    { "at": "160000s", "kind": "disk_burnout", "target": "dc/n0/d0" } ])J");
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  const std::vector<double> restored = times_of(trace, "restore_done", "n0");
+  ASSERT_EQ(restored.size(), 1u);
+  EXPECT_NEAR(restored[0], 160000.0 + 86400.0 + 8e4, 1e-6);
+  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  ASSERT_EQ(rebuilt.size(), 1u);
+  EXPECT_NEAR(rebuilt[0], 150000.0 + 3 * 86400.0 + 8e4, 1e-6);
+}
+
 TEST(Repair, InParallelARebuildThatLostItsSourceKeepsItsProgress) {
   // Without a crew nothing waits for anything: the rebuild pauses from 91000 s for 10 h and
   // ends 8e4 s of moving after it started, 36000 s late.

@@ -15,7 +15,7 @@
 // and has not been destroyed since, and the target is reachable now. Invariant: the restore
 // point never lies after `now`, nor after the newest usable piece it is built from.
 //
-//   BackupPlan plan{schedules, partition_bytes, write_load_Bps, rebuild_bandwidth_Bps};
+//   BackupPlan plan{schedules, partitions, partition_bytes, write_load_Bps, rebuild_bandwidth_Bps};
 //   auto point = newest_restore_point(plan, now, fate);   // fate(target) -> TargetFate
 //   if (point) restore takes point->restore_s and loses what was written after point->pit.
 #pragma once
@@ -76,10 +76,11 @@ struct RestorePoint {
   BackupKind newest_piece = BackupKind::kFull;
   // The schedules whose pieces it reads (bit i: plan.schedules[i]; at most kMaxSchedules).
   std::uint64_t schedules = 0;
-  // Whether bandwidth_Bps is the base schedule's stream, shared by every restore reading from
-  // it (false: unlimited, only the disk written to limits it).
-  bool shared_stream = false;
 };
+
+// The bytes of one partition's piece of schedule s: the partition for a full, the writes of its
+// interval for a WAL shipment, those capped at the partition for an incremental.
+double piece_bytes(const BackupPlan& plan, const BackupSchedule& s);
 
 // The newest restore point usable at `now`, or none. With a `before` limit (recovery from a bad
 // delete made then), only data written strictly before it: backups that started before it, and

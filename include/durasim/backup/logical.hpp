@@ -44,6 +44,7 @@
 #include "durasim/replication/durability.hpp"
 #include "durasim/replication/write_path.hpp"
 #include "durasim/storage/placement.hpp"
+#include "durasim/storage/transfers.hpp"
 
 namespace durasim {
 
@@ -112,14 +113,19 @@ class LogicalFaults {
   void strike(const BadDeleteSpec& what, bool injected, SimTime now, const World& world,
               EventQueue& queue, TraceSink* trace);
   void recover(std::uint32_t id, SimTime now, const World& world, TraceSink* trace);
-  // What a recovery reads, through which bottleneck: a disk (the replica's it reads from, or
-  // for a backup with no bandwidth of its own the primary's it writes to) or a backup schedule's
-  // stream. The recoveries of one delete run at once and share each bottleneck equally.
+  // What a recovery reads, from where to where: from the replica's disk, or from a backup
+  // schedule's stream (TransferSet::kOutside when its bandwidth is unlimited), onto the
+  // primary's disk. The recoveries of one delete start together at its detection and share
+  // disks and streams by TransferSet's rule (they do not compete with rebuilds and restores).
   struct Read {
-    std::uint64_t key = 0;  // (0, disk) or (1, schedule)
+    std::uint32_t from = TransferSet::kNoSource;  // kNoSource: reads nothing
+    std::uint32_t stream = RestoreOffer::kNoStream;
+    std::uint32_t to = 0;
     double bytes = 0.0;
-    double Bps = 0.0;  // the bottleneck's bandwidth; 0: reads nothing
   };
+  // Moves every read of reads_ from `start`, sharing disks and streams: finish_[i] is when read
+  // i ends.
+  void read_all(SimTime start, const World& world);
   LogicalIncident recover_partition(std::uint32_t id, const Mark& m, const World& world,
                                     Read& read);
 
@@ -135,8 +141,9 @@ class LogicalFaults {
   std::vector<Pending> pending_;
   std::vector<Mark> marks_;
   std::vector<LogicalIncident> incidents_;
-  std::vector<Read> reads_;         // scratch for recover
-  std::vector<std::size_t> order_;  // scratch for recover
+  std::vector<Read> reads_;  // scratch for recover
+  TransferSet recovery_transfers_;
+  std::vector<SimTime> finish_;  // scratch for recover
 };
 
 }  // namespace durasim

@@ -32,6 +32,8 @@ class BackupRestore final : public RestoreSource {
   bool readable(const RestoreOffer& offer) const override;
   bool destroyed_since(const RestoreOffer& offer, SimTime since) const override;
   const std::vector<double>& streams() const override { return streams_; }
+  // The stream of a schedule, or RestoreOffer::kNoStream (unlimited).
+  std::uint32_t stream_of(std::size_t schedule) const { return stream_of_[schedule]; }
 
  private:
   const BackupPlan* plan_;

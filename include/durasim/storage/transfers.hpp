@@ -17,7 +17,7 @@
 // collected and applied at once by `reschedule`, which calls back with each transfer whose
 // finish time moved, and a generation that makes the earlier finish event stale.
 //
-//   TransferSet t;  t.reset(copies, disks, 200e6, /*streams=*/{500e6});
+//   TransferSet t;  t.reset(copies, disks, 200e6, /*streams=*/{500e6});  // stream 0: t.stream(0)
 //   t.start(copy, /*from=*/disk_a, /*to=*/disk_b, bytes, /*cap=*/0, sub, now);
 //   t.reschedule(now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen, std::uint32_t sub)
 //   {
@@ -100,8 +100,9 @@ class TransferSet {
     std::uint32_t to = 0;
     std::uint32_t sub = 0;
     std::uint32_t gen = 0;
-    double remaining = 0.0;  // bytes left at `since`
-    double rate = 0.0;       // bytes per second since `since`
+    std::uint32_t pos_to = 0, pos_from = 0;  // its index in on_disk_[to] and on_disk_[from]
+    double remaining = 0.0;                  // bytes left at `since`
+    double rate = 0.0;                       // bytes per second since `since`
     double cap = 0.0;
     SimTime since{0};
   };
@@ -112,6 +113,7 @@ class TransferSet {
   SimTime finish_of(const Slot& s, SimTime now) const;
   void mark(std::uint32_t copy);
   void touch(std::uint32_t disk);
+  std::uint32_t& position(std::uint32_t disk, std::uint32_t copy);
   void join(std::uint32_t disk, std::uint32_t copy);
   void leave(std::uint32_t disk, std::uint32_t copy);
   // Counts the transfer on its disks (or not) after `moving` changed; settles first.
