@@ -125,10 +125,12 @@ void LossAccumulator::add(const TrialObservation& obs) {
   for (const WriteIncident& i : obs.writes.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.write_incidents;
-    // Lost to the failure that lost them, which need not be the one that stopped the writes.
-    CauseTotals& lost_to = by_cause_[static_cast<std::size_t>(i.loss_cause)];
-    lost_to.lost_writes += i.lost_writes - i.degraded_lost_writes;  // the rest: degraded_ack's
-    lost_to.lost_bytes += i.lost_bytes - i.degraded_lost_bytes;
+    // Lost to the failures that lost them, which need not be the one that stopped the writes.
+    for (const WriteIncident::LostTo& share : i.lost_to) {
+      CauseTotals& to = by_cause_[static_cast<std::size_t>(share.cause)];
+      to.lost_writes += share.writes - share.degraded_writes;  // the rest: degraded_ack's
+      to.lost_bytes += share.bytes - share.degraded_bytes;
+    }
     if (i.rpo_s < 0.0) {
       ++c.rpo_unbounded;
     } else {

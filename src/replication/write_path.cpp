@@ -691,6 +691,19 @@ void WritePath::note_destroyed(Group& g, SimTime now, const CopyView* views) {
   }
 }
 
+void WritePath::charge(WriteIncident& inc, const WriteIncident::LostTo& share) {
+  if (!inc.lost_to.empty() && inc.lost_to.back().cause == share.cause &&
+      inc.lost_to.back().time_s == share.time_s) {
+    WriteIncident::LostTo& last = inc.lost_to.back();
+    last.writes += share.writes;
+    last.degraded_writes += share.degraded_writes;
+    last.bytes += share.bytes;
+    last.degraded_bytes += share.degraded_bytes;
+    return;
+  }
+  inc.lost_to.push_back(share);
+}
+
 void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
                            SimTime now, FailureKind cause, SimTime struck) {
   DURASIM_ASSERT(keep <= g.next_seq);
@@ -706,8 +719,7 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
     inc.degraded_lost_writes += degraded;
     inc.lost_bytes += bytes;
     inc.degraded_lost_bytes += degraded_bytes;
-    inc.loss_cause = cause;
-    inc.loss_time_s = struck.seconds();
+    charge(inc, {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes});
     stats_.degraded_lost_bytes += degraded_bytes;
     if (inc.rpo_s >= 0.0)  // an unbounded RPO (nothing recovered) stays so
       inc.rpo_s =
@@ -804,12 +816,12 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   if (checker_) checker_->on_loss({g.p, kept, g.next_seq, now, degraded});
   cut_degraded(g, kept);
   if (lost > 0) {
-    inc.loss_cause = cause;  // the failure that destroyed the last copy
-    inc.loss_time_s = lost_at.seconds();
     inc.lost_writes += lost;
     inc.degraded_lost_writes += degraded;
     stats_.degraded_lost_writes += degraded;
     stats_.lost_writes += lost;
+    // To the failure that destroyed the last copy.
+    WriteIncident::LostTo share{cause, lost_at.seconds(), lost, degraded, 0.0, 0.0};
     if (restore) {  // the data itself comes back: the bytes of the writes after it are lost
       const double degraded_bytes =
           lost_bytes * static_cast<double>(degraded) / static_cast<double>(lost);
@@ -817,7 +829,10 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
       inc.degraded_lost_bytes += degraded_bytes;
       stats_.lost_bytes += lost_bytes;
       stats_.degraded_lost_bytes += degraded_bytes;
+      share.bytes = lost_bytes;
+      share.degraded_bytes = degraded_bytes;
     }
+    charge(inc, share);
     // From the incident's time, as at a failover (lose_after): writes may have been refused
     // since before the last copy was lost, and none was acknowledged after that.
     const SimTime incident = std::min(lost_at, g.down_since);
@@ -831,6 +846,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     stats_.lost_bytes -= inc.lost_bytes;
     stats_.degraded_lost_bytes -= inc.degraded_lost_bytes;
     inc.lost_bytes = inc.degraded_lost_bytes = 0.0;
+    for (WriteIncident::LostTo& share : inc.lost_to) share.bytes = share.degraded_bytes = 0.0;
   }
   // Nothing recovered: how far back the loss reaches has no bound (the data set itself is gone),
   // which the report counts apart rather than as the time since the partition's creation.

@@ -99,15 +99,17 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
   for (const WriteIncident& i : obs.writes.incidents) {
     if (i.outcome == WriteIncident::Outcome::kDataLoss || i.lost_writes == 0) continue;
     ++obs.loss_events;
-    first_loss(i.loss_time_s);
     obs.hardware_loss = true;
-    // The domain change that lost these writes (the primary's loss for a failover, the last
-    // copy's destruction at a data loss), but those acknowledged while degraded, which
+    // Each domain change that lost some of these writes (the primary's loss for a failover, the
+    // last copy's destruction at a data loss), but those acknowledged while degraded, which
     // loss.by_cause.degraded_ack counts.
-    for (Incident& change : obs.incidents) {
-      if (change.time_s == i.loss_time_s && change.kind == i.loss_cause) {
-        change.lost_writes += i.lost_writes - i.degraded_lost_writes;
-        break;
+    for (const WriteIncident::LostTo& share : i.lost_to) {
+      first_loss(share.time_s);
+      for (Incident& change : obs.incidents) {
+        if (change.time_s == share.time_s && change.kind == share.cause) {
+          change.lost_writes += share.writes - share.degraded_writes;
+          break;
+        }
       }
     }
   }

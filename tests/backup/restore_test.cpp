@@ -268,6 +268,38 @@ TEST(Restore, TheRpoOfARestoreCountsFromTheIncidentAsAtAFailover) {
   }
 }
 
+TEST(Restore, WritesLostToTwoFailuresInOneEpisodeAreChargedToEach) {
+  // An async replica 2.1 MB/s behind a 2 MB/s load lags: the primary's disk burns at 62h and
+  // the writes the replica had not received are lost to the burnout; the fire at 62.5h (before
+  // the failover at 63h) takes the replica, and with it every write since the 48h backup. Both
+  // failures lost writes, and the first loss is the burnout's (all went to the fire before).
+  Json doc = region_and_backups("west");
+  doc["trials"] = 4;
+  doc["horizon"] = "4d";
+  doc["replication"] = Json::parse(R"J({ "primary": "e1", "failover": "1h",
+    "replicas": [ { "at": "e2", "mode": "async", "bandwidth": "2.1MB/s" } ] })J");
+  doc["faults"] = Json::parse(R"J([ { "at": "62h", "kind": "disk_burnout", "target": "e1/n0/d0" },
+                                    { "at": "62.5h", "kind": "fire", "target": "e2" } ])J");
+  for (const TrialObservation& o : run(doc)) {
+    ASSERT_EQ(o.writes.incidents.size(), 1u);
+    const WriteIncident& i = o.writes.incidents[0];
+    ASSERT_EQ(i.lost_to.size(), 2u);
+    EXPECT_EQ(i.lost_to[0].cause, FailureKind::kDiskBurnout);
+    EXPECT_DOUBLE_EQ(i.lost_to[0].time_s, 62 * 3600.0);
+    EXPECT_GT(i.lost_to[0].writes, 0u);
+    EXPECT_EQ(i.lost_to[1].cause, FailureKind::kFire);
+    EXPECT_EQ(i.lost_to[0].writes + i.lost_to[1].writes, i.lost_writes);
+    EXPECT_DOUBLE_EQ(i.lost_to[0].bytes + i.lost_to[1].bytes, i.lost_bytes);
+    EXPECT_DOUBLE_EQ(o.first_loss_s, 62 * 3600.0);
+    LossAccumulator one;
+    one.add(o);
+    const auto& by = one.by_cause();
+    EXPECT_EQ(by[static_cast<std::size_t>(FailureKind::kDiskBurnout)].lost_writes,
+              i.lost_to[0].writes);
+    EXPECT_EQ(by[static_cast<std::size_t>(FailureKind::kFire)].lost_writes, i.lost_to[1].writes);
+  }
+}
+
 TEST(Restore, LostWritesAreChargedToTheFailureThatDestroyedTheLastCopy) {
   // The fire stopped the writes (the incident is its: RTO, RPO); the burnout lost them, with a
   // backup and without one (the fire was charged with them, and without a backup it showed
@@ -280,7 +312,9 @@ TEST(Restore, LostWritesAreChargedToTheFailureThatDestroyedTheLastCopy) {
       ASSERT_EQ(o.writes.incidents.size(), 1u);
       const WriteIncident& i = o.writes.incidents[0];
       EXPECT_EQ(i.cause, FailureKind::kFire);
-      EXPECT_EQ(i.loss_cause, FailureKind::kDiskBurnout);
+      ASSERT_EQ(i.lost_to.size(), 1u);
+      EXPECT_EQ(i.lost_to[0].cause, FailureKind::kDiskBurnout);
+      EXPECT_EQ(i.lost_to[0].writes, i.lost_writes);
       EXPECT_GT(i.lost_writes, 0u);
       LossAccumulator one;
       one.add(o);

@@ -111,11 +111,18 @@ struct WriteIncident {
   enum class Outcome : std::uint8_t { kReturned, kFailover, kDataLoss, kRestored, kOpen };
   double time_s = 0.0;
   FailureKind cause = FailureKind::kDiskBurnout;  // what stopped the writes (RTO, RPO by cause)
-  // The failure that lost its writes (the last, when several did), and when it struck: the
-  // primary's loss for a failover, the destruction of the last copy at a data loss. It may differ
-  // from `cause` (writes refused for a sync replica's failure, then the primary's disk burns).
-  FailureKind loss_cause = FailureKind::kDiskBurnout;
-  double loss_time_s = 0.0;
+  // The failures that lost its writes, and when each struck: the primary's loss for a failover,
+  // the destruction of the last copy at a data loss. They may differ from `cause` (writes
+  // refused for a sync replica's failure, then the primary's disk burns), and one episode may
+  // lose writes to several (a disk burns, then a fire takes what the replica held). Their
+  // writes and bytes add up to the incident's.
+  struct LostTo {
+    FailureKind cause = FailureKind::kDiskBurnout;
+    double time_s = 0.0;
+    std::uint64_t writes = 0, degraded_writes = 0;
+    double bytes = 0.0, degraded_bytes = 0.0;
+  };
+  std::vector<LostTo> lost_to;
   std::uint32_t partition = 0;
   Outcome outcome = Outcome::kOpen;
   std::uint64_t lost_writes = 0;
@@ -289,6 +296,8 @@ class WritePath {
   // failure `cause` that struck at `struck`.
   void lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now,
                   FailureKind cause, SimTime struck);
+  // Charges lost writes of the incident to the failure that lost them.
+  static void charge(WriteIncident& inc, const WriteIncident::LostTo& share);
   void drop_pending(Group& g, SimTime now);
   void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
   bool try_promote(Group& g, SimTime now, const CopyView* views);
