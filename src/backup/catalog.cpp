@@ -72,6 +72,8 @@ void extend(const BackupPlan& plan, BackupKind kind, SimTime data_now, SimTime b
       point.pit = std::min(start, before);
       ++pieces;
       point.restore_bytes += piece_bytes(plan, s);
+      point.bytes_by_kind[static_cast<std::size_t>(kind)] += piece_bytes(plan, s);
+      point.schedule_by_kind[static_cast<std::size_t>(kind)] = i;
       point.newest_piece = kind;
       point.schedules |= std::uint64_t{1} << i;
     }
@@ -150,6 +152,8 @@ std::optional<RestorePoint> newest_restore_point(const BackupPlan& plan, SimTime
   const double base_bw = plan.schedules[best->base_schedule].bandwidth_Bps > 0.0
                              ? plan.schedules[best->base_schedule].bandwidth_Bps
                              : plan.restore_bandwidth_Bps;
+  best->bytes_by_kind[0] = plan.partition_bytes;
+  best->schedule_by_kind[0] = best->base_schedule;
   // Incrementals after the base, then the archived WAL (shipment j covers ((j-1)A, jA]).
   extend(plan, BackupKind::kIncremental, data_now, before, fate, readable, *best,
          best->incrementals);

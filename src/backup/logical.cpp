@@ -130,7 +130,7 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
   }
   read_all(d.detect, world);
   for (std::size_t i = 0; i < reads_.size(); ++i)
-    if (reads_[i].from != TransferSet::kNoSource)
+    if (reads_[i].phase_count > 0)
       incidents_[first + i].recovery_s += (finish_[i] - d.detect).seconds();
   for (std::size_t i = first; i < incidents_.size(); ++i) {
     const LogicalIncident& inc = incidents_[i];
@@ -153,20 +153,26 @@ void LogicalFaults::read_all(SimTime start, const World& world) {
   // The endpoints: every disk a read touches, then the backup streams.
   std::uint32_t disks = 0;
   for (const Read& r : reads_) {
-    if (r.from == TransferSet::kNoSource) continue;
+    if (r.phase_count == 0) continue;
     disks = std::max(disks, r.to + 1);
-    if (r.stream == RestoreOffer::kNoStream && r.from != TransferSet::kOutside)
-      disks = std::max(disks, r.from + 1);
+    if (r.disk != TransferSet::kNoSource) disks = std::max(disks, r.disk + 1);
   }
   TransferSet& t = recovery_transfers_;
   t.reset(reads_.size(), disks, rebuild_Bps_, world.backups->streams());
   finish_.assign(reads_.size(), start);
+  // Starts phase r.phase of read c (a replica's disk, a stream, or outside with no limit).
+  const auto begin = [&](std::uint32_t c, SimTime at) {
+    const Read& r = reads_[c];
+    const RestoreOffer::Phase& ph = r.phases[r.phase];
+    const std::uint32_t from = r.disk != TransferSet::kNoSource       ? r.disk
+                               : ph.stream != RestoreOffer::kNoStream ? t.stream(ph.stream)
+                                                                      : TransferSet::kOutside;
+    t.start(c, from, r.to, ph.bytes, 0.0, 0, at);
+  };
   std::size_t moving = 0;
-  for (std::size_t i = 0; i < reads_.size(); ++i) {
-    const Read& r = reads_[i];
-    if (r.from == TransferSet::kNoSource || r.bytes <= 0.0) continue;
-    const std::uint32_t from = r.stream != RestoreOffer::kNoStream ? t.stream(r.stream) : r.from;
-    t.start(static_cast<std::uint32_t>(i), from, r.to, r.bytes, 0.0, 0, start);
+  for (std::uint32_t c = 0; c < reads_.size(); ++c) {
+    if (reads_[c].phase_count == 0) continue;
+    begin(c, start);
     ++moving;
   }
   // Run them to the end: at each step the earliest finishes end, and the others speed up.
@@ -181,7 +187,12 @@ void LogicalFaults::read_all(SimTime start, const World& world) {
     for (std::uint32_t c = 0; c < reads_.size(); ++c) {
       if (t.active(c) && due[c] == next) {
         t.stop(c, next);
-        --moving;
+        Read& r = reads_[c];
+        if (++r.phase < r.phase_count) {
+          begin(c, next);  // its next kind of piece
+        } else {
+          --moving;
+        }
       }
     }
     now = next;
@@ -221,8 +232,9 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
     pit = d.at;
     inc.source = writes_spec_->roles[r].delay_s > 0.0 ? RecoverySource::kDelayedReplica
                                                       : RecoverySource::kReplica;
-    read.from = world.placement->disk_of_copy(copy).value;
-    read.bytes = deleted_share_bytes;
+    read.disk = world.placement->disk_of_copy(copy).value;
+    read.phases[0].bytes = deleted_share_bytes;
+    read.phase_count = deleted_share_bytes > 0.0 ? 1 : 0;
     break;
   }
   if (inc.source == RecoverySource::kNone) {
@@ -233,9 +245,12 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
       inc.source = point->newest_piece == BackupKind::kFull          ? RecoverySource::kFull
                    : point->newest_piece == BackupKind::kIncremental ? RecoverySource::kIncremental
                                                                      : RecoverySource::kWalArchive;
-      read.from = TransferSet::kOutside;
-      read.stream = world.backups->stream_of(point->base_schedule);
-      read.bytes = point->restore_bytes;
+      for (std::size_t kind = 0; kind < 3; ++kind) {
+        if (point->bytes_by_kind[kind] <= 0.0) continue;
+        read.phases[read.phase_count++] = {point->bytes_by_kind[kind],
+                                           world.backups->stream_of(point->schedule_by_kind[kind]),
+                                           backup_kind_name(static_cast<BackupKind>(kind))};
+      }
     }
   }
 

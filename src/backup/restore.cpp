@@ -29,8 +29,18 @@ std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime 
                                                  SimTime now, bool reachable) {
   const std::optional<RestorePoint> p = point(partition, now, SimTime::never(), reachable, lost_at);
   if (!p) return std::nullopt;
-  return RestoreOffer{p->pit, p->restore_bytes, stream_of_[p->base_schedule],
-                      backup_kind_name(p->newest_piece), p->schedules};
+  RestoreOffer offer;
+  offer.pit = p->pit;
+  offer.bytes = p->restore_bytes;
+  offer.from = backup_kind_name(p->newest_piece);
+  offer.pieces = p->schedules;
+  for (std::size_t kind = 0; kind < 3; ++kind) {
+    if (p->bytes_by_kind[kind] <= 0.0) continue;
+    offer.phases[offer.phase_count++] = {p->bytes_by_kind[kind],
+                                         stream_of_[p->schedule_by_kind[kind]],
+                                         backup_kind_name(static_cast<BackupKind>(kind))};
+  }
+  return offer;
 }
 
 bool BackupRestore::readable(const RestoreOffer& offer) const {

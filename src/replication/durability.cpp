@@ -50,6 +50,7 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   lost_how_.assign(partitions, LossRecord{});
   restoring_copy_.assign(partitions, kNone);
   restore_since_.assign(partitions, SimTime{0});
+  restore_phase_.assign(partitions, 0);
   restoring_.clear();
   transfers_.reset(copies, topology_->size(), spec_->rebuild_bandwidth_Bps,
                    restore_ ? restore_->streams() : std::vector<double>{});
@@ -230,7 +231,8 @@ void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
     }
     const bool up = restore_->readable(offer);
     if (up == (transfers_.source(copy) != TransferSet::kNoSource)) continue;
-    transfers_.set_source(copy, up ? restore_endpoint(offer) : TransferSet::kNoSource, now);
+    transfers_.set_source(
+        copy, up ? restore_endpoint(offer, restore_phase_[p]) : TransferSet::kNoSource, now);
     if (trace)
       trace->push_back({now, up ? "restore_resumed" : "restore_paused", copy_name(copy),
                         up ? "the backup's target is reachable again"
@@ -415,9 +417,11 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   return true;
 }
 
-std::uint32_t DurabilityModel::restore_endpoint(const RestoreOffer& offer) const {
-  return offer.stream == RestoreOffer::kNoStream ? TransferSet::kOutside
-                                                 : transfers_.stream(offer.stream);
+std::uint32_t DurabilityModel::restore_endpoint(const RestoreOffer& offer,
+                                                std::uint32_t phase) const {
+  DURASIM_ASSERT(phase < offer.phase_count);
+  const std::uint32_t stream = offer.phases[phase].stream;
+  return stream == RestoreOffer::kNoStream ? TransferSet::kOutside : transfers_.stream(stream);
 }
 
 void DurabilityModel::give_up(std::uint32_t copy, SimTime now) {
@@ -491,7 +495,9 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   restoring_.push_back(static_cast<std::uint32_t>(p));
   set_state(copy, CopyState::kRebuilding);
   const auto c32 = static_cast<std::uint32_t>(copy);
-  transfers_.start(c32, restore_endpoint(*reachable), to.value, reachable->bytes, 0.0, 0, now);
+  restore_phase_[p] = 0;
+  transfers_.start(c32, restore_endpoint(*reachable, 0), to.value, reachable->phases[0].bytes, 0.0,
+                   0, now);
   if (trace)
     trace->push_back(
         {now, "restore_started", copy_name(copy),
@@ -601,6 +607,20 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
   DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding && transfers_.active(copy));
   const std::size_t p = copy / placement_->copies_per_partition();
   const bool restore = restoring_copy_[p] == copy;
+  if (restore && restore_phase_[p] + 1 < pending_restore_[p]->phase_count) {
+    // The next kind of piece (incrementals, then the WAL), through its own stream.
+    const std::uint32_t phase = ++restore_phase_[p];
+    const RestoreOffer& offer = *pending_restore_[p];
+    const std::uint32_t to = transfers_.target(copy);
+    transfers_.stop(copy, now);
+    transfers_.start(copy, restore_endpoint(offer, phase), to, offer.phases[phase].bytes, 0.0, 0,
+                     now);
+    if (trace)
+      trace->push_back({now, "restore_reading", copy_name(copy),
+                        format_bytes(offer.phases[phase].bytes) + " of " +
+                            offer.phases[phase].what + " pieces"});
+    return;
+  }
   set_state(copy, CopyState::kIntact);
   if (restore) pending_restore_[p].reset();
   if (trace)

@@ -121,6 +121,26 @@ TEST(RebuildBandwidth, ABadDeleteRecoveryReadsTheWholeDataSetThroughTheStreamAnd
   }
 }
 
+TEST(RebuildBandwidth, ABadDeleteRecoveryReadsTheWalThroughItsOwnStream) {
+  // With an hourly WAL archive through 3 MB/s (147 MB an hour for the data set): the delete at
+  // 200 d is recovered from the full of day 196 (1.6e5 s through 50 MB/s), then 96 shipments
+  // (96 x 49.152 s through 3 MB/s), after the hour it took to notice.
+  Json doc = mirror_with_backups(8);
+  doc["failures"] = Json::object();
+  doc["data"]["write_size"] = "4KiB";
+  doc["backups"].push_back(Json::parse(
+      R"J({ "kind": "wal_archive", "every": "1h", "to": "dc/n2", "bandwidth": "3MB/s" })J"));
+  doc["trials"] = 1;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  const TrialObservation o = runner.run(0, nullptr);
+  ASSERT_EQ(o.logical.size(), 8u);
+  for (const LogicalIncident& l : o.logical) {
+    EXPECT_EQ(l.source, RecoverySource::kWalArchive);
+    EXPECT_NEAR(l.recovery_s, 3600.0 + 8e12 / 50e6 + 96 * 4096.0 * 10 * 3600 / 3e6, 1e-6);
+  }
+}
+
 TEST(RebuildBandwidth, RestoresFromOneBackupShareItsStream) {
   // Both disks burn at 100 d (n1's first): the 8 partitions are restored from the full of day
   // 98 onto n1's new disk at 101 d. They read through the one 50 MB/s stream (6.25 MB/s each,
@@ -149,6 +169,42 @@ TEST(RebuildBandwidth, RestoresFromOneBackupShareItsStream) {
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 98 * 86400.0);
   }
   EXPECT_EQ(incidents, 8);
+}
+
+TEST(RebuildBandwidth, ARestoreReadsEachKindOfPieceThroughItsOwnStream) {
+  // As above with a WAL archive every hour through a 3 MB/s stream (4 KiB x 10/s: 147 MB an
+  // hour, shipped in 49 s). Lost at 100 d + 60 s, the data comes back as of 100 d: the full of
+  // day 98 through its 50 MB/s (1.6e5 s), then 48 shipments of the whole data set through 3 MB/s
+  // (48 x 49.152 s), in 1 partition or 8.
+  for (const int partitions : {1, 8}) {
+    Json doc = mirror_with_backups(partitions);
+    doc["failures"] = Json::object();
+    doc["data"]["write_size"] = "4KiB";
+    doc["backups"].push_back(Json::parse(
+        R"J({ "kind": "wal_archive", "every": "1h", "to": "dc/n2", "bandwidth": "3MB/s" })J"));
+    doc["faults"] = Json::parse(R"J([
+      { "at": "100d", "kind": "disk_burnout", "target": "dc/n1/d0" },
+      { "at": "8640060s", "kind": "disk_burnout", "target": "dc/n0/d0" } ])J");
+    doc["trials"] = 1;
+    const Scenario s = parse_scenario(doc, "t");
+    TrialRunner runner(s);
+    TraceSink trace;
+    const TrialObservation o = runner.run(0, &trace);
+    int restored = 0;
+    for (const TraceRecord& e : trace) {
+      if (e.event != "restore_done") continue;
+      ++restored;
+      EXPECT_NEAR(e.time.seconds(), 101 * 86400.0 + 8e12 / 50e6 + 48 * 4096.0 * 10 * 3600 / 3e6,
+                  1e-6)
+          << partitions;
+    }
+    EXPECT_EQ(restored, partitions);
+    for (const WriteIncident& i : o.writes.incidents) {
+      if (i.outcome == WriteIncident::Outcome::kRestored) {
+        EXPECT_DOUBLE_EQ(i.restore_pit_s, 100 * 86400.0);
+      }
+    }
+  }
 }
 
 // The mirror with 4 partitions, both disks holding all four: the replaced disk rebuilds them at

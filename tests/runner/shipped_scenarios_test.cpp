@@ -172,14 +172,15 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(ShippedScenarios, EarthquakeWithOffsiteBackupsRestoresToTheLastWalShipment) {
   // scenarios/README.md: the region holding every copy is destroyed at 126h; the data comes back
   // from us-west as of the last 5-minute WAL shipment, a day later (replacement) plus the copy
-  // (1.0436 TB: 2087.2 s at the backup's 500 MB/s, but the disk writes 200 MB/s: 5218 s), and
-  // writes resume once the sync replica is rebuilt from it (1 TB at 200 MB/s, "block").
+  // (the 1 TB full: the backup's stream is 500 MB/s but the disk writes 200 MB/s, 5000 s; then
+  // 43.6 GB of WAL through the archive's 100 MB/s, 436 s), and writes resume once the sync
+  // replica is rebuilt from it (1 TB at 200 MB/s, "block").
   const Json r = run_report("earthquake-offsite-backup.json", {"trials=40"});
   EXPECT_EQ(r["restores"]["count"], 40);
   EXPECT_EQ(r["restores"]["from"]["wal_archive"], 40);
   EXPECT_LE(r["rpo_s"]["max"].get<double>(), 300.0);
   EXPECT_GT(r["rpo_s"]["p50"].get<double>(), 299.0);
-  EXPECT_NEAR(r["rto_s"]["p50"].get<double>(), 86400.0 + 2087.2 * 500 / 200 + 5000.0, 1.0);
+  EXPECT_NEAR(r["rto_s"]["p50"].get<double>(), 86400.0 + 5000.0 + 43.6e9 / 100e6 + 5000.0, 1.0);
   EXPECT_EQ(r["loss"]["by_cause"]["earthquake"]["data_loss_incidents"], 0);
   // With the WAL archive in the destroyed region, only the nightly full is left: 6 hours lost.
   const Json full_only =

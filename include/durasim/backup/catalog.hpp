@@ -20,6 +20,7 @@
 //   if (point) restore takes point->restore_s and loses what was written after point->pit.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -70,12 +71,16 @@ struct RestorePoint {
   std::size_t incrementals = 0;   // applied on top of the full
   std::size_t wal_shipments = 0;  // replayed after them
   double restore_bytes = 0.0;
-  double bandwidth_Bps = 0.0;  // of the copy back: the full's, or the disks' when unlimited
-  Duration restore;            // time to copy it back at that bandwidth, alone
+  double bandwidth_Bps = 0.0;  // of the full's copy back, or the disks' when unlimited
+  Duration restore;            // time to copy all of it back at that bandwidth, alone
   // The newest piece used: "full", "incremental" or "wal_archive".
   BackupKind newest_piece = BackupKind::kFull;
   // The schedules whose pieces it reads (bit i: plan.schedules[i]; at most kMaxSchedules).
   std::uint64_t schedules = 0;
+  // Bytes read of each kind (full, incremental, WAL: BackupKind's order), and the schedule
+  // they come from (one per kind: the base full's, the incremental chain's, the WAL archive's).
+  std::array<double, 3> bytes_by_kind{};
+  std::array<std::size_t, 3> schedule_by_kind{};
 };
 
 // The bytes of one partition's piece of schedule s: the partition for a full, the writes of its

@@ -118,10 +118,12 @@ class LogicalFaults {
   // primary's disk. The recoveries of one delete start together at its detection and share
   // disks and streams by TransferSet's rule (they do not compete with rebuilds and restores).
   struct Read {
-    std::uint32_t from = TransferSet::kNoSource;  // kNoSource: reads nothing
-    std::uint32_t stream = RestoreOffer::kNoStream;
+    std::uint32_t disk = TransferSet::kNoSource;  // a replica's disk, or kNoSource
     std::uint32_t to = 0;
-    double bytes = 0.0;
+    // What it reads, one after the other: the replica's share (phases[0], from `disk`), or the
+    // backup's pieces (their streams). No phase: it reads nothing.
+    std::array<RestoreOffer::Phase, 3> phases{};
+    std::uint32_t phase_count = 0, phase = 0;
   };
   // Moves every read of reads_ from `start`, sharing disks and streams: finish_[i] is when read
   // i ends.

@@ -64,9 +64,16 @@ struct RestoreOffer {
   SimTime pit;         // the data comes back as of this instant
   double bytes = 0.0;  // to copy back
   static constexpr std::uint32_t kNoStream = UINT32_MAX;
-  // The source's stream it reads through, shared with every restore reading from it (an index
-  // into RestoreSource::streams()); kNoStream: only the disk it writes to limits it.
-  std::uint32_t stream = kNoStream;
+  // What it reads, one after the other (the full, then the incrementals, then the WAL), each
+  // through a stream of the source shared with every restore reading from it (an index into
+  // RestoreSource::streams()); kNoStream: only the disk written to limits it.
+  struct Phase {
+    double bytes = 0.0;
+    std::uint32_t stream = kNoStream;
+    const char* what = "full";  // full, incremental or wal_archive
+  };
+  std::array<Phase, 3> phases{};
+  std::uint32_t phase_count = 0;
   const char* from = "full";  // the newest piece used: full, incremental or wal_archive
   std::uint64_t pieces = 0;   // where its pieces are kept (the source's own key, opaque here)
 };
@@ -163,8 +170,9 @@ class DurabilityModel {
   void wait(std::size_t copy);
   // The crew gives up a rebuild that cannot move, keeping what it has copied (kept_bytes_).
   void give_up(std::uint32_t copy, SimTime now);
-  // Where a restore of the offer reads from: its stream, or outside (no limit but the disk's).
-  std::uint32_t restore_endpoint(const RestoreOffer& offer) const;
+  // Where a restore of the offer reads phase `phase` from: its stream, or outside (no limit but
+  // the disk's).
+  std::uint32_t restore_endpoint(const RestoreOffer& offer, std::uint32_t phase) const;
   // A rebuild or restore whose transfer is done: the copy is intact.
   void complete(std::uint32_t copy, SimTime now, TraceSink* trace);
   // The partition starts over empty on every host still standing.
@@ -220,6 +228,7 @@ class DurabilityModel {
   std::vector<LossRecord> lost_how_;                          // per partition, while pending
   std::vector<std::uint32_t> restoring_copy_;                 // per partition, or kNone
   std::vector<SimTime> restore_since_;                        // per partition, while restoring
+  std::vector<std::uint32_t> restore_phase_;                  // per partition: the piece read
   std::vector<std::uint32_t> restoring_;  // partitions with a restore under way (may be stale)
   std::vector<double> episodes_s_;
   std::uint32_t open_at_end_ = 0;
