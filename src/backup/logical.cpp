@@ -246,7 +246,7 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
                    : point->newest_piece == BackupKind::kIncremental ? RecoverySource::kIncremental
                                                                      : RecoverySource::kWalArchive;
       for (std::size_t kind = 0; kind < 3; ++kind) {
-        if (point->bytes_by_kind[kind] <= 0.0) continue;
+        if (kind > 0 && point->bytes_by_kind[kind] <= 0.0) continue;  // the full always
         read.phases[read.phase_count++] = {point->bytes_by_kind[kind],
                                            world.backups->stream_of(point->schedule_by_kind[kind]),
                                            backup_kind_name(static_cast<BackupKind>(kind))};

@@ -35,26 +35,26 @@ std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime 
   offer.from = backup_kind_name(p->newest_piece);
   offer.pieces = p->schedules;
   for (std::size_t kind = 0; kind < 3; ++kind) {
-    if (p->bytes_by_kind[kind] <= 0.0) continue;
-    offer.phases[offer.phase_count++] = {p->bytes_by_kind[kind],
-                                         stream_of_[p->schedule_by_kind[kind]],
-                                         backup_kind_name(static_cast<BackupKind>(kind))};
+    if (kind > 0 && p->bytes_by_kind[kind] <= 0.0) continue;  // the full always (0 B: no data)
+    const std::size_t schedule = p->schedule_by_kind[kind];
+    offer.phases[offer.phase_count++] = {p->bytes_by_kind[kind], stream_of_[schedule],
+                                         backup_kind_name(static_cast<BackupKind>(kind)),
+                                         std::uint64_t{1} << schedule};
   }
   return offer;
 }
 
-bool BackupRestore::readable(const RestoreOffer& offer) const {
+bool BackupRestore::readable(std::uint64_t pieces) const {
   for (std::size_t i = 0; i < plan_->schedules.size(); ++i) {
-    if ((offer.pieces >> i & 1U) && !failures_->available(plan_->schedules[i].to)) return false;
+    if ((pieces >> i & 1U) && !failures_->available(plan_->schedules[i].to)) return false;
   }
   return true;
 }
 
-bool BackupRestore::destroyed_since(const RestoreOffer& offer, SimTime since) const {
+bool BackupRestore::destroyed_since(std::uint64_t pieces, SimTime since) const {
   for (std::size_t i = 0; i < plan_->schedules.size(); ++i) {
     // destroyed_at covers a destruction of the target with an ancestor.
-    if ((offer.pieces >> i & 1U) && failures_->destroyed_at(plan_->schedules[i].to) >= since)
-      return true;
+    if ((pieces >> i & 1U) && failures_->destroyed_at(plan_->schedules[i].to) >= since) return true;
   }
   return false;
 }

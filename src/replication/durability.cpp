@@ -220,23 +220,29 @@ void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
     if (copy == kNone) continue;  // done or abandoned
     restoring_[kept++] = p;
     const RestoreOffer& offer = *pending_restore_[p];
-    if (restore_->destroyed_since(offer, restore_since_[p])) {
-      // Its backup burned during the copy: the copy waits, and flush re-decides the restore
-      // (orphaned_): an older backup, or the data is lost for good.
+    const RestoreOffer::Phase& reading = offer.phases[restore_phase_[p]];
+    // What it has copied is on disk: only the pieces still to read matter.
+    std::uint64_t ahead = 0;
+    for (std::uint32_t k = restore_phase_[p]; k < offer.phase_count; ++k)
+      ahead |= offer.phases[k].pieces;
+    if (restore_->destroyed_since(ahead, restore_since_[p])) {
+      // A backup it still reads burned during the copy: the copy waits, and flush re-decides
+      // the restore (orphaned_): an older backup, or the data is lost for good.
       if (trace)
         trace->push_back({now, "restore_abandoned", copy_name(copy),
-                          "the " + std::string(offer.from) + " backup being copied was destroyed"});
+                          "a backup it still had to read was destroyed"});
       wait(copy);
       continue;
     }
-    const bool up = restore_->readable(offer);
+    const bool up = restore_->readable(reading.pieces);
     if (up == (transfers_.source(copy) != TransferSet::kNoSource)) continue;
     transfers_.set_source(
         copy, up ? restore_endpoint(offer, restore_phase_[p]) : TransferSet::kNoSource, now);
     if (trace)
-      trace->push_back({now, up ? "restore_resumed" : "restore_paused", copy_name(copy),
-                        up ? "the backup's target is reachable again"
-                           : "the " + std::string(offer.from) + " backup's target is unreachable"});
+      trace->push_back(
+          {now, up ? "restore_resumed" : "restore_paused", copy_name(copy),
+           up ? "the backup's target is reachable again"
+              : "the " + std::string(reading.what) + " backup's target is unreachable"});
   }
   restoring_.resize(kept);
 }
@@ -613,8 +619,11 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
     const RestoreOffer& offer = *pending_restore_[p];
     const std::uint32_t to = transfers_.target(copy);
     transfers_.stop(copy, now);
-    transfers_.start(copy, restore_endpoint(offer, phase), to, offer.phases[phase].bytes, 0.0, 0,
-                     now);
+    // Paused from the start while its target is unreachable (recheck_restores resumes it).
+    const std::uint32_t from = restore_->readable(offer.phases[phase].pieces)
+                                   ? restore_endpoint(offer, phase)
+                                   : TransferSet::kNoSource;
+    transfers_.start(copy, from, to, offer.phases[phase].bytes, 0.0, 0, now);
     if (trace)
       trace->push_back({now, "restore_reading", copy_name(copy),
                         format_bytes(offer.phases[phase].bytes) + " of " +

@@ -97,9 +97,13 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
   }
   // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
   for (const WriteIncident& i : obs.writes.incidents) {
-    if (i.outcome == WriteIncident::Outcome::kDataLoss || i.lost_writes == 0) continue;
-    ++obs.loss_events;
-    obs.hardware_loss = true;
+    if (i.lost_writes == 0) continue;
+    // A data loss is already an event of its own (its loss record), but the writes it and
+    // earlier failures lost are dated and charged the same way.
+    if (i.outcome != WriteIncident::Outcome::kDataLoss) {
+      ++obs.loss_events;
+      obs.hardware_loss = true;
+    }
     // Each domain change that lost some of these writes (the primary's loss for a failover, the
     // last copy's destruction at a data loss), but those acknowledged while degraded, which
     // loss.by_cause.degraded_ack counts.

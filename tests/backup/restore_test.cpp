@@ -280,24 +280,73 @@ TEST(Restore, WritesLostToTwoFailuresInOneEpisodeAreChargedToEach) {
     "replicas": [ { "at": "e2", "mode": "async", "bandwidth": "2.1MB/s" } ] })J");
   doc["faults"] = Json::parse(R"J([ { "at": "62h", "kind": "disk_burnout", "target": "e1/n0/d0" },
                                     { "at": "62.5h", "kind": "fire", "target": "e2" } ])J");
-  for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    ASSERT_EQ(i.lost_to.size(), 2u);
-    EXPECT_EQ(i.lost_to[0].cause, FailureKind::kDiskBurnout);
-    EXPECT_DOUBLE_EQ(i.lost_to[0].time_s, 62 * 3600.0);
-    EXPECT_GT(i.lost_to[0].writes, 0u);
-    EXPECT_EQ(i.lost_to[1].cause, FailureKind::kFire);
-    EXPECT_EQ(i.lost_to[0].writes + i.lost_to[1].writes, i.lost_writes);
-    EXPECT_DOUBLE_EQ(i.lost_to[0].bytes + i.lost_to[1].bytes, i.lost_bytes);
-    EXPECT_DOUBLE_EQ(o.first_loss_s, 62 * 3600.0);
-    LossAccumulator one;
-    one.add(o);
-    const auto& by = one.by_cause();
-    EXPECT_EQ(by[static_cast<std::size_t>(FailureKind::kDiskBurnout)].lost_writes,
-              i.lost_to[0].writes);
-    EXPECT_EQ(by[static_cast<std::size_t>(FailureKind::kFire)].lost_writes, i.lost_to[1].writes);
+  for (const bool backup : {true, false}) {
+    SCOPED_TRACE(backup ? "backup" : "no backup");
+    if (!backup) doc["backups"] = Json::array();
+    for (const TrialObservation& o : run(doc)) {
+      ASSERT_EQ(o.writes.incidents.size(), 1u);
+      const WriteIncident& i = o.writes.incidents[0];
+      ASSERT_EQ(i.lost_to.size(), 2u);
+      EXPECT_EQ(i.lost_to[0].cause, FailureKind::kDiskBurnout);
+      EXPECT_DOUBLE_EQ(i.lost_to[0].time_s, 62 * 3600.0);
+      EXPECT_GT(i.lost_to[0].writes, 0u);
+      EXPECT_EQ(i.lost_to[1].cause, FailureKind::kFire);
+      EXPECT_EQ(i.lost_to[0].writes + i.lost_to[1].writes, i.lost_writes);
+      EXPECT_DOUBLE_EQ(i.lost_to[0].bytes + i.lost_to[1].bytes, i.lost_bytes);
+      EXPECT_DOUBLE_EQ(o.first_loss_s, 62 * 3600.0);
+      LossAccumulator one;
+      one.add(o);
+      const auto& by = one.by_cause();
+      EXPECT_EQ(by[static_cast<std::size_t>(FailureKind::kDiskBurnout)].lost_writes,
+                i.lost_to[0].writes);
+      EXPECT_EQ(by[static_cast<std::size_t>(FailureKind::kFire)].lost_writes, i.lost_to[1].writes);
+      EXPECT_EQ(by[static_cast<std::size_t>(FailureKind::kDiskBurnout)].loss_incidents, 1u);
+    }
   }
+}
+
+// Full backups in west, the WAL archive in eu: a restore that has copied the full reads the WAL
+// and no longer needs west.
+Json full_west_wal_eu() {
+  Json doc = region_and_backups("west");
+  doc["trials"] = 2;
+  doc["topology"]["regions"].push_back(
+      Json::parse(R"J({ "name": "eu", "datacenters": [ { "name": "x1", "nodes": 2 } ] })J"));
+  doc["backups"].push_back(Json::parse(
+      R"J({ "kind": "wal_archive", "every": "5m", "to": "eu", "bandwidth": "100MB/s" })J"));
+  return doc;
+}
+
+TEST(Restore, APieceAlreadyCopiedNoLongerHoldsTheRestore) {
+  // east is destroyed at 126h; at 150h the full (1 TB at the disk's 200 MB/s: 5000 s) is copied,
+  // then the WAL since the 120h full up to the last shipment, at 125h55m (the one due at 126h
+  // has nothing left to ship from): 2.048 MB/s x 21300 s through eu's 100 MB/s, 436.224 s. west
+  // goes out for 10 h, or is destroyed, at 151.5h, while the WAL is read: the restore goes on.
+  const double done = 150 * 3600.0 + 5000.0 + 2.048e6 * 21300 / 100e6;
+  for (const char* fault : {"region_outage", "earthquake"}) {
+    SCOPED_TRACE(fault);
+    Json doc = full_west_wal_eu();
+    Json f = {{"at", "151.5h"}, {"kind", fault}, {"target", "west"}};
+    if (std::string(fault) == "region_outage") f["duration"] = "10h";
+    doc["faults"].push_back(f);
+    for (const TrialObservation& o : run(doc)) {
+      ASSERT_EQ(o.writes.incidents.size(), 1u);
+      const WriteIncident& i = o.writes.incidents[0];
+      EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+      EXPECT_FALSE(o.data_loss);
+      // Writes resume once the sync replica is rebuilt from it (1 TB at 200 MB/s).
+      EXPECT_NEAR(i.rto_s, done + 5000.0 - 126 * 3600.0, 1e-6);
+    }
+  }
+}
+
+TEST(Restore, AnEmptyDataSetRestoresInNoTime) {
+  // 0 B and no writes: the restore reads a 0-byte full (it had no phase: assertion, exit 70).
+  Json doc = region_and_backups("west");
+  doc["data"]["size"] = "0B";
+  doc["data"]["write_rate"] = "0/s";
+  doc["trials"] = 2;
+  for (const TrialObservation& o : run(doc)) EXPECT_FALSE(o.data_loss);
 }
 
 TEST(Restore, LostWritesAreChargedToTheFailureThatDestroyedTheLastCopy) {

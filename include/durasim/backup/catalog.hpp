@@ -71,8 +71,10 @@ struct RestorePoint {
   std::size_t incrementals = 0;   // applied on top of the full
   std::size_t wal_shipments = 0;  // replayed after them
   double restore_bytes = 0.0;
-  double bandwidth_Bps = 0.0;  // of the full's copy back, or the disks' when unlimited
-  Duration restore;            // time to copy all of it back at that bandwidth, alone
+  // The base full's bandwidth (the disks' when unlimited), and the time to copy all of it back
+  // at that bandwidth, alone: a rough figure (restores read each kind through its own stream).
+  double bandwidth_Bps = 0.0;
+  Duration restore;
   // The newest piece used: "full", "incremental" or "wal_archive".
   BackupKind newest_piece = BackupKind::kFull;
   // The schedules whose pieces it reads (bit i: plan.schedules[i]; at most kMaxSchedules).

@@ -29,8 +29,8 @@ class BackupRestore final : public RestoreSource {
                                     SimTime taken_by = SimTime::never()) const;
   std::optional<RestoreOffer> offer(PartitionId partition, SimTime lost_at, SimTime now,
                                     bool reachable) override;
-  bool readable(const RestoreOffer& offer) const override;
-  bool destroyed_since(const RestoreOffer& offer, SimTime since) const override;
+  bool readable(std::uint64_t pieces) const override;
+  bool destroyed_since(std::uint64_t pieces, SimTime since) const override;
   const std::vector<double>& streams() const override { return streams_; }
   // The stream of a schedule, or RestoreOffer::kNoStream (unlimited).
   std::uint32_t stream_of(std::size_t schedule) const { return stream_of_[schedule]; }

@@ -71,6 +71,7 @@ struct RestoreOffer {
     double bytes = 0.0;
     std::uint32_t stream = kNoStream;
     const char* what = "full";  // full, incremental or wal_archive
+    std::uint64_t pieces = 0;   // where this phase's pieces are kept (the source's own key)
   };
   std::array<Phase, 3> phases{};
   std::uint32_t phase_count = 0;
@@ -86,10 +87,10 @@ class RestoreSource {
   // that still exist now.
   virtual std::optional<RestoreOffer> offer(PartitionId partition, SimTime lost_at, SimTime now,
                                             bool reachable) = 0;
-  // For a restore under way: whether every place holding the offer's pieces is reachable now,
-  // and whether one of them was destroyed at or after `since` (the pieces are gone).
-  virtual bool readable(const RestoreOffer& offer) const = 0;
-  virtual bool destroyed_since(const RestoreOffer& offer, SimTime since) const = 0;
+  // For a restore under way: whether every place holding `pieces` (of phases still to read) is
+  // reachable now, and whether one of them was destroyed at or after `since` (they are gone).
+  virtual bool readable(std::uint64_t pieces) const = 0;
+  virtual bool destroyed_since(std::uint64_t pieces, SimTime since) const = 0;
   // The bandwidth of each stream restores read through (each shared equally among them).
   virtual const std::vector<double>& streams() const = 0;
 };
