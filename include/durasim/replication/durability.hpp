@@ -21,9 +21,10 @@
 // for a while); the restore runs once one of the partition's hosts stands and the backup's
 // target is reachable. If by then that backup is gone (its target destroyed), the
 // newest one left is used, and the writes between the two are lost then (a second loss record);
-// with none left the partition is lost for good. A restore under way pauses, keeping its
-// progress, while a place holding its backup is unreachable; if one is destroyed during the copy,
-// the restore is re-decided as above and starts over from the backup chosen.
+// with none left the partition is lost for good. A restore reads the full, then the
+// incrementals, then the WAL (RestoreOffer::phases); it pauses, keeping its progress, while the
+// place holding the pieces it reads is unreachable; if a place holding pieces it has still to
+// read is destroyed, the restore is re-decided as above and starts over from the backup chosen.
 //
 // Invariants: a destroyed copy is intact again only through a rebuild (or the re-seed of a
 // lost partition); a partition is lost exactly when its last intact copy is destroyed.
