@@ -245,12 +245,7 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
       inc.source = point->newest_piece == BackupKind::kFull          ? RecoverySource::kFull
                    : point->newest_piece == BackupKind::kIncremental ? RecoverySource::kIncremental
                                                                      : RecoverySource::kWalArchive;
-      for (std::size_t kind = 0; kind < 3; ++kind) {
-        if (kind > 0 && point->bytes_by_kind[kind] <= 0.0) continue;  // the full always
-        read.phases[read.phase_count++] = {point->bytes_by_kind[kind],
-                                           world.backups->stream_of(point->schedule_by_kind[kind]),
-                                           backup_kind_name(static_cast<BackupKind>(kind))};
-      }
+      read.phase_count = world.backups->phases(*point, read.phases);
     }
   }
 

@@ -34,14 +34,20 @@ std::optional<RestoreOffer> BackupRestore::offer(PartitionId partition, SimTime 
   offer.bytes = p->restore_bytes;
   offer.from = backup_kind_name(p->newest_piece);
   offer.pieces = p->schedules;
-  for (std::size_t kind = 0; kind < 3; ++kind) {
-    if (kind > 0 && p->bytes_by_kind[kind] <= 0.0) continue;  // the full always (0 B: no data)
-    const std::size_t schedule = p->schedule_by_kind[kind];
-    offer.phases[offer.phase_count++] = {p->bytes_by_kind[kind], stream_of_[schedule],
-                                         backup_kind_name(static_cast<BackupKind>(kind)),
-                                         std::uint64_t{1} << schedule};
-  }
+  offer.phase_count = phases(*p, offer.phases);
   return offer;
+}
+
+std::uint32_t BackupRestore::phases(const RestorePoint& p,
+                                    std::array<RestoreOffer::Phase, 3>& out) const {
+  std::uint32_t count = 0;
+  for (std::size_t kind = 0; kind < 3; ++kind) {
+    if (kind > 0 && p.bytes_by_kind[kind] <= 0.0) continue;  // the full always (0 B: no data)
+    const std::size_t schedule = p.schedule_by_kind[kind];
+    out[count++] = {p.bytes_by_kind[kind], stream_of_[schedule],
+                    backup_kind_name(static_cast<BackupKind>(kind)), std::uint64_t{1} << schedule};
+  }
+  return count;
 }
 
 bool BackupRestore::readable(std::uint64_t pieces) const {

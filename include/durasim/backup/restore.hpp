@@ -32,8 +32,9 @@ class BackupRestore final : public RestoreSource {
   bool readable(std::uint64_t pieces) const override;
   bool destroyed_since(std::uint64_t pieces, SimTime since) const override;
   const std::vector<double>& streams() const override { return streams_; }
-  // The stream of a schedule, or RestoreOffer::kNoStream (unlimited).
-  std::uint32_t stream_of(std::size_t schedule) const { return stream_of_[schedule]; }
+  // What a restore of the point reads, kind by kind (the full, then incrementals, then WAL),
+  // each through its schedule's stream; returns how many phases.
+  std::uint32_t phases(const RestorePoint& point, std::array<RestoreOffer::Phase, 3>& out) const;
 
  private:
   const BackupPlan* plan_;
