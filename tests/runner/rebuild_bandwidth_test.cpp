@@ -155,13 +155,9 @@ TEST(RebuildBandwidth, RestoresFromOneBackupShareItsStream) {
   TrialRunner runner(s);
   TraceSink trace;
   const TrialObservation o = runner.run(0, &trace);
-  int restored = 0;
-  for (const TraceRecord& e : trace) {
-    if (e.event != "restore_done") continue;
-    ++restored;
-    EXPECT_NEAR(e.time.seconds(), 101 * 86400.0 + 8e12 / 50e6, 1e-6);
-  }
-  EXPECT_EQ(restored, 8);
+  const std::vector<double> restored = testing::times_of(trace, "restore_done");
+  EXPECT_EQ(restored.size(), 8u);
+  for (const double t : restored) EXPECT_NEAR(t, 101 * 86400.0 + 8e12 / 50e6, 1e-6);
   int incidents = 0;
   for (const WriteIncident& i : o.writes.incidents) {
     if (i.outcome != WriteIncident::Outcome::kRestored) continue;
@@ -190,15 +186,11 @@ TEST(RebuildBandwidth, ARestoreReadsEachKindOfPieceThroughItsOwnStream) {
     TrialRunner runner(s);
     TraceSink trace;
     const TrialObservation o = runner.run(0, &trace);
-    int restored = 0;
-    for (const TraceRecord& e : trace) {
-      if (e.event != "restore_done") continue;
-      ++restored;
-      EXPECT_NEAR(e.time.seconds(), 101 * 86400.0 + 8e12 / 50e6 + 48 * 4096.0 * 10 * 3600 / 3e6,
-                  1e-6)
+    const std::vector<double> restored = testing::times_of(trace, "restore_done");
+    for (const double t : restored)
+      EXPECT_NEAR(t, 101 * 86400.0 + 8e12 / 50e6 + 48 * 4096.0 * 10 * 3600 / 3e6, 1e-6)
           << partitions;
-    }
-    EXPECT_EQ(restored, partitions);
+    EXPECT_EQ(restored.size(), static_cast<std::size_t>(partitions));
     for (const WriteIncident& i : o.writes.incidents) {
       if (i.outcome == WriteIncident::Outcome::kRestored) {
         EXPECT_DOUBLE_EQ(i.restore_pit_s, 100 * 86400.0);
@@ -222,13 +214,9 @@ TEST(RebuildBandwidth, AReplacedDiskRebuildsItsPartitionsInTheirTotalBytesOverIt
   runner.run(0, &trace);
   // Replaced at 1h + 1d; 4 x 2 TB onto it at 100 MB/s shared: all four done 8e4 s later.
   const double done = 3600.0 + 86400.0 + 8e12 / 100e6;
-  int rebuilt = 0;
-  for (const TraceRecord& e : trace) {
-    if (e.event != "rebuild_done") continue;
-    ++rebuilt;
-    EXPECT_NEAR(e.time.seconds(), done, 1e-6);
-  }
-  EXPECT_EQ(rebuilt, 4);
+  const std::vector<double> rebuilt = testing::times_of(trace, "rebuild_done");
+  EXPECT_EQ(rebuilt.size(), 4u);
+  for (const double t : rebuilt) EXPECT_NEAR(t, done, 1e-6);
 }
 
 }  // namespace

@@ -25,13 +25,15 @@ Json crew_scenario() {
   })J");
 }
 
-// The times of the trace records of `event` about `subject` (a substring).
-std::vector<double> times_of(const TraceSink& trace, const char* event, const char* subject) {
-  std::vector<double> out;
-  for (const TraceRecord& e : trace)
-    if (e.event == event && e.subject.find(subject) != std::string::npos)
-      out.push_back(e.time.seconds());
-  return out;
+using testing::times_of;
+
+// The trace of the scenario's first trial.
+TraceSink trace_of(const Json& doc) {
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  return trace;
 }
 
 TEST(Repair, TheCrewMovesOnFromARebuildThatLostItsSource) {
@@ -40,10 +42,7 @@ TEST(Repair, TheCrewMovesOnFromARebuildThatLostItsSource) {
   // at once (done 91400 + 86400) instead of waiting for n0 and the rest of the rebuild
   // (177800 + 86400 before). The rebuild is queued again when n0 is back (127000 s) and runs
   // once the crew is free, resuming where it stopped: 1000 s of 8e4 were done, 177800 + 79000.
-  const Scenario s = parse_scenario(crew_scenario(), "t");
-  TrialRunner runner(s);
-  TraceSink trace;
-  runner.run(0, &trace);
+  const TraceSink trace = trace_of(crew_scenario());
   const std::vector<double> replaced = times_of(trace, "replaced", "n2");
   ASSERT_EQ(replaced.size(), 1u);
   EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
@@ -56,10 +55,7 @@ TEST(Repair, TheCrewMovesOnFromARebuildOntoADiskItCannotReach) {
   // The same, but it is n1 (the disk being rebuilt) that crashes: the crew goes on to n2.
   Json doc = crew_scenario();
   doc["faults"][2]["target"] = "dc/n1";
-  const Scenario s = parse_scenario(doc, "t");
-  TrialRunner runner(s);
-  TraceSink trace;
-  runner.run(0, &trace);
+  const TraceSink trace = trace_of(doc);
   const std::vector<double> replaced = times_of(trace, "replaced", "n2");
   ASSERT_EQ(replaced.size(), 1u);
   EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
@@ -75,10 +71,7 @@ TEST(Repair, ARebuildGivenUpStartsOverIfItsDiskBurnedMeanwhile) {
   Json doc = crew_scenario();
   doc["faults"].push_back(Json::parse(R"J({ "at": "100000s", "kind": "disk_burnout",
                                             "target": "dc/n1/d0" })J"));
-  const Scenario s = parse_scenario(doc, "t");
-  TrialRunner runner(s);
-  TraceSink trace;
-  runner.run(0, &trace);
+  const TraceSink trace = trace_of(doc);
   const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
   EXPECT_NEAR(rebuilt[0], 91400.0 + 2 * 86400.0 + 8e4, 1e-6);
@@ -95,10 +88,7 @@ TEST(Repair, ARebuildGivenUpStartsOverIfItsPartitionWasLostAndRestoredMeanwhile)
     { "at": "1h", "kind": "disk_burnout", "target": "dc/n1/d0" },
     { "at": "150000s", "kind": "node_crash", "target": "dc/n1", "duration": "3d" },
     { "at": "160000s", "kind": "disk_burnout", "target": "dc/n0/d0" } ])J");
-  const Scenario s = parse_scenario(doc, "t");
-  TrialRunner runner(s);
-  TraceSink trace;
-  runner.run(0, &trace);
+  const TraceSink trace = trace_of(doc);
   const std::vector<double> restored = times_of(trace, "restore_done", "n0");
   ASSERT_EQ(restored.size(), 1u);
   EXPECT_NEAR(restored[0], 160000.0 + 86400.0 + 8e4, 1e-6);
@@ -112,10 +102,7 @@ TEST(Repair, InParallelARebuildThatLostItsSourceKeepsItsProgress) {
   // ends 8e4 s of moving after it started, 36000 s late.
   Json doc = crew_scenario();
   doc["storage"]["repair"] = "parallel";
-  const Scenario s = parse_scenario(doc, "t");
-  TrialRunner runner(s);
-  TraceSink trace;
-  runner.run(0, &trace);
+  const TraceSink trace = trace_of(doc);
   const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
   EXPECT_NEAR(rebuilt[0], 90000.0 + 8e4 + 36000.0, 1e-6);

@@ -4,11 +4,23 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
+#include "durasim/core/trace.hpp"
 #include "durasim/metrics/stats.hpp"
 #include "durasim/scenario/scenario.hpp"
 
 namespace durasim::testing {
+
+// The times (seconds) of the trace records of `event` about `subject` (a substring).
+inline std::vector<double> times_of(const TraceSink& trace, const char* event,
+                                    const char* subject = "") {
+  std::vector<double> out;
+  for (const TraceRecord& e : trace)
+    if (e.event == event && e.subject.find(subject) != std::string::npos)
+      out.push_back(e.time.seconds());
+  return out;
+}
 
 // A minimal valid scenario: one region "r" with datacenters "a" and "b" (3 nodes x 1 disk),
 // primary in "a", one sync replica in "b".
