@@ -176,16 +176,15 @@ void LogicalFaults::read_all(SimTime start, const World& world) {
     ++moving;
   }
   // Run them to the end: at each step the earliest finishes end, and the others speed up.
-  std::vector<SimTime>& due = finish_;
   SimTime now = start;
   while (moving > 0) {
     t.reschedule(now,
-                 [&](std::uint32_t c, SimTime f, std::uint32_t, std::uint32_t) { due[c] = f; });
+                 [&](std::uint32_t c, SimTime f, std::uint32_t, std::uint32_t) { finish_[c] = f; });
     SimTime next = SimTime::never();
     for (std::uint32_t c = 0; c < reads_.size(); ++c)
-      if (t.active(c)) next = std::min(next, due[c]);
+      if (t.active(c)) next = std::min(next, finish_[c]);
     for (std::uint32_t c = 0; c < reads_.size(); ++c) {
-      if (t.active(c) && due[c] == next) {
+      if (t.active(c) && finish_[c] == next) {
         t.stop(c, next);
         Read& r = reads_[c];
         if (++r.phase < r.phase_count) {
