@@ -674,7 +674,7 @@ def fit_write_path(scenario, rng):
     rate = float(data["write_rate"].split("/")[0])
     partitions = data.get("partitions", 1)
     if rate > 0 and partitions <= MAX_WRITE_PARTITIONS:
-        fit_writes(scenario, places, rate, partitions, write_size, dist, scale)
+        fit_writes(scenario, places, rate, partitions, write_size, dist, scale, rng)
     return json.dumps(scenario, sort_keys=True) != filled
 
 
@@ -758,7 +758,7 @@ def path_terms(scenario, places, dist, draws):
     return longest_mean, longest_top
 
 
-def fit_writes(scenario, places, rate, partitions, write_size, dist, scale):
+def fit_writes(scenario, places, rate, partitions, write_size, dist, scale, rng):
     """Writes in flight and the windowed model's window (bound_write_work in scenario.cpp)."""
     rate_pp = rate / partitions
     horizon_s = horizon_seconds(scenario["horizon"])
@@ -773,12 +773,27 @@ def fit_writes(scenario, places, rate, partitions, write_size, dist, scale):
     # 3. Writes in flight in one partition: two fsyncs and two crossings of the longest path at
     # their largest expected draws, plus each stream's queue (write_terms). While too many,
     # the heaviest distribution on the write's way is halved.
+    # Under degrade_after, the writes of min(degrade_after, horizon) wait for a sync replica
+    # that is away.
+    replication = scenario["replication"]
+    degrade = replication.get("on_sync_unreachable")
+    waits = ("quorum" not in str(replication.get("ack", "")) and isinstance(degrade, dict)
+             and any(r.get("mode") == "sync" for r in replication["replicas"]))
+
+    def waiting():
+        if not waits:
+            return 0.0
+        return rate_pp * min(quantity_value(degrade["degrade_after"], DURATION_UNITS), horizon_s)
+
     def in_flight():
         queues = sum(rho / (1 - rho) + rate_pp * write_size.expected_max(draws) / bw
                      for bw, rho in streams)
         path = path_terms(scenario, places, dist, draws)[1]
-        return rate_pp * (2 * dist(fsync).expected_max(draws) + 2 * path) + queues
+        return rate_pp * (2 * dist(fsync).expected_max(draws) + 2 * path) + queues + waiting()
 
+    if in_flight() > MAX_IN_FLIGHT * AT_LIMIT and waiting() > FIT_MARGIN * MAX_IN_FLIGHT / 2:
+        degrade["degrade_after"] = dur(rng,
+                                       FIT_MARGIN * MAX_IN_FLIGHT / 2 / rate_pp)
     if in_flight() > MAX_IN_FLIGHT * AT_LIMIT:
         for _ in range(200):
             if in_flight() <= FIT_MARGIN * MAX_IN_FLIGHT:

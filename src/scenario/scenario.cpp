@@ -920,7 +920,8 @@ struct WriteTerms {
   std::string window_culprit, window_why;
 };
 
-WriteTerms write_terms(const WritePathSpec& w, const PathTimes& path, double draws) {
+WriteTerms write_terms(const WritePathSpec& w, const PathTimes& path, double draws,
+                       double horizon_s) {
   const double rate = w.write_rate_per_partition;
   const double path_s = 2.0 * w.fsync.mean() + 2.0 * path.mean_s;
   WriteTerms t;
@@ -966,6 +967,19 @@ WriteTerms write_terms(const WritePathSpec& w, const PathTimes& path, double dra
       t.window_why = "30 relaxation times of " + busy;
     }
   }
+  // Under degrade_after, writes issued while a sync replica is away wait for the timeout: the
+  // writes of min(degrade_after, horizon) are in flight at once.
+  const bool has_sync = std::any_of(w.roles.begin() + 1, w.roles.end(),
+                                    [](const RoleSpec& r) { return r.mode == ReplicaMode::kSync; });
+  if (w.quorum == 0 && w.on_sync_unreachable == SyncUnreachable::kDegrade && has_sync) {
+    const double waiting = rate * std::min(w.degrade_after_s, horizon_s);
+    t.in_flight += waiting;
+    if (waiting > flight_worst) {
+      t.flight_culprit = "/replication/on_sync_unreachable/degrade_after";
+      t.flight_why = "writes wait degrade_after, " + format_seconds(w.degrade_after_s) +
+                     ", for a sync replica that is away";
+    }
+  }
   return t;
 }
 
@@ -983,7 +997,7 @@ void Parser::bound_write_work(const PathTimes& path) {
     return;
   }
   const double draws = std::max(1.0, s.data.write_rate_per_s * s.horizon.seconds());
-  const WriteTerms t = write_terms(w, path, draws);
+  const WriteTerms t = write_terms(w, path, draws, s.horizon.seconds());
   if (t.in_flight > kMaxWritesInFlight) {
     problems.add(t.flight_culprit, "about " + format_number(std::round(t.in_flight)) +
                                        " writes of one partition would be in flight at once (" +

@@ -220,5 +220,31 @@ TEST(Runner, AnEpisodeCutByTheHorizonIsCountedNotTakenForItsLength) {
   EXPECT_DOUBLE_EQ(episodes["max"].get<double>(), 3600.0);  // reachable when a returns
 }
 
+// A degrade_after timeout that ends past the end of simulated time: writes issued while the
+// sync replica is away wait for it, so they are never acknowledged, and the trial runs on (it
+// stopped on an internal assertion: swarm seed "refactor", scenario 29).
+TEST(Runner, ADegradeTimeoutPastTheEndOfTimeLeavesWritesUnacknowledged) {
+  Json doc = minimal_doc();
+  doc["horizon"] = "100y";
+  doc["trials"] = 1;
+  doc["data"]["write_rate"] = "1/d";
+  doc["replication"]["on_sync_unreachable"] = Json::parse(R"J({"degrade_after": "290y"})J");
+  // The sync replica's node is lost at 29 years and never replaced: 29 + 290 years is past
+  // the 292 years simulated time can count.
+  doc["storage"]["replace_after"] = "fixed(290y)";
+  doc["faults"] = Json::parse(R"J([{"at": "29y", "kind": "node_loss", "target": "b/n0"}])J");
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  const TrialObservation obs = runner.run(0, nullptr);
+  const WriteStats& w = obs.writes;
+  // About 29 years of writes acknowledged, about 71 issued and still waiting at the horizon.
+  EXPECT_NEAR(static_cast<double>(w.acknowledged), 29 * 365.25, 5 * std::sqrt(29 * 365.25));
+  EXPECT_NEAR(static_cast<double>(w.issued - w.acknowledged), 71 * 365.25,
+              5 * std::sqrt(71 * 365.25));
+  EXPECT_EQ(w.degraded_acks, 0u);
+  EXPECT_EQ(w.lost_writes, 0u);
+  EXPECT_LT(w.latency_s.max(), 10.0);  // none acknowledged at the end of time
+}
+
 }  // namespace
 }  // namespace durasim

@@ -436,5 +436,24 @@ TEST(ScenarioLimits, WritePathDrawsAreBounded) {
   EXPECT_THAT(problem_paths(doc), ElementsAre("/storage/fsync"));
 }
 
+TEST(ScenarioLimits, WritesWaitingForADegradeTimeoutAreBounded) {
+  Json doc = minimal_doc();
+  doc["data"]["write_rate"] = "50/s";
+  doc["horizon"] = "100y";
+  doc["limits"]["write_model"] = "windowed";
+  // While the sync replica is away, 50 writes/s wait 290 years each: far beyond 2^22.
+  doc["replication"]["on_sync_unreachable"] = Json::parse(R"J({"degrade_after": "290y"})J");
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/replication/on_sync_unreachable/degrade_after"));
+  EXPECT_THAT(first_message(doc), HasSubstr("writes wait degrade_after"));
+  doc["replication"]["on_sync_unreachable"]["degrade_after"] = "10s";  // 500 waiting
+  EXPECT_TRUE(problem_paths(doc).empty());
+  // Only the horizon's worth can wait: a 290-year timeout at 1 write a day over a year.
+  doc["data"]["write_rate"] = "1/d";
+  doc["horizon"] = "1y";
+  doc["limits"].erase("write_model");
+  doc["replication"]["on_sync_unreachable"]["degrade_after"] = "290y";
+  EXPECT_TRUE(problem_paths(doc).empty());
+}
+
 }  // namespace
 }  // namespace durasim
