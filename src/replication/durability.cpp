@@ -512,6 +512,9 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
 
 void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureModel& failures,
                                       EventQueue& queue, TraceSink* trace) {
+  // Re-created already at this instant: its partition, lost with nothing left to restore,
+  // started over on every standing host (a restore that fell through on the same replacement).
+  if (state_[copy] == CopyState::kIntact) return;
   const PartitionId p{copy / placement_->copies_per_partition()};
   if (intact_[p.index()] == 0 && pending_restore_[p.index()]) {
     if (restoring_copy_[p.index()] == kNone) {

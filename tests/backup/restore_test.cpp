@@ -120,6 +120,22 @@ TEST(Restore, ABackupDestroyedBeforeTheRestoreRunsLeavesTheDataLost) {
   }
 }
 
+// The same loss, read off one trial's trace: when east is replaced (150h) the restore falls
+// through and the partition starts over, empty, on both new disks at once; neither copy is then
+// "rebuilt" from the other (a rebuild of an intact copy, which left one copy for 5000 s).
+TEST(Restore, APartitionThatStartsOverOnReplacementRebuildsNothing) {
+  Json doc = region_and_backups("west");
+  doc["faults"].push_back({{"at", "140h"}, {"kind", "earthquake"}, {"target", "west"}});
+  doc["trials"] = 1;
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  EXPECT_EQ(testing::times_of(trace, "replaced", "east"), std::vector<double>{150 * 3600.0});
+  EXPECT_TRUE(testing::times_of(trace, "rebuild_started").empty());
+  EXPECT_TRUE(testing::times_of(trace, "restore_started").empty());
+}
+
 TEST(Restore, ARestoreWaitingForItsTargetGivesUpWhenTheTargetIsDestroyed) {
   // West is out from 120h for 48h; the data burns at 126h and the host is back at 150h, but the
   // restore waits for west, which an earthquake destroys at 155h: the data is lost for good then
