@@ -90,13 +90,12 @@ void LogicalFaults::strike(const BadDeleteSpec& what, bool injected, SimTime now
   const Duration detect_after =
       Duration::from_seconds(what.detected_after.sample(detect_rng_.uniform()));
   Pending d{now, now + detect_after, &what, injected, false, marks_.size(), 0};
-  const std::uint32_t k = world.placement->copies_per_partition();
   auto mark = [&](std::uint32_t p) {
     // The writes before the delete are simulated in a window before it, like any incident.
     world.writes->advance(p, now);
     Mark m{p, world.writes->replicate_marker(p, now), {}};
-    for (std::uint32_t c = 0; c < k; ++c)
-      m.generation[c] = world.durability->copy_generation(std::size_t{p} * k + c);
+    for (const CopyId c : world.copies->copies_of(PartitionId{std::size_t{p}}))
+      m.generation[world.copies->slot_of(c)] = world.copies->generation(c);
     marks_.push_back(m);
     ++d.marks;
   };
@@ -202,7 +201,8 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
                                                  const World& world, Read& read) {
   const Pending& d = pending_[id];
   const std::uint32_t p = m.partition;
-  const std::uint32_t k = world.placement->copies_per_partition();
+  const CopyTable& copies = *world.copies;
+  const std::uint32_t k = copies.copies_per_partition();
   LogicalIncident inc;
   inc.delete_id = id;
   inc.time_s = d.at.seconds();
@@ -214,7 +214,7 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
   // Every read writes onto the primary's disk.
   std::uint32_t primary = 0;
   while (primary + 1 < k && world.writes->role_on_slot(p, primary) != 0) ++primary;
-  read.to = world.placement->disk_of(PartitionId{std::size_t{p}}, primary).value;
+  read.to = copies.disk_of(copies.id(PartitionId{std::size_t{p}}, primary)).value;
 
   // The newest clean source.
   SimTime pit = SimTime::never();
@@ -222,16 +222,15 @@ LogicalIncident LogicalFaults::recover_partition(std::uint32_t id, const Mark& m
   for (std::uint32_t c = 0; c < k; ++c) {
     const std::size_t r = m.marker.role[c];
     if (r == 0 || m.marker.applied[c] <= d.detect) continue;  // the primary, or applied it
-    const std::size_t copy = std::size_t{p} * k + c;
+    const CopyId copy = copies.id(PartitionId{std::size_t{p}}, c);
     if (world.writes->role_on_slot(p, c) != r) continue;  // promoted or swapped since
-    if (world.durability->copy_generation(copy) != m.generation[c] ||
-        world.durability->copy_state(copy) != CopyState::kIntact)
+    if (copies.generation(copy) != m.generation[c] || !copies.intact(copy))
       continue;  // lost or rebuilt since: the rebuild copied the delete
-    if (!world.failures->available(world.placement->disk_of_copy(copy))) continue;
+    if (!world.failures->available(copies.disk_of(copy))) continue;
     pit = d.at;
     inc.source = writes_spec_->roles[r].delay_s > 0.0 ? RecoverySource::kDelayedReplica
                                                       : RecoverySource::kReplica;
-    read.disk = world.placement->disk_of_copy(copy).value;
+    read.disk = copies.disk_of(copy).value;
     read.phases[0].bytes = deleted_share_bytes;
     read.phase_count = deleted_share_bytes > 0.0 ? 1 : 0;
     break;

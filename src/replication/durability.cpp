@@ -14,25 +14,16 @@ constexpr std::uint32_t kNone = UINT32_MAX;
 static_assert(kNone == TransferSet::kNoSource);
 }  // namespace
 
-DurabilityModel::DurabilityModel(const Topology& topology, const Placement& placement,
+DurabilityModel::DurabilityModel(const Topology& topology, CopyTable& copies,
                                  const RepairSpec& spec, std::uint32_t channel)
-    : topology_(&topology), placement_(&placement), spec_(&spec), channel_(channel) {
-  copies_on_disk_.assign(topology.size(), {});
-  for (std::size_t c = 0; c < placement.total_copies(); ++c) {
-    copies_on_disk_[placement.disk_of_copy(c).index()].push_back(static_cast<std::uint32_t>(c));
-  }
-}
+    : topology_(&topology), copies_(&copies), spec_(&spec), channel_(channel) {}
 
 void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
-  const std::size_t copies = placement_->total_copies();
-  const std::size_t partitions = placement_->partitions();
+  const std::size_t copies = copies_->size();
+  const std::size_t partitions = copies_->partitions();
   replace_rng_ = RngStream(seed, trial, stream_id("repair.replace_after"), 0);
-  state_.assign(copies, CopyState::kIntact);
-  copy_gen_.assign(copies, 0);
-  destroyed_at_.assign(copies, SimTime{-1});
   kept_bytes_.assign(copies, -1.0);
   kept_at_.assign(copies, SimTime{0});
-  intact_.assign(partitions, placement_->copies_per_partition());
   unavailable_since_.assign(partitions, SimTime::never());
   unavailable_total_s_.assign(partitions, 0.0);
   touched_mark_.assign(partitions, 0);
@@ -61,13 +52,9 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
 }
 
 std::string DurabilityModel::copy_name(std::size_t copy) const {
-  const std::uint32_t k = placement_->copies_per_partition();
-  return "partition " + std::to_string(copy / k) + " copy " + std::to_string(copy % k) + " on " +
-         topology_->name(placement_->disk_of_copy(copy));
-}
-
-std::uint32_t DurabilityModel::intact_copies(PartitionId p) const {
-  return intact_[p.index()];
+  const CopyId c{copy};
+  return "partition " + std::to_string(copies_->partition_of(c).value) + " copy " +
+         std::to_string(copies_->slot_of(c)) + " on " + topology_->name(copies_->disk_of(c));
 }
 
 bool DurabilityModel::reachable_at(PartitionId p, SimTime t) const {
@@ -80,11 +67,12 @@ bool DurabilityModel::reachable_at(PartitionId p, SimTime t) const {
 }
 
 void DurabilityModel::set_state(std::size_t copy, CopyState s) {
-  const std::size_t p = copy / placement_->copies_per_partition();
+  const CopyId id{copy};
+  const std::size_t p = copies_->partition_of(id).index();
   const auto c32 = static_cast<std::uint32_t>(copy);
   if (transfers_.active(c32)) {
     // Done, lost or superseded: it gives its share back.
-    DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding);
+    DURASIM_ASSERT(copies_->state(id) == CopyState::kRebuilding);
     if (transfers_.sub(c32) == kCrewSub) crew_freed_ = true;
     transfers_.stop(c32, now_);
     if (restoring_copy_[p] == copy) {
@@ -92,10 +80,7 @@ void DurabilityModel::set_state(std::size_t copy, CopyState s) {
       if (s != CopyState::kIntact) orphaned_.push_back(static_cast<std::uint32_t>(p));
     }
   }
-  if (state_[copy] == CopyState::kIntact) --intact_[p];
-  if (s == CopyState::kIntact) ++intact_[p];
-  state_[copy] = s;
-  ++copy_gen_[copy];
+  copies_->set_state(id, s);
   if (!touched_mark_[p]) {
     touched_mark_[p] = 1;
     touched_.push_back(static_cast<std::uint32_t>(p));
@@ -103,26 +88,20 @@ void DurabilityModel::set_state(std::size_t copy, CopyState s) {
 }
 
 void DurabilityModel::touch_subtree(DomainId d) {
-  const std::uint32_t k = placement_->copies_per_partition();
-  for (std::uint32_t x = d.value; x < d.value + topology_->subtree_size(d); ++x) {
-    for (const std::uint32_t c : copies_on_disk_[x]) {
-      const std::uint32_t p = c / k;
-      if (!touched_mark_[p]) {
-        touched_mark_[p] = 1;
-        touched_.push_back(p);
-      }
+  for (const CopyId c : copies_->copies_under(d)) {
+    const std::uint32_t p = copies_->partition_of(c).value;
+    if (!touched_mark_[p]) {
+      touched_mark_[p] = 1;
+      touched_.push_back(p);
     }
   }
 }
 
 bool DurabilityModel::reachable_source(PartitionId p, std::size_t except,
                                        const FailureModel& failures) const {
-  const std::uint32_t k = placement_->copies_per_partition();
-  for (std::size_t c = p.index() * k; c < (p.index() + 1) * k; ++c) {
-    if (c != except && state_[c] == CopyState::kIntact &&
-        failures.available(placement_->disk_of_copy(c))) {
+  for (const CopyId c : copies_->copies_of(p)) {
+    if (c.index() != except && copies_->intact(c) && failures.available(copies_->disk_of(c)))
       return true;
-    }
   }
   return false;
 }
@@ -130,8 +109,7 @@ bool DurabilityModel::reachable_source(PartitionId p, std::size_t except,
 void DurabilityModel::update_availability(SimTime now, const FailureModel& failures) {
   for (const std::uint32_t p : touched_) {
     touched_mark_[p] = 0;
-    const bool up =
-        reachable_source(PartitionId{std::size_t{p}}, placement_->total_copies(), failures);
+    const bool up = reachable_source(PartitionId{std::size_t{p}}, copies_->size(), failures);
     if (!up && unavailable_since_[p] == SimTime::never()) {
       unavailable_since_[p] = now;
     } else if (up && unavailable_since_[p] != SimTime::never()) {
@@ -170,13 +148,11 @@ void DurabilityModel::on_change(const DomainChange& change, SimTime now, Failure
 }
 
 std::uint32_t DurabilityModel::pick_source(std::size_t copy, const FailureModel& failures) const {
-  const std::uint32_t k = placement_->copies_per_partition();
-  const std::size_t first = copy / k * k;
   std::uint32_t best = kNone;
   std::size_t best_load = SIZE_MAX;
-  for (std::size_t c = first; c < first + k; ++c) {
-    const DomainId disk = placement_->disk_of_copy(c);
-    if (c == copy || state_[c] != CopyState::kIntact || !failures.available(disk)) continue;
+  for (const CopyId c : copies_->copies_of(copies_->partition_of(CopyId{copy}))) {
+    const DomainId disk = copies_->disk_of(c);
+    if (c.index() == copy || !copies_->intact(c) || !failures.available(disk)) continue;
     const std::size_t load = transfers_.on_disk(disk.value).size();
     if (load < best_load) {
       best = disk.value;
@@ -252,12 +228,13 @@ void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& que
   // A restore whose host was destroyed: a copy waiting on a standing host restores instead.
   for (std::size_t i = 0; i < orphaned_.size(); ++i) {
     const std::uint32_t p = orphaned_[i];
-    if (intact_[p] > 0 || !pending_restore_[p] || restoring_copy_[p] != kNone) continue;
-    const std::uint32_t k = placement_->copies_per_partition();
-    for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c) {
-      if (state_[c] != CopyState::kWaiting || failures.destroyed(placement_->disk_of_copy(c)))
+    const PartitionId part{std::size_t{p}};
+    if (copies_->intact_copies(part) > 0 || !pending_restore_[p] || restoring_copy_[p] != kNone)
+      continue;
+    for (const CopyId c : copies_->copies_of(part)) {
+      if (copies_->state(c) != CopyState::kWaiting || failures.destroyed(copies_->disk_of(c)))
         continue;
-      try_restore(c, now, failures, trace);
+      try_restore(c.index(), now, failures, trace);
       if (restoring_copy_[p] != kNone || !pending_restore_[p]) break;
     }
   }
@@ -281,39 +258,36 @@ void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& que
   const std::uint32_t channel = channel_;
   transfers_.reschedule(
       now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen, std::uint32_t sub) {
-        const Type type = restoring_copy_[copy / placement_->copies_per_partition()] == copy
-                              ? kRestoreDone
-                              : kRebuildDone;
+        const Type type =
+            restoring_copy_[copies_->partition_of(CopyId{std::size_t{copy}}).index()] == copy
+                ? kRestoreDone
+                : kRebuildDone;
         queue.push(finish, copy, EventTag::make(channel, type, sub, gen));
       });
 }
 
 void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, FailureModel& failures,
                                    EventQueue& queue, TraceSink* trace) {
-  const std::uint32_t k = placement_->copies_per_partition();
+  const std::uint32_t k = copies_->copies_per_partition();
   const DomainId root = change.domain;
   lost_now_.clear();  // partitions whose last intact copy this destruction took
-  for (std::uint32_t x = root.value; x < root.value + topology_->subtree_size(root); ++x) {
-    for (const std::uint32_t c : copies_on_disk_[x]) {
-      destroyed_at_[c] = now;
-      if (state_[c] == CopyState::kLost) continue;  // already gone with an earlier failure
-      const std::uint32_t p = c / k;
-      const bool was_alive = intact_[p] > 0;
-      set_state(c, CopyState::kLost);
-      if (was_alive && intact_[p] == 0) lost_now_.push_back(p);
-      if (trace)
-        trace->push_back(
-            {now, "copy_lost", copy_name(c),
-             std::to_string(intact_[p]) + " of " + std::to_string(k) + " copies intact"});
-    }
+  for (const CopyId c : copies_->copies_under(root)) {
+    if (copies_->state(c) == CopyState::kLost) continue;  // gone with an earlier failure
+    const PartitionId p = copies_->partition_of(c);
+    const bool was_alive = copies_->intact_copies(p) > 0;
+    set_state(c.index(), CopyState::kLost);
+    if (was_alive && copies_->intact_copies(p) == 0) lost_now_.push_back(p.value);
+    if (trace)
+      trace->push_back({now, "copy_lost", copy_name(c.index()),
+                        std::to_string(copies_->intact_copies(p)) + " of " + std::to_string(k) +
+                            " copies intact"});
   }
   touch_subtree(root);
   for (const std::uint32_t p : lost_now_) {
     const PartitionId part{std::size_t{p}};
     // What half-rebuilt copies hold is of data no longer there: a rebuild after the restore (or
     // the start over) copies it whole.
-    for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c)
-      kept_bytes_[c] = -1.0;
+    for (const CopyId c : copies_->copies_of(part)) kept_bytes_[c.index()] = -1.0;
     // The newest backup that exists: its target may come back before the restore runs.
     std::optional<RestoreOffer> offer =
         restore_ ? restore_->offer(part, now, now, /*reachable=*/false) : std::nullopt;
@@ -331,12 +305,12 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
       // from it.
       pending_restore_[p] = offer;
       lost_how_[p] = losses_.back();
-      for (std::size_t c = std::size_t{p} * k; c < (std::size_t{p} + 1) * k; ++c) {
-        if (failures.destroyed(placement_->disk_of_copy(c))) continue;
+      for (const CopyId c : copies_->copies_of(part)) {
+        if (failures.destroyed(copies_->disk_of(c))) continue;
         if (restoring_copy_[p] == kNone && pending_restore_[p]) {
-          try_restore(c, now, failures, trace);
-        } else if (intact_[p] == 0) {
-          wait(c);
+          try_restore(c.index(), now, failures, trace);
+        } else if (copies_->intact_copies(part) == 0) {
+          wait(c.index());
         }
       }
       continue;
@@ -392,7 +366,7 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
     return true;
   }
   const std::size_t copy = task.index;
-  if (copy_gen_[copy] != task.gen) return false;
+  if (copies_->generation(CopyId{copy}) != task.gen) return false;
   const std::uint32_t from = pick_source(copy, failures);
   if (from == kNone) {
     wait(copy);
@@ -401,7 +375,7 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
           {now, "rebuild_waiting", copy_name(copy), "no reachable copy to rebuild from"});
     return false;
   }
-  const DomainId to = placement_->disk_of_copy(copy);
+  const DomainId to = copies_->disk_of(CopyId{copy});
   if (sub == kCrewSub && !failures.available(to)) {
     wait(copy);  // the crew does not wait on a disk it cannot reach; queued again once it is back
     if (trace)
@@ -410,7 +384,7 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   }
   const auto c32 = static_cast<std::uint32_t>(copy);
   // A rebuild the crew gave up resumes where it stopped, if its disk has not burned since.
-  const bool resume = kept_bytes_[copy] >= 0.0 && destroyed_at_[copy] < kept_at_[copy];
+  const bool resume = kept_bytes_[copy] >= 0.0 && failures.destroyed_at(to) < kept_at_[copy];
   const double bytes = resume ? kept_bytes_[copy] : spec_->partition_bytes;
   kept_bytes_[copy] = -1.0;
   transfers_.start(c32, from, to.value, bytes, 0.0, sub, now);
@@ -442,19 +416,18 @@ void DurabilityModel::wait(std::size_t copy) {
 }
 
 void DurabilityModel::start_over(std::size_t p, const FailureModel& failures) {
-  const std::uint32_t k = placement_->copies_per_partition();
   pending_restore_[p].reset();
-  for (std::size_t c = p * k; c < (p + 1) * k; ++c) {
-    if (!failures.destroyed(placement_->disk_of_copy(c))) set_state(c, CopyState::kIntact);
+  for (const CopyId c : copies_->copies_of(PartitionId{p})) {
+    if (!failures.destroyed(copies_->disk_of(c))) set_state(c.index(), CopyState::kIntact);
   }
 }
 
 void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& failures,
                                   TraceSink* trace) {
-  const std::size_t p = copy / placement_->copies_per_partition();
+  const PartitionId part = copies_->partition_of(CopyId{copy});
+  const std::size_t p = part.index();
   DURASIM_ASSERT(pending_restore_[p].has_value() && restoring_copy_[p] == kNone);
-  DURASIM_ASSERT(restore_ != nullptr && intact_[p] == 0);
-  const PartitionId part{p};
+  DURASIM_ASSERT(restore_ != nullptr && copies_->intact_copies(part) == 0);
   // The backup is decided now: the one chosen at the loss may be gone (its target destroyed;
   // retention is judged at the loss); its target may be unreachable, and the restore waits.
   const SimTime lost_at = lost_how_[p].lost_at;
@@ -483,13 +456,13 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   pending_restore_[p] = exists;
   const std::optional<RestoreOffer> reachable =
       restore_->offer(part, lost_at, now, /*reachable=*/true);
-  const DomainId to = placement_->disk_of_copy(copy);
+  const DomainId to = copies_->disk_of(CopyId{copy});
   if (!failures.available(to)) {
     wait(copy);  // another standing host that is reachable restores it, or this one once back
     return;
   }
   if (!reachable || reachable->pit != exists->pit) {
-    if (state_[copy] != CopyState::kWaiting && trace)
+    if (copies_->state(CopyId{copy}) != CopyState::kWaiting && trace)
       trace->push_back({now, "restore_waiting", copy_name(copy),
                         "the " + std::string(exists->from) + " backup's target is unreachable"});
     wait(copy);
@@ -514,9 +487,9 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
                                       EventQueue& queue, TraceSink* trace) {
   // Re-created already at this instant: its partition, lost with nothing left to restore,
   // started over on every standing host (a restore that fell through on the same replacement).
-  if (state_[copy] == CopyState::kIntact) return;
-  const PartitionId p{copy / placement_->copies_per_partition()};
-  if (intact_[p.index()] == 0 && pending_restore_[p.index()]) {
+  if (copies_->intact(CopyId{copy})) return;
+  const PartitionId p = copies_->partition_of(CopyId{copy});
+  if (copies_->intact_copies(p) == 0 && pending_restore_[p.index()]) {
     if (restoring_copy_[p.index()] == kNone) {
       try_restore(copy, now, failures, trace);
     } else {
@@ -524,26 +497,28 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
     }
     return;
   }
-  if (intact_[p.index()] == 0) {
+  if (copies_->intact_copies(p) == 0) {
     set_state(copy, CopyState::kIntact);  // a lost partition starts over, empty
     if (trace) trace->push_back({now, "recreated", copy_name(copy), "partition starts over empty"});
     return;
   }
   set_state(copy, CopyState::kRebuilding);
-  submit(Task{kRebuildDone, static_cast<std::uint32_t>(copy), copy_gen_[copy], nullptr}, now,
-         failures, queue, trace);
+  submit(Task{kRebuildDone, static_cast<std::uint32_t>(copy), copies_->generation(CopyId{copy}),
+              nullptr},
+         now, failures, queue, trace);
 }
 
 void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue,
                                     TraceSink* trace) {
-  const std::uint32_t k = placement_->copies_per_partition();
   retry_.swap(waiting_);
   waiting_.clear();
   for (const std::uint32_t c : retry_) {
-    if (state_[c] != CopyState::kWaiting) continue;  // lost again meanwhile
-    const std::uint32_t p = c / k;
-    if (intact_[p] == 0 && pending_restore_[p]) {
-      if (restoring_copy_[p] == kNone && !failures.destroyed(placement_->disk_of_copy(c))) {
+    const CopyId id{std::size_t{c}};
+    if (copies_->state(id) != CopyState::kWaiting) continue;  // lost again meanwhile
+    const PartitionId part = copies_->partition_of(id);
+    const std::size_t p = part.index();
+    if (copies_->intact_copies(part) == 0 && pending_restore_[p]) {
+      if (restoring_copy_[p] == kNone && !failures.destroyed(copies_->disk_of(id))) {
         try_restore(c, now, failures, trace);  // its backup's target may be back
       } else {
         waiting_.push_back(c);
@@ -564,10 +539,8 @@ void DurabilityModel::on_replaced(DomainId root, SimTime now, FailureModel& fail
   failures.replace(root, now, queue);
   if (trace)
     trace->push_back({now, "replaced", topology_->name(root), "new empty hardware in place"});
-  for (std::uint32_t x = root.value; x < root.value + topology_->subtree_size(root); ++x) {
-    for (const std::uint32_t c : copies_on_disk_[x])
-      request_rebuild(c, now, failures, queue, trace);
-  }
+  for (const CopyId c : copies_->copies_under(root))
+    request_rebuild(c.index(), now, failures, queue, trace);
   touch_subtree(root);
 }
 
@@ -613,8 +586,9 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
 }
 
 void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace) {
-  DURASIM_ASSERT(state_[copy] == CopyState::kRebuilding && transfers_.active(copy));
-  const std::size_t p = copy / placement_->copies_per_partition();
+  DURASIM_ASSERT(copies_->state(CopyId{std::size_t{copy}}) == CopyState::kRebuilding &&
+                 transfers_.active(copy));
+  const std::size_t p = copies_->partition_of(CopyId{std::size_t{copy}}).index();
   const bool restore = restoring_copy_[p] == copy;
   if (restore && restore_phase_[p] + 1 < pending_restore_[p]->phase_count) {
     // The next kind of piece (incrementals, then the WAL), through its own stream.

@@ -13,13 +13,14 @@ constexpr std::uint64_t kMaxScheduled = 3'000'000'000;
 TrialRunner::TrialRunner(const Scenario& scenario)
     : scenario_(&scenario),
       failures_(*scenario.topology, scenario.failures, kFailureChannel),
-      durability_(*scenario.topology, *scenario.placement, scenario.repair, kDurabilityChannel),
+      copies_(*scenario.topology, *scenario.placement),
+      durability_(*scenario.topology, copies_, scenario.repair, kDurabilityChannel),
       writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
               kWriteChannel),
       restore_(scenario.backups, failures_, durability_),
       logical_(scenario.failures, scenario.writes, scenario.repair.partition_bytes,
                scenario.repair.rebuild_bandwidth_Bps, scenario.data.partitions, kLogicalChannel),
-      world_{&writes_, &durability_, &failures_, scenario.placement.get(), &restore_} {
+      world_{&writes_, &copies_, &failures_, &restore_} {
   if (!scenario.backups.schedules.empty()) durability_.set_restore_source(&restore_);
   queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
 }
@@ -37,6 +38,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   queue_.clear();
   queue_.set_horizon(s.horizon);  // what falls after it is never run
   failures_.start(queue_, s.seed, trial);
+  copies_.reset();
   durability_.start(s.seed, trial);
   writes_.start(s.seed, trial);
   writes_.set_trace(trace);
@@ -191,28 +193,17 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
 }
 
 void TrialRunner::report_destroyed(DomainId root, SimTime t) {
-  // From the placement, not the durability model: the checker's own account of which copies a
-  // destruction took (copies already lost included: the place is destroyed again).
-  const Placement& placement = *scenario_->placement;
-  const std::uint32_t k = placement.copies_per_partition();
-  const std::uint32_t first = root.value;
-  const std::uint32_t last = first + scenario_->topology->subtree_size(root);
-  for (std::size_t c = 0; c < placement.total_copies(); ++c) {
-    const std::uint32_t disk = placement.disk_of_copy(c).value;
-    if (disk < first || disk >= last) continue;
-    observer_->on_copy_destroyed(static_cast<std::uint32_t>(c / k),
-                                 static_cast<std::uint32_t>(c % k), t);
-  }
+  // Every copy whose place lies under root (copies already lost included: the place is
+  // destroyed again), from the placement through the table's index, not its states.
+  for (const CopyId c : copies_.copies_under(root))
+    observer_->on_copy_destroyed(copies_.partition_of(c).value, copies_.slot_of(c), t);
 }
 
 const CopyView* TrialRunner::views(std::uint32_t partition) {
-  const Placement& placement = *scenario_->placement;
-  const std::uint32_t k = placement.copies_per_partition();
-  for (std::uint32_t c = 0; c < k; ++c) {
-    const std::size_t copy = std::size_t{partition} * k + c;
-    const CopyState state = durability_.copy_state(copy);
-    views_[c] = {state == CopyState::kIntact, failures_.available(placement.disk_of_copy(copy)),
-                 durability_.copy_destroyed_at(copy)};
+  for (const CopyId c : copies_.copies_of(PartitionId{std::size_t{partition}})) {
+    const DomainId disk = copies_.disk_of(c);
+    views_[copies_.slot_of(c)] = {copies_.intact(c), failures_.available(disk),
+                                  failures_.destroyed_at(disk)};
   }
   return views_.data();
 }

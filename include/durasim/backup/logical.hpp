@@ -43,7 +43,7 @@
 #include "durasim/failure/failure_model.hpp"
 #include "durasim/replication/durability.hpp"
 #include "durasim/replication/write_path.hpp"
-#include "durasim/storage/placement.hpp"
+#include "durasim/storage/copy_table.hpp"
 #include "durasim/storage/transfers.hpp"
 
 namespace durasim {
@@ -80,9 +80,8 @@ class LogicalFaults {
   // What recovery reads from the other models of the trial.
   struct World {
     WritePath* writes;
-    const DurabilityModel* durability;
+    const CopyTable* copies;
     const FailureModel* failures;
-    const Placement* placement;
     const BackupRestore* backups;
   };
 

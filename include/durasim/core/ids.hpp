@@ -22,5 +22,7 @@ struct Id {
 
 using DomainId = Id<struct DomainTag>;
 using PartitionId = Id<struct PartitionTag>;
+// A copy of a partition (storage/copy_table.hpp numbers them).
+using CopyId = Id<struct CopyTag>;
 
 }  // namespace durasim

@@ -26,11 +26,13 @@
 // place holding the pieces it reads is unreachable; if a place holding pieces it has still to
 // read is destroyed, the restore is re-decided as above and starts over from the backup chosen.
 //
+// Copy state lives in the copy table (storage/copy_table.hpp), which this model alone changes.
+//
 // Invariants: a destroyed copy is intact again only through a rebuild (or the re-seed of a
 // lost partition); a partition is lost exactly when its last intact copy is destroyed.
 //
-//   DurabilityModel model(topology, placement, repair_spec, channel);
-//   model.start(seed, trial);
+//   DurabilityModel model(topology, copies, repair_spec, channel);
+//   copies.reset(); model.start(seed, trial);
 //   model.on_change(change, now, failures, queue, trace);   // after FailureModel::handle
 //   model.handle(event, failures, queue, trace);            // events on `channel`
 #pragma once
@@ -44,6 +46,7 @@
 #include "durasim/core/rng.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
+#include "durasim/storage/copy_table.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/storage/transfers.hpp"
 
@@ -57,8 +60,6 @@ struct RepairSpec {
   RepairPolicy policy = RepairPolicy::kParallel;
   double partition_bytes = 0.0;
 };
-
-enum class CopyState : std::uint8_t { kIntact, kLost, kRebuilding, kWaiting };
 
 // A restore from backup offered for a lost partition (the backup layer implements the source).
 struct RestoreOffer {
@@ -110,7 +111,7 @@ struct LossRecord {
 
 class DurabilityModel {
  public:
-  DurabilityModel(const Topology& topology, const Placement& placement, const RepairSpec& spec,
+  DurabilityModel(const Topology& topology, CopyTable& copies, const RepairSpec& spec,
                   std::uint32_t channel);
 
   void start(std::uint64_t seed, std::uint64_t trial);
@@ -130,16 +131,8 @@ class DurabilityModel {
   std::uint32_t episodes_open_at_end() const { return open_at_end_; }
   // Sum over partitions of unreachable time, divided by the partition count.
   double unavailable_s() const;
-  CopyState copy_state(std::size_t copy) const { return state_[copy]; }
-  // Changes whenever the copy is lost (so a copy with the same generation at two instants held
-  // the same data throughout, apart from what replication brought).
-  std::uint32_t copy_generation(std::size_t copy) const { return copy_gen_[copy]; }
-  // The last time the copy's place was destroyed, whatever the copy's state then (a copy being
-  // rebuilt, or already lost, is destroyed again with its domain); SimTime{-1}: never.
-  SimTime copy_destroyed_at(std::size_t copy) const { return destroyed_at_[copy]; }
   // Partitions whose copies changed state or reachability in the last on_change or handle.
   const std::vector<std::uint32_t>& changed() const { return changed_; }
-  std::uint32_t intact_copies(PartitionId p) const;
   // Whether partition p had a reachable intact copy at `t` (not after the last event handled).
   bool reachable_at(PartitionId p, SimTime t) const;
 
@@ -193,19 +186,14 @@ class DurabilityModel {
   std::string copy_name(std::size_t copy) const;
 
   const Topology* topology_;
-  const Placement* placement_;
+  CopyTable* copies_;
   const RepairSpec* spec_;
   std::uint32_t channel_;
-  std::vector<std::vector<std::uint32_t>> copies_on_disk_;  // disk id -> copy indices
 
   // Per trial.
   RngStream replace_rng_{0, 0, 0, 0};
-  std::vector<CopyState> state_;
-  std::vector<std::uint32_t> copy_gen_;
-  std::vector<SimTime> destroyed_at_;
-  std::vector<double> kept_bytes_;     // per copy: bytes left of a rebuild given up, or -1
-  std::vector<SimTime> kept_at_;       // when it was given up
-  std::vector<std::uint32_t> intact_;  // per partition
+  std::vector<double> kept_bytes_;  // per copy: bytes left of a rebuild given up, or -1
+  std::vector<SimTime> kept_at_;    // when it was given up
   std::vector<SimTime> unavailable_since_;
   std::vector<double> unavailable_total_s_;
   std::vector<char> touched_mark_;

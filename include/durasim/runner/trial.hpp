@@ -25,6 +25,7 @@
 #include "durasim/replication/durability.hpp"
 #include "durasim/replication/write_path.hpp"
 #include "durasim/scenario/scenario.hpp"
+#include "durasim/storage/copy_table.hpp"
 
 namespace durasim {
 
@@ -69,6 +70,7 @@ class TrialRunner {
   const std::atomic<bool>* cancel_ = nullptr;
   EventQueue queue_;
   FailureModel failures_;
+  CopyTable copies_;
   DurabilityModel durability_;
   WritePath writes_;
   BackupRestore restore_;

@@ -1,0 +1,163 @@
+// The copy table: its index (by partition, by disk, by subtree) against the placement it was
+// built from, its transitions against the diagram in copy_table.hpp, and its memory at fleet
+// scale.
+#include "durasim/storage/copy_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <set>
+
+#include "durasim/core/assert.hpp"
+
+namespace durasim {
+namespace {
+
+// Two datacenters of 3 nodes x 2 disks; partition p has copy 0 in dc a and copy 1 in dc b.
+struct Small {
+  Topology topology{TopologySpec{{{"r", {{"a", 3, 2, 1e12}, {"b", 3, 2, 1e12}}}}}};
+  Placement placement = *place(topology, {.partitions = 5,
+                                          .partition_bytes = 1e9,
+                                          .sites = {*topology.find("a"), *topology.find("b")}});
+  CopyTable copies{topology, placement};
+};
+
+TEST(CopyTable, IdsNumberCopiesPartitionByPartition) {
+  const Small s;
+  const CopyTable& t = s.copies;
+  EXPECT_EQ(t.size(), 10u);
+  EXPECT_EQ(t.partitions(), 5u);
+  EXPECT_EQ(t.copies_per_partition(), 2u);
+  std::set<std::uint32_t> seen;
+  for (std::uint32_t p = 0; p < 5; ++p) {
+    std::uint32_t slot = 0;
+    for (const CopyId c : t.copies_of(PartitionId{std::size_t{p}})) {
+      EXPECT_EQ(t.partition_of(c).value, p);
+      EXPECT_EQ(t.slot_of(c), slot);
+      EXPECT_EQ(c, t.id(PartitionId{std::size_t{p}}, slot));
+      EXPECT_EQ(t.disk_of(c), s.placement.disk_of(PartitionId{std::size_t{p}}, slot));
+      EXPECT_TRUE(seen.insert(c.value).second);
+      ++slot;
+    }
+    EXPECT_EQ(slot, 2u);
+  }
+  EXPECT_EQ(seen.size(), t.size());
+}
+
+TEST(CopyTable, TheDiskIndexHoldsExactlyTheCopiesThePlacementPutThere) {
+  const Small s;
+  const CopyTable& t = s.copies;
+  std::size_t listed = 0;
+  for (std::size_t d = 0; d < s.topology.size(); ++d) {
+    const DomainId disk{d};
+    CopyId previous;
+    for (const CopyId c : t.copies_on(disk)) {
+      EXPECT_EQ(s.topology.level(disk), Level::kDisk);
+      EXPECT_EQ(t.disk_of(c), disk);
+      if (previous.valid()) {
+        EXPECT_LT(previous, c);  // in CopyId order
+      }
+      previous = c;
+      ++listed;
+    }
+  }
+  EXPECT_EQ(listed, t.size());  // every copy on exactly one disk
+  // A subtree's copies are its disks' copies, disk by disk.
+  for (const char* root : {"r", "a", "b", "a/n1", "b/n2/d1"}) {
+    const DomainId d = *s.topology.find(root);
+    std::vector<CopyId> expected;
+    for (const DomainId disk : s.topology.disks_under(d))
+      for (const CopyId c : t.copies_on(disk)) expected.push_back(c);
+    const auto got = t.copies_under(d);
+    EXPECT_EQ(std::vector<CopyId>(got.begin(), got.end()), expected) << root;
+  }
+  EXPECT_EQ(t.copies_under(*s.topology.find("r")).size(), t.size());
+}
+
+TEST(CopyTable, TransitionsFollowTheDiagram) {
+  using enum CopyState;
+  const std::array<CopyState, 4> all{kIntact, kLost, kRebuilding, kWaiting};
+  // Legal: intact -> lost; lost -> all but lost; rebuilding and waiting -> all.
+  for (const CopyState from : all) {
+    for (const CopyState to : all) {
+      const bool expected = from == kIntact ? to == kLost : from == kLost ? to != kLost : true;
+      EXPECT_EQ(legal_transition(from, to), expected)
+          << copy_state_name(from) << " -> " << copy_state_name(to);
+    }
+  }
+}
+
+TEST(CopyTable, SetStateCountsIntactCopiesAndBumpsTheGeneration) {
+  Small s;
+  CopyTable& t = s.copies;
+  const PartitionId p{3};
+  const CopyId c0 = t.id(p, 0), c1 = t.id(p, 1);
+  EXPECT_EQ(t.intact_copies(p), 2u);
+  EXPECT_EQ(t.generation(c0), 0u);
+  t.set_state(c0, CopyState::kLost);
+  EXPECT_EQ(t.intact_copies(p), 1u);
+  EXPECT_EQ(t.generation(c0), 1u);
+  EXPECT_EQ(t.generation(c1), 0u);  // its sibling untouched
+  t.set_state(c0, CopyState::kRebuilding);
+  EXPECT_EQ(t.intact_copies(p), 1u);
+  t.set_state(c0, CopyState::kWaiting);
+  t.set_state(c0, CopyState::kWaiting);  // waits again: still a change of what it waits for
+  EXPECT_EQ(t.generation(c0), 4u);
+  t.set_state(c0, CopyState::kIntact);
+  EXPECT_EQ(t.intact_copies(p), 2u);
+  EXPECT_EQ(t.state(c0), CopyState::kIntact);
+  // Other partitions are untouched.
+  EXPECT_EQ(t.intact_copies(PartitionId{2}), 2u);
+  t.reset();
+  EXPECT_EQ(t.generation(c0), 0u);
+  EXPECT_EQ(t.intact_copies(p), 2u);
+}
+
+TEST(CopyTable, AnIllegalTransitionStopsTheRunNamingTheCopy) {
+  Small s;
+  CopyTable& t = s.copies;
+  const CopyId c = t.id(PartitionId{1}, 1);
+  try {
+    t.set_state(c, CopyState::kRebuilding);  // an intact copy is never rebuilt
+    FAIL() << "an intact copy was set rebuilding";
+  } catch (const InternalError& e) {
+    EXPECT_NE(std::string(e.what()).find("copy 1 of partition 1 cannot go from intact to "
+                                         "rebuilding"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(t.state(c), CopyState::kIntact);  // unchanged
+  t.set_state(c, CopyState::kLost);
+  EXPECT_THROW(t.set_state(c, CopyState::kLost), InternalError);  // lost twice
+}
+
+// DESIGN.md's fleet: 10,000 disks, a million partitions of 3 copies, in under 64 MB, and the
+// copies of a failed disk found through the index.
+TEST(CopyTable, AFleetOfTenThousandDisksAndAMillionPartitionsFitsIn64MB) {
+  TopologySpec spec;
+  spec.regions = {{"r", {{"dc", 1000, 10, 16e12}}}};  // 1000 nodes x 10 disks
+  const Topology topology(spec);
+  const std::vector<DomainId>& disks = topology.domains_at(Level::kDisk);
+  ASSERT_EQ(disks.size(), 10'000u);
+  constexpr std::uint32_t kPartitions = 1'000'000;
+  std::vector<DomainId> layout;
+  layout.reserve(std::size_t{kPartitions} * 3);
+  for (std::uint32_t p = 0; p < kPartitions; ++p) {
+    // Three distinct disks a third of the fleet apart.
+    for (std::uint32_t c = 0; c < 3; ++c) layout.push_back(disks[(p + c * 3331) % 10'000]);
+  }
+  const Placement placement(kPartitions, 3, std::move(layout));
+  const CopyTable table(topology, placement);
+  EXPECT_LT(table.memory_bytes(), 64'000'000u);
+  EXPECT_GT(table.memory_bytes(), 27'000'000u);  // 9 bytes a copy and 1 a partition: 28 MB
+  // Each disk holds 300 copies: partitions p with (p + 3331 c) = d (mod 10000).
+  const DomainId disk = disks[1234];
+  const auto on = table.copies_on(disk);
+  ASSERT_EQ(on.size(), 300u);
+  for (const CopyId c : on) EXPECT_EQ(table.disk_of(c), disk);
+  // A node's copies: its 10 disks' 3000.
+  EXPECT_EQ(table.copies_under(topology.parent(disk)).size(), 3000u);
+}
+
+}  // namespace
+}  // namespace durasim
