@@ -1,10 +1,12 @@
 #include "durasim/backup/restore.hpp"
 
+#include <utility>
+
 namespace durasim {
 
 BackupRestore::BackupRestore(const BackupPlan& plan, const FailureModel& failures,
-                             const DurabilityModel& durability)
-    : plan_(&plan), failures_(&failures), durability_(&durability) {
+                             ReachableAt reachable_at)
+    : plan_(&plan), failures_(&failures), reachable_at_(std::move(reachable_at)) {
   for (const BackupSchedule& s : plan.schedules) {
     stream_of_.push_back(s.bandwidth_Bps > 0.0 ? static_cast<std::uint32_t>(streams_.size())
                                                : RestoreOffer::kNoStream);
@@ -19,9 +21,7 @@ std::optional<RestorePoint> BackupRestore::point(PartitionId partition, SimTime 
     return TargetFate{failures_->destroyed_at(d), failures_->replaced_at(d),
                       !reachable || failures_->available(d)};
   };
-  const SourceCheck readable = [this, partition](SimTime t) {
-    return durability_->reachable_at(partition, t);
-  };
+  const SourceCheck readable = [this, partition](SimTime t) { return reachable_at_(partition, t); };
   return newest_restore_point(*plan_, now, fate, before, readable, taken_by);
 }
 

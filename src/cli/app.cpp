@@ -401,8 +401,8 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
         << " deleted records and " << format_bytes(obs.lost_bytes + obs.writes.lost_bytes)
         << " lost";
   }
-  out << "; data unreachable " << format_seconds(obs.unavailable_s) << ", writes refused "
-      << format_seconds(obs.writes.unavailable_s) << "; " << obs.events << " events, "
+  out << "; data unreachable " << format_seconds(obs.unreachable_s) << ", writes refused "
+      << format_seconds(obs.writes.refused_s) << "; " << obs.events << " events, "
       << obs.writes.simulated << " writes simulated\n";
   return 0;
 }

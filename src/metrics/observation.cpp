@@ -14,7 +14,7 @@ void WriteTotals::add(const WriteStats& w) {
   degraded_lost_writes += w.degraded_lost_writes;
   degraded_lost_bytes += w.degraded_lost_bytes;
   lost_writes.add(static_cast<double>(w.lost_writes));
-  unavailable.add(w.unavailable_s);
+  refused_s.add(w.refused_s);
   for (const WriteIncident& i : w.incidents) {
     if (i.degraded_lost_writes > 0) ++degraded_loss_incidents;
     if (i.rpo_s < 0.0) {
@@ -47,7 +47,7 @@ void WriteTotals::merge(const WriteTotals& o) {
   degraded_lost_bytes += o.degraded_lost_bytes;
   degraded_loss_incidents += o.degraded_loss_incidents;
   lost_writes.merge(o.lost_writes);
-  unavailable.merge(o.unavailable);
+  refused_s.merge(o.refused_s);
   rpo_s.merge(o.rpo_s);
   rpo_unbounded += o.rpo_unbounded;
   rto_s.merge(o.rto_s);
@@ -103,9 +103,9 @@ void LossAccumulator::add(const TrialObservation& obs) {
   loss_events_ += obs.loss_events;
   const double lost_bytes = obs.lost_bytes + obs.writes.lost_bytes;
   lost_bytes_.add(lost_bytes);
-  unavailable_.add(obs.unavailable_s);
-  for (const double e : obs.unavailable_episodes_s) episodes_.add(e);
-  episodes_censored_ += obs.unavailable_open_at_horizon;
+  unreachable_.add(obs.unreachable_s);
+  for (const double e : obs.unreachable_episodes_s) episodes_.add(e);
+  episodes_censored_ += obs.unreachable_open_at_horizon;
   for (const Incident& i : obs.incidents) {
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.kind)];
     ++c.incidents;
@@ -153,7 +153,7 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   loss_events_ += o.loss_events_;
   exposure_s_ += o.exposure_s_;
   lost_bytes_.merge(o.lost_bytes_);
-  unavailable_.merge(o.unavailable_);
+  unreachable_.merge(o.unreachable_);
   first_loss_.merge(o.first_loss_);
   episodes_.merge(o.episodes_);
   episodes_censored_ += o.episodes_censored_;

@@ -24,8 +24,6 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   replace_rng_ = RngStream(seed, trial, stream_id("repair.replace_after"), 0);
   kept_bytes_.assign(copies, -1.0);
   kept_at_.assign(copies, SimTime{0});
-  unavailable_since_.assign(partitions, SimTime::never());
-  unavailable_total_s_.assign(partitions, 0.0);
   touched_mark_.assign(partitions, 0);
   touched_.clear();
   crew_queue_.clear();
@@ -33,10 +31,6 @@ void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
   crew_rebuilds_ahead_ = 0;
   waiting_.clear();
   losses_.clear();
-  episodes_s_.clear();
-  open_at_end_ = 0;
-  gaps_.resize(partitions);
-  for (auto& g : gaps_) g.clear();
   pending_restore_.assign(partitions, std::nullopt);
   lost_how_.assign(partitions, LossRecord{});
   restoring_copy_.assign(partitions, kNone);
@@ -55,15 +49,6 @@ std::string DurabilityModel::copy_name(std::size_t copy) const {
   const CopyId c{copy};
   return "partition " + std::to_string(copies_->partition_of(c).value) + " copy " +
          std::to_string(copies_->slot_of(c)) + " on " + topology_->name(copies_->disk_of(c));
-}
-
-bool DurabilityModel::reachable_at(PartitionId p, SimTime t) const {
-  if (t >= unavailable_since_[p.index()]) return false;  // the open episode (never: none)
-  const std::vector<Gap>& gaps = gaps_[p.index()];
-  // The last gap starting at or before t.
-  auto it = std::upper_bound(gaps.begin(), gaps.end(), t,
-                             [](SimTime x, const Gap& g) { return x < g.from; });
-  return it == gaps.begin() || t >= std::prev(it)->to;
 }
 
 void DurabilityModel::set_state(std::size_t copy, CopyState s) {
@@ -97,29 +82,8 @@ void DurabilityModel::touch_subtree(DomainId d) {
   }
 }
 
-bool DurabilityModel::reachable_source(PartitionId p, std::size_t except,
-                                       const FailureModel& failures) const {
-  for (const CopyId c : copies_->copies_of(p)) {
-    if (c.index() != except && copies_->intact(c) && failures.available(copies_->disk_of(c)))
-      return true;
-  }
-  return false;
-}
-
-void DurabilityModel::update_availability(SimTime now, const FailureModel& failures) {
-  for (const std::uint32_t p : touched_) {
-    touched_mark_[p] = 0;
-    const bool up = reachable_source(PartitionId{std::size_t{p}}, copies_->size(), failures);
-    if (!up && unavailable_since_[p] == SimTime::never()) {
-      unavailable_since_[p] = now;
-    } else if (up && unavailable_since_[p] != SimTime::never()) {
-      const double s = (now - unavailable_since_[p]).seconds();
-      episodes_s_.push_back(s);
-      unavailable_total_s_[p] += s;
-      gaps_[p].push_back({unavailable_since_[p], now});
-      unavailable_since_[p] = SimTime::never();
-    }
-  }
+void DurabilityModel::publish_changes() {
+  for (const std::uint32_t p : touched_) touched_mark_[p] = 0;
   changed_.swap(touched_);
   touched_.clear();
 }
@@ -144,7 +108,7 @@ void DurabilityModel::on_change(const DomainChange& change, SimTime now, Failure
   replan(change.domain, now, failures);
   if (restore_) recheck_restores(now, trace);
   flush(now, failures, queue, trace);
-  update_availability(now, failures);
+  publish_changes();
 }
 
 std::uint32_t DurabilityModel::pick_source(std::size_t copy, const FailureModel& failures) const {
@@ -582,7 +546,7 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
       DURASIM_ASSERT(false);
   }
   flush(event.time, failures, queue, trace);
-  update_availability(event.time, failures);
+  publish_changes();
 }
 
 void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace) {
@@ -612,26 +576,6 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
   if (trace)
     trace->push_back(
         {now, restore ? "restore_done" : "rebuild_done", copy_name(copy), "copy intact again"});
-}
-
-void DurabilityModel::finish(SimTime end) {
-  for (std::size_t p = 0; p < unavailable_since_.size(); ++p) {
-    if (unavailable_since_[p] == SimTime::never()) continue;
-    // Cut by the horizon: its time counts in unavailable_s, but its length is unknown, so it
-    // is not an episode's duration (RTO) and is only counted.
-    const double s = (end - unavailable_since_[p]).seconds();
-    ++open_at_end_;
-    gaps_[p].push_back({unavailable_since_[p], end});
-    unavailable_total_s_[p] += s;
-    unavailable_since_[p] = SimTime::never();
-  }
-}
-
-double DurabilityModel::unavailable_s() const {
-  double total = 0.0;
-  for (const double s : unavailable_total_s_) total += s;
-  return unavailable_total_s_.empty() ? 0.0
-                                      : total / static_cast<double>(unavailable_total_s_.size());
 }
 
 }  // namespace durasim

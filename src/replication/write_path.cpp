@@ -162,7 +162,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   stats_.lost_writes = 0;
   stats_.degraded_acks = stats_.degraded_lost_writes = 0;
   stats_.lost_bytes = stats_.degraded_lost_bytes = 0.0;
-  stats_.unavailable_s = 0.0;
+  stats_.refused_s = 0.0;
   stats_.incidents.clear();
   stats_.latency_s = LogHistogram();
   for (LogHistogram& h : stats_.lag_s) h = LogHistogram();
@@ -1095,7 +1095,7 @@ void WritePath::finish(SimTime horizon) {
     }
     total += g.down_total_s;
   }
-  stats_.unavailable_s = partitions_ ? total / partitions_ : 0.0;
+  stats_.refused_s = partitions_ ? total / partitions_ : 0.0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ TrialRunner::TrialRunner(const Scenario& scenario)
       durability_(*scenario.topology, copies_, scenario.repair, kDurabilityChannel),
       writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
               kWriteChannel),
-      restore_(scenario.backups, failures_, durability_),
+      restore_(scenario.backups, failures_,
+               [this](PartitionId p, SimTime t) { return availability_.reachable_at(p, t); }),
       logical_(scenario.failures, scenario.writes, scenario.repair.partition_bytes,
                scenario.repair.rebuild_bandwidth_Bps, scenario.data.partitions, kLogicalChannel),
       world_{&writes_, &copies_, &failures_, &restore_} {
@@ -39,6 +40,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   queue_.set_horizon(s.horizon);  // what falls after it is never run
   failures_.start(queue_, s.seed, trial);
   copies_.reset();
+  availability_.reset(copies_.partitions());
   durability_.start(s.seed, trial);
   writes_.start(s.seed, trial);
   writes_.set_trace(trace);
@@ -65,13 +67,13 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
     dispatch(event, obs, trace);
   }
   logical_.finish(s.horizon, world_, trace);
-  durability_.finish(s.horizon);
+  availability_.finish(s.horizon);
   writes_.finish(s.horizon);
   obs.writes = writes_.stats();
   obs.logical = logical_.incidents();
-  obs.unavailable_s = durability_.unavailable_s();
-  obs.unavailable_episodes_s = durability_.unavailable_episodes_s();
-  obs.unavailable_open_at_horizon = durability_.episodes_open_at_end();
+  obs.unreachable_s = availability_.unreachable_s();
+  obs.unreachable_episodes_s = availability_.episodes_s();
+  obs.unreachable_open_at_horizon = availability_.open_at_end();
   collect_losses(obs);
   return obs;
 }
@@ -160,6 +162,7 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
       }
       const std::size_t losses_before = durability_.losses().size();
       durability_.on_change(*change, event.time, failures_, queue_, trace);
+      note_availability(event.time);
       sync_writes(event.time, change->kind, losses_before,
                   change->what == DomainChange::What::kOutageEnd ? WritePath::Window::kNone
                                                                  : WritePath::Window::kBefore);
@@ -178,6 +181,7 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
     case kDurabilityChannel: {
       const std::size_t losses_before = durability_.losses().size();
       durability_.handle(event, failures_, queue_, trace);
+      note_availability(event.time);
       sync_writes(event.time, FailureKind::kDiskBurnout, losses_before, WritePath::Window::kNone);
       return;
     }
@@ -206,6 +210,15 @@ const CopyView* TrialRunner::views(std::uint32_t partition) {
                                   failures_.destroyed_at(disk)};
   }
   return views_.data();
+}
+
+void TrialRunner::note_availability(SimTime now) {
+  for (const std::uint32_t p : durability_.changed()) {
+    bool up = false;
+    for (const CopyId c : copies_.copies_of(PartitionId{std::size_t{p}}))
+      up = up || (copies_.intact(c) && failures_.available(copies_.disk_of(c)));
+    availability_.update(PartitionId{std::size_t{p}}, up, now);
+  }
 }
 
 void TrialRunner::sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,

@@ -171,7 +171,7 @@ Json writes_json(const Scenario& s, const WriteTotals& w) {
               {"simulated", w.simulated},
               {"degraded_acks", w.degraded_acks},
               {"degraded_lost_writes", w.degraded_lost_writes},
-              {"unavailable_s", mean_json(w.unavailable)}};
+              {"unavailable_s", mean_json(w.refused_s)}};
   if (!s.write_note.empty()) out["note"] = s.write_note;
   return out;
 }
@@ -304,7 +304,7 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   // their length is unknown, and the horizon would pass for one.
   r["rto_s"] = summary(t.writes().rto_s, "incidents");
   r["rto_s"]["censored"] = t.writes().rto_censored;
-  r["unavailability_s"] = mean_json(t.unavailable());
+  r["unavailability_s"] = mean_json(t.unreachable());
   Json episodes = summary(t.episodes(), "count");
   episodes["censored"] = t.episodes_censored();
   r["unavailability_s"]["episodes"] = episodes;

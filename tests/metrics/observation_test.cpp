@@ -25,8 +25,8 @@ TrialObservation busy_trial(std::uint64_t i) {
     obs.lost_bytes = 4096.0 * static_cast<double>(i % 5);
     obs.incidents.push_back({1000.0, FailureKind::kFire, false, 1, 4096.0, 3, 0});
   }
-  obs.unavailable_s = static_cast<double>(i % 11);
-  obs.unavailable_episodes_s = {static_cast<double>(i % 11) + 1.0};
+  obs.unreachable_s = static_cast<double>(i % 11);
+  obs.unreachable_episodes_s = {static_cast<double>(i % 11) + 1.0};
   WriteIncident w;
   w.cause = FailureKind::kDiskBurnout;
   w.lost_writes = i % 4;

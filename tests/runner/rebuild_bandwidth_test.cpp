@@ -36,7 +36,7 @@ TEST(RebuildBandwidth, TheSameDataInOneOrSixtyFourPartitionsHasTheSameDurability
     ASSERT_EQ(x.first_loss_s, y.first_loss_s) << "trial " << t;
     ASSERT_DOUBLE_EQ(x.lost_bytes, y.lost_bytes) << "trial " << t;
     // Unreachable time per partition: every partition of the 64 is down exactly when the one is.
-    ASSERT_NEAR(x.unavailable_s, y.unavailable_s, 1e-6 * (1.0 + x.unavailable_s)) << "trial " << t;
+    ASSERT_NEAR(x.unreachable_s, y.unreachable_s, 1e-6 * (1.0 + x.unreachable_s)) << "trial " << t;
     losses += x.data_loss ? 1 : 0;
   }
   // Informative: a loss needs the second disk to burn during the other's 1d + 22h repair, about
@@ -83,7 +83,7 @@ TEST(RebuildBandwidth, ABackupStreamIsSharedByEveryPartitionItCopiesOrRestores) 
       ASSERT_EQ(pit_many[i], pit_one[i / 64]) << "trial " << t;
     restores += pit_one.size();
     // Unreachable time per partition, restores included (read at 50 MB/s shared, not 64 x).
-    ASSERT_NEAR(x.unavailable_s, y.unavailable_s, 1e-6 * (1.0 + x.unavailable_s)) << "trial " << t;
+    ASSERT_NEAR(x.unreachable_s, y.unreachable_s, 1e-6 * (1.0 + x.unreachable_s)) << "trial " << t;
     // The bad delete: 64 recoveries reading 1/64 of the data each through the stream end when
     // the one does.
     ASSERT_EQ(x.logical.size(), 1u) << "trial " << t;

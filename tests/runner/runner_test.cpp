@@ -112,7 +112,7 @@ TEST(Runner, TrialDoesNotDependOnWhichRunnerRunsIt) {
   EXPECT_EQ(x.incidents.size(), y.incidents.size());
   EXPECT_EQ(x.first_loss_s, y.first_loss_s);
   EXPECT_EQ(x.lost_bytes, y.lost_bytes);
-  EXPECT_EQ(x.unavailable_s, y.unavailable_s);
+  EXPECT_EQ(x.unreachable_s, y.unreachable_s);
   EXPECT_GT(x.events, 0u);
 }
 
@@ -181,7 +181,7 @@ TEST(Runner, RebuildWaitsForAReachableSource) {
   EXPECT_EQ(trace[static_cast<std::size_t>(waiting - events.begin())].time.seconds(), 11 * 86400.0);
   EXPECT_EQ(trace[static_cast<std::size_t>(started - events.begin())].time.seconds(), 13 * 86400.0);
   // Unreachable from the outage at 10d until b returns at 13d.
-  EXPECT_DOUBLE_EQ(obs.unavailable_s, 3 * 86400.0);
+  EXPECT_DOUBLE_EQ(obs.unreachable_s, 3 * 86400.0);
 }
 
 TEST(Runner, OutageMakesDataUnavailableButLosesNothing) {
@@ -190,9 +190,9 @@ TEST(Runner, OutageMakesDataUnavailableButLosesNothing) {
     { "at": "10d", "kind": "power_outage", "target": "b", "duration": "2h" }
   ])J");
   EXPECT_EQ(obs.loss_events, 0u);
-  EXPECT_DOUBLE_EQ(obs.unavailable_s, 2 * 3600.0);  // back when b returns
-  EXPECT_THAT(obs.unavailable_episodes_s, ::testing::ElementsAre(2 * 3600.0));
-  EXPECT_EQ(obs.unavailable_open_at_horizon, 0u);
+  EXPECT_DOUBLE_EQ(obs.unreachable_s, 2 * 3600.0);  // back when b returns
+  EXPECT_THAT(obs.unreachable_episodes_s, ::testing::ElementsAre(2 * 3600.0));
+  EXPECT_EQ(obs.unreachable_open_at_horizon, 0u);
 }
 
 TEST(Runner, AnEpisodeCutByTheHorizonIsCountedNotTakenForItsLength) {
@@ -202,9 +202,9 @@ TEST(Runner, AnEpisodeCutByTheHorizonIsCountedNotTakenForItsLength) {
     { "at": "364d", "kind": "power_outage", "target": "a", "duration": "30d" },
     { "at": "364d", "kind": "power_outage", "target": "b", "duration": "30d" }
   ])J");
-  EXPECT_TRUE(obs.unavailable_episodes_s.empty());
-  EXPECT_EQ(obs.unavailable_open_at_horizon, 1u);
-  EXPECT_DOUBLE_EQ(obs.unavailable_s, 1.25 * 86400.0);  // the time within the horizon counts
+  EXPECT_TRUE(obs.unreachable_episodes_s.empty());
+  EXPECT_EQ(obs.unreachable_open_at_horizon, 1u);
+  EXPECT_DOUBLE_EQ(obs.unreachable_s, 1.25 * 86400.0);  // the time within the horizon counts
   Json doc = minimal_doc();
   doc["faults"] = Json::parse(R"J([
     { "at": "364d", "kind": "power_outage", "target": "a", "duration": "30d" },

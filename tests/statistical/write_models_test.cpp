@@ -64,7 +64,7 @@ struct ModelCase {
 
 // One model's observations, one entry per trial.
 struct Side {
-  std::vector<double> lost, refused, unavailable, window_median;
+  std::vector<double> lost, refused, refused_s, window_median;
   std::vector<std::vector<double>> rpo;           // [incident][trial]
   std::vector<std::vector<double>> window_below;  // [point][trial]
   std::vector<std::vector<double>> all_below;     // [point][trial]
@@ -112,7 +112,7 @@ Side run_side(const Scenario& s, const ModelCase& c, const std::vector<double>& 
     side.simulated += o.writes.simulated;
     side.lost.push_back(static_cast<double>(o.writes.lost_writes));
     side.refused.push_back(static_cast<double>(o.writes.refused));
-    side.unavailable.push_back(o.writes.unavailable_s);
+    side.refused_s.push_back(o.writes.refused_s);
     for (std::size_t k = 0; k < c.incidents_s.size(); ++k) {
       double rpo = 0.0;  // the largest over the partitions
       for (const WriteIncident& i : o.writes.incidents)
@@ -242,7 +242,7 @@ TEST_P(WriteModels, FullAndWindowedAgree) {
   Comparisons check(count);
   check.means(a.lost, b.lost, "lost writes");
   check.means(a.refused, b.refused, "refused writes");
-  check.means(a.unavailable, b.unavailable, "unavailable_s");
+  check.means(a.refused_s, b.refused_s, "refused_s");
   for (std::size_t k = 0; k < c.incidents_s.size(); ++k)
     check.distributions(a.rpo[k], b.rpo[k], "RPO at " + std::to_string(c.incidents_s[k]) + " s");
   check.distributions(a.window_median, b.window_median, "median compared latency");

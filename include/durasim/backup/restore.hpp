@@ -1,12 +1,17 @@
 // The restore source of a trial: when every copy of a partition is destroyed, the newest restore
 // point the backup catalogue offers, given what the failure model says about the backup targets
-// (destroyed, replaced, and, when the restore is about to run, reachable) and the durability
-// model says about the data (readable when each backup started). Recovery from bad deletes asks
+// (destroyed, replaced, and, when the restore is about to run, reachable) and the availability
+// history says about the data (readable when each backup started: `reachable_at`, given by the
+// runner). Recovery from bad deletes asks
 // it too (point with a `before` limit).
 //
-//   BackupRestore restore(scenario.backups, failures, durability);
+//   BackupRestore restore(scenario.backups, failures,
+//                         [&](PartitionId p, SimTime t) { return availability.reachable_at(p, t);
+//                         });
 //   durability.set_restore_source(&restore);
 #pragma once
+
+#include <functional>
 
 #include "durasim/backup/catalog.hpp"
 #include "durasim/failure/failure_model.hpp"
@@ -17,8 +22,8 @@ namespace durasim {
 class BackupRestore final : public RestoreSource {
  public:
   // A schedule with a bandwidth is a stream: the restores based on its fulls share it.
-  BackupRestore(const BackupPlan& plan, const FailureModel& failures,
-                const DurabilityModel& durability);
+  using ReachableAt = std::function<bool(PartitionId, SimTime)>;
+  BackupRestore(const BackupPlan& plan, const FailureModel& failures, ReachableAt reachable_at);
 
   // The newest restore point of the partition usable at `now`, of data written before `before`
   // (recovery from a bad delete made then).
@@ -39,7 +44,7 @@ class BackupRestore final : public RestoreSource {
  private:
   const BackupPlan* plan_;
   const FailureModel* failures_;
-  const DurabilityModel* durability_;
+  ReachableAt reachable_at_;
   std::vector<double> streams_;           // bandwidths of the schedules that have one
   std::vector<std::uint32_t> stream_of_;  // per schedule: its stream, or kNoStream
 };

@@ -50,9 +50,9 @@ struct TrialObservation {
   bool write_loss = false;
   bool record_loss = false;
   std::vector<LogicalIncident> logical;
-  double unavailable_s = 0.0;
-  std::vector<double> unavailable_episodes_s;     // ended within the horizon
-  std::uint32_t unavailable_open_at_horizon = 0;  // still unreachable at the horizon
+  double unreachable_s = 0.0;  // time without a reachable intact copy, averaged over partitions
+  std::vector<double> unreachable_episodes_s;     // ended within the horizon
+  std::uint32_t unreachable_open_at_horizon = 0;  // still unreachable at the horizon
   std::uint64_t events = 0;
   WriteStats writes;
 };
@@ -105,8 +105,9 @@ struct WriteTotals {
   std::uint64_t degraded_acks = 0, degraded_lost_writes = 0, degraded_loss_incidents = 0;
   double degraded_lost_bytes = 0.0;
   PerTrial lost_writes;
-  ZeroInflatedMoments unavailable;  // per trial, seconds
-  LogHistogram rpo_s;               // per write incident with a bounded RPO
+  ZeroInflatedMoments
+      refused_s;       // per trial, seconds writes were refused (averaged over partitions)
+  LogHistogram rpo_s;  // per write incident with a bounded RPO
   std::uint64_t rpo_unbounded = 0;  // write incidents that recovered nothing (no backup)
   LogHistogram rto_s;               // per write incident that ended within the horizon
   std::uint64_t rto_censored = 0;   // write incidents still open at the horizon
@@ -132,7 +133,7 @@ class LossAccumulator {
   // Sum over trials of time to first loss, or the horizon when none (censored exposure).
   double exposure_s() const { return exposure_s_; }
   const PerTrial& lost_bytes() const { return lost_bytes_; }  // data and write bytes
-  const ZeroInflatedMoments& unavailable() const { return unavailable_; }
+  const ZeroInflatedMoments& unreachable() const { return unreachable_; }
   const Moments& first_loss() const { return first_loss_; }   // trials with a loss, seconds
   const LogHistogram& episodes() const { return episodes_; }  // unreachable episodes, seconds
   // Unreachable episodes still open at the horizon (their length is unknown: not in episodes).
@@ -160,7 +161,7 @@ class LossAccumulator {
   std::uint64_t loss_events_ = 0;
   double exposure_s_ = 0.0;
   PerTrial lost_bytes_;
-  ZeroInflatedMoments unavailable_;
+  ZeroInflatedMoments unreachable_;
   Moments first_loss_;
   LogHistogram episodes_;
   std::uint64_t episodes_censored_ = 0;

@@ -1,6 +1,7 @@
 // The life of every copy in one trial: lost with its host, re-created after the host is
 // replaced, rebuilt from a surviving copy; and the partition-level consequences: data loss when
-// no copy survives, unavailability when no copy is reachable.
+// no copy survives (unavailability, when no copy is reachable, is metrics/availability.hpp's,
+// from the partitions this model reports as changed).
 //
 // Bandwidth belongs to disks: the rebuilds and restores reading from or writing to a disk share
 // its `rebuild_bandwidth` equally (storage/transfers.hpp), so the same bytes take the same disk
@@ -120,21 +121,9 @@ class DurabilityModel {
   void on_change(const DomainChange& change, SimTime now, FailureModel& failures, EventQueue& queue,
                  TraceSink* trace);
   void handle(const Event& event, FailureModel& failures, EventQueue& queue, TraceSink* trace);
-  // Closes unavailability still open at the end of the horizon (counted in
-  // episodes_open_at_end, not in unavailable_episodes_s: its length is cut by the horizon).
-  void finish(SimTime end);
-
   const std::vector<LossRecord>& losses() const { return losses_; }
-  // Durations of the episodes in which a partition had no reachable intact copy (RTO) that
-  // ended within the horizon, and how many were still open at its end.
-  const std::vector<double>& unavailable_episodes_s() const { return episodes_s_; }
-  std::uint32_t episodes_open_at_end() const { return open_at_end_; }
-  // Sum over partitions of unreachable time, divided by the partition count.
-  double unavailable_s() const;
   // Partitions whose copies changed state or reachability in the last on_change or handle.
   const std::vector<std::uint32_t>& changed() const { return changed_; }
-  // Whether partition p had a reachable intact copy at `t` (not after the last event handled).
-  bool reachable_at(PartitionId p, SimTime t) const;
 
  private:
   enum Type : std::uint32_t { kReplaceDone = 0, kRebuildDone = 1, kRestoreDone = 2 };
@@ -181,8 +170,8 @@ class DurabilityModel {
   // Applies what the last changes did to transfers, the crew and orphaned restores.
   void flush(SimTime now, FailureModel& failures, EventQueue& queue, TraceSink* trace);
   void touch_subtree(DomainId d);
-  void update_availability(SimTime now, const FailureModel& failures);
-  bool reachable_source(PartitionId p, std::size_t except, const FailureModel& failures) const;
+  // Ends a change: the partitions touched become changed().
+  void publish_changes();
   std::string copy_name(std::size_t copy) const;
 
   const Topology* topology_;
@@ -194,8 +183,6 @@ class DurabilityModel {
   RngStream replace_rng_{0, 0, 0, 0};
   std::vector<double> kept_bytes_;  // per copy: bytes left of a rebuild given up, or -1
   std::vector<SimTime> kept_at_;    // when it was given up
-  std::vector<SimTime> unavailable_since_;
-  std::vector<double> unavailable_total_s_;
   std::vector<char> touched_mark_;
   std::vector<std::uint32_t> touched_;
   std::vector<std::uint32_t> changed_;
@@ -220,12 +207,6 @@ class DurabilityModel {
   std::vector<SimTime> restore_since_;                        // per partition, while restoring
   std::vector<std::uint32_t> restore_phase_;                  // per partition: the piece read
   std::vector<std::uint32_t> restoring_;  // partitions with a restore under way (may be stale)
-  std::vector<double> episodes_s_;
-  std::uint32_t open_at_end_ = 0;
-  struct Gap {
-    SimTime from, to;
-  };
-  std::vector<std::vector<Gap>> gaps_;  // per partition: closed unreachable episodes, in order
 };
 
 }  // namespace durasim

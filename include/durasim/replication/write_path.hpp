@@ -153,7 +153,8 @@ struct WriteStats {
   std::uint64_t degraded_lost_writes = 0;  // lost writes among them (cause degraded_ack)
   double lost_bytes = 0.0;                 // the incidents' lost_bytes, summed
   double degraded_lost_bytes = 0.0;
-  double unavailable_s = 0.0;  // time writes were refused, averaged over partitions
+  double refused_s =
+      0.0;  // time writes were refused, averaged over partitions (report: writes.unavailable_s)
   std::vector<WriteIncident> incidents;
   LogHistogram latency_s;           // issue to acknowledgement
   std::vector<LogHistogram> lag_s;  // per role: replica durable - primary durable

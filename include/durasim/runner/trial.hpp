@@ -21,6 +21,7 @@
 #include "durasim/core/event_queue.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
+#include "durasim/metrics/availability.hpp"
 #include "durasim/metrics/observation.hpp"
 #include "durasim/replication/durability.hpp"
 #include "durasim/replication/write_path.hpp"
@@ -57,6 +58,8 @@ class TrialRunner {
   static constexpr std::uint32_t kLogicalChannel = 3;
 
   void dispatch(const Event& event, TrialObservation& obs, TraceSink* trace);
+  // After the durability model changed copies: whether each partition it touched is readable.
+  void note_availability(SimTime now);
   // After the durability model changed copies: the write path of every partition it touched.
   void sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,
                    WritePath::Window window);
@@ -71,6 +74,7 @@ class TrialRunner {
   EventQueue queue_;
   FailureModel failures_;
   CopyTable copies_;
+  Availability availability_;
   DurabilityModel durability_;
   WritePath writes_;
   BackupRestore restore_;
