@@ -39,6 +39,7 @@ void FailureModel::start(EventQueue& queue, std::uint64_t seed, std::uint64_t tr
   outages_.assign(n, 0);
   gen_.assign(n, 0);
   streams_.clear();
+  replace_rng_ = RngStream(seed, trial, stream_id("repair.replace_after"), 0);
   for (const FailureMode& mode : spec_->modes) {
     const std::string component = "failure." + std::string(fault_kind_name(mode.kind));
     for (const DomainId d : topology_->domains_at(*level_of(mode.kind))) {
@@ -140,7 +141,7 @@ std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, S
         ++gen_[x];
       }
       return DomainChange{DomainChange::What::kDestroyed, kind, d, injected,
-                          replace_after ? &*replace_after : nullptr};
+                          replace_after ? &*replace_after : &spec_->replace_after};
     }
     case Effect::kOutage: {
       DURASIM_ASSERT(duration.has_value());
@@ -158,6 +159,10 @@ std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, S
   }
   DURASIM_ASSERT(false);
   return std::nullopt;
+}
+
+Duration FailureModel::draw_replacement(const Distribution& replace_after) {
+  return Duration::from_seconds(replace_after.sample(replace_rng_.uniform()));
 }
 
 void FailureModel::replace(DomainId domain, SimTime now, EventQueue& queue) {

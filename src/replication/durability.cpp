@@ -18,10 +18,9 @@ DurabilityModel::DurabilityModel(const Topology& topology, CopyTable& copies,
                                  const RepairSpec& spec, std::uint32_t channel)
     : topology_(&topology), copies_(&copies), spec_(&spec), channel_(channel) {}
 
-void DurabilityModel::start(std::uint64_t seed, std::uint64_t trial) {
+void DurabilityModel::start() {
   const std::size_t copies = copies_->size();
   const std::size_t partitions = copies_->partitions();
-  replace_rng_ = RngStream(seed, trial, stream_id("repair.replace_after"), 0);
   kept_bytes_.assign(copies, -1.0);
   kept_at_.assign(copies, SimTime{0});
   touched_mark_.assign(partitions, 0);
@@ -321,8 +320,7 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
     const DomainId root{std::size_t{task.index}};
     if (failures.generation(root) != task.gen || !failures.destroyed(root))
       return false;  // superseded
-    const Distribution& dist = task.replace_after ? *task.replace_after : spec_->replace_after;
-    const Duration wait = Duration::from_seconds(dist.sample(replace_rng_.uniform()));
+    const Duration wait = failures.draw_replacement(*task.replace_after);
     queue.push(now + wait, task.index, EventTag::make(channel_, kReplaceDone, sub, task.gen));
     if (trace)
       trace->push_back({now, "repair_started", topology_->name(root),

@@ -41,7 +41,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   failures_.start(queue_, s.seed, trial);
   copies_.reset();
   availability_.reset(copies_.partitions());
-  durability_.start(s.seed, trial);
+  durability_.start();
   writes_.start(s.seed, trial);
   writes_.set_trace(trace);
   if (observer_) observer_->on_trial_start();

@@ -202,7 +202,7 @@ bool copy_rate(const Scenario& s, double* rate) {
   for (const FailureMode& m : s.failures.modes) {
     if (effect_of(m.kind) == Effect::kOutage) return false;
     if (m.ttf.kind() != DistKind::kExponential) return false;
-    if (m.replace_after && !(*m.replace_after == s.repair.replace_after)) return false;
+    if (m.replace_after && !(*m.replace_after == s.failures.replace_after)) return false;
     *rate += m.ttf.rate();
   }
   return true;
@@ -243,7 +243,7 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
   if (s.placement->copies_per_partition() >= 3 && s.repair.policy == RepairPolicy::kParallel &&
       Duration::from_seconds(rebuild_s).ns > 0)
     return std::nullopt;
-  const double repair_mean_s = s.repair.replace_after.mean() + rebuild_s;
+  const double repair_mean_s = s.failures.replace_after.mean() + rebuild_s;
   AnalyticModel model;
   model.chain = {s.placement->copies_per_partition(), rate, 1.0 / repair_mean_s,
                  s.repair.policy == RepairPolicy::kSerial};
@@ -253,7 +253,7 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
       std::isinf(model.chain.repair_rate))
     return std::nullopt;
   // Exact when the rebuild rounds to no simulated time at all.
-  model.exact = s.repair.replace_after.kind() == DistKind::kExponential &&
+  model.exact = s.failures.replace_after.kind() == DistKind::kExponential &&
                 Duration::from_seconds(rebuild_s).ns == 0;
   return model;
 }

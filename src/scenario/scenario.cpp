@@ -338,9 +338,9 @@ void Parser::storage_and_data(ObjectReader& top) {
         st->bandwidth("rebuild_bandwidth", Need::kOptional, Default{"200MB/s"}).value_or(200e6);
     if (s.repair.rebuild_bandwidth_Bps <= 0)
       problems.add(pointer_join(st->path(), "rebuild_bandwidth"), "must be positive");
-    s.repair.replace_after =
+    s.failures.replace_after =
         st->distribution("replace_after", Quantity::kDuration, Need::kOptional, Default{"1d"})
-            .value_or(s.repair.replace_after);
+            .value_or(s.failures.replace_after);
     const auto repair = st->one_of("repair", {"parallel", "serial"}, Need::kOptional, "parallel");
     s.repair.policy = repair == "serial" ? RepairPolicy::kSerial : RepairPolicy::kParallel;
     st->finish();
@@ -828,7 +828,7 @@ void Parser::bound_failure_work() {
     const auto domains = static_cast<double>(s.topology->domains_at(*level_of(m.kind)).size());
     const double back = effect_of(m.kind) == Effect::kOutage
                             ? (m.duration ? m.duration->mean() : 0.0)
-                            : m.replace_after.value_or(s.repair.replace_after).mean();
+                            : m.replace_after.value_or(s.failures.replace_after).mean();
     const double cycle_s = m.ttf.mean() + back;
     // A failure and its repair (or recovery) are two events at least.
     const double events = cycle_s > 0.0 ? 2.0 * domains * horizon_s / cycle_s : HUGE_VAL;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace durasim {
 namespace {
 
@@ -34,6 +36,38 @@ TEST(FailureModel, FireDestroysTheWholeSubtreeAndReplacementRestoresIt) {
   EXPECT_FALSE(f.destroyed(*t.find("b/n0/d0")));
   f.replace(*t.find("a"), SimTime{20}, q);
   EXPECT_TRUE(f.available(*t.find("a/n1/d1")));
+}
+
+// Replacement timing: a change carries its fault's replace_after, or storage's default; the
+// draws follow the distribution (exponential: the sample mean within its 99.9% interval).
+TEST(FailureModel, AChangeCarriesItsReplacementTimeAndDrawsFollowIt) {
+  const Topology t(small());
+  FailureSpec spec;
+  spec.replace_after = Distribution::exponential(3600.0);
+  spec.faults.push_back(
+      {SimTime{10}, FailureKind::kFire, *t.find("a"), std::nullopt, std::nullopt});
+  spec.faults.push_back(
+      {SimTime{20}, FailureKind::kFire, *t.find("b"), std::nullopt, Distribution::fixed(86400.0)});
+  FailureModel f(t, spec, 0);
+  EventQueue q;
+  f.start(q, 1, 0);
+  const auto a = next(f, q);
+  const auto b = next(f, q);
+  ASSERT_TRUE(a && b);
+  ASSERT_NE(a->replace_after, nullptr);
+  EXPECT_EQ(a->replace_after, &spec.replace_after);                     // the default
+  EXPECT_EQ(f.draw_replacement(*b->replace_after).seconds(), 86400.0);  // the fault's own
+  constexpr int kDraws = 20000;
+  double sum = 0.0;
+  for (int i = 0; i < kDraws; ++i) sum += f.draw_replacement(*a->replace_after).seconds();
+  // Mean 3600 s, standard error 3600 / sqrt(n); 3.3 standard errors is the 99.9% interval.
+  EXPECT_NEAR(sum / kDraws, 3600.0, 3.3 * 3600.0 / std::sqrt(double{kDraws}));
+  // The same trial draws the same times.
+  FailureModel g(t, spec, 0);
+  EventQueue q2;
+  g.start(q2, 1, 0);
+  f.start(q, 1, 0);
+  EXPECT_EQ(f.draw_replacement(spec.replace_after), g.draw_replacement(spec.replace_after));
 }
 
 TEST(FailureModel, OutagesNestAndKeepData) {

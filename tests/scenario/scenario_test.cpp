@@ -108,7 +108,7 @@ TEST(Scenario, OverridesApplyJsonOrString) {
   EXPECT_THROW(apply_override(doc, "no-equals-sign", "t"), ScenarioError);
   const Scenario s = parse_scenario(doc, "t");
   EXPECT_EQ(s.trials, 5u);
-  EXPECT_DOUBLE_EQ(s.repair.replace_after.mean(), 2 * 86400.0);
+  EXPECT_DOUBLE_EQ(s.failures.replace_after.mean(), 2 * 86400.0);
 }
 
 TEST(Scenario, NotYetSimulatedFeaturesAreRefusedClearly) {

@@ -1,5 +1,6 @@
 // Failure processes of one trial: stochastic failures per (mode, domain), injected faults at
-// fixed times, and the state of every domain (destroyed, or unavailable through outages).
+// fixed times, the state of every domain (destroyed, or unavailable through outages), and how
+// long destroyed hardware takes to be replaced (the repair policy decides when it starts).
 //
 // Invariants: destroying a domain destroys its whole subtree and cancels the subtree's pending
 // failures (generation bump); a destroyed domain neither fails nor recovers until replace()
@@ -59,6 +60,9 @@ struct BadDeleteFault {
 
 struct FailureSpec {
   std::vector<FailureMode> modes;  // at most one per kind
+  // How long destroyed hardware takes to be replaced (storage.replace_after), unless its
+  // failure mode or fault says otherwise.
+  Distribution replace_after = Distribution::fixed(kSecondsPerDay);
   std::vector<InjectedFault> faults;
   std::optional<LogicalMode> bad_delete;    // failures.logical.bad_delete
   std::vector<BadDeleteFault> bad_deletes;  // faults of kind bad_delete, in file order
@@ -71,7 +75,7 @@ struct DomainChange {
   FailureKind kind = FailureKind::kDiskBurnout;
   DomainId domain;
   bool injected = false;
-  const Distribution* replace_after = nullptr;  // null: the storage default
+  const Distribution* replace_after = nullptr;  // its replacement time (never null)
 };
 
 class FailureModel {
@@ -81,6 +85,9 @@ class FailureModel {
   void start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial);
   // Applies an event of this model's channel; empty when it was stale or had no effect.
   std::optional<DomainChange> handle(const Event& event, EventQueue& queue, TraceSink* trace);
+  // How long the replacement of hardware destroyed by a change takes, drawn when it starts
+  // (a repair crew may start it later than the destruction).
+  Duration draw_replacement(const Distribution& replace_after);
   // Brings a destroyed domain and its subtree back, empty, at `now`.
   void replace(DomainId domain, SimTime now, EventQueue& queue);
 
@@ -115,6 +122,7 @@ class FailureModel {
   std::vector<std::size_t> stream_offset_;                // per mode
   std::vector<std::uint32_t> level_pos_;                  // domain -> index within its level
   std::vector<RngStream> streams_;
+  RngStream replace_rng_{0, 0, 0, 0};
   std::vector<bool> destroyed_;
   std::vector<SimTime> destroyed_at_;
   std::vector<SimTime> replaced_at_;

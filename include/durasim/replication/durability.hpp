@@ -33,7 +33,7 @@
 // lost partition); a partition is lost exactly when its last intact copy is destroyed.
 //
 //   DurabilityModel model(topology, copies, repair_spec, channel);
-//   copies.reset(); model.start(seed, trial);
+//   copies.reset(); model.start();
 //   model.on_change(change, now, failures, queue, trace);   // after FailureModel::handle
 //   model.handle(event, failures, queue, trace);            // events on `channel`
 #pragma once
@@ -56,7 +56,6 @@ namespace durasim {
 enum class RepairPolicy : std::uint8_t { kParallel, kSerial };
 
 struct RepairSpec {
-  Distribution replace_after = Distribution::fixed(kSecondsPerDay);
   double rebuild_bandwidth_Bps = 200e6;
   RepairPolicy policy = RepairPolicy::kParallel;
   double partition_bytes = 0.0;
@@ -115,7 +114,7 @@ class DurabilityModel {
   DurabilityModel(const Topology& topology, CopyTable& copies, const RepairSpec& spec,
                   std::uint32_t channel);
 
-  void start(std::uint64_t seed, std::uint64_t trial);
+  void start();  // a new trial (after CopyTable::reset)
   // Where a lost partition is restored from (null: nowhere, it starts over empty).
   void set_restore_source(RestoreSource* source) { restore_ = source; }
   void on_change(const DomainChange& change, SimTime now, FailureModel& failures, EventQueue& queue,
@@ -180,7 +179,6 @@ class DurabilityModel {
   std::uint32_t channel_;
 
   // Per trial.
-  RngStream replace_rng_{0, 0, 0, 0};
   std::vector<double> kept_bytes_;  // per copy: bytes left of a rebuild given up, or -1
   std::vector<SimTime> kept_at_;    // when it was given up
   std::vector<char> touched_mark_;
