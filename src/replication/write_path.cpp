@@ -124,6 +124,7 @@ struct WritePath::Group {
 WritePath::WritePath(const WritePathSpec& spec, const Topology& topology,
                      const LatencyModel& latency, const Placement& placement, std::uint32_t channel)
     : spec_(&spec),
+      rule_{spec.quorum, spec.on_sync_unreachable, spec.degrade_after_s},
       topology_(&topology),
       latency_(&latency),
       placement_(&placement),
@@ -244,26 +245,14 @@ void WritePath::ship(Role& role, SimTime pd, double size) const {
 
 // The earliest time the ack rule holds for ring entry i, or never.
 SimTime WritePath::ack_time(const Group& g, std::size_t i, SimTime floor) const {
-  const std::size_t k = g.roles.size();
-  SimTime pd_i = g.pd[g.at(i)];
-  if (spec_->quorum == 0) {
-    SimTime t = later(pd_i, floor);
-    for (std::size_t r = 1; r < k; ++r) {
-      if (is_sync(g.roles[r].mode)) t = later(t, g.confirmed[g.cell(r, i)]);
-    }
-    return t;
-  }
-  std::array<SimTime, kMaxCopiesPerPartition> votes{};
+  std::array<AckVote, kMaxCopiesPerPartition> votes{};
   std::size_t n = 0;
-  votes[n++] = pd_i;
-  for (std::size_t r = 1; r < k; ++r) {
+  const auto waived = static_cast<unsigned>(g.waived[g.at(i)]);
+  for (std::size_t r = 1; r < g.roles.size(); ++r) {
     if (!is_sync(g.roles[r].mode)) continue;
-    if (((static_cast<unsigned>(g.waived[g.at(i)]) >> r) & 1u) == 0)
-      votes[n++] = g.confirmed[g.cell(r, i)];
+    votes[n++] = {g.confirmed[g.cell(r, i)], ((waived >> r) & 1u) == 0};
   }
-  if (n < spec_->quorum) return kNever;
-  std::nth_element(votes.begin(), votes.begin() + (spec_->quorum - 1), votes.begin() + n);
-  return later(votes[spec_->quorum - 1], floor);
+  return later(rule_.ack(g.pd[g.at(i)], {votes.data(), n}), floor);
 }
 
 void WritePath::issue_one(Group& g, SimTime t) {
@@ -890,19 +879,15 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
 }
 
 bool WritePath::voters_suffice(const Group& g) const {
-  if (spec_->quorum == 0) return true;
-  std::uint32_t voters = 1;
+  std::uint32_t attached = 0;
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    if (is_sync(g.roles[r].mode) && g.roles[r].attached) ++voters;
+    if (is_sync(g.roles[r].mode) && g.roles[r].attached) ++attached;
   }
-  return voters >= spec_->quorum;
+  return rule_.voters_suffice(attached);
 }
 
 SimTime WritePath::given_up(const Role& role, SimTime t) const {
-  if (spec_->quorum != 0) return kNever;  // counted out of the vote
-  if (!is_sync(role.mode)) return t;      // all_sync never waits for an async replica
-  if (spec_->on_sync_unreachable == SyncUnreachable::kBlock) return kNever;
-  return later(t, role.dropped + Duration::from_seconds(spec_->degrade_after_s));
+  return rule_.given_up(role.mode, role.dropped, t);
 }
 
 bool WritePath::sync_in_step(const Group& g, SimTime now) const {

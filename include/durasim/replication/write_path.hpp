@@ -53,13 +53,13 @@
 #include "durasim/core/time.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_kind.hpp"
+#include "durasim/replication/ack_rule.hpp"
 #include "durasim/replication/durability.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
 
 namespace durasim {
 
-enum class ReplicaMode : std::uint8_t { kPrimary, kSync, kAsync };
 enum class WriteModel : std::uint8_t { kNone, kFull, kWindowed };
 const char* write_model_name(WriteModel m);
 
@@ -69,12 +69,6 @@ struct RoleSpec {
   ReplicaMode mode = ReplicaMode::kPrimary;
   double bandwidth_Bps = 0.0;  // 0: unlimited
   double delay_s = 0.0;        // applies received writes this long after they are durable
-};
-
-// What all_sync does while a sync replica is unreachable, lost or catching up.
-enum class SyncUnreachable : std::uint8_t {
-  kBlock,    // writes are refused (in flight ones never acknowledged) until it is back in step
-  kDegrade,  // writes wait degrade_after_s, then the primary acknowledges without it
 };
 
 struct WritePathSpec {
@@ -319,6 +313,7 @@ class WritePath {
   std::uint64_t writes_before(Group& g, SimTime pit, SimTime* first_after);
 
   const WritePathSpec* spec_;
+  AckRule rule_;
   const Topology* topology_;
   const LatencyModel* latency_;
   const Placement* placement_;
