@@ -12,7 +12,6 @@ namespace {
 
 constexpr std::uint32_t kFailoverType = 0;
 constexpr std::uint32_t kCaughtUpType = 1;
-constexpr std::size_t kMaxRing = std::size_t{1} << 24;  // writes in flight in one partition
 constexpr SimTime kNever = SimTime::never();
 
 SimTime later(SimTime a, SimTime b) {
@@ -72,7 +71,7 @@ struct WritePath::Role {
   RngStream rng{0, 0, 0, 0};
 };
 
-// Writes [base, next_seq) of the partition, oldest first, in a power-of-two ring.
+// The write path of one partition: its roles, its write log and its incident state.
 struct WritePath::Group {
   std::uint32_t p = 0;
   std::vector<Role> roles;
@@ -108,17 +107,7 @@ struct WritePath::Group {
   std::vector<Degraded> degraded;
   std::array<SimTime, kMaxCopiesPerPartition> slot_destroyed{};  // latest; -1 ns: never
 
-  std::size_t head = 0, size = 0, mask = 0;
-  std::vector<SimTime> issue, pd, ack;
-  std::vector<float> bytes;
-  std::vector<std::uint16_t> waived;  // roles the ack rule did not wait for
-  // [role * capacity + slot]: when the write is durable on the replica, and when the primary
-  // learns it (never while the role does not hold it / does not count).
-  std::vector<SimTime> held, confirmed;
-
-  std::size_t capacity() const { return mask + 1; }
-  std::size_t at(std::size_t i) const { return (head + i) & mask; }
-  std::size_t cell(std::size_t r, std::size_t i) const { return r * capacity() + at(i); }
+  WriteLog log;  // writes [base, next_seq) not yet final
 };
 
 WritePath::WritePath(const WritePathSpec& spec, const Topology& topology,
@@ -195,17 +184,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
     g.down_total_s = 0.0;
     g.base = g.next_seq = 0;
     g.bytes_issued = 0.0;
-    g.head = g.size = 0;
-    if (g.issue.empty()) {
-      g.mask = 255;
-      g.issue.resize(256);
-      g.pd.resize(256);
-      g.ack.resize(256);
-      g.bytes.resize(256);
-      g.waived.resize(256);
-      g.held.resize(256 * k);
-      g.confirmed.resize(256 * k);
-    }
+    g.log.reset(k);
     g.next_arrival =
         enabled() && spec_->write_rate_per_partition > 0.0 ? SimTime{0} + interarrival(g) : kNever;
   }
@@ -247,79 +226,55 @@ void WritePath::ship(Role& role, SimTime pd, double size) const {
 SimTime WritePath::ack_time(const Group& g, std::size_t i, SimTime floor) const {
   std::array<AckVote, kMaxCopiesPerPartition> votes{};
   std::size_t n = 0;
-  const auto waived = static_cast<unsigned>(g.waived[g.at(i)]);
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
     if (!is_sync(g.roles[r].mode)) continue;
-    votes[n++] = {g.confirmed[g.cell(r, i)], ((waived >> r) & 1u) == 0};
+    votes[n++] = {g.log.confirmed(r, i), !g.log.waived(i, r)};
   }
-  return later(rule_.ack(g.pd[g.at(i)], {votes.data(), n}), floor);
+  return later(rule_.ack(g.log.primary_durable(i), {votes.data(), n}), floor);
 }
 
 void WritePath::issue_one(Group& g, SimTime t) {
-  if (g.size == g.capacity()) {
-    DURASIM_ASSERT(g.size < kMaxRing);  // streams keep up: the scenario check sees to it
-    const std::size_t k = g.roles.size();
-    const std::size_t cap = g.capacity();
-    auto widen = [&](auto& v, std::size_t rows) {
-      std::remove_reference_t<decltype(v)> out(rows * cap * 2);
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t i = 0; i < g.size; ++i) out[r * cap * 2 + i] = v[r * cap + g.at(i)];
-      v.swap(out);
-    };
-    widen(g.issue, 1);
-    widen(g.pd, 1);
-    widen(g.ack, 1);
-    widen(g.bytes, 1);
-    widen(g.waived, 1);
-    widen(g.held, k);
-    widen(g.confirmed, k);
-    g.head = 0;
-    g.mask = cap * 2 - 1;
-  }
-  const std::size_t i = g.size++;
-  stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.size);
-  const std::size_t slot = g.at(i);
   const double size = spec_->write_size.sample(g.sizes.uniform());
   const SimTime pd = primary_durable(g, t);
-  g.issue[slot] = t;
-  g.pd[slot] = pd;
-  g.bytes[slot] = static_cast<float>(size);
+  const std::size_t i = g.log.append(t, pd, static_cast<float>(size));
+  stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.log.size());
   std::uint16_t waived = 0;
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
     Role& role = g.roles[r];
-    const std::size_t c = g.cell(r, i);
+    SimTime& held = g.log.held(r, i);
+    SimTime& confirmed = g.log.confirmed(r, i);
     if (!role.attached) {
       // Under block an all_sync primary refuses writes while a sync replica is away.
       DURASIM_ASSERT(!is_sync(role.mode) || spec_->quorum != 0 ||
                      spec_->on_sync_unreachable == SyncUnreachable::kDegrade);
       waived = static_cast<std::uint16_t>(waived | 1u << r);
-      g.held[c] = kNever;
-      g.confirmed[c] = given_up(role, t);
+      held = kNever;
+      confirmed = given_up(role, t);
       continue;
     }
     if (t < role.catch_up_end) {
       // Caught up as a whole at catch_up_end. all_sync does not wait for it meanwhile; a
       // quorum counts it once it has caught up and confirmed.
-      g.held[c] = role.catch_up_end;
+      held = role.catch_up_end;
       if (spec_->quorum == 0) {
         waived = static_cast<std::uint16_t>(waived | 1u << r);
-        g.confirmed[c] = t;
+        confirmed = t;
       } else {
-        g.confirmed[c] = role.confirmed_last;
+        confirmed = role.confirmed_last;
       }
       continue;
     }
     ship(role, pd, size);
-    g.held[c] = role.durable_last;
-    g.confirmed[c] = role.confirmed_last;
+    held = role.durable_last;
+    confirmed = role.confirmed_last;
     stats_.lag_s[r].add((role.durable_last - pd).seconds());
   }
-  g.waived[slot] = waived;
-  const SimTime prev_ack = i > 0 ? g.ack[g.at(i - 1)] : SimTime{0};
-  g.ack[slot] = later(ack_time(g, i, pd), prev_ack);
+  g.log.set_waived(i, waived);
+  const SimTime prev_ack = i > 0 ? g.log.ack(i - 1) : SimTime{0};
+  g.log.set_ack(i, later(ack_time(g, i, pd), prev_ack));
   // Accepting implies the rule can be met, if only after the end of simulated time: a write
   // waiting for a degrade_after timeout that ends past it.
-  DURASIM_ASSERT(g.ack[slot] != kNever ||
+  DURASIM_ASSERT(g.log.ack(i) != kNever ||
                  (spec_->quorum == 0 && spec_->on_sync_unreachable == SyncUnreachable::kDegrade));
   g.bytes_issued += size;
   ++g.next_seq;
@@ -329,12 +284,12 @@ void WritePath::issue_one(Group& g, SimTime t) {
 
 void WritePath::trim(Group& g, SimTime now, Trim how) {
   const std::size_t k = g.roles.size();
-  while (g.size > 0) {
-    const std::size_t s = g.at(0);
-    if (g.ack[s] > now) return;
+  WriteLog& log = g.log;
+  while (!log.empty()) {
+    if (log.ack(0) > now) return;
     for (std::size_t r = 1; r < k && how == Trim::kFinal; ++r) {
       const Role& role = g.roles[r];
-      const SimTime held = g.held[r * g.capacity() + s];
+      const SimTime held = log.held(r, 0);
       // Writes a catching-up replica receives in bulk need no entry: held_by counts them.
       if (role.attached && held > now && held != role.catch_up_end) return;
     }
@@ -342,37 +297,35 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
       std::array<SimTime, kMaxCopiesPerPartition> confirmed{}, dropped{};
       std::array<ReplicaMode, kMaxCopiesPerPartition> mode{};
       for (std::size_t r = 0; r < k; ++r) {
-        confirmed[r] = g.confirmed[r * g.capacity() + s];
-        const bool waived = ((static_cast<unsigned>(g.waived[s]) >> r) & 1u) != 0;
+        confirmed[r] = log.confirmed(r, 0);
+        const bool waived = log.waived(0, r);
         dropped[r] = waived && spec_->quorum == 0 ? confirmed[r] : kNever;
         if (waived) confirmed[r] = kNever;
         mode[r] = g.roles[r].mode;
       }
       std::array<std::uint32_t, kMaxCopiesPerPartition> slot{};
       for (std::size_t r = 0; r < k; ++r) slot[r] = g.roles[r].slot;
-      checker_->on_final({g.p, g.base, g.issue[s], g.pd[s], g.ack[s], confirmed.data(),
-                          dropped.data(), mode.data(), slot.data(), k, spec_->quorum,
-                          spec_->on_sync_unreachable});
+      checker_->on_final({g.p, g.base, log.issue(0), log.primary_durable(0), log.ack(0),
+                          confirmed.data(), dropped.data(), mode.data(), slot.data(), k,
+                          spec_->quorum, spec_->on_sync_unreachable});
     }
     if (spec_->quorum == 0) {
       std::uint32_t waived = 0, confirmed = 0;
       for (std::size_t r = 1; r < k; ++r) {
         if (!is_sync(g.roles[r].mode)) continue;
-        const bool w = ((static_cast<unsigned>(g.waived[s]) >> r) & 1u) != 0;
-        (w ? waived : confirmed) |= 1u << g.roles[r].slot;
+        (log.waived(0, r) ? waived : confirmed) |= 1u << g.roles[r].slot;
       }
-      if (waived != 0) note_degraded(g, g.base, g.base + 1, g.issue[s], waived, confirmed);
+      if (waived != 0) note_degraded(g, g.base, g.base + 1, log.issue(0), waived, confirmed);
     }
-    stats_.latency_s.add((g.ack[s] - g.issue[s]).seconds());
+    stats_.latency_s.add((log.ack(0) - log.issue(0)).seconds());
     ++stats_.acknowledged;
     for (std::size_t r = 1; r < k; ++r) {
       Role& role = g.roles[r];
       if (role.frozen == g.base && role.first_missing_ack == kNever &&
           (!role.attached || now < role.catch_up_end))
-        role.first_missing_ack = g.ack[s];
+        role.first_missing_ack = log.ack(0);
     }
-    g.head = (g.head + 1) & g.mask;
-    --g.size;
+    log.pop_front();
     ++g.base;
   }
 }
@@ -380,7 +333,7 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
 // Counts the writes of (g.now, to) instead of simulating them; streams restart empty at `to`.
 void WritePath::skip_gap(Group& g, SimTime to) {
   trim(g, kNever);  // what is in flight completes as computed
-  DURASIM_ASSERT(g.size == 0);
+  DURASIM_ASSERT(g.log.empty());
   const double rate = spec_->write_rate_per_partition;
   const std::uint64_t n = sample_poisson(rate * (to - g.now).seconds(), g.arrivals);
   if (n > 0) {
@@ -496,17 +449,7 @@ void WritePath::advance_to(Group& g, SimTime t, Window window_need) {
 std::uint64_t WritePath::held_by(const Group& g, std::size_t r, SimTime t) const {
   const Role& role = g.roles[r];
   if (!role.attached || t < role.catch_up_end) return role.frozen;
-  // `held` is non-decreasing along the ring: count the entries durable there by t.
-  std::size_t lo = 0, hi = g.size;
-  while (lo < hi) {
-    const std::size_t mid = (lo + hi) / 2;
-    if (g.held[g.cell(r, mid)] <= t) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return g.base + lo;
+  return g.base + g.log.held_by(r, t);
 }
 
 void WritePath::detach(Group& g, std::size_t r, SimTime now) {
@@ -517,7 +460,7 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
   if (!catching) {
     DURASIM_ASSERT(held >= g.base);
     double pending = 0.0;
-    for (std::size_t i = held - g.base; i < g.size; ++i) pending += g.bytes[g.at(i)];
+    for (std::size_t i = held - g.base; i < g.log.size(); ++i) pending += g.log.bytes(i);
     role.frozen = held;
     role.frozen_bytes = g.bytes_issued - pending;
   }
@@ -531,38 +474,38 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
   }
   // Entries it had not confirmed by now: the ack rule stops waiting for it.
   bool recompute = false;
-  for (std::size_t i = 0; i < g.size; ++i) {
-    const std::size_t c = g.cell(r, i);
-    if (g.held[c] > now) g.held[c] = kNever;
-    if (g.confirmed[c] > now) {
-      g.waived[g.at(i)] = static_cast<std::uint16_t>(g.waived[g.at(i)] | 1u << r);
-      g.confirmed[c] = given_up(role, now);
+  for (std::size_t i = 0; i < g.log.size(); ++i) {
+    SimTime& held_i = g.log.held(r, i);
+    SimTime& confirmed_i = g.log.confirmed(r, i);
+    if (held_i > now) held_i = kNever;
+    if (confirmed_i > now) {
+      g.log.waive(i, r);
+      confirmed_i = given_up(role, now);
       recompute = recompute || is_sync(role.mode);
     }
   }
-  std::size_t first_failed = g.size;
-  for (std::size_t i = 0; i < g.size && recompute; ++i) {
-    const std::size_t s = g.at(i);
-    if (g.ack[s] <= now) continue;
-    const SimTime prev = i > 0 ? g.ack[g.at(i - 1)] : SimTime{0};
+  std::size_t first_failed = g.log.size();
+  for (std::size_t i = 0; i < g.log.size() && recompute; ++i) {
+    if (g.log.ack(i) <= now) continue;
+    const SimTime prev = i > 0 ? g.log.ack(i - 1) : SimTime{0};
     const SimTime a = ack_time(g, i, now);
     if (a == kNever) {
       first_failed = i;
       break;
     }
-    g.ack[s] = later(a, prev);
+    g.log.set_ack(i, later(a, prev));
   }
-  if (first_failed < g.size) {
+  if (first_failed < g.log.size()) {
     // Quorum lost: these writes can never be acknowledged.
-    for (std::size_t i = first_failed; i < g.size; ++i) g.bytes_issued -= g.bytes[g.at(i)];
-    stats_.failed += g.size - first_failed;
-    g.next_seq -= g.size - first_failed;
-    g.size = first_failed;
+    for (std::size_t i = first_failed; i < g.log.size(); ++i) g.bytes_issued -= g.log.bytes(i);
+    stats_.failed += g.log.size() - first_failed;
+    g.next_seq -= g.log.size() - first_failed;
+    g.log.truncate(first_failed);
     for (Role& other : g.roles) other.frozen = std::min(other.frozen, g.next_seq);
   }
   // The first write it lacks, acknowledged as recomputed above.
   if (!catching)
-    role.first_missing_ack = role.frozen < g.next_seq ? g.ack[g.at(role.frozen - g.base)] : kNever;
+    role.first_missing_ack = role.frozen < g.next_seq ? g.log.ack(role.frozen - g.base) : kNever;
 }
 
 void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue) {
@@ -593,9 +536,9 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt, Event
                          : " catches up " + format_bytes(backlog) + " in " +
                                format_seconds((ready - now).seconds())));
   }
-  for (std::size_t i = 0; i < g.size; ++i) {
-    const std::size_t c = g.cell(r, i);
-    if (g.held[c] == kNever) g.held[c] = ready;
+  for (std::size_t i = 0; i < g.log.size(); ++i) {
+    SimTime& held = g.log.held(r, i);
+    if (held == kNever) held = ready;
   }
 }
 
@@ -625,12 +568,12 @@ void WritePath::close_episode(Group& g, SimTime now, WriteIncident::Outcome outc
 
 // Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
 void WritePath::drop_pending(Group& g, SimTime now) {
-  std::size_t keep = g.size;
-  while (keep > 0 && g.ack[g.at(keep - 1)] > now) --keep;
-  for (std::size_t i = keep; i < g.size; ++i) g.bytes_issued -= g.bytes[g.at(i)];
-  stats_.failed += g.size - keep;
-  g.next_seq -= g.size - keep;
-  g.size = keep;
+  std::size_t keep = g.log.size();
+  while (keep > 0 && g.log.ack(keep - 1) > now) --keep;
+  for (std::size_t i = keep; i < g.log.size(); ++i) g.bytes_issued -= g.log.bytes(i);
+  stats_.failed += g.log.size() - keep;
+  g.next_seq -= g.log.size() - keep;
+  g.log.truncate(keep);
   for (Role& role : g.roles) {
     if (role.frozen > g.next_seq) {
       role.frozen = g.next_seq;
@@ -723,7 +666,7 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
   // The timeline goes on from `keep`.
   cut_degraded(g, keep);
   if (keep < g.next_seq) {
-    g.size = keep >= g.base ? std::min<std::size_t>(g.size, keep - g.base) : 0;
+    g.log.truncate(keep >= g.base ? std::min<std::size_t>(g.log.size(), keep - g.base) : 0);
     g.next_seq = keep;
     g.base = std::min(g.base, keep);
     g.bytes_issued = keep_bytes;
@@ -855,7 +798,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   if (!restore) g.created = now;
   g.next_seq = g.base = kept;
   g.bytes_issued -= lost_bytes;
-  g.head = g.size = 0;
+  g.log.clear();
   // The timeline now ends at the restore point (or is empty): the stretch that holds it is cut
   // there, so that a later restore from an older backup counts the writes before its own point
   // over the time they were written in, not over the whole stretch.
@@ -960,7 +903,7 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now) {
   const std::uint64_t held = cand.frozen;
   const std::uint64_t lost = g.next_seq > held ? g.next_seq - held : 0;
   SimTime oldest = cand.first_missing_ack;
-  if (held >= g.base && held < g.next_seq) oldest = g.ack[g.at(held - g.base)];
+  if (held >= g.base && held < g.next_seq) oldest = g.log.ack(held - g.base);
   if (trace_) {
     narrate(g, now, "failover",
             "promoted the " + std::string(is_sync(cand.mode) ? "sync" : "async") + " replica on " +

@@ -55,6 +55,7 @@
 #include "durasim/failure/failure_kind.hpp"
 #include "durasim/replication/ack_rule.hpp"
 #include "durasim/replication/durability.hpp"
+#include "durasim/replication/write_log.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
 

@@ -1,0 +1,99 @@
+// The write log alone: appending past the ring's size keeps every write in order, retiring and
+// truncating, what a role holds by a time, and the invariant that acknowledged writes form a
+// prefix (acks never decrease along the log, checked when set and when retired).
+#include "durasim/replication/write_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include "durasim/core/assert.hpp"
+
+namespace durasim {
+namespace {
+
+SimTime us(std::int64_t v) {
+  return SimTime{v * 1000};
+}
+
+TEST(WriteLog, AppendsPastTheRingKeepEveryWriteInOrder) {
+  WriteLog log;
+  log.reset(3);
+  EXPECT_EQ(log.capacity(), 256u);
+  // Retire some first so that the ring wraps before it grows.
+  for (std::int64_t i = 0; i < 100; ++i) log.set_ack(log.append(us(i), us(i + 1), 1.0F), us(i + 2));
+  for (int i = 0; i < 60; ++i) log.pop_front();
+  for (std::int64_t i = 100; i < 1000; ++i) {
+    const std::size_t at = log.append(us(i), us(i + 1), static_cast<float>(i));
+    log.held(2, at) = us(i + 5);
+    log.confirmed(2, at) = us(i + 7);
+    log.set_ack(at, us(i + 2));
+  }
+  EXPECT_EQ(log.size(), 940u);
+  EXPECT_GE(log.capacity(), 940u);
+  for (std::size_t k = 0; k < log.size(); ++k) {
+    const auto i = static_cast<std::int64_t>(k) + 60;
+    ASSERT_EQ(log.issue(k), us(i)) << k;
+    ASSERT_EQ(log.primary_durable(k), us(i + 1)) << k;
+    ASSERT_EQ(log.ack(k), us(i + 2)) << k;
+    if (i >= 100) {
+      ASSERT_EQ(log.held(2, k), us(i + 5)) << k;
+      ASSERT_EQ(log.confirmed(2, k), us(i + 7)) << k;
+      ASSERT_EQ(log.bytes(k), static_cast<float>(i)) << k;
+    }
+  }
+}
+
+TEST(WriteLog, WhatARoleHoldsByATime) {
+  WriteLog log;
+  log.reset(2);
+  for (std::int64_t i = 0; i < 10; ++i) {
+    const std::size_t at = log.append(us(i), us(i), 1.0F);
+    log.held(1, at) = us(10 * i);
+    log.set_ack(at, us(i));
+  }
+  EXPECT_EQ(log.held_by(1, us(-1)), 0u);
+  EXPECT_EQ(log.held_by(1, us(0)), 1u);
+  EXPECT_EQ(log.held_by(1, us(45)), 5u);
+  EXPECT_EQ(log.held_by(1, us(50)), 6u);
+  EXPECT_EQ(log.held_by(1, us(1000)), 10u);
+  EXPECT_DOUBLE_EQ(log.bytes_from(7), 3.0);
+  log.truncate(4);
+  EXPECT_EQ(log.held_by(1, us(1000)), 4u);
+  log.clear();
+  EXPECT_TRUE(log.empty());
+}
+
+TEST(WriteLog, WaivedRolesAreBitsPerWrite) {
+  WriteLog log;
+  log.reset(4);
+  const std::size_t a = log.append(us(1), us(2), 1.0F);
+  log.set_waived(a, 0);
+  log.waive(a, 3);
+  log.waive(a, 1);
+  EXPECT_TRUE(log.waived(a, 1));
+  EXPECT_FALSE(log.waived(a, 2));
+  EXPECT_TRUE(log.waived(a, 3));
+  EXPECT_EQ(log.waived(a), 0b1010);
+}
+
+TEST(WriteLog, AcknowledgementsNeverDecreaseAlongTheLog) {
+  WriteLog log;
+  log.reset(2);
+  log.set_ack(log.append(us(0), us(1), 1.0F), us(5));
+  const std::size_t b = log.append(us(1), us(2), 1.0F);
+  EXPECT_THROW(log.set_ack(b, us(4)), InternalError);  // before the write ahead of it
+  log.set_ack(b, us(5));                               // equal is fine
+  // Raised front to back (a replica given up on): the next write is raised after.
+  const std::size_t c = log.append(us(2), us(3), 1.0F);
+  log.set_ack(c, us(6));
+  log.set_ack(b, us(9));
+  log.pop_front();                               // the first (5) is before b (9): fine
+  EXPECT_THROW(log.pop_front(), InternalError);  // b (9) ahead of c (6)
+  log.set_ack(1, us(9));
+  log.pop_front();
+  log.pop_front();
+  EXPECT_TRUE(log.empty());
+  EXPECT_THROW(log.pop_front(), InternalError);  // nothing to retire
+}
+
+}  // namespace
+}  // namespace durasim
