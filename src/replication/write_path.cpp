@@ -58,17 +58,14 @@ double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_
 struct WritePath::Role {
   std::uint32_t slot = 0;
   ReplicaMode mode = ReplicaMode::kPrimary;
-  double s_per_byte = 0.0;
   bool attached = true;
   bool lost_data = false;    // its copy was destroyed since it last held the data
   SimTime dropped = kNever;  // when the primary stopped counting on it (while detached)
   SimTime catch_up_end{0};
-  SimTime tx_free{0}, arrive_last{0}, durable_last{0}, confirmed_last{0};
+  ReplicaStream stream;      // from the primary (unused for role 0)
   std::uint64_t frozen = 0;  // writes it holds while detached or catching up
   double frozen_bytes = 0.0;
   SimTime first_missing_ack = kNever;  // acknowledgement of write `frozen`, once known
-  std::vector<const Distribution*> route;
-  RngStream rng{0, 0, 0, 0};
 };
 
 // The write path of one partition: its roles, its write log and its incident state.
@@ -140,8 +137,8 @@ void WritePath::narrate(const Group& g, SimTime now, const char* event, std::str
 void WritePath::reroute(Group& g) {
   const DomainId from = placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[0].slot);
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    g.roles[r].route =
-        latency_->route(from, placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[r].slot));
+    g.roles[r].stream.set_route(
+        latency_->route(from, placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[r].slot)));
   }
 }
 
@@ -173,9 +170,9 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
       role = Role{};
       role.slot = static_cast<std::uint32_t>(r);
       role.mode = spec_->roles[r].mode;
-      role.s_per_byte =
-          spec_->roles[r].bandwidth_Bps > 0.0 ? 1.0 / spec_->roles[r].bandwidth_Bps : 0.0;
-      role.rng = RngStream(seed, trial, stream_id("write.replica"), std::uint64_t{p} * 16 + r);
+      role.stream.reset(
+          spec_->roles[r].bandwidth_Bps,
+          RngStream(seed, trial, stream_id("write.replica"), std::uint64_t{p} * 16 + r));
     }
     reroute(g);
     g.now = g.pd_last = g.created = SimTime{0};
@@ -194,13 +191,6 @@ Duration WritePath::interarrival(Group& g) const {
   return Duration::from_seconds(-std::log(g.arrivals.uniform()) / spec_->write_rate_per_partition);
 }
 
-Duration WritePath::sample_path(const std::vector<const Distribution*>& route,
-                                RngStream& rng) const {
-  double s = 0.0;
-  for (const Distribution* d : route) s += d->sample(rng.uniform());
-  return Duration::from_seconds(s);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Writes
 
@@ -208,18 +198,6 @@ Duration WritePath::sample_path(const std::vector<const Distribution*>& route,
 SimTime WritePath::primary_durable(Group& g, SimTime t) const {
   g.pd_last = later(g.pd_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
   return g.pd_last;
-}
-
-// One write of `size` bytes, durable on the primary at pd, through the replica's FIFO stream:
-// the Lindley recursion of the header, updating the stream's last times.
-void WritePath::ship(Role& role, SimTime pd, double size) const {
-  role.tx_free = later(pd, role.tx_free) + Duration::from_seconds(size * role.s_per_byte);
-  role.arrive_last = later(role.arrive_last, role.tx_free + sample_path(role.route, role.rng));
-  role.durable_last =
-      later(role.durable_last,
-            role.arrive_last + Duration::from_seconds(spec_->fsync.sample(role.rng.uniform())));
-  role.confirmed_last =
-      later(role.confirmed_last, role.durable_last + sample_path(role.route, role.rng));
 }
 
 // The earliest time the ack rule holds for ring entry i, or never.
@@ -260,14 +238,14 @@ void WritePath::issue_one(Group& g, SimTime t) {
         waived = static_cast<std::uint16_t>(waived | 1u << r);
         confirmed = t;
       } else {
-        confirmed = role.confirmed_last;
+        confirmed = role.stream.confirmed_last();
       }
       continue;
     }
-    ship(role, pd, size);
-    held = role.durable_last;
-    confirmed = role.confirmed_last;
-    stats_.lag_s[r].add((role.durable_last - pd).seconds());
+    role.stream.ship(pd, size, spec_->fsync);
+    held = role.stream.durable_last();
+    confirmed = role.stream.confirmed_last();
+    stats_.lag_s[r].add((held - pd).seconds());
   }
   g.log.set_waived(i, waived);
   const SimTime prev_ack = i > 0 ? g.log.ack(i - 1) : SimTime{0};
@@ -390,10 +368,7 @@ void WritePath::skip_gap(Group& g, SimTime to) {
   for (std::size_t r = 1; r < g.roles.size(); ++r) {
     Role& role = g.roles[r];
     if (!role.attached) continue;
-    role.tx_free = later(role.tx_free, to);
-    role.arrive_last = later(role.arrive_last, to);
-    role.durable_last = later(role.durable_last, to);
-    role.confirmed_last = later(role.confirmed_last, to);
+    role.stream.restart_at(to);
   }
   g.now = to;
   g.next_arrival = to + interarrival(g);
@@ -515,9 +490,7 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt, Event
   // the scenario is read), writes made meanwhile included.
   const double backlog = rebuilt ? 0.0 : std::max(0.0, g.bytes_issued - role.frozen_bytes);
   const double load_Bps = spec_->write_rate_per_partition * spec_->write_size.mean();
-  const double spare_Bps = role.s_per_byte > 0.0 ? 1.0 / role.s_per_byte - load_Bps : 0.0;
-  const SimTime ready =
-      role.s_per_byte > 0.0 ? now + Duration::from_seconds(backlog / spare_Bps) : now;
+  const SimTime ready = role.stream.catch_up(now, backlog, load_Bps);
   role.attached = true;
   role.dropped = kNever;
   role.catch_up_end = rebuilt ? now : ready;
@@ -525,7 +498,6 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt, Event
     role.frozen = g.next_seq;
     role.frozen_bytes = g.bytes_issued;
   }
-  role.tx_free = role.arrive_last = role.durable_last = role.confirmed_last = ready;
   // A blocked all_sync primary accepts writes again once the replica is in step.
   if (!sync_in_step(g, now) && role.catch_up_end > now)
     queue.push(role.catch_up_end, g.p, EventTag::make(channel_, kCaughtUpType, 0, 0));
@@ -1044,8 +1016,8 @@ WritePath::Marker WritePath::replicate_marker(std::uint32_t p, SimTime t) {
       if (t < role.catch_up_end) {
         applied = role.catch_up_end;
       } else {
-        ship(role, pd, 0.0);
-        applied = role.durable_last;
+        role.stream.ship(pd, 0.0, spec_->fsync);
+        applied = role.stream.durable_last();
       }
       applied = applied + Duration::from_seconds(spec_->roles[r].delay_s);
     }

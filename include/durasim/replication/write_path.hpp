@@ -55,6 +55,7 @@
 #include "durasim/failure/failure_kind.hpp"
 #include "durasim/replication/ack_rule.hpp"
 #include "durasim/replication/durability.hpp"
+#include "durasim/replication/replica_stream.hpp"
 #include "durasim/replication/write_log.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
@@ -266,7 +267,6 @@ class WritePath {
 
   void issue_one(Group& g, SimTime t);
   SimTime primary_durable(Group& g, SimTime t) const;
-  void ship(Role& role, SimTime pd, double size) const;
   void simulate_to(Group& g, SimTime t);
   void advance_to(Group& g, SimTime t, Window window);
   void skip_gap(Group& g, SimTime to);
@@ -306,7 +306,6 @@ class WritePath {
   bool voters_suffice(const Group& g) const;
   SimTime ack_time(const Group& g, std::size_t i, SimTime floor) const;
   std::uint64_t held_by(const Group& g, std::size_t r, SimTime t) const;
-  Duration sample_path(const std::vector<const Distribution*>& route, RngStream& rng) const;
   Duration interarrival(Group& g) const;  // to the partition's next write
   // The timeline's writes before `pit`, and the issue time of the first one after it, from the
   // partition's history (writes in a stretch between two events are a Poisson process, so their
