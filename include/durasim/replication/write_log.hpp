@@ -51,9 +51,11 @@ class WriteLog {
   SimTime ack(std::size_t i) const { return ack_[at(i)]; }
   float bytes(std::size_t i) const { return bytes_[at(i)]; }
   std::uint16_t waived(std::size_t i) const { return waived_[at(i)]; }
-  bool waived(std::size_t i, std::size_t role) const { return (waived_[at(i)] >> role & 1u) != 0; }
+  bool waived(std::size_t i, std::size_t role) const {
+    return (static_cast<unsigned>(waived_[at(i)]) >> role & 1u) != 0;
+  }
   void waive(std::size_t i, std::size_t role) {
-    waived_[at(i)] = static_cast<std::uint16_t>(waived_[at(i)] | 1u << role);
+    waived_[at(i)] = static_cast<std::uint16_t>(static_cast<unsigned>(waived_[at(i)]) | 1u << role);
   }
   void set_waived(std::size_t i, std::uint16_t roles) { waived_[at(i)] = roles; }
   SimTime& held(std::size_t role, std::size_t i) { return held_[cell(role, i)]; }
