@@ -44,44 +44,17 @@ LogicalFaults::LogicalFaults(const FailureSpec& failures, const WritePathSpec& w
       partitions_(partitions),
       channel_(channel) {}
 
-void LogicalFaults::start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial) {
-  ttf_rng_ = RngStream(seed, trial, stream_id("logical.ttf"), 0);
+void LogicalFaults::start(std::uint64_t seed, std::uint64_t trial) {
   detect_rng_ = RngStream(seed, trial, stream_id("logical.detect"), 0);
   records_rng_ = RngStream(seed, trial, stream_id("logical.records"), 0);
   pending_.clear();
   marks_.clear();
   incidents_.clear();
-  if (spec_->bad_delete) {
-    queue.push(
-        SimTime{0} + Duration::from_seconds(spec_->bad_delete->ttf.sample(ttf_rng_.uniform())), 0,
-        EventTag::make(channel_, kStochastic, 0, 0));
-  }
-  for (std::size_t i = 0; i < spec_->bad_deletes.size(); ++i) {
-    queue.push(spec_->bad_deletes[i].at, static_cast<std::uint32_t>(i),
-               EventTag::make(channel_, kInjected, 0, 0));
-  }
 }
 
-void LogicalFaults::handle(const Event& event, const World& world, EventQueue& queue,
-                           TraceSink* trace) {
-  DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
-  switch (EventTag::type(event.tag)) {
-    case kStochastic: {
-      const LogicalMode& mode = *spec_->bad_delete;
-      strike(mode.what, false, event.time, world, queue, trace);
-      queue.push(event.time + Duration::from_seconds(mode.ttf.sample(ttf_rng_.uniform())), 0,
-                 EventTag::make(channel_, kStochastic, 0, 0));
-      return;
-    }
-    case kInjected:
-      strike(spec_->bad_deletes[event.target].what, true, event.time, world, queue, trace);
-      return;
-    case kDetect:
-      recover(event.target, event.time, world, trace);
-      return;
-    default:
-      DURASIM_ASSERT(false);
-  }
+void LogicalFaults::handle(const Event& event, const World& world, TraceSink* trace) {
+  DURASIM_ASSERT(EventTag::channel(event.tag) == channel_ && EventTag::type(event.tag) == kDetect);
+  recover(event.target, event.time, world, trace);
 }
 
 void LogicalFaults::strike(const BadDeleteSpec& what, bool injected, SimTime now,

@@ -7,8 +7,13 @@
 
 namespace durasim {
 
-FailureModel::FailureModel(const Topology& topology, const FailureSpec& spec, std::uint32_t channel)
-    : topology_(&topology), spec_(&spec), channel_(channel), modes_by_level_(4) {
+FailureModel::FailureModel(const Topology& topology, const FailureSpec& spec, std::uint32_t channel,
+                           std::uint32_t bad_delete_channel)
+    : topology_(&topology),
+      spec_(&spec),
+      channel_(channel),
+      bad_delete_channel_(bad_delete_channel),
+      modes_by_level_(4) {
   DURASIM_ASSERT(spec.modes.size() < kInjectedSub);
   level_pos_.assign(topology.size(), 0);
   for (std::size_t l = 0; l < 4; ++l) {
@@ -58,6 +63,31 @@ void FailureModel::start(EventQueue& queue, std::uint64_t seed, std::uint64_t tr
     queue.push(spec_->faults[f].at, static_cast<std::uint32_t>(f),
                EventTag::make(channel_, kInjected, 0, 0));
   }
+  // Bad deletes: the stochastic process's first, then the injected ones in file order.
+  bad_delete_rng_ = RngStream(seed, trial, stream_id("logical.ttf"), 0);
+  if (spec_->bad_delete) {
+    queue.push(SimTime{0} +
+                   Duration::from_seconds(spec_->bad_delete->ttf.sample(bad_delete_rng_.uniform())),
+               0, EventTag::make(bad_delete_channel_, kStochastic, 0, 0));
+  }
+  for (std::size_t i = 0; i < spec_->bad_deletes.size(); ++i) {
+    queue.push(spec_->bad_deletes[i].at, static_cast<std::uint32_t>(i),
+               EventTag::make(bad_delete_channel_, kInjected, 0, 0));
+  }
+}
+
+BadDeleteArrival FailureModel::bad_delete(const Event& event) const {
+  DURASIM_ASSERT(EventTag::channel(event.tag) == bad_delete_channel_);
+  if (EventTag::type(event.tag) == kStochastic) return {&spec_->bad_delete->what, false};
+  DURASIM_ASSERT(EventTag::type(event.tag) == kInjected);
+  return {&spec_->bad_deletes[event.target].what, true};
+}
+
+void FailureModel::next_bad_delete(const Event& event, EventQueue& queue) {
+  if (EventTag::type(event.tag) != kStochastic) return;
+  queue.push(
+      event.time + Duration::from_seconds(spec_->bad_delete->ttf.sample(bad_delete_rng_.uniform())),
+      0, EventTag::make(bad_delete_channel_, kStochastic, 0, 0));
 }
 
 void FailureModel::schedule_next(std::size_t mode, DomainId d, SimTime now, EventQueue& queue) {

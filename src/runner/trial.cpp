@@ -12,7 +12,7 @@ constexpr std::uint64_t kMaxScheduled = 3'000'000'000;
 
 TrialRunner::TrialRunner(const Scenario& scenario)
     : scenario_(&scenario),
-      failures_(*scenario.topology, scenario.failures, kFailureChannel),
+      failures_(*scenario.topology, scenario.failures, kFailureChannel, kBadDeleteChannel),
       copies_(*scenario.topology, *scenario.placement),
       durability_(*scenario.topology, copies_, scenario.repair, kDurabilityChannel),
       writes_(scenario.writes, *scenario.topology, *scenario.latency_model, *scenario.placement,
@@ -45,7 +45,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   writes_.start(s.seed, trial);
   writes_.set_trace(trace);
   if (observer_) observer_->on_trial_start();
-  logical_.start(queue_, s.seed, trial);
+  logical_.start(s.seed, trial);
   SimTime now{0};
   while (!queue_.empty() && queue_.top().time <= s.horizon) {
     const Event event = queue_.pop();
@@ -188,8 +188,16 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
     case kWriteChannel:
       writes_.handle(event, views(event.target), queue_);
       return;
+    case kBadDeleteChannel: {
+      // The delete strikes (replicated like a write, its detection scheduled), then the
+      // process's next arrival is scheduled.
+      const BadDeleteArrival arrival = failures_.bad_delete(event);
+      logical_.strike(*arrival.what, arrival.injected, event.time, world_, queue_, trace);
+      failures_.next_bad_delete(event, queue_);
+      return;
+    }
     case kLogicalChannel:
-      logical_.handle(event, world_, queue_, trace);
+      logical_.handle(event, world_, trace);
       return;
     default:
       DURASIM_ASSERT(false);

@@ -70,6 +70,40 @@ TEST(FailureModel, AChangeCarriesItsReplacementTimeAndDrawsFollowIt) {
   EXPECT_EQ(f.draw_replacement(spec.replace_after), g.draw_replacement(spec.replace_after));
 }
 
+// Bad deletes arrive from the failure model: injected ones at their times, the stochastic
+// process as a renewal process (exponential: the mean gap within its 99.9% interval), the next
+// arrival scheduled only when asked and only for the stochastic process.
+TEST(FailureModel, BadDeletesArriveAsInjectedAndAsARenewalProcess) {
+  const Topology t(small());
+  FailureSpec spec;
+  spec.bad_delete = LogicalMode{Distribution::exponential(86400.0), BadDeleteSpec{}};
+  spec.bad_deletes.push_back(
+      {SimTime{0} + Duration::from_seconds(5.0), BadDeleteSpec{0.5, Distribution::fixed(0.0), {}}});
+  FailureModel f(t, spec, 0, 7);
+  EventQueue q;
+  f.start(q, 3, 0);
+  int injected = 0, stochastic = 0;
+  double last = 0.0, gaps = 0.0;
+  while (!q.empty() && stochastic < 2000) {
+    const Event e = q.pop();
+    ASSERT_EQ(EventTag::channel(e.tag), 7u);
+    const BadDeleteArrival a = f.bad_delete(e);
+    if (a.injected) {
+      ++injected;
+      EXPECT_EQ(a.what, &spec.bad_deletes[0].what);
+      EXPECT_EQ(e.time.seconds(), 5.0);
+    } else {
+      ++stochastic;
+      EXPECT_EQ(a.what, &spec.bad_delete->what);
+      gaps += e.time.seconds() - last;
+      last = e.time.seconds();
+    }
+    f.next_bad_delete(e, q);  // nothing after an injected one
+  }
+  EXPECT_EQ(injected, 1);
+  EXPECT_NEAR(gaps / stochastic, 86400.0, 3.3 * 86400.0 / std::sqrt(2000.0));
+}
+
 TEST(FailureModel, OutagesNestAndKeepData) {
   const Topology t(small());
   FailureSpec spec;

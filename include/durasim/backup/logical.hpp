@@ -26,10 +26,15 @@
 // (P, t0] are a Poisson stream, so the oldest of L lost ones is the minimum of L uniforms on
 // (P, t0]); 0 when nothing is lost; unbounded (-1) with no source.
 //
+// When bad deletes arrive is the failure model's (FailureModel::bad_delete); the runner makes
+// each strike here.
+//
 //   LogicalFaults logical(failures, writes_spec, partition_bytes, rebuild_Bps, partitions,
-//   channel); logical.start(queue, seed, trial); logical.handle(event, world, queue, trace);   //
-//   events on `channel` logical.finish(horizon, world);               // deletes detected after the
-//   horizon
+//                         channel);
+//   logical.start(seed, trial);
+//   logical.strike(what, injected, now, world, queue, trace);  // a bad delete arrives
+//   logical.handle(event, world, trace);                       // its detection (on `channel`)
+//   logical.finish(horizon, world, trace);                     // deletes detected after it
 #pragma once
 
 #include <array>
@@ -88,14 +93,18 @@ class LogicalFaults {
   LogicalFaults(const FailureSpec& failures, const WritePathSpec& writes, double partition_bytes,
                 double rebuild_Bps, std::uint32_t partitions, std::uint32_t channel);
 
-  void start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial);
-  void handle(const Event& event, const World& world, EventQueue& queue, TraceSink* trace);
+  void start(std::uint64_t seed, std::uint64_t trial);
+  // A bad delete strikes at `now` (its arrival is the failure model's).
+  void strike(const BadDeleteSpec& what, bool injected, SimTime now, const World& world,
+              EventQueue& queue, TraceSink* trace);
+  // Its detection (events on `channel`): recovery.
+  void handle(const Event& event, const World& world, TraceSink* trace);
   // Deletes not detected by the horizon are resolved with the state of the world at the horizon.
   void finish(SimTime horizon, const World& world, TraceSink* trace);
   const std::vector<LogicalIncident>& incidents() const { return incidents_; }
 
  private:
-  enum Type : std::uint32_t { kStochastic = 0, kInjected = 1, kDetect = 2 };
+  enum Type : std::uint32_t { kDetect = 2 };
   struct Mark {
     std::uint32_t partition;
     WritePath::Marker marker;
@@ -109,8 +118,6 @@ class LogicalFaults {
     std::size_t first_mark, marks;
   };
 
-  void strike(const BadDeleteSpec& what, bool injected, SimTime now, const World& world,
-              EventQueue& queue, TraceSink* trace);
   void recover(std::uint32_t id, SimTime now, const World& world, TraceSink* trace);
   // What a recovery reads, from where to where: from the replica's disk, or from a backup
   // schedule's stream (TransferSet::kOutside when its bandwidth is unlimited), onto the
@@ -138,7 +145,7 @@ class LogicalFaults {
   std::uint32_t channel_;
 
   // Per trial.
-  RngStream ttf_rng_{0, 0, 0, 0}, detect_rng_{0, 0, 0, 0}, records_rng_{0, 0, 0, 0};
+  RngStream detect_rng_{0, 0, 0, 0}, records_rng_{0, 0, 0, 0};
   std::vector<Pending> pending_;
   std::vector<Mark> marks_;
   std::vector<LogicalIncident> incidents_;

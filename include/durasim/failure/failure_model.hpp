@@ -1,6 +1,7 @@
 // Failure processes of one trial: stochastic failures per (mode, domain), injected faults at
 // fixed times, the state of every domain (destroyed, or unavailable through outages), and how
-// long destroyed hardware takes to be replaced (the repair policy decides when it starts).
+// long destroyed hardware takes to be replaced (the repair policy decides when it starts), and
+// when bad deletes arrive (what they do and their recovery are backup/logical.hpp's).
 //
 // Invariants: destroying a domain destroys its whole subtree and cancels the subtree's pending
 // failures (generation bump); a destroyed domain neither fails nor recovers until replace()
@@ -78,13 +79,26 @@ struct DomainChange {
   const Distribution* replace_after = nullptr;  // its replacement time (never null)
 };
 
+// A bad delete arriving (the stochastic process's, or an injected fault's).
+struct BadDeleteArrival {
+  const BadDeleteSpec* what = nullptr;
+  bool injected = false;
+};
+
 class FailureModel {
  public:
-  FailureModel(const Topology& topology, const FailureSpec& spec, std::uint32_t channel);
+  // Domain failures are events on `channel`, bad-delete arrivals on `bad_delete_channel`.
+  FailureModel(const Topology& topology, const FailureSpec& spec, std::uint32_t channel,
+               std::uint32_t bad_delete_channel = 15);
 
   void start(EventQueue& queue, std::uint64_t seed, std::uint64_t trial);
   // Applies an event of this model's channel; empty when it was stale or had no effect.
   std::optional<DomainChange> handle(const Event& event, EventQueue& queue, TraceSink* trace);
+  // The bad delete an event of `bad_delete_channel` brings. The stochastic process's next one
+  // is scheduled by next_bad_delete, called once the delete has struck (so that what it
+  // schedules comes first at equal times).
+  BadDeleteArrival bad_delete(const Event& event) const;
+  void next_bad_delete(const Event& event, EventQueue& queue);
   // How long the replacement of hardware destroyed by a change takes, drawn when it starts
   // (a repair crew may start it later than the destruction).
   Duration draw_replacement(const Distribution& replace_after);
@@ -118,11 +132,13 @@ class FailureModel {
   const Topology* topology_;
   const FailureSpec* spec_;
   std::uint32_t channel_;
+  std::uint32_t bad_delete_channel_;
   std::vector<std::vector<std::size_t>> modes_by_level_;  // level -> mode indices
   std::vector<std::size_t> stream_offset_;                // per mode
   std::vector<std::uint32_t> level_pos_;                  // domain -> index within its level
   std::vector<RngStream> streams_;
   RngStream replace_rng_{0, 0, 0, 0};
+  RngStream bad_delete_rng_{0, 0, 0, 0};
   std::vector<bool> destroyed_;
   std::vector<SimTime> destroyed_at_;
   std::vector<SimTime> replaced_at_;

@@ -56,6 +56,7 @@ class TrialRunner {
   static constexpr std::uint32_t kDurabilityChannel = 1;
   static constexpr std::uint32_t kWriteChannel = 2;
   static constexpr std::uint32_t kLogicalChannel = 3;
+  static constexpr std::uint32_t kBadDeleteChannel = 4;
 
   void dispatch(const Event& event, TrialObservation& obs, TraceSink* trace);
   // After the durability model changed copies: whether each partition it touched is readable.
