@@ -34,11 +34,9 @@ const char* recovery_source_name(RecoverySource source) {
   return kSourceText[static_cast<std::size_t>(source)].name;
 }
 
-LogicalFaults::LogicalFaults(const FailureSpec& failures, const WritePathSpec& writes,
-                             double partition_bytes, double rebuild_Bps, std::uint32_t partitions,
-                             std::uint32_t channel)
-    : spec_(&failures),
-      writes_spec_(&writes),
+LogicalFaults::LogicalFaults(const WritePathSpec& writes, double partition_bytes,
+                             double rebuild_Bps, std::uint32_t partitions, std::uint32_t channel)
+    : writes_spec_(&writes),
       partition_bytes_(partition_bytes),
       rebuild_Bps_(rebuild_Bps),
       partitions_(partitions),

@@ -19,7 +19,7 @@ TrialRunner::TrialRunner(const Scenario& scenario)
               kWriteChannel),
       restore_(scenario.backups, failures_,
                [this](PartitionId p, SimTime t) { return availability_.reachable_at(p, t); }),
-      logical_(scenario.failures, scenario.writes, scenario.repair.partition_bytes,
+      logical_(scenario.writes, scenario.repair.partition_bytes,
                scenario.repair.rebuild_bandwidth_Bps, scenario.data.partitions, kLogicalChannel),
       world_{&writes_, &copies_, &failures_, &restore_} {
   if (!scenario.backups.schedules.empty()) durability_.set_restore_source(&restore_);

@@ -29,8 +29,7 @@
 // When bad deletes arrive is the failure model's (FailureModel::bad_delete); the runner makes
 // each strike here.
 //
-//   LogicalFaults logical(failures, writes_spec, partition_bytes, rebuild_Bps, partitions,
-//                         channel);
+//   LogicalFaults logical(writes_spec, partition_bytes, rebuild_Bps, partitions, channel);
 //   logical.start(seed, trial);
 //   logical.strike(what, injected, now, world, queue, trace);  // a bad delete arrives
 //   logical.handle(event, world, trace);                       // its detection (on `channel`)
@@ -90,8 +89,8 @@ class LogicalFaults {
     const BackupRestore* backups;
   };
 
-  LogicalFaults(const FailureSpec& failures, const WritePathSpec& writes, double partition_bytes,
-                double rebuild_Bps, std::uint32_t partitions, std::uint32_t channel);
+  LogicalFaults(const WritePathSpec& writes, double partition_bytes, double rebuild_Bps,
+                std::uint32_t partitions, std::uint32_t channel);
 
   void start(std::uint64_t seed, std::uint64_t trial);
   // A bad delete strikes at `now` (its arrival is the failure model's).
@@ -137,7 +136,6 @@ class LogicalFaults {
   LogicalIncident recover_partition(std::uint32_t id, const Mark& m, const World& world,
                                     Read& read);
 
-  const FailureSpec* spec_;
   const WritePathSpec* writes_spec_;
   double partition_bytes_;
   double rebuild_Bps_;
