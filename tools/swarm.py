@@ -777,7 +777,8 @@ def fit_writes(scenario, places, rate, partitions, write_size, dist, scale, rng)
     # that is away.
     replication = scenario["replication"]
     degrade = replication.get("on_sync_unreachable")
-    waits = ("quorum" not in str(replication.get("ack", "")) and isinstance(degrade, dict)
+    # all_sync (an "ack" object is a quorum), degrade_after and a sync replica.
+    waits = (not isinstance(replication.get("ack"), dict) and isinstance(degrade, dict)
              and any(r.get("mode") == "sync" for r in replication["replicas"]))
 
     def waiting():

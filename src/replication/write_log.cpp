@@ -79,10 +79,4 @@ std::size_t WriteLog::held_by(std::size_t role, SimTime t) const {
   return lo;
 }
 
-double WriteLog::bytes_from(std::size_t from) const {
-  double sum = 0.0;
-  for (std::size_t i = from; i < size_; ++i) sum += bytes(i);
-  return sum;
-}
-
 }  // namespace durasim

@@ -65,8 +65,6 @@ class WriteLog {
   // How many of the first writes are durable on `role` by t (held is non-decreasing along the
   // log for a role receiving the stream).
   std::size_t held_by(std::size_t role, SimTime t) const;
-  // Bytes of writes [from, size()).
-  double bytes_from(std::size_t from) const;
 
  private:
   std::size_t at(std::size_t i) const { return (head_ + i) & mask_; }
