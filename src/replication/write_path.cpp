@@ -6,6 +6,8 @@
 #include "durasim/core/assert.hpp"
 #include "durasim/core/cancel.hpp"
 #include "durasim/core/units.hpp"
+#include "durasim/replication/failover.hpp"
+#include "durasim/replication/write_window.hpp"
 
 namespace durasim {
 namespace {
@@ -87,21 +89,10 @@ struct WritePath::Group {
   std::size_t incident = 0;  // index into stats_.incidents while down
   double down_total_s = 0.0;
   std::uint64_t base = 0, next_seq = 0;
-  struct Checkpoint {
-    SimTime t;
-    std::uint64_t seq;  // writes in the timeline issued by t
-  };
-  std::vector<Checkpoint> history;  // one per advance: writes between are a Poisson stretch
+  WriteHistory history;  // a checkpoint per advance: writes between are a Poisson stretch
   RngStream restore_rng{0, 0, 0, 0};
   double bytes_issued = 0.0;  // of writes [0, next_seq) since creation
-  // Timeline ranges [from, to) acknowledged without the sync replicas on `waived` (slot bits)
-  // and with those on `confirmed` (degrade_after), from `start` on, in order.
-  struct Degraded {
-    std::uint64_t from, to;
-    SimTime start;
-    std::uint32_t waived, confirmed;
-  };
-  std::vector<Degraded> degraded;
+  DegradedAcks degraded;      // writes acknowledged without a sync replica (degrade_after)
   std::array<SimTime, kMaxCopiesPerPartition> slot_destroyed{};  // latest; -1 ns: never
 
   WriteLog log;  // writes [base, next_seq) not yet final
@@ -160,8 +151,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
     g.sizes = RngStream(seed, trial, stream_id("write.size"), p);
     g.fsync = RngStream(seed, trial, stream_id("write.fsync"), p);
     g.restore_rng = RngStream(seed, trial, stream_id("write.restore"), p);
-    g.history.clear();
-    g.history.push_back({SimTime{0}, 0});
+    g.history.reset();
     g.degraded.clear();
     g.slot_destroyed.fill(SimTime{-1});
     g.roles.resize(k);
@@ -293,7 +283,10 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
         if (!is_sync(g.roles[r].mode)) continue;
         (log.waived(0, r) ? waived : confirmed) |= 1u << g.roles[r].slot;
       }
-      if (waived != 0) note_degraded(g, g.base, g.base + 1, log.issue(0), waived, confirmed);
+      if (waived != 0) {
+        g.degraded.note(g.base, g.base + 1, log.issue(0), waived, confirmed);
+        ++stats_.degraded_acks;
+      }
     }
     stats_.latency_s.add((log.ack(0) - log.issue(0)).seconds());
     ++stats_.acknowledged;
@@ -329,34 +322,27 @@ void WritePath::skip_gap(Group& g, SimTime to) {
     }
   }
   if (n > 0) {
-    // Sync replicas detached or catching up are behind until `behind_until`; the writes of
-    // that share of the gap were acknowledged without them.
-    SimTime behind_until = g.now;
-    std::uint32_t behind_slots = 0, in_step_slots = 0;
-    for (std::size_t r = 1; r < g.roles.size(); ++r) {
+    // Sync replicas detached or catching up are behind for a share of the gap; the writes of
+    // that share were acknowledged without them.
+    std::array<CountedReplica, kMaxCopiesPerPartition> replicas{};
+    for (std::size_t r = 0; r < g.roles.size(); ++r) {
       const Role& role = g.roles[r];
-      if (!is_sync(role.mode)) continue;
-      if (!role.attached) {
-        behind_until = to;
-      } else if (g.now < role.catch_up_end) {
-        behind_until = later(behind_until, std::min(to, role.catch_up_end));
-      } else {
-        in_step_slots |= 1u << role.slot;
-        continue;
-      }
-      behind_slots |= 1u << role.slot;
+      replicas[r] = {role.mode, role.attached, role.catch_up_end, role.slot};
     }
-    const double share = (behind_until - g.now).seconds() / (to - g.now).seconds();
-    const auto behind =
-        std::min(n, static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * share)));
+    const CountedSplit split = split_counted(n, g.now, to, {replicas.data(), g.roles.size()});
+    const std::uint64_t behind = split.behind;
     if (checker_ && behind > 0)
-      checker_->on_counted({g.p, g.next_seq, g.next_seq + behind, g.now, in_step_slots,
-                            spec_->quorum == 0 ? behind_slots : 0u});  // a quorum does not degrade
+      checker_->on_counted(
+          {g.p, g.next_seq, g.next_seq + behind, g.now, split.in_step_slots,
+           spec_->quorum == 0 ? split.behind_slots : 0u});  // a quorum does not degrade
     if (checker_ && behind < n)
-      checker_->on_counted({g.p, g.next_seq + behind, g.next_seq + n, behind_until,
-                            in_step_slots | behind_slots, 0});
-    if (spec_->quorum == 0 && behind > 0)
-      note_degraded(g, g.next_seq, g.next_seq + behind, g.now, behind_slots, in_step_slots);
+      checker_->on_counted({g.p, g.next_seq + behind, g.next_seq + n, split.behind_until,
+                            split.in_step_slots | split.behind_slots, 0});
+    if (spec_->quorum == 0 && behind > 0) {
+      g.degraded.note(g.next_seq, g.next_seq + behind, g.now, split.behind_slots,
+                      split.in_step_slots);
+      stats_.degraded_acks += behind;
+    }
   }
   g.next_seq += n;
   g.base = g.next_seq;
@@ -390,8 +376,7 @@ void WritePath::advance(std::uint32_t p, SimTime t, Window window_need) {
   Group& g = groups_[p];
   if (t <= g.now) return;
   advance_to(g, t, window_need);
-  if (g.history.back().seq != g.next_seq || g.history.back().t < t)
-    g.history.push_back({t, g.next_seq});
+  g.history.mark(t, g.next_seq);
 }
 
 void WritePath::advance_to(Group& g, SimTime t, Window window_need) {
@@ -409,11 +394,11 @@ void WritePath::advance_to(Group& g, SimTime t, Window window_need) {
     return;
   }
   if (spec_->model == WriteModel::kWindowed) {
-    const std::int64_t window = Duration::from_seconds(spec_->window_s).ns;
     if (p == 0)
       simulate_to(g, std::min(t, SimTime{0} + Duration::from_seconds(spec_->latency_window_s)));
-    const std::int64_t keep = window_need == Window::kBefore ? window : 0;
-    if (t.ns - g.now.ns > keep + window) skip_gap(g, SimTime{t.ns - keep});
+    if (const std::optional<SimTime> until = count_until(
+            g.now, t, Duration::from_seconds(spec_->window_s), window_need == Window::kBefore))
+      skip_gap(g, *until);
   }
   simulate_to(g, t);
 }
@@ -554,40 +539,6 @@ void WritePath::drop_pending(Group& g, SimTime now) {
   }
 }
 
-void WritePath::note_degraded(Group& g, std::uint64_t from, std::uint64_t to, SimTime start,
-                              std::uint32_t waived, std::uint32_t confirmed) {
-  stats_.degraded_acks += to - from;
-  if (!g.degraded.empty() && g.degraded.back().to == from && g.degraded.back().waived == waived &&
-      g.degraded.back().confirmed == confirmed) {
-    g.degraded.back().to = to;
-  } else {
-    g.degraded.push_back({from, to, start, waived, confirmed});
-  }
-}
-
-// Of the writes after `keep`, those acknowledged without a sync replica whose copy was not
-// destroyed between their acknowledgement and now: waiting for it ("block") would not have
-// acknowledged them, and no destruction would have taken them from it (cause degraded_ack).
-std::uint64_t WritePath::degraded_after(const Group& g, std::uint64_t keep, SimTime now) const {
-  std::uint64_t n = 0;
-  for (const Group::Degraded& d : g.degraded) {
-    if (d.to <= keep) continue;
-    bool stands = false;
-    for (std::uint32_t slot = 0; slot < kMaxCopiesPerPartition; ++slot) {
-      if ((d.waived >> slot & 1u) == 0) continue;
-      const SimTime gone = g.slot_destroyed[slot];
-      stands = stands || !(gone >= d.start && gone <= now);
-    }
-    if (stands) n += d.to - std::max(d.from, keep);
-  }
-  return n;
-}
-
-void WritePath::cut_degraded(Group& g, std::uint64_t keep) {
-  while (!g.degraded.empty() && g.degraded.back().from >= keep) g.degraded.pop_back();
-  if (!g.degraded.empty()) g.degraded.back().to = std::min(g.degraded.back().to, keep);
-}
-
 void WritePath::note_destroyed(Group& g, SimTime now, const CopyView* views) {
   for (Role& role : g.roles) {
     const CopyView& v = views[role.slot];
@@ -616,7 +567,7 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
   DURASIM_ASSERT(keep <= g.next_seq);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   const std::uint64_t lost = g.next_seq - keep;
-  const std::uint64_t degraded = degraded_after(g, keep, now);
+  const std::uint64_t degraded = g.degraded.lost_after(keep, now, g.slot_destroyed);
   if (checker_) checker_->on_loss({g.p, keep, g.next_seq, now, degraded});
   if (lost > 0) {
     WriteIncident& inc = stats_.incidents[g.incident];
@@ -636,7 +587,7 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
     stats_.lost_bytes += bytes;
   }
   // The timeline goes on from `keep`.
-  cut_degraded(g, keep);
+  g.degraded.cut(keep);
   if (keep < g.next_seq) {
     g.log.truncate(keep >= g.base ? std::min<std::size_t>(g.log.size(), keep - g.base) : 0);
     g.next_seq = keep;
@@ -654,14 +605,14 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
 
 void WritePath::lose_unheld(Group& g, SimTime now, FailureKind cause, const CopyView* views) {
   trim(g, now);  // every replica is detached: what was acknowledged retires
-  const Role* best = nullptr;
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    const Role& role = g.roles[r];
-    DURASIM_ASSERT(!role.attached);
-    if (!views[role.slot].intact || role.lost_data) continue;
-    if (!best || role.frozen > best->frozen) best = &role;
-  }
-  if (!best || best->frozen >= g.next_seq) return;  // no copy at all: on_data_loss's
+  for (std::size_t r = 1; r < g.roles.size(); ++r) DURASIM_ASSERT(!g.roles[r].attached);
+  std::array<FailoverFacts, kMaxCopiesPerPartition> facts{};
+  failover_facts(g, views, facts);
+  const std::optional<std::size_t> survivor =
+      longest_surviving_prefix({facts.data(), g.roles.size()});
+  if (!survivor) return;  // no copy at all: on_data_loss's
+  const Role* best = &g.roles[*survivor];
+  if (best->frozen >= g.next_seq) return;
   const std::uint64_t lost = g.next_seq - best->frozen;
   const SimTime oldest = best->first_missing_ack;
   narrate(g, now, "writes_lost",
@@ -669,33 +620,6 @@ void WritePath::lose_unheld(Group& g, SimTime now, FailureKind cause, const Copy
               " acknowledged writes; RPO " +
               format_seconds((g.down_since - std::min(oldest, g.down_since)).seconds()));
   lose_after(g, best->frozen, best->frozen_bytes, oldest, now, cause, now);
-}
-
-std::uint64_t WritePath::writes_before(Group& g, SimTime pit, SimTime* first_after) {
-  *first_after = kNever;
-  const auto& h = g.history;
-  std::size_t i = 1;
-  while (i < h.size() && h[i].t < pit) ++i;
-  if (i >= h.size()) return g.next_seq;  // after the last event: everything
-  const double span = (h[i].t - h[i - 1].t).seconds();
-  const std::uint64_t n = h[i].seq - h[i - 1].seq;
-  const double q = span > 0.0 ? (pit - h[i - 1].t).seconds() / span : 1.0;
-  const std::uint64_t k = sample_binomial(n, q, g.restore_rng);
-  if (n > k) {
-    // The first of the n - k writes after pit, uniform on (pit, t_i).
-    const double u = g.restore_rng.uniform();
-    const double frac = 1.0 - std::pow(u, 1.0 / static_cast<double>(n - k));
-    *first_after = pit + Duration::from_seconds(frac * (h[i].t - pit).seconds());
-  } else {
-    for (std::size_t j = i + 1; j < h.size(); ++j) {
-      const std::uint64_t m = h[j].seq - h[j - 1].seq;
-      if (m == 0) continue;
-      const double frac = 1.0 - std::pow(g.restore_rng.uniform(), 1.0 / static_cast<double>(m));
-      *first_after = h[j - 1].t + Duration::from_seconds(frac * (h[j].t - h[j - 1].t).seconds());
-      break;
-    }
-  }
-  return h[i - 1].seq + k;
 }
 
 void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
@@ -708,7 +632,8 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   std::uint64_t kept = 0;
   SimTime oldest_lost = g.created;  // without a backup: all since the (re)creation
   if (restore) {
-    kept = std::min(g.next_seq, writes_before(g, restore->pit, &oldest_lost));
+    kept = std::min(g.next_seq,
+                    g.history.writes_before(restore->pit, g.next_seq, g.restore_rng, &oldest_lost));
     inc.outcome = WriteIncident::Outcome::kRestored;
     inc.restored_from = restore->from;
     inc.restore_pit_s = restore->pit.seconds();
@@ -719,9 +644,9 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   const double lost_bytes =
       g.next_seq > 0 ? g.bytes_issued * static_cast<double>(lost) / static_cast<double>(g.next_seq)
                      : 0.0;
-  const std::uint64_t degraded = degraded_after(g, kept, now);
+  const std::uint64_t degraded = g.degraded.lost_after(kept, now, g.slot_destroyed);
   if (checker_) checker_->on_loss({g.p, kept, g.next_seq, now, degraded});
-  cut_degraded(g, kept);
+  g.degraded.cut(kept);
   if (lost > 0) {
     inc.lost_writes += lost;
     inc.degraded_lost_writes += degraded;
@@ -774,13 +699,11 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   // The timeline now ends at the restore point (or is empty): the stretch that holds it is cut
   // there, so that a later restore from an older backup counts the writes before its own point
   // over the time they were written in, not over the whole stretch.
-  auto& h = g.history;
   if (restore) {
-    h.erase(std::find_if(h.begin(), h.end(), [&](const auto& c) { return c.t >= restore->pit; }),
-            h.end());
-    h.push_back({restore->pit, kept});
+    g.history.cut(restore->pit, kept);
+  } else {
+    g.history.clamp(kept);
   }
-  for (auto& c : h) c.seq = std::min(c.seq, kept);
   // Every copy that stands, or is rebuilt or restored, holds the new timeline.
   for (Role& role : g.roles) {
     role.attached = false;
@@ -831,40 +754,22 @@ void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueu
               format_seconds(spec_->failover_s));
 }
 
-namespace {
-int promotion_class(ReplicaMode mode, double delay_s) {
-  if (mode == ReplicaMode::kSync) return 0;
-  return delay_s > 0.0 ? 2 : 1;
-}
-}  // namespace
-
-bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
-  // The reachable copy holding the most of the timeline; ties: sync, async, delayed.
-  std::size_t best = 0;
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
+void WritePath::failover_facts(const Group& g, const CopyView* views,
+                               std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const {
+  for (std::size_t r = 0; r < g.roles.size(); ++r) {
     const Role& role = g.roles[r];
     const CopyView& v = views[role.slot];
-    // An intact copy holds the timeline: never lost, rebuilt from one that did, or restored.
-    if (!v.intact || !v.available) continue;
-    if (best == 0) {
-      best = r;
-      continue;
-    }
-    const Role& b = g.roles[best];
-    const int cr = promotion_class(role.mode, spec_->roles[r].delay_s);
-    const int cb = promotion_class(b.mode, spec_->roles[best].delay_s);
-    if (role.frozen > b.frozen || (role.frozen == b.frozen && cr < cb)) best = r;
+    facts[r] = {role.mode,  spec_->roles[r].delay_s > 0.0, v.intact, v.available, !role.lost_data,
+                role.frozen};
   }
-  if (best == 0) return false;
-  // A sync copy that survives with more of the timeline is waited for: promoting a copy that
-  // lacks acknowledged writes while a sync copy holds them would lose what sync promised.
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    const Role& role = g.roles[r];
-    if (is_sync(role.mode) && views[role.slot].intact && !role.lost_data &&
-        role.frozen > g.roles[best].frozen)
-      return false;
-  }
-  promote(g, best, now);
+}
+
+bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
+  std::array<FailoverFacts, kMaxCopiesPerPartition> facts{};
+  failover_facts(g, views, facts);
+  const FailoverChoice choice = choose_failover({facts.data(), g.roles.size()});
+  if (choice.kind != FailoverChoice::Kind::kPromote) return false;
+  promote(g, choice.replica, now);
   return true;
 }
 
@@ -1036,7 +941,8 @@ std::size_t WritePath::role_on_slot(std::uint32_t p, std::uint32_t slot) const {
 
 std::uint64_t WritePath::timeline_writes_before(std::uint32_t p, SimTime pit) {
   SimTime first_after;
-  return writes_before(groups_[p], pit, &first_after);
+  Group& g = groups_[p];
+  return g.history.writes_before(pit, g.next_seq, g.restore_rng, &first_after);
 }
 
 }  // namespace durasim

@@ -54,8 +54,11 @@
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_kind.hpp"
 #include "durasim/replication/ack_rule.hpp"
+#include "durasim/replication/degraded_acks.hpp"
 #include "durasim/replication/durability.hpp"
+#include "durasim/replication/failover.hpp"
 #include "durasim/replication/replica_stream.hpp"
+#include "durasim/replication/write_history.hpp"
 #include "durasim/replication/write_log.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
@@ -280,10 +283,6 @@ class WritePath {
   SimTime given_up(const Role& role, SimTime t) const;
   // all_sync under "block": every sync replica attached and in step.
   bool sync_in_step(const Group& g, SimTime now) const;
-  void note_degraded(Group& g, std::uint64_t from, std::uint64_t to, SimTime start,
-                     std::uint32_t waived, std::uint32_t confirmed);
-  std::uint64_t degraded_after(const Group& g, std::uint64_t keep, SimTime now) const;
-  void cut_degraded(Group& g, std::uint64_t keep);
   // Records when copies the views show lost were destroyed (first seen), and marks them.
   void note_destroyed(Group& g, SimTime now, const CopyView* views);
   // The primary's copy is gone: acknowledged writes no standing copy holds are lost now.
@@ -296,6 +295,8 @@ class WritePath {
   static void charge(WriteIncident& inc, const WriteIncident::LostTo& share);
   void drop_pending(Group& g, SimTime now);
   void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
+  void failover_facts(const Group& g, const CopyView* views,
+                      std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const;
   bool try_promote(Group& g, SimTime now, const CopyView* views);
   void promote(Group& g, std::size_t r, SimTime now);
   std::string where(const Group& g, std::size_t r) const;
@@ -307,10 +308,6 @@ class WritePath {
   SimTime ack_time(const Group& g, std::size_t i, SimTime floor) const;
   std::uint64_t held_by(const Group& g, std::size_t r, SimTime t) const;
   Duration interarrival(Group& g) const;  // to the partition's next write
-  // The timeline's writes before `pit`, and the issue time of the first one after it, from the
-  // partition's history (writes in a stretch between two events are a Poisson process, so their
-  // times are uniform given their number).
-  std::uint64_t writes_before(Group& g, SimTime pit, SimTime* first_after);
 
   const WritePathSpec* spec_;
   AckRule rule_;

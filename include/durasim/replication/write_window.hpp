@@ -1,0 +1,43 @@
+// The windowed write model's two decisions, as pure functions (tests/replication/
+// write_window_test.cpp). In a gap with nothing happening to a partition, its writes are counted
+// (a Poisson number) instead of simulated one by one, and its streams restart empty at the end of
+// the gap; a window before the next event is simulated, long enough for the queues to reach
+// steady state again (steady_state_window_s).
+//
+// - count_until: the gap (now, t) is counted up to t - keep, keep being the window when the
+//   event at t needs the queues in steady state (it may lose writes or change what a replica
+//   holds) and 0 when it only needs the totals; only a gap longer than keep + window is counted.
+// - split_counted: of n counted writes over (from, to), those acknowledged while a sync replica
+//   was behind (detached all through, or catching up until its catch-up ends) are the share of
+//   the gap it was behind, rounded; they were acknowledged without it under all_sync.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "durasim/core/time.hpp"
+#include "durasim/replication/ack_rule.hpp"
+
+namespace durasim {
+
+std::optional<SimTime> count_until(SimTime now, SimTime t, Duration window, bool keep_window);
+
+// A replica as the counting of a gap sees it (index 0, the primary, is skipped).
+struct CountedReplica {
+  ReplicaMode mode = ReplicaMode::kAsync;
+  bool attached = true;
+  SimTime catch_up_end{0};
+  std::uint32_t slot = 0;
+};
+
+struct CountedSplit {
+  std::uint64_t behind = 0;  // the first `behind` writes were made while a sync one was behind
+  SimTime behind_until;      // when the last sync replica behind was back in step (or `to`)
+  std::uint32_t behind_slots = 0, in_step_slots = 0;  // sync replicas' copy slots, a bit each
+};
+
+CountedSplit split_counted(std::uint64_t n, SimTime from, SimTime to,
+                           std::span<const CountedReplica> replicas);
+
+}  // namespace durasim
