@@ -57,37 +57,39 @@ double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_
 // ---------------------------------------------------------------------------------------------
 // State
 
-struct WritePath::Role {
-  std::uint32_t slot = 0;
+// A copy's part in its partition's write path: replica 0 is the primary, the others follow it.
+// A replica keeps its index; failover swaps the copy slots under two of them.
+struct WritePath::Replica {
+  std::uint32_t slot = 0;  // the copy it lives on
   ReplicaMode mode = ReplicaMode::kPrimary;
   bool attached = true;
-  bool lost_data = false;    // its copy was destroyed since it last held the data
+  bool copy_lost = false;    // its copy was destroyed since it last held the data
   SimTime dropped = kNever;  // when the primary stopped counting on it (while detached)
   SimTime catch_up_end{0};
-  ReplicaStream stream;      // from the primary (unused for role 0)
-  std::uint64_t frozen = 0;  // writes it holds while detached or catching up
-  double frozen_bytes = 0.0;
-  SimTime first_missing_ack = kNever;  // acknowledgement of write `frozen`, once known
+  ReplicaStream stream;      // from the primary (unused for replica 0)
+  std::uint64_t holds = 0;   // writes of the timeline it holds while detached or catching up
+  double holds_bytes = 0.0;  // their bytes
+  SimTime first_missing_ack = kNever;  // acknowledgement of write `holds`, once known
 };
 
-// The write path of one partition: its roles, its write log and its incident state.
-struct WritePath::Group {
-  std::uint32_t p = 0;
-  std::vector<Role> roles;
+// The write path of one partition: its replicas, its write log and its incident state.
+struct WritePath::Partition {
+  std::uint32_t partition = 0;
+  std::vector<Replica> replicas;
   RngStream arrivals{0, 0, 0, 0}, sizes{0, 0, 0, 0}, fsync{0, 0, 0, 0};
-  SimTime now{0}, next_arrival{0}, pd_last{0}, created{0};
+  SimTime now{0}, next_arrival{0}, durable_last{0}, created{0};
   bool primary_usable = true;
   bool accepting = true;
   bool failover_due = false;
   std::uint32_t failover_gen = 0;
-  bool down = false;  // an episode of refused writes is open
-  SimTime down_since{0};
-  FailureKind down_cause = FailureKind::kDiskBurnout;
+  bool refusing = false;  // an episode of refused writes is open
+  SimTime refusing_since{0};
+  FailureKind refusing_cause = FailureKind::kDiskBurnout;
   // The failure that made the primary unusable, and when (a failover's losses are its).
   FailureKind primary_lost_cause = FailureKind::kDiskBurnout;
   SimTime primary_lost_at{0};
-  std::size_t incident = 0;  // index into stats_.incidents while down
-  double down_total_s = 0.0;
+  std::size_t incident = 0;  // index into stats_.incidents while refusing
+  double refused_total_s = 0.0;
   std::uint64_t base = 0, next_seq = 0;
   WriteHistory history;  // a checkpoint per advance: writes between are a Poisson stretch
   RngStream restore_rng{0, 0, 0, 0};
@@ -109,27 +111,29 @@ WritePath::WritePath(const WritePathSpec& spec, const Topology& topology,
       partitions_(placement.partitions()) {
   DURASIM_ASSERT(spec.roles.size() == placement.copies_per_partition());
   DURASIM_ASSERT(spec.roles.size() <= kMaxCopiesPerPartition);
-  groups_.resize(partitions_);
+  partition_writes_.resize(partitions_);
   stats_.lag_s.resize(spec.roles.size());
 }
 
 WritePath::~WritePath() = default;
 WritePath::WritePath(WritePath&&) noexcept = default;
 
-std::string WritePath::where(const Group& g, std::size_t r) const {
-  return topology_->name(placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[r].slot));
+std::string WritePath::where(const Partition& g, std::size_t r) const {
+  return topology_->name(
+      placement_->disk_of(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot));
 }
 
-void WritePath::narrate(const Group& g, SimTime now, const char* event, std::string detail) {
+void WritePath::narrate(const Partition& g, SimTime now, const char* event, std::string detail) {
   if (trace_)
-    trace_->push_back({now, event, "partition " + std::to_string(g.p), std::move(detail)});
+    trace_->push_back({now, event, "partition " + std::to_string(g.partition), std::move(detail)});
 }
 
-void WritePath::reroute(Group& g) {
-  const DomainId from = placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[0].slot);
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    g.roles[r].stream.set_route(
-        latency_->route(from, placement_->disk_of(PartitionId{std::size_t{g.p}}, g.roles[r].slot)));
+void WritePath::reroute(Partition& g) {
+  const DomainId from =
+      placement_->disk_of(PartitionId{std::size_t{g.partition}}, g.replicas[0].slot);
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+    g.replicas[r].stream.set_route(latency_->route(
+        from, placement_->disk_of(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot)));
   }
 }
 
@@ -145,8 +149,8 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   stats_.latency_s = LogHistogram();
   for (LogHistogram& h : stats_.lag_s) h = LogHistogram();
   for (std::uint32_t p = 0; p < partitions_; ++p) {
-    Group& g = groups_[p];
-    g.p = p;
+    Partition& g = partition_writes_[p];
+    g.partition = p;
     g.arrivals = RngStream(seed, trial, stream_id("write.arrival"), p);
     g.sizes = RngStream(seed, trial, stream_id("write.size"), p);
     g.fsync = RngStream(seed, trial, stream_id("write.fsync"), p);
@@ -154,21 +158,21 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
     g.history.reset();
     g.degraded.clear();
     g.slot_destroyed.fill(SimTime{-1});
-    g.roles.resize(k);
+    g.replicas.resize(k);
     for (std::size_t r = 0; r < k; ++r) {
-      Role& role = g.roles[r];
-      role = Role{};
-      role.slot = static_cast<std::uint32_t>(r);
-      role.mode = spec_->roles[r].mode;
-      role.stream.reset(
+      Replica& replica = g.replicas[r];
+      replica = Replica{};
+      replica.slot = static_cast<std::uint32_t>(r);
+      replica.mode = spec_->roles[r].mode;
+      replica.stream.reset(
           spec_->roles[r].bandwidth_Bps,
           RngStream(seed, trial, stream_id("write.replica"), std::uint64_t{p} * 16 + r));
     }
     reroute(g);
-    g.now = g.pd_last = g.created = SimTime{0};
+    g.now = g.durable_last = g.created = SimTime{0};
     g.primary_usable = g.accepting = true;
-    g.failover_due = g.down = false;
-    g.down_total_s = 0.0;
+    g.failover_due = g.refusing = false;
+    g.refused_total_s = 0.0;
     g.base = g.next_seq = 0;
     g.bytes_issued = 0.0;
     g.log.reset(k);
@@ -177,7 +181,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   }
 }
 
-Duration WritePath::interarrival(Group& g) const {
+Duration WritePath::interarrival(Partition& g) const {
   return Duration::from_seconds(-std::log(g.arrivals.uniform()) / spec_->write_rate_per_partition);
 }
 
@@ -185,61 +189,62 @@ Duration WritePath::interarrival(Group& g) const {
 // Writes
 
 // The primary's WAL append of a write issued at t: durable after its fsync, in log order.
-SimTime WritePath::primary_durable(Group& g, SimTime t) const {
-  g.pd_last = later(g.pd_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
-  return g.pd_last;
+SimTime WritePath::primary_durable(Partition& g, SimTime t) const {
+  g.durable_last =
+      later(g.durable_last, t + Duration::from_seconds(spec_->fsync.sample(g.fsync.uniform())));
+  return g.durable_last;
 }
 
 // The earliest time the ack rule holds for ring entry i, or never.
-SimTime WritePath::ack_time(const Group& g, std::size_t i, SimTime floor) const {
+SimTime WritePath::ack_time(const Partition& g, std::size_t i, SimTime floor) const {
   std::array<AckVote, kMaxCopiesPerPartition> votes{};
   std::size_t n = 0;
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    if (!is_sync(g.roles[r].mode)) continue;
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+    if (!is_sync(g.replicas[r].mode)) continue;
     votes[n++] = {g.log.confirmed(r, i), !g.log.waived(i, r)};
   }
   return later(rule_.ack(g.log.primary_durable(i), {votes.data(), n}), floor);
 }
 
-void WritePath::issue_one(Group& g, SimTime t) {
+void WritePath::issue_one(Partition& g, SimTime t) {
   const double size = spec_->write_size.sample(g.sizes.uniform());
-  const SimTime pd = primary_durable(g, t);
-  const std::size_t i = g.log.append(t, pd, static_cast<float>(size));
+  const SimTime durable = primary_durable(g, t);
+  const std::size_t i = g.log.append(t, durable, static_cast<float>(size));
   stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.log.size());
   std::uint16_t waived = 0;
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    Role& role = g.roles[r];
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+    Replica& replica = g.replicas[r];
     SimTime& held = g.log.held(r, i);
     SimTime& confirmed = g.log.confirmed(r, i);
-    if (!role.attached) {
+    if (!replica.attached) {
       // Under block an all_sync primary refuses writes while a sync replica is away.
-      DURASIM_ASSERT(!is_sync(role.mode) || spec_->quorum != 0 ||
+      DURASIM_ASSERT(!is_sync(replica.mode) || spec_->quorum != 0 ||
                      spec_->on_sync_unreachable == SyncUnreachable::kDegrade);
       waived = static_cast<std::uint16_t>(waived | 1u << r);
       held = kNever;
-      confirmed = given_up(role, t);
+      confirmed = given_up(replica, t);
       continue;
     }
-    if (t < role.catch_up_end) {
+    if (t < replica.catch_up_end) {
       // Caught up as a whole at catch_up_end. all_sync does not wait for it meanwhile; a
       // quorum counts it once it has caught up and confirmed.
-      held = role.catch_up_end;
+      held = replica.catch_up_end;
       if (spec_->quorum == 0) {
         waived = static_cast<std::uint16_t>(waived | 1u << r);
         confirmed = t;
       } else {
-        confirmed = role.stream.confirmed_last();
+        confirmed = replica.stream.confirmed_last();
       }
       continue;
     }
-    role.stream.ship(pd, size, spec_->fsync);
-    held = role.stream.durable_last();
-    confirmed = role.stream.confirmed_last();
-    stats_.lag_s[r].add((held - pd).seconds());
+    replica.stream.ship(durable, size, spec_->fsync);
+    held = replica.stream.durable_last();
+    confirmed = replica.stream.confirmed_last();
+    stats_.lag_s[r].add((held - durable).seconds());
   }
   g.log.set_waived(i, waived);
   const SimTime prev_ack = i > 0 ? g.log.ack(i - 1) : SimTime{0};
-  g.log.set_ack(i, later(ack_time(g, i, pd), prev_ack));
+  g.log.set_ack(i, later(ack_time(g, i, durable), prev_ack));
   // Accepting implies the rule can be met, if only after the end of simulated time: a write
   // waiting for a degrade_after timeout that ends past it.
   DURASIM_ASSERT(g.log.ack(i) != kNever ||
@@ -250,16 +255,16 @@ void WritePath::issue_one(Group& g, SimTime t) {
   ++stats_.simulated;
 }
 
-void WritePath::trim(Group& g, SimTime now, Trim how) {
-  const std::size_t k = g.roles.size();
+void WritePath::trim(Partition& g, SimTime now, Trim how) {
+  const std::size_t k = g.replicas.size();
   WriteLog& log = g.log;
   while (!log.empty()) {
     if (log.ack(0) > now) return;
     for (std::size_t r = 1; r < k && how == Trim::kFinal; ++r) {
-      const Role& role = g.roles[r];
+      const Replica& replica = g.replicas[r];
       const SimTime held = log.held(r, 0);
       // Writes a catching-up replica receives in bulk need no entry: held_by counts them.
-      if (role.attached && held > now && held != role.catch_up_end) return;
+      if (replica.attached && held > now && held != replica.catch_up_end) return;
     }
     if (checker_) {
       std::array<SimTime, kMaxCopiesPerPartition> confirmed{}, dropped{};
@@ -269,19 +274,19 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
         const bool waived = log.waived(0, r);
         dropped[r] = waived && spec_->quorum == 0 ? confirmed[r] : kNever;
         if (waived) confirmed[r] = kNever;
-        mode[r] = g.roles[r].mode;
+        mode[r] = g.replicas[r].mode;
       }
       std::array<std::uint32_t, kMaxCopiesPerPartition> slot{};
-      for (std::size_t r = 0; r < k; ++r) slot[r] = g.roles[r].slot;
-      checker_->on_final({g.p, g.base, log.issue(0), log.primary_durable(0), log.ack(0),
+      for (std::size_t r = 0; r < k; ++r) slot[r] = g.replicas[r].slot;
+      checker_->on_final({g.partition, g.base, log.issue(0), log.primary_durable(0), log.ack(0),
                           confirmed.data(), dropped.data(), mode.data(), slot.data(), k,
                           spec_->quorum, spec_->on_sync_unreachable});
     }
     if (spec_->quorum == 0) {
       std::uint32_t waived = 0, confirmed = 0;
       for (std::size_t r = 1; r < k; ++r) {
-        if (!is_sync(g.roles[r].mode)) continue;
-        (log.waived(0, r) ? waived : confirmed) |= 1u << g.roles[r].slot;
+        if (!is_sync(g.replicas[r].mode)) continue;
+        (log.waived(0, r) ? waived : confirmed) |= 1u << g.replicas[r].slot;
       }
       if (waived != 0) {
         g.degraded.note(g.base, g.base + 1, log.issue(0), waived, confirmed);
@@ -291,10 +296,10 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
     stats_.latency_s.add((log.ack(0) - log.issue(0)).seconds());
     ++stats_.acknowledged;
     for (std::size_t r = 1; r < k; ++r) {
-      Role& role = g.roles[r];
-      if (role.frozen == g.base && role.first_missing_ack == kNever &&
-          (!role.attached || now < role.catch_up_end))
-        role.first_missing_ack = log.ack(0);
+      Replica& replica = g.replicas[r];
+      if (replica.holds == g.base && replica.first_missing_ack == kNever &&
+          (!replica.attached || now < replica.catch_up_end))
+        replica.first_missing_ack = log.ack(0);
     }
     log.pop_front();
     ++g.base;
@@ -302,7 +307,7 @@ void WritePath::trim(Group& g, SimTime now, Trim how) {
 }
 
 // Counts the writes of (g.now, to) instead of simulating them; streams restart empty at `to`.
-void WritePath::skip_gap(Group& g, SimTime to) {
+void WritePath::skip_gap(Partition& g, SimTime to) {
   trim(g, kNever);  // what is in flight completes as computed
   DURASIM_ASSERT(g.log.empty());
   const double rate = spec_->write_rate_per_partition;
@@ -310,33 +315,34 @@ void WritePath::skip_gap(Group& g, SimTime to) {
   if (n > 0) {
     SimTime first = std::min(to, g.now + interarrival(g));
     // Its acknowledgement: after the wait for the sync replicas given up on (degrade_after).
-    for (std::size_t r = 1; r < g.roles.size() && spec_->quorum == 0; ++r) {
-      const Role& role = g.roles[r];
-      if (is_sync(role.mode) && !role.attached) first = later(first, given_up(role, first));
+    for (std::size_t r = 1; r < g.replicas.size() && spec_->quorum == 0; ++r) {
+      const Replica& replica = g.replicas[r];
+      if (is_sync(replica.mode) && !replica.attached)
+        first = later(first, given_up(replica, first));
     }
-    for (std::size_t r = 1; r < g.roles.size(); ++r) {
-      Role& role = g.roles[r];
-      const bool behind = !role.attached || g.now < role.catch_up_end;
-      if (behind && role.first_missing_ack == kNever && role.frozen <= g.next_seq)
-        role.first_missing_ack = first;
+    for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+      Replica& replica = g.replicas[r];
+      const bool behind = !replica.attached || g.now < replica.catch_up_end;
+      if (behind && replica.first_missing_ack == kNever && replica.holds <= g.next_seq)
+        replica.first_missing_ack = first;
     }
   }
   if (n > 0) {
     // Sync replicas detached or catching up are behind for a share of the gap; the writes of
     // that share were acknowledged without them.
     std::array<CountedReplica, kMaxCopiesPerPartition> replicas{};
-    for (std::size_t r = 0; r < g.roles.size(); ++r) {
-      const Role& role = g.roles[r];
-      replicas[r] = {role.mode, role.attached, role.catch_up_end, role.slot};
+    for (std::size_t r = 0; r < g.replicas.size(); ++r) {
+      const Replica& replica = g.replicas[r];
+      replicas[r] = {replica.mode, replica.attached, replica.catch_up_end, replica.slot};
     }
-    const CountedSplit split = split_counted(n, g.now, to, {replicas.data(), g.roles.size()});
+    const CountedSplit split = split_counted(n, g.now, to, {replicas.data(), g.replicas.size()});
     const std::uint64_t behind = split.behind;
     if (checker_ && behind > 0)
       checker_->on_counted(
-          {g.p, g.next_seq, g.next_seq + behind, g.now, split.in_step_slots,
+          {g.partition, g.next_seq, g.next_seq + behind, g.now, split.in_step_slots,
            spec_->quorum == 0 ? split.behind_slots : 0u});  // a quorum does not degrade
     if (checker_ && behind < n)
-      checker_->on_counted({g.p, g.next_seq + behind, g.next_seq + n, split.behind_until,
+      checker_->on_counted({g.partition, g.next_seq + behind, g.next_seq + n, split.behind_until,
                             split.in_step_slots | split.behind_slots, 0});
     if (spec_->quorum == 0 && behind > 0) {
       g.degraded.note(g.next_seq, g.next_seq + behind, g.now, split.behind_slots,
@@ -349,18 +355,18 @@ void WritePath::skip_gap(Group& g, SimTime to) {
   g.bytes_issued += static_cast<double>(n) * spec_->write_size.mean();
   stats_.issued += n;
   stats_.acknowledged += n;
-  g.pd_last = later(g.pd_last, to);
+  g.durable_last = later(g.durable_last, to);
   // Streams in steady state restart empty (a catching-up one keeps its catch-up end).
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    Role& role = g.roles[r];
-    if (!role.attached) continue;
-    role.stream.restart_at(to);
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+    Replica& replica = g.replicas[r];
+    if (!replica.attached) continue;
+    replica.stream.restart_at(to);
   }
   g.now = to;
   g.next_arrival = to + interarrival(g);
 }
 
-void WritePath::simulate_to(Group& g, SimTime t) {
+void WritePath::simulate_to(Partition& g, SimTime t) {
   while (g.next_arrival < t) {
     const SimTime at = g.next_arrival;
     issue_one(g, at);
@@ -373,14 +379,14 @@ void WritePath::simulate_to(Group& g, SimTime t) {
 }
 
 void WritePath::advance(std::uint32_t p, SimTime t, Window window_need) {
-  Group& g = groups_[p];
+  Partition& g = partition_writes_[p];
   if (t <= g.now) return;
   advance_to(g, t, window_need);
   g.history.mark(t, g.next_seq);
 }
 
-void WritePath::advance_to(Group& g, SimTime t, Window window_need) {
-  const std::uint32_t p = g.p;
+void WritePath::advance_to(Partition& g, SimTime t, Window window_need) {
+  const std::uint32_t p = g.partition;
   const double rate = spec_->write_rate_per_partition;
   if (!enabled() || rate <= 0.0) {
     g.now = t;
@@ -406,30 +412,30 @@ void WritePath::advance_to(Group& g, SimTime t, Window window_need) {
 // ---------------------------------------------------------------------------------------------
 // Failures
 
-std::uint64_t WritePath::held_by(const Group& g, std::size_t r, SimTime t) const {
-  const Role& role = g.roles[r];
-  if (!role.attached || t < role.catch_up_end) return role.frozen;
+std::uint64_t WritePath::held_by(const Partition& g, std::size_t r, SimTime t) const {
+  const Replica& replica = g.replicas[r];
+  if (!replica.attached || t < replica.catch_up_end) return replica.holds;
   return g.base + g.log.held_by(r, t);
 }
 
-void WritePath::detach(Group& g, std::size_t r, SimTime now) {
-  Role& role = g.roles[r];
-  DURASIM_ASSERT(role.attached);
-  const bool catching = now < role.catch_up_end;
+void WritePath::detach(Partition& g, std::size_t r, SimTime now) {
+  Replica& replica = g.replicas[r];
+  DURASIM_ASSERT(replica.attached);
+  const bool catching = now < replica.catch_up_end;
   const std::uint64_t held = held_by(g, r, now);
   if (!catching) {
     DURASIM_ASSERT(held >= g.base);
     double pending = 0.0;
     for (std::size_t i = held - g.base; i < g.log.size(); ++i) pending += g.log.bytes(i);
-    role.frozen = held;
-    role.frozen_bytes = g.bytes_issued - pending;
+    replica.holds = held;
+    replica.holds_bytes = g.bytes_issued - pending;
   }
-  role.attached = false;
-  role.dropped = now;
-  role.catch_up_end = SimTime{0};
+  replica.attached = false;
+  replica.dropped = now;
+  replica.catch_up_end = SimTime{0};
   if (trace_ && g.primary_usable) {
     narrate(g, now, "replica_detached",
-            "replica on " + where(g, r) + " holds " + std::to_string(role.frozen) + " of " +
+            "replica on " + where(g, r) + " holds " + std::to_string(replica.holds) + " of " +
                 std::to_string(g.next_seq) + " writes; the primary stops waiting for it");
   }
   // Entries it had not confirmed by now: the ack rule stops waiting for it.
@@ -440,8 +446,8 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
     if (held_i > now) held_i = kNever;
     if (confirmed_i > now) {
       g.log.waive(i, r);
-      confirmed_i = given_up(role, now);
-      recompute = recompute || is_sync(role.mode);
+      confirmed_i = given_up(replica, now);
+      recompute = recompute || is_sync(replica.mode);
     }
   }
   std::size_t first_failed = g.log.size();
@@ -461,31 +467,32 @@ void WritePath::detach(Group& g, std::size_t r, SimTime now) {
     stats_.failed += g.log.size() - first_failed;
     g.next_seq -= g.log.size() - first_failed;
     g.log.truncate(first_failed);
-    for (Role& other : g.roles) other.frozen = std::min(other.frozen, g.next_seq);
+    for (Replica& other : g.replicas) other.holds = std::min(other.holds, g.next_seq);
   }
   // The first write it lacks, acknowledged as recomputed above.
   if (!catching)
-    role.first_missing_ack = role.frozen < g.next_seq ? g.log.ack(role.frozen - g.base) : kNever;
+    replica.first_missing_ack =
+        replica.holds < g.next_seq ? g.log.ack(replica.holds - g.base) : kNever;
 }
 
-void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue) {
-  Role& role = g.roles[r];
-  DURASIM_ASSERT(!role.attached);
+void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue) {
+  Replica& replica = g.replicas[r];
+  DURASIM_ASSERT(!replica.attached);
   // The backlog drains at what the link has beyond the ongoing load (positive: checked when
   // the scenario is read), writes made meanwhile included.
-  const double backlog = rebuilt ? 0.0 : std::max(0.0, g.bytes_issued - role.frozen_bytes);
+  const double backlog = rebuilt ? 0.0 : std::max(0.0, g.bytes_issued - replica.holds_bytes);
   const double load_Bps = spec_->write_rate_per_partition * spec_->write_size.mean();
-  const SimTime ready = role.stream.catch_up(now, backlog, load_Bps);
-  role.attached = true;
-  role.dropped = kNever;
-  role.catch_up_end = rebuilt ? now : ready;
+  const SimTime ready = replica.stream.catch_up(now, backlog, load_Bps);
+  replica.attached = true;
+  replica.dropped = kNever;
+  replica.catch_up_end = rebuilt ? now : ready;
   if (rebuilt) {
-    role.frozen = g.next_seq;
-    role.frozen_bytes = g.bytes_issued;
+    replica.holds = g.next_seq;
+    replica.holds_bytes = g.bytes_issued;
   }
   // A blocked all_sync primary accepts writes again once the replica is in step.
-  if (!sync_in_step(g, now) && role.catch_up_end > now)
-    queue.push(role.catch_up_end, g.p, EventTag::make(channel_, kCaughtUpType, 0, 0));
+  if (!sync_in_step(g, now) && replica.catch_up_end > now)
+    queue.push(replica.catch_up_end, g.partition, EventTag::make(channel_, kCaughtUpType, 0, 0));
   if (trace_) {
     narrate(g, now, "replica_attached",
             "replica on " + where(g, r) +
@@ -499,53 +506,53 @@ void WritePath::attach(Group& g, std::size_t r, SimTime now, bool rebuilt, Event
   }
 }
 
-void WritePath::open_episode(Group& g, SimTime now, FailureKind cause) {
-  if (g.down) return;
-  g.down = true;
-  g.down_since = now;
-  g.down_cause = cause;
+void WritePath::open_episode(Partition& g, SimTime now, FailureKind cause) {
+  if (g.refusing) return;
+  g.refusing = true;
+  g.refusing_since = now;
+  g.refusing_cause = cause;
   g.incident = stats_.incidents.size();
   WriteIncident incident;
   incident.time_s = now.seconds();
   incident.cause = cause;
-  incident.partition = g.p;
+  incident.partition = g.partition;
   stats_.incidents.push_back(incident);
 }
 
-void WritePath::close_episode(Group& g, SimTime now, WriteIncident::Outcome outcome) {
-  if (!g.down) return;
+void WritePath::close_episode(Partition& g, SimTime now, WriteIncident::Outcome outcome) {
+  if (!g.refusing) return;
   WriteIncident& inc = stats_.incidents[g.incident];
   if (inc.outcome == WriteIncident::Outcome::kOpen) inc.outcome = outcome;
-  inc.rto_s = (now - g.down_since).seconds();
-  g.down_total_s += inc.rto_s;
-  g.down = false;
+  inc.rto_s = (now - g.refusing_since).seconds();
+  g.refused_total_s += inc.rto_s;
+  g.refusing = false;
   narrate(g, now, "writes_accepted",
           "primary on " + where(g, 0) + "; writes were refused for " + format_seconds(inc.rto_s));
 }
 
 // Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
-void WritePath::drop_pending(Group& g, SimTime now) {
+void WritePath::drop_pending(Partition& g, SimTime now) {
   std::size_t keep = g.log.size();
   while (keep > 0 && g.log.ack(keep - 1) > now) --keep;
   for (std::size_t i = keep; i < g.log.size(); ++i) g.bytes_issued -= g.log.bytes(i);
   stats_.failed += g.log.size() - keep;
   g.next_seq -= g.log.size() - keep;
   g.log.truncate(keep);
-  for (Role& role : g.roles) {
-    if (role.frozen > g.next_seq) {
-      role.frozen = g.next_seq;
-      role.frozen_bytes = g.bytes_issued;
+  for (Replica& replica : g.replicas) {
+    if (replica.holds > g.next_seq) {
+      replica.holds = g.next_seq;
+      replica.holds_bytes = g.bytes_issued;
     }
   }
 }
 
-void WritePath::note_destroyed(Group& g, SimTime now, const CopyView* views) {
-  for (Role& role : g.roles) {
-    const CopyView& v = views[role.slot];
-    if (!v.intact && !role.lost_data) g.slot_destroyed[role.slot] = now;
+void WritePath::note_destroyed(Partition& g, SimTime now, const CopyView* views) {
+  for (Replica& replica : g.replicas) {
+    const CopyView& v = views[replica.slot];
+    if (!v.intact && !replica.copy_lost) g.slot_destroyed[replica.slot] = now;
     // A copy not intact already (rebuilding, waiting, lost) whose place was destroyed again.
-    g.slot_destroyed[role.slot] = std::max(g.slot_destroyed[role.slot], v.destroyed_at);
-    if (!v.intact) role.lost_data = true;
+    g.slot_destroyed[replica.slot] = std::max(g.slot_destroyed[replica.slot], v.destroyed_at);
+    if (!v.intact) replica.copy_lost = true;
   }
 }
 
@@ -562,13 +569,13 @@ void WritePath::charge(WriteIncident& inc, const WriteIncident::LostTo& share) {
   inc.lost_to.push_back(share);
 }
 
-void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
+void WritePath::lose_after(Partition& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
                            SimTime now, FailureKind cause, SimTime struck) {
   DURASIM_ASSERT(keep <= g.next_seq);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   const std::uint64_t lost = g.next_seq - keep;
   const std::uint64_t degraded = g.degraded.lost_after(keep, now, g.slot_destroyed);
-  if (checker_) checker_->on_loss({g.p, keep, g.next_seq, now, degraded});
+  if (checker_) checker_->on_loss({g.partition, keep, g.next_seq, now, degraded});
   if (lost > 0) {
     WriteIncident& inc = stats_.incidents[g.incident];
     const double bytes = std::max(0.0, g.bytes_issued - keep_bytes);
@@ -580,8 +587,8 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
     charge(inc, {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes});
     stats_.degraded_lost_bytes += degraded_bytes;
     if (inc.rpo_s >= 0.0)  // an unbounded RPO (nothing recovered) stays so
-      inc.rpo_s =
-          std::max(inc.rpo_s, (g.down_since - std::min(oldest_ack, g.down_since)).seconds());
+      inc.rpo_s = std::max(inc.rpo_s,
+                           (g.refusing_since - std::min(oldest_ack, g.refusing_since)).seconds());
     stats_.lost_writes += lost;
     stats_.degraded_lost_writes += degraded;
     stats_.lost_bytes += bytes;
@@ -594,37 +601,37 @@ void WritePath::lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimT
     g.base = std::min(g.base, keep);
     g.bytes_issued = keep_bytes;
   }
-  for (Role& role : g.roles) {
-    if (role.frozen >= g.next_seq) {
-      role.frozen = g.next_seq;
-      role.frozen_bytes = g.bytes_issued;
-      role.first_missing_ack = kNever;
+  for (Replica& replica : g.replicas) {
+    if (replica.holds >= g.next_seq) {
+      replica.holds = g.next_seq;
+      replica.holds_bytes = g.bytes_issued;
+      replica.first_missing_ack = kNever;
     }
   }
 }
 
-void WritePath::lose_unheld(Group& g, SimTime now, FailureKind cause, const CopyView* views) {
+void WritePath::lose_unheld(Partition& g, SimTime now, FailureKind cause, const CopyView* views) {
   trim(g, now);  // every replica is detached: what was acknowledged retires
-  for (std::size_t r = 1; r < g.roles.size(); ++r) DURASIM_ASSERT(!g.roles[r].attached);
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) DURASIM_ASSERT(!g.replicas[r].attached);
   std::array<FailoverFacts, kMaxCopiesPerPartition> facts{};
   failover_facts(g, views, facts);
   const std::optional<std::size_t> survivor =
-      longest_surviving_prefix({facts.data(), g.roles.size()});
+      longest_surviving_prefix({facts.data(), g.replicas.size()});
   if (!survivor) return;  // no copy at all: on_data_loss's
-  const Role* best = &g.roles[*survivor];
-  if (best->frozen >= g.next_seq) return;
-  const std::uint64_t lost = g.next_seq - best->frozen;
+  const Replica* best = &g.replicas[*survivor];
+  if (best->holds >= g.next_seq) return;
+  const std::uint64_t lost = g.next_seq - best->holds;
   const SimTime oldest = best->first_missing_ack;
   narrate(g, now, "writes_lost",
           "the primary's copy is gone and no standing copy holds the last " + std::to_string(lost) +
               " acknowledged writes; RPO " +
-              format_seconds((g.down_since - std::min(oldest, g.down_since)).seconds()));
-  lose_after(g, best->frozen, best->frozen_bytes, oldest, now, cause, now);
+              format_seconds((g.refusing_since - std::min(oldest, g.refusing_since)).seconds()));
+  lose_after(g, best->holds, best->holds_bytes, oldest, now, cause, now);
 }
 
 void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
                              const CopyView* views, const RestoreOffer* restore, SimTime lost_at) {
-  Group& g = groups_[p];
+  Partition& g = partition_writes_[p];
   note_destroyed(g, now, views);
   primary_down(g, now, cause, queue);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
@@ -645,7 +652,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
       g.next_seq > 0 ? g.bytes_issued * static_cast<double>(lost) / static_cast<double>(g.next_seq)
                      : 0.0;
   const std::uint64_t degraded = g.degraded.lost_after(kept, now, g.slot_destroyed);
-  if (checker_) checker_->on_loss({g.p, kept, g.next_seq, now, degraded});
+  if (checker_) checker_->on_loss({g.partition, kept, g.next_seq, now, degraded});
   g.degraded.cut(kept);
   if (lost > 0) {
     inc.lost_writes += lost;
@@ -667,7 +674,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     charge(inc, share);
     // From the incident's time, as at a failover (lose_after): writes may have been refused
     // since before the last copy was lost, and none was acknowledged after that.
-    const SimTime incident = std::min(lost_at, g.down_since);
+    const SimTime incident = std::min(lost_at, g.refusing_since);
     if (restore && inc.rpo_s >= 0.0)
       inc.rpo_s = std::max(inc.rpo_s, (incident - std::min(incident, oldest_lost)).seconds());
   }
@@ -705,40 +712,40 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     g.history.clamp(kept);
   }
   // Every copy that stands, or is rebuilt or restored, holds the new timeline.
-  for (Role& role : g.roles) {
-    role.attached = false;
-    role.lost_data = !views[role.slot].intact;  // the destroyed stay marked (and dated)
-    role.dropped = now;
-    role.catch_up_end = SimTime{0};
-    role.frozen = kept;
-    role.frozen_bytes = g.bytes_issued;
-    role.first_missing_ack = kNever;
+  for (Replica& replica : g.replicas) {
+    replica.attached = false;
+    replica.copy_lost = !views[replica.slot].intact;  // the destroyed stay marked (and dated)
+    replica.dropped = now;
+    replica.catch_up_end = SimTime{0};
+    replica.holds = kept;
+    replica.holds_bytes = g.bytes_issued;
+    replica.first_missing_ack = kNever;
   }
 }
 
-bool WritePath::voters_suffice(const Group& g) const {
+bool WritePath::voters_suffice(const Partition& g) const {
   std::uint32_t attached = 0;
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    if (is_sync(g.roles[r].mode) && g.roles[r].attached) ++attached;
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+    if (is_sync(g.replicas[r].mode) && g.replicas[r].attached) ++attached;
   }
   return rule_.voters_suffice(attached);
 }
 
-SimTime WritePath::given_up(const Role& role, SimTime t) const {
-  return rule_.given_up(role.mode, role.dropped, t);
+SimTime WritePath::given_up(const Replica& replica, SimTime t) const {
+  return rule_.given_up(replica.mode, replica.dropped, t);
 }
 
-bool WritePath::sync_in_step(const Group& g, SimTime now) const {
+bool WritePath::sync_in_step(const Partition& g, SimTime now) const {
   if (spec_->quorum != 0 || spec_->on_sync_unreachable != SyncUnreachable::kBlock) return true;
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    const Role& role = g.roles[r];
-    if (is_sync(role.mode) && (!role.attached || now < role.catch_up_end)) return false;
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+    const Replica& replica = g.replicas[r];
+    if (is_sync(replica.mode) && (!replica.attached || now < replica.catch_up_end)) return false;
   }
   return true;
 }
 
 // The primary is lost or unreachable: writes stop; in `failover` a replica may take over.
-void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue) {
+void WritePath::primary_down(Partition& g, SimTime now, FailureKind cause, EventQueue& queue) {
   open_episode(g, now, cause);
   g.primary_lost_cause = cause;
   g.primary_lost_at = now;
@@ -747,37 +754,38 @@ void WritePath::primary_down(Group& g, SimTime now, FailureKind cause, EventQueu
   g.accepting = false;
   g.failover_due = false;
   ++g.failover_gen;
-  queue.push(now + Duration::from_seconds(spec_->failover_s), g.p,
+  queue.push(now + Duration::from_seconds(spec_->failover_s), g.partition,
              EventTag::make(channel_, kFailoverType, 0, g.failover_gen));
   narrate(g, now, "writes_refused",
           "primary on " + where(g, 0) + " lost or unreachable; failover due in " +
               format_seconds(spec_->failover_s));
 }
 
-void WritePath::failover_facts(const Group& g, const CopyView* views,
+void WritePath::failover_facts(const Partition& g, const CopyView* views,
                                std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const {
-  for (std::size_t r = 0; r < g.roles.size(); ++r) {
-    const Role& role = g.roles[r];
-    const CopyView& v = views[role.slot];
-    facts[r] = {role.mode,  spec_->roles[r].delay_s > 0.0, v.intact, v.available, !role.lost_data,
-                role.frozen};
+  for (std::size_t r = 0; r < g.replicas.size(); ++r) {
+    const Replica& replica = g.replicas[r];
+    const CopyView& v = views[replica.slot];
+    facts[r] = {replica.mode,       spec_->roles[r].delay_s > 0.0,
+                v.intact,           v.available,
+                !replica.copy_lost, replica.holds};
   }
 }
 
-bool WritePath::try_promote(Group& g, SimTime now, const CopyView* views) {
+bool WritePath::try_promote(Partition& g, SimTime now, const CopyView* views) {
   std::array<FailoverFacts, kMaxCopiesPerPartition> facts{};
   failover_facts(g, views, facts);
-  const FailoverChoice choice = choose_failover({facts.data(), g.roles.size()});
+  const FailoverChoice choice = choose_failover({facts.data(), g.replicas.size()});
   if (choice.kind != FailoverChoice::Kind::kPromote) return false;
   promote(g, choice.replica, now);
   return true;
 }
 
-// Role r's copy becomes the primary; acknowledged writes it lacks are lost.
-void WritePath::promote(Group& g, std::size_t r, SimTime now) {
-  Role& cand = g.roles[r];
+// Replica r's copy becomes the primary; acknowledged writes it lacks are lost.
+void WritePath::promote(Partition& g, std::size_t r, SimTime now) {
+  Replica& cand = g.replicas[r];
   DURASIM_ASSERT(!cand.attached);
-  const std::uint64_t held = cand.frozen;
+  const std::uint64_t held = cand.holds;
   const std::uint64_t lost = g.next_seq > held ? g.next_seq - held : 0;
   SimTime oldest = cand.first_missing_ack;
   if (held >= g.base && held < g.next_seq) oldest = g.log.ack(held - g.base);
@@ -787,21 +795,21 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now) {
                 where(g, r) + ": " +
                 (lost == 0 ? std::string("no acknowledged write lost")
                            : std::to_string(lost) + " acknowledged writes lost, RPO " +
-                                 format_seconds((g.down_since - oldest).seconds())));
+                                 format_seconds((g.refusing_since - oldest).seconds())));
   }
   // The promoted copy's history is the timeline from now on.
-  lose_after(g, std::min(held, g.next_seq), cand.frozen_bytes, oldest, now, g.primary_lost_cause,
+  lose_after(g, std::min(held, g.next_seq), cand.holds_bytes, oldest, now, g.primary_lost_cause,
              g.primary_lost_at);
   WriteIncident& incident = stats_.incidents[g.incident];
   if (incident.outcome == WriteIncident::Outcome::kOpen)
     incident.outcome = WriteIncident::Outcome::kFailover;  // a restore stays one
-  Role& old_primary = g.roles[0];
+  Replica& old_primary = g.replicas[0];
   std::swap(old_primary.slot, cand.slot);
-  // The old primary's copy takes the promoted role, holding at most the new timeline.
-  cand.lost_data = old_primary.lost_data;
-  old_primary.lost_data = false;
-  cand.frozen = g.next_seq;
-  cand.frozen_bytes = g.bytes_issued;
+  // The old primary's copy takes the promoted one's place, holding at most the new timeline.
+  cand.copy_lost = old_primary.copy_lost;
+  old_primary.copy_lost = false;
+  cand.holds = g.next_seq;
+  cand.holds_bytes = g.bytes_issued;
   cand.first_missing_ack = kNever;
   g.primary_usable = true;
   g.failover_due = false;
@@ -810,40 +818,41 @@ void WritePath::promote(Group& g, std::size_t r, SimTime now) {
 
 void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
                         EventQueue& queue) {
-  Group& g = groups_[p];
+  Partition& g = partition_writes_[p];
   DURASIM_ASSERT(g.now >= now);  // advance(p, now) first
   note_destroyed(g, now, views);
-  const CopyView& v0 = views[g.roles[0].slot];
-  const bool usable0 = v0.intact && v0.available && !g.roles[0].lost_data;
+  const CopyView& v0 = views[g.replicas[0].slot];
+  const bool usable0 = v0.intact && v0.available && !g.replicas[0].copy_lost;
   if (g.primary_usable && !usable0) primary_down(g, now, cause, queue);
   if (!g.primary_usable) {
-    const CopyView& v = views[g.roles[0].slot];
-    if (v.intact && v.available && !g.roles[0].lost_data) {
+    const CopyView& v = views[g.replicas[0].slot];
+    if (v.intact && v.available && !g.replicas[0].copy_lost) {
       g.primary_usable = true;  // back before any failover
-    } else if (v.intact && v.available && g.roles[0].lost_data) {
+    } else if (v.intact && v.available && g.replicas[0].copy_lost) {
       // Rebuilt from a replica while down: the timeline is the best surviving copy's.
       if (!try_promote(g, now, views)) {
-        g.roles[0].lost_data = false;
+        g.replicas[0].copy_lost = false;
         g.primary_usable = true;
       }
     } else if (g.failover_due) {
       try_promote(g, now, views);
     }
-    if (g.primary_usable) g.pd_last = later(g.pd_last, now);
+    if (g.primary_usable) g.durable_last = later(g.durable_last, now);
   }
-  for (std::size_t r = 1; r < g.roles.size(); ++r) {
-    Role& role = g.roles[r];
-    const CopyView& v = views[role.slot];
+  for (std::size_t r = 1; r < g.replicas.size(); ++r) {
+    Replica& replica = g.replicas[r];
+    const CopyView& v = views[replica.slot];
     const bool usable = g.primary_usable && v.intact && v.available;
-    if (role.attached && !usable) {
+    if (replica.attached && !usable) {
       detach(g, r, now);
-    } else if (!role.attached && usable) {
-      attach(g, r, now, role.lost_data, queue);
-      role.lost_data = false;
+    } else if (!replica.attached && usable) {
+      attach(g, r, now, replica.copy_lost, queue);
+      replica.copy_lost = false;
     }
   }
   // Writes are lost when the last copy holding them is destroyed, whenever a failover follows.
-  if (!g.primary_usable && (!v0.intact || g.roles[0].lost_data)) lose_unheld(g, now, cause, views);
+  if (!g.primary_usable && (!v0.intact || g.replicas[0].copy_lost))
+    lose_unheld(g, now, cause, views);
   const bool accept = g.primary_usable && voters_suffice(g) && sync_in_step(g, now);
   if (g.accepting && !accept) {
     open_episode(g, now, cause);
@@ -864,41 +873,41 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
 
 void WritePath::handle(const Event& event, const CopyView* views, EventQueue& queue) {
   DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
-  Group& g = groups_[event.target];
+  Partition& g = partition_writes_[event.target];
   if (EventTag::type(event.tag) == kCaughtUpType) {
-    advance(g.p, event.time, Window::kNone);  // writes are refused until now
-    refresh(g.p, event.time, g.down_cause, views, queue);
+    advance(g.partition, event.time, Window::kNone);  // writes are refused until now
+    refresh(g.partition, event.time, g.refusing_cause, views, queue);
     return;
   }
   DURASIM_ASSERT(EventTag::type(event.tag) == kFailoverType);
   if (EventTag::gen(event.tag) != (g.failover_gen & EventTag::kGenMask) || g.primary_usable) return;
-  advance(g.p, event.time, Window::kNone);  // writes are refused: nothing to window
+  advance(g.partition, event.time, Window::kNone);  // writes are refused: nothing to window
   g.failover_due = true;
-  refresh(g.p, event.time, g.down_cause, views, queue);
+  refresh(g.partition, event.time, g.refusing_cause, views, queue);
 }
 
 void WritePath::finish(SimTime horizon) {
   double total = 0.0;
-  for (Group& g : groups_) {
+  for (Partition& g : partition_writes_) {
     if (spec_->model == WriteModel::kWindowed && g.accepting && g.now < horizon &&
         spec_->write_rate_per_partition > 0.0) {
       // Nothing happens after: count the rest (after partition 0's latency window).
-      if (g.p == 0)
+      if (g.partition == 0)
         simulate_to(
             g, std::min(horizon, SimTime{0} + Duration::from_seconds(spec_->latency_window_s)));
       if (g.now < horizon) skip_gap(g, horizon);
     }
-    advance(g.p, horizon, Window::kNone);
+    advance(g.partition, horizon, Window::kNone);
     // Acknowledged within the horizon though a replica has not confirmed yet: counted too.
     trim(g, horizon, Trim::kAcknowledged);
-    if (g.down) {
+    if (g.refusing) {
       WriteIncident& inc = stats_.incidents[g.incident];
-      inc.rto_s = (horizon - g.down_since).seconds();
+      inc.rto_s = (horizon - g.refusing_since).seconds();
       inc.censored = true;  // the time to recover is longer than this, by an unknown amount
-      g.down_total_s += inc.rto_s;
-      g.down = false;
+      g.refused_total_s += inc.rto_s;
+      g.refusing = false;
     }
-    total += g.down_total_s;
+    total += g.refused_total_s;
   }
   stats_.refused_s = partitions_ ? total / partitions_ : 0.0;
 }
@@ -907,41 +916,41 @@ void WritePath::finish(SimTime horizon) {
 // Logical changes
 
 WritePath::Marker WritePath::replicate_marker(std::uint32_t p, SimTime t) {
-  Group& g = groups_[p];
+  Partition& g = partition_writes_[p];
   DURASIM_ASSERT(g.now >= t);  // advance(p, t) first
   Marker m;
   m.seq = g.next_seq;
   m.initial_data = g.created == SimTime{0};
-  const SimTime pd = primary_durable(g, t);
-  for (std::size_t r = 0; r < g.roles.size(); ++r) {
-    Role& role = g.roles[r];
-    m.role[role.slot] = static_cast<std::uint8_t>(r);
+  const SimTime durable = primary_durable(g, t);
+  for (std::size_t r = 0; r < g.replicas.size(); ++r) {
+    Replica& replica = g.replicas[r];
+    m.role[replica.slot] = static_cast<std::uint8_t>(r);
     SimTime applied = t;
-    if (r > 0 && role.attached) {
-      if (t < role.catch_up_end) {
-        applied = role.catch_up_end;
+    if (r > 0 && replica.attached) {
+      if (t < replica.catch_up_end) {
+        applied = replica.catch_up_end;
       } else {
-        role.stream.ship(pd, 0.0, spec_->fsync);
-        applied = role.stream.durable_last();
+        replica.stream.ship(durable, 0.0, spec_->fsync);
+        applied = replica.stream.durable_last();
       }
       applied = applied + Duration::from_seconds(spec_->roles[r].delay_s);
     }
-    m.applied[role.slot] = applied;
+    m.applied[replica.slot] = applied;
   }
   return m;
 }
 
 std::size_t WritePath::role_on_slot(std::uint32_t p, std::uint32_t slot) const {
-  const Group& g = groups_[p];
-  for (std::size_t r = 0; r < g.roles.size(); ++r) {
-    if (g.roles[r].slot == slot) return r;
+  const Partition& g = partition_writes_[p];
+  for (std::size_t r = 0; r < g.replicas.size(); ++r) {
+    if (g.replicas[r].slot == slot) return r;
   }
   DURASIM_ASSERT(false);
 }
 
 std::uint64_t WritePath::timeline_writes_before(std::uint32_t p, SimTime pit) {
   SimTime first_after;
-  Group& g = groups_[p];
+  Partition& g = partition_writes_[p];
   return g.history.writes_before(pit, g.next_seq, g.restore_rng, &first_after);
 }
 

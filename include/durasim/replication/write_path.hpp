@@ -15,10 +15,10 @@
 // in i, so at any time the acknowledged writes form a prefix, and so does what a replica holds.
 //
 // Failure handling (called by the runner after the durability model has applied a change):
-// a replica whose copy is lost or unreachable is detached (it holds a frozen prefix; all_sync
-// stops waiting for it, quorum counts it out); when it is back it catches up: the bytes written
-// meanwhile at its bandwidth, or nothing after a rebuild (the rebuild copies the data). When the
-// primary is lost or unreachable, writes are refused; after `failover` the most up-to-date
+// a replica whose copy is lost or unreachable is detached (the prefix it holds stops growing;
+// all_sync stops waiting for it, quorum counts it out); when it is back it catches up: the bytes
+// written meanwhile at its bandwidth, or nothing after a rebuild (the rebuild copies the data).
+// When the primary is lost or unreachable, writes are refused; after `failover` the most up-to-date
 // usable replica (sync before async before delayed, then longest prefix) is promoted, and the
 // acknowledged writes it lacks are lost: it holds what was durable on it at the incident (writes
 // still on the wire are lost with the primary); the RPO is the incident time minus the
@@ -77,7 +77,7 @@ struct RoleSpec {
 };
 
 struct WritePathSpec {
-  std::vector<RoleSpec> roles;  // role 0 is the primary; role r starts on copy slot r
+  std::vector<RoleSpec> roles;  // replica 0 is the primary; replica r starts on copy slot r
   std::uint32_t quorum = 0;     // 0: all_sync
   SyncUnreachable on_sync_unreachable = SyncUnreachable::kBlock;
   double degrade_after_s = 0.0;  // kDegrade
@@ -156,7 +156,7 @@ struct WriteStats {
       0.0;  // time writes were refused, averaged over partitions (report: writes.unavailable_s)
   std::vector<WriteIncident> incidents;
   LogHistogram latency_s;           // issue to acknowledgement
-  std::vector<LogHistogram> lag_s;  // per role: replica durable - primary durable
+  std::vector<LogHistogram> lag_s;  // per replica: replica durable - primary durable
 };
 
 // A finished write as the ack rule saw it, for observers (the invariant checker of tests).
@@ -164,7 +164,7 @@ struct FinalWrite {
   std::uint32_t partition = 0;
   std::uint64_t seq = 0;  // its place in the partition's timeline
   SimTime issue, primary_durable, ack;
-  // Per role: its confirmation of this write (never when it was not counted), when the primary
+  // Per replica: its confirmation of this write (never when it was not counted), when the primary
   // gave up waiting for it (never when it did not), its mode and the copy slot it lives on.
   const SimTime* confirmed;
   const SimTime* dropped;
@@ -248,14 +248,14 @@ class WritePath {
   struct Marker {
     std::uint64_t seq = 0;     // writes of the timeline issued before it
     bool initial_data = true;  // false: it was lost with no backup and started over at write 0
-    // Per copy slot: the role there, and when the change is applied there. A replica not
+    // Per copy slot: the replica there, and when the change is applied there. A replica not
     // receiving the stream (detached) counts as applying it at once: it catches up through it,
     // or is rebuilt from a copy that has it.
     std::array<std::uint8_t, kMaxCopiesPerPartition> role{};
     std::array<SimTime, kMaxCopiesPerPartition> applied{};
   };
   Marker replicate_marker(std::uint32_t p, SimTime t);
-  // The role that now lives on copy slot `slot` of partition p.
+  // The replica that now lives on copy slot `slot` of partition p.
   std::size_t role_on_slot(std::uint32_t p, std::uint32_t slot) const;
   // How many writes of partition p's timeline were issued before `pit` (sampled inside a
   // stretch of counted writes, exact at the instants the partition was advanced to).
@@ -265,49 +265,49 @@ class WritePath {
   WriteStats& stats() { return stats_; }
 
  private:
-  struct Role;
-  struct Group;
+  struct Replica;
+  struct Partition;
 
-  void issue_one(Group& g, SimTime t);
-  SimTime primary_durable(Group& g, SimTime t) const;
-  void simulate_to(Group& g, SimTime t);
-  void advance_to(Group& g, SimTime t, Window window);
-  void skip_gap(Group& g, SimTime to);
+  void issue_one(Partition& g, SimTime t);
+  SimTime primary_durable(Partition& g, SimTime t) const;
+  void simulate_to(Partition& g, SimTime t);
+  void advance_to(Partition& g, SimTime t, Window window);
+  void skip_gap(Partition& g, SimTime to);
   // Retires the oldest writes: kFinal those acknowledged and durable on every attached replica
   // by `now`, kAcknowledged those acknowledged by `now` (at the horizon).
   enum class Trim : std::uint8_t { kFinal, kAcknowledged };
-  void trim(Group& g, SimTime now, Trim mode = Trim::kFinal);
-  void detach(Group& g, std::size_t r, SimTime now);
-  void attach(Group& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue);
-  // The confirmation a sync role is given when the primary stops waiting for it at t.
-  SimTime given_up(const Role& role, SimTime t) const;
+  void trim(Partition& g, SimTime now, Trim mode = Trim::kFinal);
+  void detach(Partition& g, std::size_t r, SimTime now);
+  void attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue);
+  // The confirmation a sync replica is given when the primary stops waiting for it at t.
+  SimTime given_up(const Replica& replica, SimTime t) const;
   // all_sync under "block": every sync replica attached and in step.
-  bool sync_in_step(const Group& g, SimTime now) const;
+  bool sync_in_step(const Partition& g, SimTime now) const;
   // Records when copies the views show lost were destroyed (first seen), and marks them.
-  void note_destroyed(Group& g, SimTime now, const CopyView* views);
+  void note_destroyed(Partition& g, SimTime now, const CopyView* views);
   // The primary's copy is gone: acknowledged writes no standing copy holds are lost now.
-  void lose_unheld(Group& g, SimTime now, FailureKind cause, const CopyView* views);
+  void lose_unheld(Partition& g, SimTime now, FailureKind cause, const CopyView* views);
   // Cuts the timeline after `keep` writes (`keep_bytes`), recording the rest as lost to the
   // failure `cause` that struck at `struck`.
-  void lose_after(Group& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now,
-                  FailureKind cause, SimTime struck);
+  void lose_after(Partition& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
+                  SimTime now, FailureKind cause, SimTime struck);
   // Charges lost writes of the incident to the failure that lost them.
   static void charge(WriteIncident& inc, const WriteIncident::LostTo& share);
-  void drop_pending(Group& g, SimTime now);
-  void primary_down(Group& g, SimTime now, FailureKind cause, EventQueue& queue);
-  void failover_facts(const Group& g, const CopyView* views,
+  void drop_pending(Partition& g, SimTime now);
+  void primary_down(Partition& g, SimTime now, FailureKind cause, EventQueue& queue);
+  void failover_facts(const Partition& g, const CopyView* views,
                       std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const;
-  bool try_promote(Group& g, SimTime now, const CopyView* views);
-  void promote(Group& g, std::size_t r, SimTime now);
-  std::string where(const Group& g, std::size_t r) const;
-  void narrate(const Group& g, SimTime now, const char* event, std::string detail);
-  void reroute(Group& g);
-  void open_episode(Group& g, SimTime now, FailureKind cause);
-  void close_episode(Group& g, SimTime now, WriteIncident::Outcome outcome);
-  bool voters_suffice(const Group& g) const;
-  SimTime ack_time(const Group& g, std::size_t i, SimTime floor) const;
-  std::uint64_t held_by(const Group& g, std::size_t r, SimTime t) const;
-  Duration interarrival(Group& g) const;  // to the partition's next write
+  bool try_promote(Partition& g, SimTime now, const CopyView* views);
+  void promote(Partition& g, std::size_t r, SimTime now);
+  std::string where(const Partition& g, std::size_t r) const;
+  void narrate(const Partition& g, SimTime now, const char* event, std::string detail);
+  void reroute(Partition& g);
+  void open_episode(Partition& g, SimTime now, FailureKind cause);
+  void close_episode(Partition& g, SimTime now, WriteIncident::Outcome outcome);
+  bool voters_suffice(const Partition& g) const;
+  SimTime ack_time(const Partition& g, std::size_t i, SimTime floor) const;
+  std::uint64_t held_by(const Partition& g, std::size_t r, SimTime t) const;
+  Duration interarrival(Partition& g) const;  // to the partition's next write
 
   const WritePathSpec* spec_;
   AckRule rule_;
@@ -319,7 +319,7 @@ class WritePath {
   WriteObserver* checker_ = nullptr;
   TraceSink* trace_ = nullptr;
   const std::atomic<bool>* cancel_ = nullptr;
-  std::vector<Group> groups_;
+  std::vector<Partition> partition_writes_;
   WriteStats stats_;
 };
 
