@@ -816,9 +816,12 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now) {
   reroute(g);
 }
 
-void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
-                        EventQueue& queue) {
+void WritePath::refresh(std::uint32_t p, SimTime now, std::optional<FailureKind> failure,
+                        const CopyView* views, EventQueue& queue) {
   Partition& g = partition_writes_[p];
+  // A repair only brings copies back: nothing it does stops writes, so nothing needs a cause.
+  const FailureKind cause = failure.value_or(g.refusing_cause);
+  const bool was_accepting = g.accepting, was_usable = g.primary_usable;
   DURASIM_ASSERT(g.now >= now);  // advance(p, now) first
   note_destroyed(g, now, views);
   const CopyView& v0 = views[g.replicas[0].slot];
@@ -854,6 +857,7 @@ void WritePath::refresh(std::uint32_t p, SimTime now, FailureKind cause, const C
   if (!g.primary_usable && (!v0.intact || g.replicas[0].copy_lost))
     lose_unheld(g, now, cause, views);
   const bool accept = g.primary_usable && voters_suffice(g) && sync_in_step(g, now);
+  DURASIM_ASSERT(failure || ((!was_accepting || accept) && (!was_usable || g.primary_usable)));
   if (g.accepting && !accept) {
     open_episode(g, now, cause);
     g.accepting = false;

@@ -1,5 +1,6 @@
 #include "durasim/runner/trial.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "durasim/core/assert.hpp"
@@ -140,68 +141,151 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
   }
 }
 
+// The engine never switches on what a model does: each channel's event goes to its model, and
+// an event that touches several models goes to one named handler below.
 void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink* trace) {
   switch (EventTag::channel(event.tag)) {
     case kFailureChannel: {
       const std::optional<DomainChange> change = failures_.handle(event, queue_, trace);
       if (!change) return;
-      const Topology& topo = *scenario_->topology;
-      if (observer_ && change->what == DomainChange::What::kDestroyed)
-        report_destroyed(change->domain, event.time);
-      if (trace) {
-        const char* what = change->what == DomainChange::What::kDestroyed     ? " destroyed"
-                           : change->what == DomainChange::What::kOutageStart ? " unavailable"
-                                                                              : " available again";
-        trace->push_back({event.time,
-                          change->what == DomainChange::What::kOutageEnd
-                              ? "recovered"
-                              : std::string(fault_kind_name(change->kind)),
-                          topo.name(change->domain),
-                          std::string(level_name(topo.level(change->domain))) + what +
-                              (change->injected ? " (injected fault)" : "")});
+      if (trace) narrate_change(*change, event.time, *trace);
+      switch (change->what) {
+        case DomainChange::What::kDestroyed:
+          domain_destroyed(*change, event.time, obs, trace);
+          return;
+        case DomainChange::What::kOutageStart:
+          outage_started(*change, event.time, obs, trace);
+          return;
+        case DomainChange::What::kOutageEnd:
+          outage_ended(*change, event.time, trace);
+          return;
       }
-      const std::size_t losses_before = durability_.losses().size();
-      durability_.on_change(*change, event.time, failures_, queue_, trace);
-      note_availability(event.time);
-      sync_writes(event.time, change->kind, losses_before,
-                  change->what == DomainChange::What::kOutageEnd ? WritePath::Window::kNone
-                                                                 : WritePath::Window::kBefore);
-      if (change->what == DomainChange::What::kOutageEnd) return;
-      Incident incident{event.time.seconds(), change->kind, change->injected, 0, 0.0};
-      for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
-        const LossRecord& loss = durability_.losses()[i];
-        // A restore, or a backup gone (the loss is the earlier failure's: collect_losses).
-        if (loss.restore || loss.lost_at != loss.time) continue;
-        ++incident.lost_partitions;
-        incident.lost_bytes += loss.bytes;
-      }
-      obs.incidents.push_back(incident);
+      DURASIM_ASSERT(false);
       return;
     }
-    case kDurabilityChannel: {
-      const std::size_t losses_before = durability_.losses().size();
-      durability_.handle(event, failures_, queue_, trace);
-      note_availability(event.time);
-      sync_writes(event.time, FailureKind::kDiskBurnout, losses_before, WritePath::Window::kNone);
+    case kDurabilityChannel:
+      repair_progressed(event, trace);
       return;
-    }
     case kWriteChannel:
       writes_.handle(event, views(event.target), queue_);
       return;
-    case kBadDeleteChannel: {
-      // The delete strikes (replicated like a write, its detection scheduled), then the
-      // process's next arrival is scheduled.
-      const BadDeleteArrival arrival = failures_.bad_delete(event);
-      logical_.strike(*arrival.what, arrival.injected, event.time, world_, queue_, trace);
-      failures_.next_bad_delete(event, queue_);
+    case kBadDeleteChannel:
+      bad_delete_struck(event, trace);
       return;
-    }
     case kLogicalChannel:
       logical_.handle(event, world_, trace);
       return;
     default:
       DURASIM_ASSERT(false);
   }
+}
+
+// The order every cross-model handler keeps, and why:
+//   1. the failure model has changed the domain (FailureModel::handle, before the handler);
+//   2. the durability model applies it to the copy table: copies lost, rebuilds and restores
+//      started, paused or finished, partitions lost (its loss records);
+//   3. availability reads the copy table for the partitions durability touched;
+//   4. the write path of each of those partitions is advanced to now with the states it saw
+//      before (writes issued before the change were issued under them), then told of its
+//      partition's data losses (which cut its timeline), then refreshed with the new states;
+//   5. the trial records the change as an incident (losses counted against its cause).
+// Steps 2 and 4 meet through durability's changed() and the loss records it appended, which
+// every handler passes on whole: apply_to_models asserts that each new loss record's partition
+// is among the changed ones, so no loss reaches the write path late or not at all.
+
+void TrialRunner::domain_destroyed(const DomainChange& change, SimTime now, TrialObservation& obs,
+                                   TraceSink* trace) {
+  if (observer_) report_destroyed(change.domain, now);
+  const std::size_t losses_before = durability_.losses().size();
+  durability_.on_change(change, now, failures_, queue_, trace);
+  // No copy under a destroyed domain is intact any more.
+  for (const CopyId c : copies_.copies_under(change.domain)) DURASIM_ASSERT(!copies_.intact(c));
+  apply_to_models(now, change.kind, losses_before, WritePath::Window::kBefore);
+  record_incident(change, now, losses_before, obs);
+}
+
+void TrialRunner::outage_started(const DomainChange& change, SimTime now, TrialObservation& obs,
+                                 TraceSink* trace) {
+  const std::size_t losses_before = durability_.losses().size();
+  durability_.on_change(change, now, failures_, queue_, trace);
+  DURASIM_ASSERT(durability_.losses().size() == losses_before);  // an outage destroys nothing
+  apply_to_models(now, change.kind, losses_before, WritePath::Window::kBefore);
+  record_incident(change, now, losses_before, obs);
+}
+
+void TrialRunner::outage_ended(const DomainChange& change, SimTime now, TraceSink* trace) {
+  const std::size_t losses_before = durability_.losses().size();
+  durability_.on_change(change, now, failures_, queue_, trace);
+  DURASIM_ASSERT(durability_.losses().size() == losses_before);
+  // Copies coming back only need the write path's totals up to now: no window is kept.
+  apply_to_models(now, change.kind, losses_before, WritePath::Window::kNone);
+}
+
+// Hardware replaced, or copies rebuilt or restored: repairs bring copies back and never stop
+// writes (the write path asserts it, given no cause). A replacement may still record a loss: a
+// restore that finds its backup gone falls back to an older one or loses the partition for good,
+// a loss that is the earlier failure's (its record's cause and lost_at; collect_losses).
+void TrialRunner::repair_progressed(const Event& event, TraceSink* trace) {
+  const std::size_t losses_before = durability_.losses().size();
+  durability_.handle(event, failures_, queue_, trace);
+  for (std::size_t i = losses_before; i < durability_.losses().size(); ++i)
+    DURASIM_ASSERT(durability_.losses()[i].lost_at < event.time || durability_.losses()[i].restore);
+  apply_to_models(event.time, std::nullopt, losses_before, WritePath::Window::kNone);
+}
+
+// A bad delete strikes (replicated like a write, its detection scheduled), then the process's
+// next arrival is scheduled.
+void TrialRunner::bad_delete_struck(const Event& event, TraceSink* trace) {
+  const BadDeleteArrival arrival = failures_.bad_delete(event);
+  logical_.strike(*arrival.what, arrival.injected, event.time, world_, queue_, trace);
+  failures_.next_bad_delete(event, queue_);
+}
+
+void TrialRunner::apply_to_models(SimTime now, std::optional<FailureKind> cause,
+                                  std::size_t losses_before, WritePath::Window window) {
+  note_availability(now);
+  for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
+    const std::uint32_t p = static_cast<std::uint32_t>(durability_.losses()[i].partition.index());
+    const auto& changed = durability_.changed();
+    DURASIM_ASSERT(std::find(changed.begin(), changed.end(), p) != changed.end());
+  }
+  for (const std::uint32_t p : durability_.changed()) {
+    writes_.advance(p, now, window);
+    for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
+      const LossRecord& loss = durability_.losses()[i];
+      if (loss.partition.index() == p)
+        writes_.on_data_loss(p, now, loss.cause, queue_, views(p),
+                             loss.restore ? &*loss.restore : nullptr, loss.lost_at);
+    }
+    writes_.refresh(p, now, cause, views(p), queue_);
+  }
+}
+
+void TrialRunner::record_incident(const DomainChange& change, SimTime now,
+                                  std::size_t losses_before, TrialObservation& obs) const {
+  Incident incident{now.seconds(), change.kind, change.injected, 0, 0.0};
+  for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
+    const LossRecord& loss = durability_.losses()[i];
+    // A restore, or a backup gone (the loss is the earlier failure's: collect_losses).
+    if (loss.restore || loss.lost_at != loss.time) continue;
+    ++incident.lost_partitions;
+    incident.lost_bytes += loss.bytes;
+  }
+  obs.incidents.push_back(incident);
+}
+
+void TrialRunner::narrate_change(const DomainChange& change, SimTime now, TraceSink& trace) const {
+  const Topology& topo = *scenario_->topology;
+  const char* what = change.what == DomainChange::What::kDestroyed     ? " destroyed"
+                     : change.what == DomainChange::What::kOutageStart ? " unavailable"
+                                                                       : " available again";
+  trace.push_back({now,
+                   change.what == DomainChange::What::kOutageEnd
+                       ? "recovered"
+                       : std::string(fault_kind_name(change.kind)),
+                   topo.name(change.domain),
+                   std::string(level_name(topo.level(change.domain))) + what +
+                       (change.injected ? " (injected fault)" : "")});
 }
 
 void TrialRunner::report_destroyed(DomainId root, SimTime t) {
@@ -226,20 +310,6 @@ void TrialRunner::note_availability(SimTime now) {
     for (const CopyId c : copies_.copies_of(PartitionId{std::size_t{p}}))
       up = up || (copies_.intact(c) && failures_.available(copies_.disk_of(c)));
     availability_.update(PartitionId{std::size_t{p}}, up, now);
-  }
-}
-
-void TrialRunner::sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,
-                              WritePath::Window window) {
-  for (const std::uint32_t p : durability_.changed()) {
-    writes_.advance(p, now, window);
-    for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
-      const LossRecord& loss = durability_.losses()[i];
-      if (loss.partition.index() == p)
-        writes_.on_data_loss(p, now, loss.cause, queue_, views(p),
-                             loss.restore ? &*loss.restore : nullptr, loss.lost_at);
-    }
-    writes_.refresh(p, now, cause, views(p), queue_);
   }
 }
 

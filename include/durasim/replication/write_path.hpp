@@ -43,6 +43,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -235,9 +236,11 @@ class WritePath {
   // time (the write episode's start, at or before `lost_at`), as at a failover.
   void on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
                     const CopyView* views, const RestoreOffer* restore, SimTime lost_at);
-  // Applies the copies' current states (views[slot]) to the write path of partition p.
-  void refresh(std::uint32_t p, SimTime now, FailureKind cause, const CopyView* views,
-               EventQueue& queue);
+  // Applies the copies' current states (views[slot]) to the write path of partition p. `cause`
+  // is the failure that changed them; none for a repair (a copy rebuilt or restored, hardware
+  // replaced), which only brings copies back and so never stops writes (asserted).
+  void refresh(std::uint32_t p, SimTime now, std::optional<FailureKind> cause,
+               const CopyView* views, EventQueue& queue);
   // A failover timer (events on `channel`).
   void handle(const Event& event, const CopyView* views, EventQueue& queue);
   void finish(SimTime horizon);

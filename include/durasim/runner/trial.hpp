@@ -59,11 +59,26 @@ class TrialRunner {
   static constexpr std::uint32_t kBadDeleteChannel = 4;
 
   void dispatch(const Event& event, TrialObservation& obs, TraceSink* trace);
-  // After the durability model changed copies: whether each partition it touched is readable.
+  // One handler per kind of cross-model event; each runs the models in the order explained in
+  // trial.cpp and asserts what it may assume.
+  void domain_destroyed(const DomainChange& change, SimTime now, TrialObservation& obs,
+                        TraceSink* trace);
+  void outage_started(const DomainChange& change, SimTime now, TrialObservation& obs,
+                      TraceSink* trace);
+  void outage_ended(const DomainChange& change, SimTime now, TraceSink* trace);
+  // Hardware replaced, or copies rebuilt or restored (the durability model's events).
+  void repair_progressed(const Event& event, TraceSink* trace);
+  void bad_delete_struck(const Event& event, TraceSink* trace);
+  // After the durability model changed copies: availability, then the write path of every
+  // partition it touched (advance, data losses, refresh). `cause`: the failure, none for a repair.
+  void apply_to_models(SimTime now, std::optional<FailureKind> cause, std::size_t losses_before,
+                       WritePath::Window window);
+  // Whether each partition the durability model touched is readable.
   void note_availability(SimTime now);
-  // After the durability model changed copies: the write path of every partition it touched.
-  void sync_writes(SimTime now, FailureKind cause, std::size_t losses_before,
-                   WritePath::Window window);
+  // The change as an incident of the trial, with the partitions it lost.
+  void record_incident(const DomainChange& change, SimTime now, std::size_t losses_before,
+                       TrialObservation& obs) const;
+  void narrate_change(const DomainChange& change, SimTime now, TraceSink& trace) const;
   const CopyView* views(std::uint32_t partition);
   // Tells the observer which copies lie under `root`, destroyed at t.
   void report_destroyed(DomainId root, SimTime t);
