@@ -77,13 +77,13 @@ void LogicalFaults::strike(const BadDeleteSpec& what, bool injected, SimTime now
   }
   pending_.push_back(d);
   if (trace) {
-    trace->push_back({now, "bad_delete",
-                      d.marks == partitions_ ? std::string("every partition")
-                                             : std::to_string(d.marks) + " partitions",
-                      "a delete removes each record with probability " +
-                          format_number(what.fraction) + " and replicates like any write" +
-                          (injected ? " (injected fault)" : "") + "; detected after " +
-                          format_seconds(detect_after.seconds())});
+    trace->push_back({.time = now,
+                      .kind = TraceKind::kBadDelete,
+                      .flag = injected,
+                      .count = d.marks,
+                      .total = partitions_,
+                      .seconds = detect_after.seconds(),
+                      .ratio = what.fraction});
   }
   queue.push(d.detect, id, EventTag::make(channel_, kDetect, 0, 0));
 }
@@ -105,17 +105,15 @@ void LogicalFaults::recover(std::uint32_t id, SimTime now, const World& world, T
   for (std::size_t i = first; i < incidents_.size(); ++i) {
     const LogicalIncident& inc = incidents_[i];
     if (!trace) continue;
-    std::string detail;
-    if (inc.source == RecoverySource::kNone) {
-      detail = "no clean source: " + std::to_string(inc.lost_records) + " of " +
-               std::to_string(inc.deleted_records) + " deleted records lost for good";
-    } else {
-      detail = std::string("re-inserted from the ") + source_label(inc.source) + " as of " +
-               format_seconds(inc.source_pit_s) + ": " + std::to_string(inc.lost_records) + " of " +
-               std::to_string(inc.deleted_records) + " deleted records lost, RPO " +
-               format_seconds(inc.rpo_s);
-    }
-    trace->push_back({now, "recovery", "partition " + std::to_string(inc.partition), detail});
+    const bool source = inc.source != RecoverySource::kNone;
+    trace->push_back({.time = now,
+                      .kind = TraceKind::kRecovery,
+                      .partition = inc.partition,
+                      .count = inc.lost_records,
+                      .total = inc.deleted_records,
+                      .seconds = source ? inc.rpo_s : 0.0,
+                      .pit_s = source ? inc.source_pit_s : 0.0,
+                      .label = source ? source_label(inc.source) : nullptr});
   }
 }
 

@@ -22,6 +22,7 @@
 #include "durasim/core/units.hpp"
 #include "durasim/runner/run.hpp"
 #include "durasim/runner/trial.hpp"
+#include "durasim/scenario/narration.hpp"
 #include "durasim/scenario/report.hpp"
 
 namespace durasim {
@@ -259,16 +260,11 @@ std::string csv_of(const Json& r, double horizon_s) {
   return o.str();
 }
 
-// One JSON line per record of one trial.
-std::string trace_lines(std::uint64_t trial, const TraceSink& records) {
+// One typed JSON line per record of one trial.
+std::string trace_lines(std::uint64_t trial, const TraceSink& records, const Scenario& s) {
   std::string out;
   for (const TraceRecord& t : records) {
-    out += Json{{"trial", trial},
-                {"t_s", t.time.seconds()},
-                {"event", t.event},
-                {"subject", t.subject},
-                {"detail", t.detail}}
-               .dump();
+    out += trace_json(trial, t, s).dump();
     out += '\n';
   }
   return out;
@@ -339,8 +335,8 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
   opts.check = a.check;
   opts.cancel = &g_interrupted;
   if (trace) {
-    opts.trace = [trace](std::uint64_t trial, const TraceSink& records) {
-      trace->write(trace_lines(trial, records));
+    opts.trace = [trace, &s](std::uint64_t trial, const TraceSink& records) {
+      trace->write(trace_lines(trial, records, s));
     };
   }
   ProgressBar bar(err);
@@ -387,8 +383,9 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
   out << "scenario " << s.name << ", seed " << s.seed << ", trial " << a.explain_trial
       << ", horizon " << format_seconds(s.horizon.seconds()) << "\n";
   for (const TraceRecord& t : trace) {
-    out << clock_of(t.time) << "  " << std::left << std::setw(16) << t.event << " " << t.subject;
-    if (!t.detail.empty()) out << ": " << t.detail;
+    const Narration n = narrate(t, s);
+    out << clock_of(t.time) << "  " << std::left << std::setw(16) << n.event << " " << n.subject;
+    if (!n.detail.empty()) out << ": " << n.detail;
     out << "\n";
   }
   if (trace.empty()) out << "  (nothing happened within the horizon)\n";

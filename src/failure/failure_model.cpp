@@ -129,9 +129,10 @@ std::optional<DomainChange> FailureModel::handle(const Event& event, EventQueue&
       const InjectedFault& f = spec_->faults[event.target];
       if (destroyed_[f.target.index()]) {
         if (trace) {
-          trace->push_back(
-              {event.time, "no_effect", topology_->name(f.target),
-               std::string(fault_kind_name(f.kind)) + " hit an already destroyed domain"});
+          trace->push_back({.time = event.time,
+                            .kind = TraceKind::kNoEffect,
+                            .cause = static_cast<std::uint8_t>(f.kind),
+                            .domain = f.target.value});
         }
         return std::nullopt;
       }

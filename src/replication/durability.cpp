@@ -44,12 +44,6 @@ void DurabilityModel::start() {
   now_ = SimTime{0};
 }
 
-std::string DurabilityModel::copy_name(std::size_t copy) const {
-  const CopyId c{copy};
-  return "partition " + std::to_string(copies_->partition_of(c).value) + " copy " +
-         std::to_string(copies_->slot_of(c)) + " on " + topology_->name(copies_->disk_of(c));
-}
-
 void DurabilityModel::set_state(std::size_t copy, CopyState s) {
   const CopyId id{copy};
   const std::size_t p = copies_->partition_of(id).index();
@@ -168,8 +162,7 @@ void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
       // A backup it still reads burned during the copy: the copy waits, and flush re-decides
       // the restore (orphaned_): an older backup, or the data is lost for good.
       if (trace)
-        trace->push_back({now, "restore_abandoned", copy_name(copy),
-                          "a backup it still had to read was destroyed"});
+        trace->push_back({.time = now, .kind = TraceKind::kRestoreAbandoned, .copy = copy});
       wait(copy);
       continue;
     }
@@ -178,10 +171,10 @@ void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
     transfers_.set_source(
         copy, up ? restore_endpoint(offer, restore_phase_[p]) : TransferSet::kNoSource, now);
     if (trace)
-      trace->push_back(
-          {now, up ? "restore_resumed" : "restore_paused", copy_name(copy),
-           up ? "the backup's target is reachable again"
-              : "the " + std::string(reading.what) + " backup's target is unreachable"});
+      trace->push_back({.time = now,
+                        .kind = up ? TraceKind::kRestoreResumed : TraceKind::kRestorePaused,
+                        .copy = copy,
+                        .label = up ? nullptr : reading.what});
   }
   restoring_.resize(kept);
 }
@@ -241,9 +234,11 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     set_state(c.index(), CopyState::kLost);
     if (was_alive && copies_->intact_copies(p) == 0) lost_now_.push_back(p.value);
     if (trace)
-      trace->push_back({now, "copy_lost", copy_name(c.index()),
-                        std::to_string(copies_->intact_copies(p)) + " of " + std::to_string(k) +
-                            " copies intact"});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kCopyLost,
+                        .copy = c.value,
+                        .count = copies_->intact_copies(p),
+                        .total = k});
   }
   touch_subtree(root);
   for (const std::uint32_t p : lost_now_) {
@@ -257,11 +252,13 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     losses_.push_back(
         {now, part, offer ? 0.0 : spec_->partition_bytes, change.kind, root, offer, now});
     if (trace) {
-      trace->push_back(
-          {now, "data_loss", "partition " + std::to_string(p),
-           offer ? "no copy survives; restoring the " + std::string(offer->from) +
-                       " backup as of " + format_seconds(offer->pit.seconds())
-                 : "no copy survives: " + format_bytes(spec_->partition_bytes) + " lost"});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kDataLoss,
+                        .variant = TraceRecord::kFirst,
+                        .partition = p,
+                        .bytes = offer ? 0.0 : spec_->partition_bytes,
+                        .pit_s = offer ? offer->pit.seconds() : 0.0,
+                        .label = offer ? offer->from : nullptr});
     }
     if (offer) {
       // Restored onto the first host standing (now, or once replaced); the others rebuild
@@ -323,8 +320,10 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
     const Duration wait = failures.draw_replacement(*task.replace_after);
     queue.push(now + wait, task.index, EventTag::make(channel_, kReplaceDone, sub, task.gen));
     if (trace)
-      trace->push_back({now, "repair_started", topology_->name(root),
-                        "replacement due in " + format_seconds(wait.seconds())});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kRepairStarted,
+                        .domain = root.value,
+                        .seconds = wait.seconds()});
     return true;
   }
   const std::size_t copy = task.index;
@@ -333,15 +332,20 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   if (from == kNone) {
     wait(copy);
     if (trace)
-      trace->push_back(
-          {now, "rebuild_waiting", copy_name(copy), "no reachable copy to rebuild from"});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kRebuildWaiting,
+                        .variant = TraceRecord::kNoSource,
+                        .copy = static_cast<std::uint32_t>(copy)});
     return false;
   }
   const DomainId to = copies_->disk_of(CopyId{copy});
   if (sub == kCrewSub && !failures.available(to)) {
     wait(copy);  // the crew does not wait on a disk it cannot reach; queued again once it is back
     if (trace)
-      trace->push_back({now, "rebuild_waiting", copy_name(copy), "its disk is unreachable"});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kRebuildWaiting,
+                        .variant = TraceRecord::kDiskUnreachable,
+                        .copy = static_cast<std::uint32_t>(copy)});
     return false;
   }
   const auto c32 = static_cast<std::uint32_t>(copy);
@@ -352,10 +356,12 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
   transfers_.start(c32, from, to.value, bytes, 0.0, sub, now);
   if (!failures.available(to)) transfers_.set_target_up(c32, false, now);
   if (trace)
-    trace->push_back({now, "rebuild_started", copy_name(copy),
-                      format_bytes(bytes) + (resume ? " left" : "") + " from " +
-                          topology_->name(DomainId{std::size_t{from}}) +
-                          ", sharing each disk's bandwidth"});
+    trace->push_back({.time = now,
+                      .kind = TraceKind::kRebuildStarted,
+                      .flag = resume,
+                      .other = from,
+                      .copy = c32,
+                      .bytes = bytes});
   return true;
 }
 
@@ -402,12 +408,13 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
     record.restore = exists;
     losses_.push_back(record);
     if (trace)
-      trace->push_back({now, "data_loss", "partition " + std::to_string(p),
-                        exists ? "the backup chosen is gone; restoring the " +
-                                     std::string(exists->from) + " backup as of " +
-                                     format_seconds(exists->pit.seconds()) + " instead"
-                               : "the backup chosen is gone and no other is left: " +
-                                     format_bytes(spec_->partition_bytes) + " lost"});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kDataLoss,
+                        .variant = TraceRecord::kBackupGone,
+                        .partition = static_cast<std::uint32_t>(p),
+                        .bytes = exists ? 0.0 : spec_->partition_bytes,
+                        .pit_s = exists ? exists->pit.seconds() : 0.0,
+                        .label = exists ? exists->from : nullptr});
     if (!exists) {
       start_over(p, failures);
       return;
@@ -425,8 +432,10 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   }
   if (!reachable || reachable->pit != exists->pit) {
     if (copies_->state(CopyId{copy}) != CopyState::kWaiting && trace)
-      trace->push_back({now, "restore_waiting", copy_name(copy),
-                        "the " + std::string(exists->from) + " backup's target is unreachable"});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kRestoreWaiting,
+                        .copy = static_cast<std::uint32_t>(copy),
+                        .label = exists->from});
     wait(copy);
     return;
   }
@@ -440,9 +449,11 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   transfers_.start(c32, restore_endpoint(*reachable, 0), to.value, reachable->phases[0].bytes, 0.0,
                    0, now);
   if (trace)
-    trace->push_back(
-        {now, "restore_started", copy_name(copy),
-         format_bytes(reachable->bytes) + " from the " + std::string(reachable->from) + " backup"});
+    trace->push_back({.time = now,
+                      .kind = TraceKind::kRestoreStarted,
+                      .copy = c32,
+                      .bytes = reachable->bytes,
+                      .label = reachable->from});
 }
 
 void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureModel& failures,
@@ -461,7 +472,9 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
   }
   if (copies_->intact_copies(p) == 0) {
     set_state(copy, CopyState::kIntact);  // a lost partition starts over, empty
-    if (trace) trace->push_back({now, "recreated", copy_name(copy), "partition starts over empty"});
+    if (trace)
+      trace->push_back(
+          {.time = now, .kind = TraceKind::kRecreated, .copy = static_cast<std::uint32_t>(copy)});
     return;
   }
   set_state(copy, CopyState::kRebuilding);
@@ -499,8 +512,7 @@ void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQu
 void DurabilityModel::on_replaced(DomainId root, SimTime now, FailureModel& failures,
                                   EventQueue& queue, TraceSink* trace) {
   failures.replace(root, now, queue);
-  if (trace)
-    trace->push_back({now, "replaced", topology_->name(root), "new empty hardware in place"});
+  if (trace) trace->push_back({.time = now, .kind = TraceKind::kReplaced, .domain = root.value});
   for (const CopyId c : copies_->copies_under(root))
     request_rebuild(c.index(), now, failures, queue, trace);
   touch_subtree(root);
@@ -564,16 +576,19 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
                                    : TransferSet::kNoSource;
     transfers_.start(copy, from, to, offer.phases[phase].bytes, 0.0, 0, now);
     if (trace)
-      trace->push_back({now, "restore_reading", copy_name(copy),
-                        format_bytes(offer.phases[phase].bytes) + " of " +
-                            offer.phases[phase].what + " pieces"});
+      trace->push_back({.time = now,
+                        .kind = TraceKind::kRestoreReading,
+                        .copy = copy,
+                        .bytes = offer.phases[phase].bytes,
+                        .label = offer.phases[phase].what});
     return;
   }
   set_state(copy, CopyState::kIntact);
   if (restore) pending_restore_[p].reset();
   if (trace)
-    trace->push_back(
-        {now, restore ? "restore_done" : "rebuild_done", copy_name(copy), "copy intact again"});
+    trace->push_back({.time = now,
+                      .kind = restore ? TraceKind::kRestoreDone : TraceKind::kRebuildDone,
+                      .copy = copy});
 }
 
 }  // namespace durasim

@@ -118,14 +118,14 @@ WritePath::WritePath(const WritePathSpec& spec, const Topology& topology,
 WritePath::~WritePath() = default;
 WritePath::WritePath(WritePath&&) noexcept = default;
 
-std::string WritePath::where(const Partition& g, std::size_t r) const {
-  return topology_->name(
-      placement_->disk_of(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot));
+std::uint32_t WritePath::disk_of(const Partition& g, std::size_t r) const {
+  return placement_->disk_of(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot).value;
 }
 
-void WritePath::narrate(const Partition& g, SimTime now, const char* event, std::string detail) {
-  if (trace_)
-    trace_->push_back({now, event, "partition " + std::to_string(g.partition), std::move(detail)});
+void WritePath::narrate(const Partition& g, TraceRecord record) {
+  if (!trace_) return;
+  record.partition = g.partition;
+  trace_->push_back(record);
 }
 
 void WritePath::reroute(Partition& g) {
@@ -434,9 +434,11 @@ void WritePath::detach(Partition& g, std::size_t r, SimTime now) {
   replica.dropped = now;
   replica.catch_up_end = SimTime{0};
   if (trace_ && g.primary_usable) {
-    narrate(g, now, "replica_detached",
-            "replica on " + where(g, r) + " holds " + std::to_string(replica.holds) + " of " +
-                std::to_string(g.next_seq) + " writes; the primary stops waiting for it");
+    narrate(g, {.time = now,
+                .kind = TraceKind::kReplicaDetached,
+                .domain = disk_of(g, r),
+                .count = replica.holds,
+                .total = g.next_seq});
   }
   // Entries it had not confirmed by now: the ack rule stops waiting for it.
   bool recompute = false;
@@ -494,11 +496,12 @@ void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, E
   if (!sync_in_step(g, now) && replica.catch_up_end > now)
     queue.push(replica.catch_up_end, g.partition, EventTag::make(channel_, kCaughtUpType, 0, 0));
   if (trace_) {
-    narrate(g, now, "replica_attached",
-            "replica on " + where(g, r) +
-                (rebuilt ? std::string(" rebuilt, in step")
-                         : " catches up " + format_bytes(backlog) + " in " +
-                               format_seconds((ready - now).seconds())));
+    narrate(g, {.time = now,
+                .kind = TraceKind::kReplicaAttached,
+                .flag = rebuilt,
+                .domain = disk_of(g, r),
+                .bytes = rebuilt ? 0.0 : backlog,
+                .seconds = rebuilt ? 0.0 : (ready - now).seconds()});
   }
   for (std::size_t i = 0; i < g.log.size(); ++i) {
     SimTime& held = g.log.held(r, i);
@@ -526,8 +529,10 @@ void WritePath::close_episode(Partition& g, SimTime now, WriteIncident::Outcome 
   inc.rto_s = (now - g.refusing_since).seconds();
   g.refused_total_s += inc.rto_s;
   g.refusing = false;
-  narrate(g, now, "writes_accepted",
-          "primary on " + where(g, 0) + "; writes were refused for " + format_seconds(inc.rto_s));
+  narrate(g, {.time = now,
+              .kind = TraceKind::kWritesAccepted,
+              .domain = disk_of(g, 0),
+              .seconds = inc.rto_s});
 }
 
 // Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
@@ -622,10 +627,11 @@ void WritePath::lose_unheld(Partition& g, SimTime now, FailureKind cause, const 
   if (best->holds >= g.next_seq) return;
   const std::uint64_t lost = g.next_seq - best->holds;
   const SimTime oldest = best->first_missing_ack;
-  narrate(g, now, "writes_lost",
-          "the primary's copy is gone and no standing copy holds the last " + std::to_string(lost) +
-              " acknowledged writes; RPO " +
-              format_seconds((g.refusing_since - std::min(oldest, g.refusing_since)).seconds()));
+  narrate(g, {.time = now,
+              .kind = TraceKind::kWritesLost,
+              .variant = TraceRecord::kUnheld,
+              .count = lost,
+              .seconds = (g.refusing_since - std::min(oldest, g.refusing_since)).seconds()});
   lose_after(g, best->holds, best->holds_bytes, oldest, now, cause, now);
 }
 
@@ -690,15 +696,13 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   // Nothing recovered: how far back the loss reaches has no bound (the data set itself is gone),
   // which the report counts apart rather than as the time since the partition's creation.
   if (!restore) inc.rpo_s = -1.0;
-  narrate(g, now, "writes_lost",
-          std::string("every copy destroyed: ") + std::to_string(lost) +
-              " acknowledged writes lost" +
-              (restore ? " (restored as of " + format_seconds(restore->pit.seconds()) +
-                             " from the " + restore->from + " backup)"
-                       : "") +
-              ", RPO " +
-              (inc.rpo_s < 0.0 ? std::string("unbounded (no backup: nothing recovered)")
-                               : format_seconds(inc.rpo_s)));
+  narrate(g, {.time = now,
+              .kind = TraceKind::kWritesLost,
+              .variant = TraceRecord::kEveryCopy,
+              .count = lost,
+              .seconds = inc.rpo_s,
+              .pit_s = restore ? restore->pit.seconds() : 0.0,
+              .label = restore ? restore->from : nullptr});
   if (!restore) g.created = now;
   g.next_seq = g.base = kept;
   g.bytes_issued -= lost_bytes;
@@ -756,9 +760,11 @@ void WritePath::primary_down(Partition& g, SimTime now, FailureKind cause, Event
   ++g.failover_gen;
   queue.push(now + Duration::from_seconds(spec_->failover_s), g.partition,
              EventTag::make(channel_, kFailoverType, 0, g.failover_gen));
-  narrate(g, now, "writes_refused",
-          "primary on " + where(g, 0) + " lost or unreachable; failover due in " +
-              format_seconds(spec_->failover_s));
+  narrate(g, {.time = now,
+              .kind = TraceKind::kWritesRefused,
+              .variant = TraceRecord::kPrimaryLost,
+              .domain = disk_of(g, 0),
+              .seconds = spec_->failover_s});
 }
 
 void WritePath::failover_facts(const Partition& g, const CopyView* views,
@@ -790,12 +796,12 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now) {
   SimTime oldest = cand.first_missing_ack;
   if (held >= g.base && held < g.next_seq) oldest = g.log.ack(held - g.base);
   if (trace_) {
-    narrate(g, now, "failover",
-            "promoted the " + std::string(is_sync(cand.mode) ? "sync" : "async") + " replica on " +
-                where(g, r) + ": " +
-                (lost == 0 ? std::string("no acknowledged write lost")
-                           : std::to_string(lost) + " acknowledged writes lost, RPO " +
-                                 format_seconds((g.refusing_since - oldest).seconds())));
+    narrate(g, {.time = now,
+                .kind = TraceKind::kFailover,
+                .flag = is_sync(cand.mode),
+                .domain = disk_of(g, r),
+                .count = lost,
+                .seconds = lost == 0 ? 0.0 : (g.refusing_since - oldest).seconds()});
   }
   // The promoted copy's history is the timeline from now on.
   lose_after(g, std::min(held, g.next_seq), cand.holds_bytes, oldest, now, g.primary_lost_cause,
@@ -862,9 +868,9 @@ void WritePath::refresh(std::uint32_t p, SimTime now, std::optional<FailureKind>
     open_episode(g, now, cause);
     g.accepting = false;
     if (g.primary_usable)
-      narrate(g, now, "writes_refused",
-              spec_->quorum != 0 ? "fewer voters reachable than the quorum"
-                                 : "a sync replica is unreachable or catching up (block)");
+      narrate(g, {.time = now,
+                  .kind = TraceKind::kWritesRefused,
+                  .variant = spec_->quorum != 0 ? TraceRecord::kQuorum : TraceRecord::kBlock});
   } else if (!g.accepting && accept) {
     close_episode(g, now,
                   stats_.incidents[g.incident].outcome == WriteIncident::Outcome::kOpen

@@ -275,17 +275,15 @@ void TrialRunner::record_incident(const DomainChange& change, SimTime now,
 }
 
 void TrialRunner::narrate_change(const DomainChange& change, SimTime now, TraceSink& trace) const {
-  const Topology& topo = *scenario_->topology;
-  const char* what = change.what == DomainChange::What::kDestroyed     ? " destroyed"
-                     : change.what == DomainChange::What::kOutageStart ? " unavailable"
-                                                                       : " available again";
-  trace.push_back({now,
-                   change.what == DomainChange::What::kOutageEnd
-                       ? "recovered"
-                       : std::string(fault_kind_name(change.kind)),
-                   topo.name(change.domain),
-                   std::string(level_name(topo.level(change.domain))) + what +
-                       (change.injected ? " (injected fault)" : "")});
+  const TraceKind kind = change.what == DomainChange::What::kDestroyed ? TraceKind::kDomainFailed
+                         : change.what == DomainChange::What::kOutageStart
+                             ? TraceKind::kDomainUnavailable
+                             : TraceKind::kDomainRecovered;
+  trace.push_back({.time = now,
+                   .kind = kind,
+                   .cause = static_cast<std::uint8_t>(change.kind),
+                   .flag = change.injected,
+                   .domain = change.domain.value});
 }
 
 void TrialRunner::report_destroyed(DomainId root, SimTime t) {

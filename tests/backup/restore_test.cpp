@@ -131,9 +131,9 @@ TEST(Restore, APartitionThatStartsOverOnReplacementRebuildsNothing) {
   TrialRunner runner(s);
   TraceSink trace;
   runner.run(0, &trace);
-  EXPECT_EQ(testing::times_of(trace, "replaced", "east"), std::vector<double>{150 * 3600.0});
-  EXPECT_TRUE(testing::times_of(trace, "rebuild_started").empty());
-  EXPECT_TRUE(testing::times_of(trace, "restore_started").empty());
+  EXPECT_EQ(testing::times_of(trace, s, "replaced", "east"), std::vector<double>{150 * 3600.0});
+  EXPECT_TRUE(testing::times_of(trace, s, "rebuild_started").empty());
+  EXPECT_TRUE(testing::times_of(trace, s, "restore_started").empty());
 }
 
 TEST(Restore, ARestoreWaitingForItsTargetGivesUpWhenTheTargetIsDestroyed) {
@@ -424,9 +424,10 @@ TEST(Restore, ARestoreGoesToAReachableHostNotTheFirstStanding) {
   runner.run(0, &trace);
   int restores = 0;
   for (const TraceRecord& e : trace) {
-    if (e.event != "restore_done") continue;
+    const Narration n = narrate(e, s);
+    if (n.event != "restore_done") continue;
     ++restores;
-    EXPECT_NE(e.subject.find("e2/"), std::string::npos) << e.subject;
+    EXPECT_NE(n.subject.find("e2/"), std::string::npos) << n.subject;
     EXPECT_NEAR(e.time.seconds(), 150 * 3600.0 + 5000.0, 1e-6);
   }
   EXPECT_EQ(restores, 1);

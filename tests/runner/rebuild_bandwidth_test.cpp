@@ -155,7 +155,7 @@ TEST(RebuildBandwidth, RestoresFromOneBackupShareItsStream) {
   TrialRunner runner(s);
   TraceSink trace;
   const TrialObservation o = runner.run(0, &trace);
-  const std::vector<double> restored = testing::times_of(trace, "restore_done");
+  const std::vector<double> restored = testing::times_of(trace, s, "restore_done");
   EXPECT_EQ(restored.size(), 8u);
   for (const double t : restored) EXPECT_NEAR(t, 101 * 86400.0 + 8e12 / 50e6, 1e-6);
   int incidents = 0;
@@ -186,7 +186,7 @@ TEST(RebuildBandwidth, ARestoreReadsEachKindOfPieceThroughItsOwnStream) {
     TrialRunner runner(s);
     TraceSink trace;
     const TrialObservation o = runner.run(0, &trace);
-    const std::vector<double> restored = testing::times_of(trace, "restore_done");
+    const std::vector<double> restored = testing::times_of(trace, s, "restore_done");
     for (const double t : restored)
       EXPECT_NEAR(t, 101 * 86400.0 + 8e12 / 50e6 + 48 * 4096.0 * 10 * 3600 / 3e6, 1e-6)
           << partitions;
@@ -214,7 +214,7 @@ TEST(RebuildBandwidth, AReplacedDiskRebuildsItsPartitionsInTheirTotalBytesOverIt
   runner.run(0, &trace);
   // Replaced at 1h + 1d; 4 x 2 TB onto it at 100 MB/s shared: all four done 8e4 s later.
   const double done = 3600.0 + 86400.0 + 8e12 / 100e6;
-  const std::vector<double> rebuilt = testing::times_of(trace, "rebuild_done");
+  const std::vector<double> rebuilt = testing::times_of(trace, s, "rebuild_done");
   EXPECT_EQ(rebuilt.size(), 4u);
   for (const double t : rebuilt) EXPECT_NEAR(t, done, 1e-6);
 }

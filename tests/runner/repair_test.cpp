@@ -27,14 +27,18 @@ Json crew_scenario() {
 
 using testing::times_of;
 
-// The trace of the scenario's first trial.
-TraceSink trace_of(const Json& doc) {
-  const Scenario s = parse_scenario(doc, "t");
-  TrialRunner runner(s);
+// The times of `event` about `subject` in the trace of the scenario's first trial.
+struct FirstTrial {
+  explicit FirstTrial(const Json& doc) : s(parse_scenario(doc, "t")) {
+    TrialRunner runner(s);
+    runner.run(0, &trace);
+  }
+  std::vector<double> times(const char* event, const char* subject) const {
+    return times_of(trace, s, event, subject);
+  }
+  Scenario s;
   TraceSink trace;
-  runner.run(0, &trace);
-  return trace;
-}
+};
 
 TEST(Repair, TheCrewMovesOnFromARebuildThatLostItsSource) {
   // n1's disk is replaced at 1h + 1d = 90000 s and its rebuild from n0 starts. n0 crashes at
@@ -42,11 +46,11 @@ TEST(Repair, TheCrewMovesOnFromARebuildThatLostItsSource) {
   // at once (done 91400 + 86400) instead of waiting for n0 and the rest of the rebuild
   // (177800 + 86400 before). The rebuild is queued again when n0 is back (127000 s) and runs
   // once the crew is free, resuming where it stopped: 1000 s of 8e4 were done, 177800 + 79000.
-  const TraceSink trace = trace_of(crew_scenario());
-  const std::vector<double> replaced = times_of(trace, "replaced", "n2");
+  const FirstTrial trace(crew_scenario());
+  const std::vector<double> replaced = trace.times("replaced", "n2");
   ASSERT_EQ(replaced.size(), 1u);
   EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
-  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  const std::vector<double> rebuilt = trace.times("rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
   EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 79000.0, 1e-6);
 }
@@ -55,11 +59,11 @@ TEST(Repair, TheCrewMovesOnFromARebuildOntoADiskItCannotReach) {
   // The same, but it is n1 (the disk being rebuilt) that crashes: the crew goes on to n2.
   Json doc = crew_scenario();
   doc["faults"][2]["target"] = "dc/n1";
-  const TraceSink trace = trace_of(doc);
-  const std::vector<double> replaced = times_of(trace, "replaced", "n2");
+  const FirstTrial trace(doc);
+  const std::vector<double> replaced = trace.times("replaced", "n2");
   ASSERT_EQ(replaced.size(), 1u);
   EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
-  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  const std::vector<double> rebuilt = trace.times("rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
   EXPECT_NEAR(rebuilt[0], 91400.0 + 86400.0 + 79000.0, 1e-6);
 }
@@ -71,8 +75,8 @@ TEST(Repair, ARebuildGivenUpStartsOverIfItsDiskBurnedMeanwhile) {
   Json doc = crew_scenario();
   doc["faults"].push_back(Json::parse(R"J({ "at": "100000s", "kind": "disk_burnout",
                                             "target": "dc/n1/d0" })J"));
-  const TraceSink trace = trace_of(doc);
-  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  const FirstTrial trace(doc);
+  const std::vector<double> rebuilt = trace.times("rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
   EXPECT_NEAR(rebuilt[0], 91400.0 + 2 * 86400.0 + 8e4, 1e-6);
 }
@@ -88,11 +92,11 @@ TEST(Repair, ARebuildGivenUpStartsOverIfItsPartitionWasLostAndRestoredMeanwhile)
     { "at": "1h", "kind": "disk_burnout", "target": "dc/n1/d0" },
     { "at": "150000s", "kind": "node_crash", "target": "dc/n1", "duration": "3d" },
     { "at": "160000s", "kind": "disk_burnout", "target": "dc/n0/d0" } ])J");
-  const TraceSink trace = trace_of(doc);
-  const std::vector<double> restored = times_of(trace, "restore_done", "n0");
+  const FirstTrial trace(doc);
+  const std::vector<double> restored = trace.times("restore_done", "n0");
   ASSERT_EQ(restored.size(), 1u);
   EXPECT_NEAR(restored[0], 160000.0 + 86400.0 + 8e4, 1e-6);
-  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  const std::vector<double> rebuilt = trace.times("rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
   EXPECT_NEAR(rebuilt[0], 150000.0 + 3 * 86400.0 + 8e4, 1e-6);
 }
@@ -102,11 +106,11 @@ TEST(Repair, InParallelARebuildThatLostItsSourceKeepsItsProgress) {
   // ends 8e4 s of moving after it started, 36000 s late.
   Json doc = crew_scenario();
   doc["storage"]["repair"] = "parallel";
-  const TraceSink trace = trace_of(doc);
-  const std::vector<double> rebuilt = times_of(trace, "rebuild_done", "n1");
+  const FirstTrial trace(doc);
+  const std::vector<double> rebuilt = trace.times("rebuild_done", "n1");
   ASSERT_EQ(rebuilt.size(), 1u);
   EXPECT_NEAR(rebuilt[0], 90000.0 + 8e4 + 36000.0, 1e-6);
-  const std::vector<double> replaced = times_of(trace, "replaced", "n2");
+  const std::vector<double> replaced = trace.times("replaced", "n2");
   ASSERT_EQ(replaced.size(), 1u);
   EXPECT_NEAR(replaced[0], 91400.0 + 86400.0, 1e-6);
 }

@@ -27,7 +27,7 @@ TrialObservation run_with_faults(const char* faults, TraceSink* trace = nullptr)
 
 std::vector<std::string> trace_events(const TraceSink& trace) {
   std::vector<std::string> events;
-  for (const TraceRecord& t : trace) events.push_back(t.event);
+  for (const TraceRecord& t : trace) events.push_back(trace_event(t));
   return events;
 }
 

@@ -8,17 +8,21 @@
 
 #include "durasim/core/trace.hpp"
 #include "durasim/metrics/stats.hpp"
+#include "durasim/scenario/narration.hpp"
 #include "durasim/scenario/scenario.hpp"
 
 namespace durasim::testing {
 
-// The times (seconds) of the trace records of `event` about `subject` (a substring).
-inline std::vector<double> times_of(const TraceSink& trace, const char* event,
+// The times (seconds) of the trace records of `event` about `subject` (a substring), as
+// narrated for scenario `s`.
+inline std::vector<double> times_of(const TraceSink& trace, const Scenario& s, const char* event,
                                     const char* subject = "") {
   std::vector<double> out;
-  for (const TraceRecord& e : trace)
-    if (e.event == event && e.subject.find(subject) != std::string::npos)
+  for (const TraceRecord& e : trace) {
+    const Narration n = narrate(e, s);
+    if (n.event == event && n.subject.find(subject) != std::string::npos)
       out.push_back(e.time.seconds());
+  }
   return out;
 }
 

@@ -171,7 +171,6 @@ class DurabilityModel {
   void touch_subtree(DomainId d);
   // Ends a change: the partitions touched become changed().
   void publish_changes();
-  std::string copy_name(std::size_t copy) const;
 
   const Topology* topology_;
   CopyTable* copies_;

@@ -302,8 +302,10 @@ class WritePath {
                       std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const;
   bool try_promote(Partition& g, SimTime now, const CopyView* views);
   void promote(Partition& g, std::size_t r, SimTime now);
-  std::string where(const Partition& g, std::size_t r) const;
-  void narrate(const Partition& g, SimTime now, const char* event, std::string detail);
+  // The disk of replica r's copy (a DomainId's value).
+  std::uint32_t disk_of(const Partition& g, std::size_t r) const;
+  // Appends the record, about partition g, to the trace (if any).
+  void narrate(const Partition& g, TraceRecord record);
   void reroute(Partition& g);
   void open_episode(Partition& g, SimTime now, FailureKind cause);
   void close_episode(Partition& g, SimTime now, WriteIncident::Outcome outcome);
