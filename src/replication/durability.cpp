@@ -276,7 +276,7 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
       continue;
     }
     // No backup to restore from: the partition starts over, empty, on every host still standing.
-    start_over(p, failures);
+    start_over(p, failures, now, trace);
   }
   const Task task{kReplaceDone, root.value, failures.generation(root), change.replace_after};
   submit(task, now, failures, queue, trace);
@@ -383,10 +383,13 @@ void DurabilityModel::wait(std::size_t copy) {
   waiting_.push_back(static_cast<std::uint32_t>(copy));
 }
 
-void DurabilityModel::start_over(std::size_t p, const FailureModel& failures) {
+void DurabilityModel::start_over(std::size_t p, const FailureModel& failures, SimTime now,
+                                 TraceSink* trace) {
   pending_restore_[p].reset();
   for (const CopyId c : copies_->copies_of(PartitionId{p})) {
-    if (!failures.destroyed(copies_->disk_of(c))) set_state(c.index(), CopyState::kIntact);
+    if (failures.destroyed(copies_->disk_of(c))) continue;
+    set_state(c.index(), CopyState::kIntact);
+    if (trace) trace->push_back({.time = now, .kind = TraceKind::kRecreated, .copy = c.value});
   }
 }
 
@@ -416,7 +419,7 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
                         .pit_s = exists ? exists->pit.seconds() : 0.0,
                         .label = exists ? exists->from : nullptr});
     if (!exists) {
-      start_over(p, failures);
+      start_over(p, failures, now, trace);
       return;
     }
   }

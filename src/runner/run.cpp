@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "durasim/core/assert.hpp"
+#include "durasim/metrics/copy_checker.hpp"
 #include "durasim/metrics/write_checker.hpp"
 
 namespace durasim {
@@ -92,6 +93,7 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
     try {
       TrialRunner runner(scenario);
       WriteChecker checker;
+      CopyChecker copy_checker(*scenario.topology, *scenario.placement);
       if (options.check) runner.set_observer(&checker);
       runner.set_cancel(options.cancel);
       for (std::uint64_t c = next++; c < chunks && !stop; c = next++) {
@@ -102,7 +104,13 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
         for (std::uint64_t t = c * kChunkTrials; t < end; ++t) {
           if (cancelled()) throw Interrupted();
           TraceSink trace;
-          chunk.totals.add(runner.run(t, options.trace ? &trace : nullptr));
+          const bool traced = options.trace || options.check;
+          chunk.totals.add(runner.run(t, traced ? &trace : nullptr));
+          if (options.check) {
+            // The copies' invariants, judged from the trial's own records.
+            const AssertContextScope context(scenario.seed, t);
+            copy_checker.check_trial(trace);
+          }
           if (options.trace) chunk.traces.emplace_back(t, std::move(trace));
         }
         merge.finish(c, std::move(chunk));

@@ -159,7 +159,7 @@ class DurabilityModel {
   // A rebuild or restore whose transfer is done: the copy is intact.
   void complete(std::uint32_t copy, SimTime now, TraceSink* trace);
   // The partition starts over empty on every host still standing.
-  void start_over(std::size_t p, const FailureModel& failures);
+  void start_over(std::size_t p, const FailureModel& failures, SimTime now, TraceSink* trace);
   std::uint32_t pick_source(std::size_t copy, const FailureModel& failures) const;
   // Re-plans the transfers touching the subtree of `root` after its reachability changed.
   void replan(DomainId root, SimTime now, const FailureModel& failures);

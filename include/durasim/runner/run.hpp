@@ -35,7 +35,8 @@ struct RunOptions {
   // finished out of order wait in memory (a bounded number). An exception thrown here stops the run
   // and propagates.
   std::function<void(std::uint64_t trial, const TraceSink& trace)> trace;
-  // Every invariant checker on (WriteChecker): a violation ends the run with InternalError.
+  // Every invariant checker on (WriteChecker on each write, CopyChecker on each trial's typed
+  // trace): a violation ends the run with InternalError.
   bool check = false;
   // Called from worker threads, serialised, after each chunk: (trials done, total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
