@@ -144,6 +144,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   stats_.lost_writes = 0;
   stats_.degraded_acks = stats_.degraded_lost_writes = 0;
   stats_.lost_bytes = stats_.degraded_lost_bytes = 0.0;
+  incidents_.clear();
   stats_.refused_s = 0.0;
   stats_.incidents.clear();
   stats_.latency_s = LogHistogram();
@@ -514,25 +515,17 @@ void WritePath::open_episode(Partition& g, SimTime now, FailureKind cause) {
   g.refusing = true;
   g.refusing_since = now;
   g.refusing_cause = cause;
-  g.incident = stats_.incidents.size();
-  WriteIncident incident;
-  incident.time_s = now.seconds();
-  incident.cause = cause;
-  incident.partition = g.partition;
-  stats_.incidents.push_back(incident);
+  g.incident = incidents_.open(g.partition, now, cause);
 }
 
 void WritePath::close_episode(Partition& g, SimTime now, WriteIncident::Outcome outcome) {
   if (!g.refusing) return;
-  WriteIncident& inc = stats_.incidents[g.incident];
-  if (inc.outcome == WriteIncident::Outcome::kOpen) inc.outcome = outcome;
-  inc.rto_s = (now - g.refusing_since).seconds();
-  g.refused_total_s += inc.rto_s;
+  const double rto_s = incidents_.close(g.incident, g.refusing_since, now, outcome);
+  g.refused_total_s += rto_s;
   g.refusing = false;
-  narrate(g, {.time = now,
-              .kind = TraceKind::kWritesAccepted,
-              .domain = disk_of(g, 0),
-              .seconds = inc.rto_s});
+  narrate(
+      g,
+      {.time = now, .kind = TraceKind::kWritesAccepted, .domain = disk_of(g, 0), .seconds = rto_s});
 }
 
 // Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
@@ -561,19 +554,6 @@ void WritePath::note_destroyed(Partition& g, SimTime now, const CopyView* views)
   }
 }
 
-void WritePath::charge(WriteIncident& inc, const WriteIncident::LostTo& share) {
-  if (!inc.lost_to.empty() && inc.lost_to.back().cause == share.cause &&
-      inc.lost_to.back().time_s == share.time_s) {
-    WriteIncident::LostTo& last = inc.lost_to.back();
-    last.writes += share.writes;
-    last.degraded_writes += share.degraded_writes;
-    last.bytes += share.bytes;
-    last.degraded_bytes += share.degraded_bytes;
-    return;
-  }
-  inc.lost_to.push_back(share);
-}
-
 void WritePath::lose_after(Partition& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
                            SimTime now, FailureKind cause, SimTime struck) {
   DURASIM_ASSERT(keep <= g.next_seq);
@@ -582,21 +562,10 @@ void WritePath::lose_after(Partition& g, std::uint64_t keep, double keep_bytes, 
   const std::uint64_t degraded = g.degraded.lost_after(keep, now, g.slot_destroyed);
   if (checker_) checker_->on_loss({g.partition, keep, g.next_seq, now, degraded});
   if (lost > 0) {
-    WriteIncident& inc = stats_.incidents[g.incident];
     const double bytes = std::max(0.0, g.bytes_issued - keep_bytes);
     const double degraded_bytes = bytes * static_cast<double>(degraded) / static_cast<double>(lost);
-    inc.lost_writes += lost;
-    inc.degraded_lost_writes += degraded;
-    inc.lost_bytes += bytes;
-    inc.degraded_lost_bytes += degraded_bytes;
-    charge(inc, {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes});
-    stats_.degraded_lost_bytes += degraded_bytes;
-    if (inc.rpo_s >= 0.0)  // an unbounded RPO (nothing recovered) stays so
-      inc.rpo_s = std::max(inc.rpo_s,
-                           (g.refusing_since - std::min(oldest_ack, g.refusing_since)).seconds());
-    stats_.lost_writes += lost;
-    stats_.degraded_lost_writes += degraded;
-    stats_.lost_bytes += bytes;
+    incidents_.lose(g.incident, {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes},
+                    (g.refusing_since - std::min(oldest_ack, g.refusing_since)).seconds());
   }
   // The timeline goes on from `keep`.
   g.degraded.cut(keep);
@@ -641,7 +610,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   note_destroyed(g, now, views);
   primary_down(g, now, cause, queue);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
-  WriteIncident& inc = stats_.incidents[g.incident];
+  WriteIncident& inc = incidents_.at(g.incident);
   std::uint64_t kept = 0;
   SimTime oldest_lost = g.created;  // without a backup: all since the (re)creation
   if (restore) {
@@ -661,41 +630,28 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   if (checker_) checker_->on_loss({g.partition, kept, g.next_seq, now, degraded});
   g.degraded.cut(kept);
   if (lost > 0) {
-    inc.lost_writes += lost;
-    inc.degraded_lost_writes += degraded;
-    stats_.degraded_lost_writes += degraded;
-    stats_.lost_writes += lost;
     // To the failure that destroyed the last copy.
     WriteIncident::LostTo share{cause, lost_at.seconds(), lost, degraded, 0.0, 0.0};
+    std::optional<double> rpo_s;
     if (restore) {  // the data itself comes back: the bytes of the writes after it are lost
-      const double degraded_bytes =
-          lost_bytes * static_cast<double>(degraded) / static_cast<double>(lost);
-      inc.lost_bytes += lost_bytes;
-      inc.degraded_lost_bytes += degraded_bytes;
-      stats_.lost_bytes += lost_bytes;
-      stats_.degraded_lost_bytes += degraded_bytes;
       share.bytes = lost_bytes;
-      share.degraded_bytes = degraded_bytes;
+      share.degraded_bytes = lost_bytes * static_cast<double>(degraded) / static_cast<double>(lost);
+      // From the incident's time, as at a failover (lose_after): writes may have been refused
+      // since before the last copy was lost, and none was acknowledged after that.
+      const SimTime incident = std::min(lost_at, g.refusing_since);
+      rpo_s = (incident - std::min(incident, oldest_lost)).seconds();
     }
-    charge(inc, share);
-    // From the incident's time, as at a failover (lose_after): writes may have been refused
-    // since before the last copy was lost, and none was acknowledged after that.
-    const SimTime incident = std::min(lost_at, g.refusing_since);
-    if (restore && inc.rpo_s >= 0.0)
-      inc.rpo_s = std::max(inc.rpo_s, (incident - std::min(incident, oldest_lost)).seconds());
+    incidents_.lose(g.incident, share, rpo_s);
   }
-  if (!restore && inc.lost_bytes > 0.0) {
+  if (!restore) {
     // Lost entirely: the partition's whole size is counted (its loss record), and it holds the
     // writes this episode lost before (after a backup chosen first and gone since, or at a
-    // failover), which are not counted twice.
-    stats_.lost_bytes -= inc.lost_bytes;
-    stats_.degraded_lost_bytes -= inc.degraded_lost_bytes;
-    inc.lost_bytes = inc.degraded_lost_bytes = 0.0;
-    for (WriteIncident::LostTo& share : inc.lost_to) share.bytes = share.degraded_bytes = 0.0;
+    // failover), which are not counted twice. Nothing recovered: how far back the loss reaches
+    // has no bound (the data set itself is gone), which the report counts apart rather than as
+    // the time since the partition's creation.
+    incidents_.forget_bytes(g.incident);
+    incidents_.unbounded(g.incident);
   }
-  // Nothing recovered: how far back the loss reaches has no bound (the data set itself is gone),
-  // which the report counts apart rather than as the time since the partition's creation.
-  if (!restore) inc.rpo_s = -1.0;
   narrate(g, {.time = now,
               .kind = TraceKind::kWritesLost,
               .variant = TraceRecord::kEveryCopy,
@@ -806,9 +762,7 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now) {
   // The promoted copy's history is the timeline from now on.
   lose_after(g, std::min(held, g.next_seq), cand.holds_bytes, oldest, now, g.primary_lost_cause,
              g.primary_lost_at);
-  WriteIncident& incident = stats_.incidents[g.incident];
-  if (incident.outcome == WriteIncident::Outcome::kOpen)
-    incident.outcome = WriteIncident::Outcome::kFailover;  // a restore stays one
+  incidents_.settle(g.incident, WriteIncident::Outcome::kFailover);  // a restore stays one
   Replica& old_primary = g.replicas[0];
   std::swap(old_primary.slot, cand.slot);
   // The old primary's copy takes the promoted one's place, holding at most the new timeline.
@@ -872,10 +826,7 @@ void WritePath::refresh(std::uint32_t p, SimTime now, std::optional<FailureKind>
                   .kind = TraceKind::kWritesRefused,
                   .variant = spec_->quorum != 0 ? TraceRecord::kQuorum : TraceRecord::kBlock});
   } else if (!g.accepting && accept) {
-    close_episode(g, now,
-                  stats_.incidents[g.incident].outcome == WriteIncident::Outcome::kOpen
-                      ? WriteIncident::Outcome::kReturned
-                      : stats_.incidents[g.incident].outcome);
+    close_episode(g, now, WriteIncident::Outcome::kReturned);  // unless a failover or restore
     g.accepting = true;
     if (enabled() && spec_->write_rate_per_partition > 0.0) g.next_arrival = now + interarrival(g);
   }
@@ -911,15 +862,19 @@ void WritePath::finish(SimTime horizon) {
     // Acknowledged within the horizon though a replica has not confirmed yet: counted too.
     trim(g, horizon, Trim::kAcknowledged);
     if (g.refusing) {
-      WriteIncident& inc = stats_.incidents[g.incident];
-      inc.rto_s = (horizon - g.refusing_since).seconds();
-      inc.censored = true;  // the time to recover is longer than this, by an unknown amount
-      g.refused_total_s += inc.rto_s;
+      g.refused_total_s += incidents_.censor(g.incident, g.refusing_since, horizon);
       g.refusing = false;
     }
     total += g.refused_total_s;
   }
   stats_.refused_s = partitions_ ? total / partitions_ : 0.0;
+  // What the incidents lost, as the book summed it.
+  stats_.incidents = incidents_.list();
+  const WriteLossTotals& lost = incidents_.totals();
+  stats_.lost_writes = lost.lost_writes;
+  stats_.degraded_lost_writes = lost.degraded_lost_writes;
+  stats_.lost_bytes = lost.lost_bytes;
+  stats_.degraded_lost_bytes = lost.degraded_lost_bytes;
 }
 
 // ---------------------------------------------------------------------------------------------

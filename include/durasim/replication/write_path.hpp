@@ -60,6 +60,7 @@
 #include "durasim/replication/failover.hpp"
 #include "durasim/replication/replica_stream.hpp"
 #include "durasim/replication/write_history.hpp"
+#include "durasim/replication/write_incidents.hpp"
 #include "durasim/replication/write_log.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
@@ -105,39 +106,6 @@ struct CopyView {
   // The last destruction of its place (SimTime{-1}: never), also of a copy not intact then
   // (being rebuilt, waiting, already lost), which `intact` alone cannot show.
   SimTime destroyed_at{-1};
-};
-
-struct WriteIncident {
-  enum class Outcome : std::uint8_t { kReturned, kFailover, kDataLoss, kRestored, kOpen };
-  double time_s = 0.0;
-  FailureKind cause = FailureKind::kDiskBurnout;  // what stopped the writes (RTO, RPO by cause)
-  // The failures that lost its writes, and when each struck: the primary's loss for a failover,
-  // the destruction of the last copy at a data loss. They may differ from `cause` (writes
-  // refused for a sync replica's failure, then the primary's disk burns), and one episode may
-  // lose writes to several (a disk burns, then a fire takes what the replica held). Their
-  // writes and bytes add up to the incident's.
-  struct LostTo {
-    FailureKind cause = FailureKind::kDiskBurnout;
-    double time_s = 0.0;
-    std::uint64_t writes = 0, degraded_writes = 0;
-    double bytes = 0.0, degraded_bytes = 0.0;
-  };
-  std::vector<LostTo> lost_to;
-  std::uint32_t partition = 0;
-  Outcome outcome = Outcome::kOpen;
-  std::uint64_t lost_writes = 0;
-  std::uint64_t degraded_lost_writes = 0;  // of them, acknowledged while degraded
-  // Bytes of the lost writes, as counted in loss.lost_bytes: none when the partition is lost
-  // entirely (its whole size is counted then), and of them, those acknowledged while degraded.
-  double lost_bytes = 0.0;
-  double degraded_lost_bytes = 0.0;
-  // Incident time - acknowledgement of the oldest lost write (0: nothing lost); -1: unbounded,
-  // every copy destroyed with no backup to restore (nothing recovered).
-  double rpo_s = 0.0;
-  double rto_s = 0.0;     // until writes are accepted again (to the horizon when censored)
-  bool censored = false;  // still refusing writes at the horizon: rto_s is cut there
-  const char* restored_from = nullptr;  // kRestored: the newest backup piece used
-  double restore_pit_s = 0.0;           // kRestored: the data came back as of this time
 };
 
 // Per-trial counters of the write path. Histograms persist across trials unless cleared.
@@ -294,8 +262,6 @@ class WritePath {
   // failure `cause` that struck at `struck`.
   void lose_after(Partition& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
                   SimTime now, FailureKind cause, SimTime struck);
-  // Charges lost writes of the incident to the failure that lost them.
-  static void charge(WriteIncident& inc, const WriteIncident::LostTo& share);
   void drop_pending(Partition& g, SimTime now);
   void primary_down(Partition& g, SimTime now, FailureKind cause, EventQueue& queue);
   void failover_facts(const Partition& g, const CopyView* views,
@@ -325,7 +291,8 @@ class WritePath {
   TraceSink* trace_ = nullptr;
   const std::atomic<bool>* cancel_ = nullptr;
   std::vector<Partition> partition_writes_;
-  WriteStats stats_;
+  WriteIncidents incidents_;
+  WriteStats stats_;  // complete after finish()
 };
 
 }  // namespace durasim
