@@ -132,6 +132,7 @@ std::optional<DomainChange> FailureModel::handle(const Event& event, EventQueue&
           trace->push_back({.time = event.time,
                             .kind = TraceKind::kNoEffect,
                             .cause = static_cast<std::uint8_t>(f.kind),
+                            .flag = true,  // only injected faults can hit a destroyed domain
                             .domain = f.target.value});
         }
         return std::nullopt;

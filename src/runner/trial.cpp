@@ -40,6 +40,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   queue_.clear();
   queue_.set_horizon(s.horizon);  // what falls after it is never run
   failures_.start(queue_, s.seed, trial);
+  counted_.clear();
   copies_.reset();
   availability_.reset(copies_.partitions());
   durability_.start();
@@ -83,15 +84,17 @@ void TrialRunner::collect_losses(TrialObservation& obs) const {
   auto first_loss = [&obs](double t) {
     if (obs.first_loss_s < 0 || t < obs.first_loss_s) obs.first_loss_s = t;
   };
-  for (const LossRecord& loss : durability_.losses()) {
+  for (std::size_t i = 0; i < durability_.losses().size(); ++i) {
+    const LossRecord& loss = durability_.losses()[i];
     if (loss.restore) continue;          // restored: what it lost is the write incident's
     first_loss(loss.lost_at.seconds());  // lost for good later when the backup was gone
     ++obs.loss_events;
     obs.lost_bytes += loss.bytes;
     obs.hardware_loss = true;
     obs.data_loss = true;
-    if (loss.lost_at == loss.time) continue;  // counted in its domain change's incident
-    // Lost for good when the backup chosen was gone: the failure that took the last copy lost it.
+    if (i < counted_.size() && counted_[i]) continue;  // counted in its domain change's incident
+    // Lost for good when the backup chosen was gone (found at a replacement, maybe at the very
+    // instant of the loss): the failure that took the last copy lost it.
     for (Incident& change : obs.incidents) {
       if (change.time_s == loss.lost_at.seconds() && change.kind == loss.cause) {
         ++change.lost_partitions;
@@ -229,7 +232,7 @@ void TrialRunner::repair_progressed(const Event& event, TraceSink* trace) {
   const std::size_t losses_before = durability_.losses().size();
   durability_.handle(event, failures_, queue_, trace);
   for (std::size_t i = losses_before; i < durability_.losses().size(); ++i)
-    DURASIM_ASSERT(durability_.losses()[i].lost_at < event.time || durability_.losses()[i].restore);
+    DURASIM_ASSERT(durability_.losses()[i].lost_at <= event.time);
   apply_to_models(event.time, std::nullopt, losses_before, WritePath::Window::kNone);
 }
 
@@ -262,12 +265,14 @@ void TrialRunner::apply_to_models(SimTime now, std::optional<FailureKind> cause,
 }
 
 void TrialRunner::record_incident(const DomainChange& change, SimTime now,
-                                  std::size_t losses_before, TrialObservation& obs) const {
+                                  std::size_t losses_before, TrialObservation& obs) {
   Incident incident{now.seconds(), change.kind, change.injected, 0, 0.0};
+  counted_.resize(durability_.losses().size(), 0);
   for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
     const LossRecord& loss = durability_.losses()[i];
     // A restore, or a backup gone (the loss is the earlier failure's: collect_losses).
     if (loss.restore || loss.lost_at != loss.time) continue;
+    counted_[i] = 1;
     ++incident.lost_partitions;
     incident.lost_bytes += loss.bytes;
   }

@@ -488,3 +488,36 @@ TEST(Restore, SchedulesPastTheEndOfSimulatedTimeDoNotWrap) {
 
 }  // namespace
 }  // namespace durasim
+
+namespace durasim {
+namespace {
+
+// e1 burns at 1h; e2, the last copy, burns at 25h with the backup region west in the same
+// instant, when e1's replacement lands: the restore chosen at the loss finds its backup gone at
+// once and the partition is lost for good. The loss is the fire's at 25h (it took the last
+// copy), though the record is made by the replacement, at the very instant of the loss.
+TEST(Restore, ABackupGoneAtTheInstantOfTheLossChargesTheLossToTheFailureThatTookTheLastCopy) {
+  Json doc = region_and_backups("west");
+  doc["trials"] = 1;
+  doc["faults"] = Json::array({{{"at", "1h"}, {"kind", "fire"}, {"target", "e1"}},
+                               {{"at", "25h"}, {"kind", "fire"}, {"target", "e2"}},
+                               {{"at", "25h"}, {"kind", "earthquake"}, {"target", "west"}}});
+  const TrialObservation o = run(doc)[0];
+  EXPECT_TRUE(o.data_loss);
+  EXPECT_DOUBLE_EQ(o.lost_bytes, 1e12);
+  double charged = 0.0;
+  std::uint32_t partitions = 0;
+  for (const Incident& i : o.incidents) {
+    charged += i.lost_bytes;
+    partitions += i.lost_partitions;
+    if (i.lost_partitions > 0) {
+      EXPECT_EQ(i.kind, FailureKind::kFire);
+      EXPECT_DOUBLE_EQ(i.time_s, 25 * 3600.0);
+    }
+  }
+  EXPECT_EQ(partitions, 1u);
+  EXPECT_DOUBLE_EQ(charged, o.lost_bytes);  // every lost byte is some failure's
+}
+
+}  // namespace
+}  // namespace durasim

@@ -64,10 +64,18 @@ TEST(WriteHistory, ACutAtARestorePointEndsTheTimelineThere) {
   RngStream rng(3, 0, 0, 0);
   SimTime first_after;
   EXPECT_EQ(h.writes_before(at(12), 110, rng, &first_after), 110u);
-  // A later, older restore counts over (10, 12], not over the whole stretch to 20 s.
-  const std::uint64_t k = h.writes_before(at(11), 110, rng, &first_after);
-  EXPECT_GE(k, 100u);
-  EXPECT_LE(k, 110u);
+  // A later, older restore counts over (10, 12], not over the whole stretch to 20 s: 100 +
+  // Binomial(10, 1/2), mean 105 (over the uncut stretch it would be 100 + Binomial(10, 0.1),
+  // mean 101).
+  double sum = 0.0;
+  const int draws = 2000;
+  for (int i = 0; i < draws; ++i) {
+    const std::uint64_t k = h.writes_before(at(11), 110, rng, &first_after);
+    EXPECT_GE(k, 100u);
+    EXPECT_LE(k, 110u);
+    sum += static_cast<double>(k);
+  }
+  EXPECT_NEAR(sum / draws, 105.0, 4.5 * std::sqrt(10 * 0.25 / draws));
   h.clamp(50);  // started over with fewer writes
   EXPECT_EQ(h.writes_before(at(30), 50, rng, &first_after), 50u);
   EXPECT_EQ(h.writes_before(at(10), 50, rng, &first_after), 50u);

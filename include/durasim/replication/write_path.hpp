@@ -18,10 +18,10 @@
 // a replica whose copy is lost or unreachable is detached (the prefix it holds stops growing;
 // all_sync stops waiting for it, quorum counts it out); when it is back it catches up: the bytes
 // written meanwhile at its bandwidth, or nothing after a rebuild (the rebuild copies the data).
-// When the primary is lost or unreachable, writes are refused; after `failover` the most up-to-date
-// usable replica (sync before async before delayed, then longest prefix) is promoted, and the
-// acknowledged writes it lacks are lost: it holds what was durable on it at the incident (writes
-// still on the wire are lost with the primary); the RPO is the incident time minus the
+// When the primary is lost or unreachable, writes are refused; after `failover` the usable replica
+// holding the longest prefix (ties: sync, then async, then delayed; failover.hpp) is promoted, and
+// the acknowledged writes it lacks are lost: it holds what was durable on it at the incident
+// (writes still on the wire are lost with the primary); the RPO is the incident time minus the
 // acknowledgement time of the oldest of them. A sync copy that survives holding more than the
 // best reachable candidate is waited for rather than passed over. When every copy is destroyed,
 // every acknowledged write since the partition was (re)created is lost, and with no backup the
@@ -36,7 +36,9 @@
 //
 //   WritePath writes(spec, topology, latency, placement, channel);
 //   writes.start(seed, trial);
-//   writes.advance(p, now); writes.refresh(p, now, view, queue);   // after each domain change
+//   writes.advance(p, now);                       // after each domain change or repair, then
+//   writes.on_data_loss(p, now, ...);             // if the partition lost its last copy, then
+//   writes.refresh(p, now, cause, views, queue);  // cause: the failure; none for a repair
 //   writes.finish(horizon);
 #pragma once
 

@@ -77,7 +77,7 @@ class TrialRunner {
   void note_availability(SimTime now);
   // The change as an incident of the trial, with the partitions it lost.
   void record_incident(const DomainChange& change, SimTime now, std::size_t losses_before,
-                       TrialObservation& obs) const;
+                       TrialObservation& obs);
   void narrate_change(const DomainChange& change, SimTime now, TraceSink& trace) const;
   const CopyView* views(std::uint32_t partition);
   // Tells the observer which copies lie under `root`, destroyed at t.
@@ -98,6 +98,9 @@ class TrialRunner {
   LogicalFaults::World world_;
   std::array<CopyView, kMaxCopiesPerPartition> views_{};
   WriteObserver* observer_ = nullptr;
+  // Per loss record of the trial: counted in the incident of the domain change that made it (the
+  // others are the earlier failure's, charged by collect_losses).
+  std::vector<std::uint8_t> counted_;
 };
 
 }  // namespace durasim
