@@ -59,7 +59,18 @@ void CopyChecker::check_trial(const TraceSink& trace) {
   outages_.assign(topology_->size(), 0);
   lost_partition_.assign(placement_->partitions(), 0);
   recreated_at_.assign(placement_->partitions(), -1);
+  due_.clear();
+  // A partition whose last copy was lost must get its data-loss record in the same instant.
+  const auto check_due = [this](std::int64_t before_ns) {
+    for (const std::uint32_t p : due_) {
+      if (lost_partition_[p] == 2 && due_at_ < before_ns)
+        invariant_violated("partition " + std::to_string(p) +
+                           " lost its last copy without a data-loss record");
+    }
+    if (due_at_ < before_ns) due_.clear();
+  };
   for (const TraceRecord& r : trace) {
+    check_due(r.time.ns);
     assert_context().now_ns = r.time.ns;
     switch (r.kind) {
       case TraceKind::kDomainFailed:
@@ -88,7 +99,11 @@ void CopyChecker::check_trial(const TraceSink& trace) {
           invariant_violated(copy_text(*placement_, r.copy) + " lost with " +
                              std::to_string(r.count) + " copies said intact, " +
                              std::to_string(intact_copies(p)) + " by the trace");
-        if (was_intact && intact_copies(p) == 0) lost_partition_[p] = 2;  // data loss due now
+        if (was_intact && intact_copies(p) == 0) {
+          lost_partition_[p] = 2;  // data loss due now
+          due_.push_back(p);
+          due_at_ = r.time.ns;
+        }
         break;
       }
       case TraceKind::kDataLoss:
@@ -127,16 +142,27 @@ void CopyChecker::check_trial(const TraceSink& trace) {
         copies_[r.copy] = Copy::kLost;
         break;
       case TraceKind::kRebuildDone:
-      case TraceKind::kRestoreDone:
+      case TraceKind::kRestoreDone: {
         ++checked_;
+        // A rebuild moves only while it reads from an intact, reachable copy: it cannot finish
+        // once every such copy is gone.
+        const std::uint32_t p = r.copy / k;
+        bool source = false;
+        for (std::uint32_t c = p * k; c < (p + 1) * k; ++c)
+          source = source || (c != r.copy && copies_[c] == Copy::kIntact &&
+                              reachable(placement_->disk_of_copy(c).value));
+        if (r.kind == TraceKind::kRebuildDone && !source)
+          invariant_violated(copy_text(*placement_, r.copy) +
+                             " rebuilt with no intact, reachable copy left to read from");
         if (copies_[r.copy] != Copy::kRepairing)
           invariant_violated(copy_text(*placement_, r.copy) +
                              " intact again without a rebuild or restore under way");
         if (on_destroyed_domain(r.copy))
           invariant_violated(copy_text(*placement_, r.copy) + " intact on a destroyed disk");
         copies_[r.copy] = Copy::kIntact;
-        lost_partition_[r.copy / k] = 0;
+        lost_partition_[p] = 0;
         break;
+      }
       case TraceKind::kRecreated: {
         ++checked_;
         // With its siblings on standing hosts at the same instant (the partition starts over).
@@ -155,6 +181,7 @@ void CopyChecker::check_trial(const TraceSink& trace) {
         break;
     }
   }
+  check_due(INT64_MAX);
 }
 
 }  // namespace durasim

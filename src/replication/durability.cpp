@@ -443,10 +443,13 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
     return;
   }
   pending_restore_[p] = reachable;
+  // The copy may be under a rebuild (its last source just lost): set_state stops that transfer
+  // first. Marking the copy as the restoring one before would have the stop take the restore
+  // itself for abandoned, and a second restore start on the next host replaced.
+  set_state(copy, CopyState::kRebuilding);
   restoring_copy_[p] = static_cast<std::uint32_t>(copy);
   restore_since_[p] = now;
   restoring_.push_back(static_cast<std::uint32_t>(p));
-  set_state(copy, CopyState::kRebuilding);
   const auto c32 = static_cast<std::uint32_t>(copy);
   restore_phase_[p] = 0;
   transfers_.start(c32, restore_endpoint(*reachable, 0), to.value, reachable->phases[0].bytes, 0.0,

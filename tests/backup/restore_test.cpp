@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "../scenario/test_support.hpp"
+#include "durasim/metrics/copy_checker.hpp"
 #include "durasim/metrics/observation.hpp"
 #include "durasim/metrics/write_checker.hpp"
 #include "durasim/runner/run.hpp"
@@ -517,6 +518,34 @@ TEST(Restore, ABackupGoneAtTheInstantOfTheLossChargesTheLossToTheFailureThatTook
   }
   EXPECT_EQ(partitions, 1u);
   EXPECT_DOUBLE_EQ(charged, o.lost_bytes);  // every lost byte is some failure's
+}
+
+}  // namespace
+}  // namespace durasim
+
+namespace durasim {
+namespace {
+
+// e1's disk burns at 1h and is rebuilt from e2 once replaced (25h; 1 TB at 200 MB/s is 5000 s);
+// e2 burns at 25h + 1000 s, mid-rebuild: the partition is lost and restored from west onto the
+// copy being rebuilt. One restore, done as a restore, and e2's new copy rebuilt from it: found by
+// the copy checker (swarm seed refactor, scenario 117), where the restore took itself for
+// abandoned, a second restore started on e2's replacement and the first finished as a "rebuild"
+// with nothing left to read from.
+TEST(Restore, ALossMidRebuildRestoresOntoTheCopyBeingRebuiltOnce) {
+  Json doc = region_and_backups("west");
+  doc["trials"] = 1;
+  doc["faults"] = Json::array({{{"at", "1h"}, {"kind", "disk_burnout"}, {"target", "e1/n0/d0"}},
+                               {{"at", "91000s"}, {"kind", "fire"}, {"target", "e2"}}});
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  EXPECT_EQ(testing::times_of(trace, s, "restore_started").size(), 1u);
+  EXPECT_EQ(testing::times_of(trace, s, "restore_done").size(), 1u);
+  EXPECT_EQ(testing::times_of(trace, s, "rebuild_done", "e1/").size(), 0u);
+  CopyChecker checker(*s.topology, *s.placement);
+  checker.check_trial(trace);
 }
 
 }  // namespace

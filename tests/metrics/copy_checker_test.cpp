@@ -6,6 +6,7 @@
 
 #include "../scenario/test_support.hpp"
 #include "durasim/core/assert.hpp"
+#include "durasim/runner/trial.hpp"
 
 namespace durasim {
 namespace {
@@ -39,6 +40,11 @@ class CopyCheckerTest : public ::testing::Test {
   TraceRecord on_copy(double t, TraceKind kind, std::uint32_t copy) const {
     TraceRecord r = at(t, kind);
     r.copy = copy;
+    return r;
+  }
+  TraceRecord data_loss(double t) const {
+    TraceRecord r = at(t, TraceKind::kDataLoss);
+    r.partition = 0;
     return r;
   }
   TraceRecord rebuild(double t, std::uint32_t copy, const char* from) const {
@@ -81,7 +87,76 @@ TEST_F(CopyCheckerTest, ARebuildReadsFromAnIntactCopy) {
   TraceSink t = valid();
   t.insert(t.begin() + 2, failed(15, "b/n0/d0"));
   t.insert(t.begin() + 3, copy_lost(15, 1, 0));
+  t.insert(t.begin() + 4, data_loss(15));
   expect_violation(t, "holds no intact, reachable copy");
+}
+
+TEST_F(CopyCheckerTest, ARebuildCannotFinishOnceItsLastSourceIsGone) {
+  TraceSink t = valid();
+  t.insert(t.begin() + 4, failed(25, "b/n0/d0"));
+  t.insert(t.begin() + 5, copy_lost(25, 1, 0));
+  t.insert(t.begin() + 6, data_loss(25));
+  expect_violation(t, "rebuilt with no intact, reachable copy left to read from");
+}
+
+TEST_F(CopyCheckerTest, TheLastCopyLostComesWithADataLossRecordInTheSameInstant) {
+  TraceSink t{failed(10, "a/n0/d0"), copy_lost(10, 0, 1), failed(10, "b/n0/d0"),
+              copy_lost(10, 1, 0)};
+  expect_violation(t, "lost its last copy without a data-loss record");  // at the end
+  t.push_back(on_domain(11, TraceKind::kRepairStarted, "a/n0/d0"));
+  expect_violation(t, "lost its last copy without a data-loss record");  // when time moves on
+  t.insert(t.begin() + 4, data_loss(10));
+  CopyChecker checker(*s.topology, *s.placement);
+  checker.check_trial(t);
+}
+
+TEST_F(CopyCheckerTest, ADataLossComesOnlyAfterTheLastCopy) {
+  expect_violation({failed(10, "a/n0/d0"), copy_lost(10, 0, 1), data_loss(10)},
+                   "lost while a copy was intact");
+}
+
+TEST_F(CopyCheckerTest, TheIntactCountOfACopyLostMatchesTheTrace) {
+  expect_violation({failed(10, "a/n0/d0"), copy_lost(10, 0, 2)}, "copies said intact");
+}
+
+TEST_F(CopyCheckerTest, ARestoreRunsOnlyWhenNoCopyIsIntact) {
+  expect_violation(
+      {failed(10, "a/n0/d0"), copy_lost(10, 0, 1), on_copy(10, TraceKind::kRestoreStarted, 0)},
+      "restored while a copy of its partition was intact");
+}
+
+TEST_F(CopyCheckerTest, ADomainRecoversOnlyFromAnOutageItIsIn) {
+  expect_violation({on_domain(10, TraceKind::kDomainRecovered, "b")},
+                   "recovered from an outage it was not in");
+}
+
+TEST_F(CopyCheckerTest, APartitionStartsOverOnEveryStandingHostAtOnce) {
+  // Both copies lost; a's disk replaced; the partition starts over: a's copy re-created, then
+  // b's once its disk is replaced too. Two re-creations at one instant are one start-over.
+  TraceSink t{failed(10, "a/n0/d0"),
+              copy_lost(10, 0, 1),
+              failed(10, "b/n0/d0"),
+              copy_lost(10, 1, 0),
+              data_loss(10),
+              on_domain(20, TraceKind::kReplaced, "a/n0/d0"),
+              on_domain(20, TraceKind::kReplaced, "b/n0/d0"),
+              on_copy(20, TraceKind::kRecreated, 0),
+              on_copy(20, TraceKind::kRecreated, 1)};
+  CopyChecker checker(*s.topology, *s.placement);
+  checker.check_trial(t);
+  // Not so at another instant: the second copy is rebuilt from the first.
+  t.back().time = t.back().time + Duration::from_seconds(1.0);
+  expect_violation(t, "re-created empty though its partition was not lost");
+}
+
+TEST_F(CopyCheckerTest, ACopyIsNotRebuiltWhileIntact) {
+  expect_violation({rebuild(10, 0, "b/n0/d0")}, "rebuilt while intact");
+}
+
+TEST_F(CopyCheckerTest, NothingIsIntactOnADestroyedDisk) {
+  TraceSink t{failed(10, "a/n0/d0"), copy_lost(10, 0, 1), failed(10, "b/n0/d0"),
+              copy_lost(10, 1, 0),   data_loss(10),       on_copy(20, TraceKind::kRecreated, 0)};
+  expect_violation(t, "re-created on a destroyed disk");
 }
 
 TEST_F(CopyCheckerTest, ARebuildReadsFromAReachableCopy) {
@@ -109,6 +184,28 @@ TEST_F(CopyCheckerTest, APartitionStartsOverOnlyWhenLost) {
               on_domain(20, TraceKind::kReplaced, "a/n0/d0"),
               on_copy(20, TraceKind::kRecreated, 0)};
   expect_violation(t, "re-created empty though its partition was not lost");
+}
+
+}  // namespace
+}  // namespace durasim
+
+namespace durasim {
+namespace {
+
+TEST(CopyChecker, JudgesTheCopiesOfARealTrial) {
+  // The primary's disk burns at 10d, is replaced a day later and rebuilt: a copy lost, a rebuild
+  // started and done, all judged.
+  Json doc = testing::minimal_doc();
+  doc["trials"] = 1;
+  doc["faults"] =
+      Json::parse(R"J([{ "at": "10d", "kind": "disk_burnout", "target": "a/n0/d0" }])J");
+  const Scenario s = parse_scenario(doc, "t");
+  TrialRunner runner(s);
+  TraceSink trace;
+  runner.run(0, &trace);
+  CopyChecker checker(*s.topology, *s.placement);
+  checker.check_trial(trace);
+  EXPECT_EQ(checker.copies_checked(), 3u);
 }
 
 }  // namespace

@@ -5,9 +5,11 @@
 //     it was lost and finished (or, its partition lost with nothing to restore, a re-creation
 //     while no copy of the partition was intact);
 //   - a rebuild reads from a copy of the same partition that is intact and reachable when it
-//     starts (its disk and every domain above stand, none in an outage);
-//   - a copy is lost only on a destroyed domain, and a partition's last copy is lost only with
-//     a data-loss record.
+//     starts and when it finishes (its disk and every domain above stand, none in an outage;
+//     the model may switch sources in between, which the trace does not show);
+//   - a copy is lost only on a destroyed domain; a partition's last copy is lost with a
+//     data-loss record in the same instant, and a data-loss record comes only after its last
+//     copy was lost.
 // Domains: destroyed with their subtree, standing again when replaced (either clears the
 // subtree's outages, as the failure model does), unreachable while an outage above is open.
 // A broken invariant throws InternalError ("invariant violated: ...") with seed, trial and time.
@@ -49,6 +51,8 @@ class CopyChecker {
   std::vector<std::uint32_t> outages_;
   std::vector<std::uint8_t> lost_partition_;  // 2: last copy lost, 1: and its data-loss record
   std::vector<std::int64_t> recreated_at_;    // ns of its last re-creation, -1: none
+  std::vector<std::uint32_t> due_;            // partitions whose data-loss record is due
+  std::int64_t due_at_ = 0;                   // in this instant
   std::uint64_t checked_ = 0;
 };
 
