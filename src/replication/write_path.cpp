@@ -100,11 +100,10 @@ struct WritePath::Partition {
   WriteLog log;  // writes [base, next_seq) not yet final
 };
 
-WritePath::WritePath(const WritePathSpec& spec, const Topology& topology,
-                     const LatencyModel& latency, const Placement& placement, std::uint32_t channel)
+WritePath::WritePath(const WritePathSpec& spec, const LatencyModel& latency,
+                     const Placement& placement, std::uint32_t channel)
     : spec_(&spec),
       rule_{spec.quorum, spec.on_sync_unreachable, spec.degrade_after_s},
-      topology_(&topology),
       latency_(&latency),
       placement_(&placement),
       channel_(channel),

@@ -34,7 +34,7 @@
 // writes are counted (Poisson) instead of simulated, and the streams restart empty at
 // (next event - window): the window is long enough for the queues to reach steady state.
 //
-//   WritePath writes(spec, topology, latency, placement, channel);
+//   WritePath writes(spec, latency, placement, channel);
 //   writes.start(seed, trial);
 //   writes.advance(p, now);                       // after each domain change or repair, then
 //   writes.on_data_loss(p, now, ...);             // if the partition lost its last copy, then
@@ -180,8 +180,8 @@ class WriteObserver {
 
 class WritePath {
  public:
-  WritePath(const WritePathSpec& spec, const Topology& topology, const LatencyModel& latency,
-            const Placement& placement, std::uint32_t channel);
+  WritePath(const WritePathSpec& spec, const LatencyModel& latency, const Placement& placement,
+            std::uint32_t channel);
   ~WritePath();
   WritePath(WritePath&&) noexcept;
 
@@ -284,7 +284,6 @@ class WritePath {
 
   const WritePathSpec* spec_;
   AckRule rule_;
-  const Topology* topology_;
   const LatencyModel* latency_;
   const Placement* placement_;
   std::uint32_t channel_;
