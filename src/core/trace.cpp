@@ -11,7 +11,7 @@ const char* trace_kind_name(TraceKind kind) {
     case TraceKind::kDomainUnavailable:
       return "domain_unavailable";
     case TraceKind::kDomainRecovered:
-      return "recovered";
+      return "domain_recovered";
     case TraceKind::kNoEffect:
       return "no_effect";
     case TraceKind::kCopyLost:

@@ -180,8 +180,10 @@ Json trace_json(std::uint64_t trial, const TraceRecord& r, const Scenario& s) {
          {"t_s", r.time.seconds()},
          {"event", n.event},
          {"kind", trace_kind_name(r.kind)}};
-  if (r.domain != R::kNoId) j["domain"] = domain_name(s, r.domain);
-  if (r.other != R::kNoId) j["source"] = domain_name(s, r.other);
+  // The write path's records are about the disk of a copy; the others about a domain.
+  const bool write_path = r.kind >= TraceKind::kWritesRefused && r.kind <= TraceKind::kWritesLost;
+  if (r.domain != R::kNoId) j[write_path ? "disk" : "domain"] = domain_name(s, r.domain);
+  if (r.other != R::kNoId) j["source_disk"] = domain_name(s, r.other);
   if (r.partition != R::kNoId) j["partition"] = r.partition;
   if (r.copy != R::kNoId) {
     const std::uint32_t k = s.placement->copies_per_partition();
@@ -209,8 +211,9 @@ Json trace_json(std::uint64_t trial, const TraceRecord& r, const Scenario& s) {
       break;
     case TraceKind::kDataLoss:
       j["why"] = r.variant == R::kFirst ? "last_copy_destroyed" : "backup_gone";
+      j["cause"] = cause_name(r);  // the failure that destroyed the last copy (domain: where)
       if (!r.label) j["lost_bytes"] = r.bytes;
-      restore("restoring_from", "restore_pit_s");
+      restore("backup", "backup_pit_s");
       break;
     case TraceKind::kRepairStarted:
       j["replaced_in_s"] = r.seconds;
@@ -219,7 +222,7 @@ Json trace_json(std::uint64_t trial, const TraceRecord& r, const Scenario& s) {
       j["why"] = r.variant == R::kNoSource ? "no_source" : "disk_unreachable";
       break;
     case TraceKind::kRebuildStarted:
-      j["bytes"] = r.bytes;
+      j["bytes_to_copy"] = r.bytes;  // what is left of it when resumed
       j["resumed"] = r.flag;
       break;
     case TraceKind::kRestoreWaiting:
@@ -227,12 +230,12 @@ Json trace_json(std::uint64_t trial, const TraceRecord& r, const Scenario& s) {
       j["backup"] = r.label;
       break;
     case TraceKind::kRestoreStarted:
-      j["bytes"] = r.bytes;
-      j["from"] = r.label;
+      j["total_bytes"] = r.bytes;  // every phase (full, incrementals, WAL)
+      j["backup"] = r.label;       // the newest piece used
       break;
     case TraceKind::kRestoreReading:
-      j["bytes"] = r.bytes;
-      j["pieces"] = r.label;
+      j["bytes"] = r.bytes;  // this phase
+      j["backup"] = r.label;
       break;
     case TraceKind::kWritesRefused:
       j["why"] = r.variant == R::kPrimaryLost ? "primary_lost"
@@ -267,7 +270,7 @@ Json trace_json(std::uint64_t trial, const TraceRecord& r, const Scenario& s) {
       } else {
         j["rpo_s"] = nullptr;  // unbounded: nothing recovered
       }
-      restore("restored_from", "restore_pit_s");
+      restore("backup", "backup_pit_s");
       break;
     case TraceKind::kBadDelete:
       j["partitions"] = r.count;

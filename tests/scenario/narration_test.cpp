@@ -50,7 +50,7 @@ TEST(Narration, AFailoverLineNamesItsNumbers) {
                       .seconds = 0.25};
   const Json j = trace_json(0, r, s);
   EXPECT_EQ(j["event"], "failover");
-  EXPECT_EQ(j["domain"], "b/n0/d0");
+  EXPECT_EQ(j["disk"], "b/n0/d0");
   EXPECT_EQ(j["sync"], true);
   EXPECT_EQ(j["lost_writes"], 12);
   EXPECT_DOUBLE_EQ(j["rpo_s"].get<double>(), 0.25);

@@ -24,8 +24,9 @@ enum class TraceKind : std::uint8_t {
   kNoEffect,           // an injected fault hit domain, already destroyed
   // Durability model.
   kCopyLost,          // copy lost; count of total copies of its partition intact
-  kDataLoss,          // partition lost its last copy; variant kFirst or kBackupGone; bytes lost
-                      // (no backup), or label and pit_s of the backup restored instead
+  kDataLoss,          // partition lost its last copy to cause, at domain; variant kFirst or
+                      // kBackupGone; bytes lost (no backup), or label and pit_s of the backup
+                      // restored instead
   kRepairStarted,     // domain being replaced; seconds until done
   kReplaced,          // domain replaced (new empty hardware)
   kRebuildWaiting,    // copy; variant kNoSource or kDiskUnreachable
@@ -39,14 +40,14 @@ enum class TraceKind : std::uint8_t {
   kRestoreResumed,    // copy
   kRestoreAbandoned,  // copy: a backup it still had to read was destroyed
   kRestoreDone,       // copy intact again
-  // Write path (partition; domain: the disk of the copy concerned).
+  // Write path, contiguous (partition; domain: the disk of the copy concerned, "disk" in JSON).
   kWritesRefused,    // variant kPrimaryLost (seconds: failover due in), kQuorum or kBlock
   kWritesAccepted,   // primary on domain; seconds writes were refused
   kReplicaDetached,  // replica on domain holds count of total writes
   kReplicaAttached,  // replica on domain; flag: rebuilt (in step), else catches up bytes in seconds
   kFailover,         // promoted the replica on domain (flag: sync); count lost, seconds: RPO
-  kWritesLost,       // variant kUnheld or kEveryCopy; count lost; seconds: RPO (-1: unbounded);
-                     // kEveryCopy restored: label and pit_s of the backup
+  kWritesLost,       // variant kUnheld or kEveryCopy; count lost; seconds: the incident's RPO so
+                     // far (-1: unbounded); kEveryCopy restored: label and pit_s of the backup
   // Bad deletes.
   kBadDelete,  // count of total partitions; ratio: records deleted; seconds: detected after;
                // flag: injected
