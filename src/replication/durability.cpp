@@ -4,7 +4,6 @@
 #include <string>
 
 #include "durasim/core/assert.hpp"
-#include "durasim/core/units.hpp"
 
 namespace durasim {
 namespace {

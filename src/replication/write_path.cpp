@@ -5,7 +5,6 @@
 
 #include "durasim/core/assert.hpp"
 #include "durasim/core/cancel.hpp"
-#include "durasim/core/units.hpp"
 #include "durasim/replication/failover.hpp"
 #include "durasim/replication/write_window.hpp"
 

@@ -58,6 +58,11 @@ class CopyCheckerTest : public ::testing::Test {
             on_domain(20, TraceKind::kReplaced, "a/n0/d0"), rebuild(20, 0, "b/n0/d0"),
             on_copy(30, TraceKind::kRebuildDone, 0)};
   }
+  // b's disk, holding the partition's last intact copy, burns at `time`: its records go in at
+  // index `at` of the trace.
+  void last_copy_burns(TraceSink& t, std::ptrdiff_t at, double time) const {
+    t.insert(t.begin() + at, {failed(time, "b/n0/d0"), copy_lost(time, 1, 0), data_loss(time)});
+  }
   void expect_violation(const TraceSink& trace, const char* what) {
     CopyChecker checker(*s.topology, *s.placement);
     try {
@@ -85,17 +90,13 @@ TEST_F(CopyCheckerTest, ACopyIsNotIntactAgainWithoutARebuild) {
 
 TEST_F(CopyCheckerTest, ARebuildReadsFromAnIntactCopy) {
   TraceSink t = valid();
-  t.insert(t.begin() + 2, failed(15, "b/n0/d0"));
-  t.insert(t.begin() + 3, copy_lost(15, 1, 0));
-  t.insert(t.begin() + 4, data_loss(15));
+  last_copy_burns(t, 2, 15);  // before the rebuild starts
   expect_violation(t, "holds no intact, reachable copy");
 }
 
 TEST_F(CopyCheckerTest, ARebuildCannotFinishOnceItsLastSourceIsGone) {
   TraceSink t = valid();
-  t.insert(t.begin() + 4, failed(25, "b/n0/d0"));
-  t.insert(t.begin() + 5, copy_lost(25, 1, 0));
-  t.insert(t.begin() + 6, data_loss(25));
+  last_copy_burns(t, 4, 25);  // while the rebuild runs
   expect_violation(t, "rebuilt with no intact, reachable copy left to read from");
 }
 
