@@ -487,12 +487,6 @@ TEST(Restore, SchedulesPastTheEndOfSimulatedTimeDoNotWrap) {
   }
 }
 
-}  // namespace
-}  // namespace durasim
-
-namespace durasim {
-namespace {
-
 // e1 burns at 1h; e2, the last copy, burns at 25h with the backup region west in the same
 // instant, when e1's replacement lands: the restore chosen at the loss finds its backup gone at
 // once and the partition is lost for good. The loss is the fire's at 25h (it took the last
@@ -520,12 +514,6 @@ TEST(Restore, ABackupGoneAtTheInstantOfTheLossChargesTheLossToTheFailureThatTook
   EXPECT_DOUBLE_EQ(charged, o.lost_bytes);  // every lost byte is some failure's
 }
 
-}  // namespace
-}  // namespace durasim
-
-namespace durasim {
-namespace {
-
 // e1's disk burns at 1h and is rebuilt from e2 once replaced (25h; 1 TB at 200 MB/s is 5000 s);
 // e2 burns at 25h + 1000 s, mid-rebuild: the partition is lost and restored from west onto the
 // copy being rebuilt. One restore, done as a restore, and e2's new copy rebuilt from it: found by
@@ -544,6 +532,7 @@ TEST(Restore, ALossMidRebuildRestoresOntoTheCopyBeingRebuiltOnce) {
   EXPECT_EQ(testing::times_of(trace, s, "restore_started").size(), 1u);
   EXPECT_EQ(testing::times_of(trace, s, "restore_done").size(), 1u);
   EXPECT_EQ(testing::times_of(trace, s, "rebuild_done", "e1/").size(), 0u);
+  EXPECT_EQ(testing::times_of(trace, s, "rebuild_done", "e2/").size(), 1u);
   CopyChecker checker(*s.topology, *s.placement);
   checker.check_trial(trace);
 }
