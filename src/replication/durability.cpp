@@ -20,8 +20,6 @@ DurabilityModel::DurabilityModel(const Topology& topology, CopyTable& copies,
 void DurabilityModel::start() {
   const std::size_t copies = copies_->size();
   const std::size_t partitions = copies_->partitions();
-  kept_bytes_.assign(copies, -1.0);
-  kept_at_.assign(copies, SimTime{0});
   touched_mark_.assign(partitions, 0);
   touched_.clear();
   crew_queue_.clear();
@@ -244,7 +242,7 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     const PartitionId part{std::size_t{p}};
     // What half-rebuilt copies hold is of data no longer there: a rebuild after the restore (or
     // the start over) copies it whole.
-    for (const CopyId c : copies_->copies_of(part)) kept_bytes_[c.index()] = -1.0;
+    for (const CopyId c : copies_->copies_of(part)) copies_->forget_partial(c);
     // The newest backup that exists: its target may come back before the restore runs.
     std::optional<RestoreOffer> offer =
         restore_ ? restore_->offer(part, now, now, /*reachable=*/false) : std::nullopt;
@@ -350,10 +348,11 @@ bool DurabilityModel::begin(const Task& task, SimTime now, FailureModel& failure
     return false;
   }
   const auto c32 = static_cast<std::uint32_t>(copy);
-  // A rebuild the crew gave up resumes where it stopped, if its disk has not burned since.
-  const bool resume = kept_bytes_[copy] >= 0.0 && failures.destroyed_at(to) < kept_at_[copy];
-  const double bytes = resume ? kept_bytes_[copy] : spec_->partition_bytes;
-  kept_bytes_[copy] = -1.0;
+  // A rebuild the crew gave up resumes where it stopped (unless its disk burned since: the
+  // copy table forgets a destroyed copy's partial).
+  const std::optional<double> left = copies_->take_partial(CopyId{copy});
+  const bool resume = left.has_value();
+  const double bytes = left.value_or(spec_->partition_bytes);
   transfers_.start(c32, from, to.value, bytes, 0.0, sub, now);
   if (!failures.available(to)) transfers_.set_target_up(c32, false, now);
   if (trace)
@@ -374,8 +373,7 @@ std::uint32_t DurabilityModel::restore_endpoint(const RestoreOffer& offer,
 }
 
 void DurabilityModel::give_up(std::uint32_t copy, SimTime now) {
-  kept_bytes_[copy] = transfers_.remaining_bytes(copy, now);
-  kept_at_[copy] = now;
+  copies_->keep_partial(CopyId{std::size_t{copy}}, transfers_.remaining_bytes(copy, now));
   wait(copy);  // set_state stops the transfer and frees the crew
 }
 

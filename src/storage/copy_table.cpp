@@ -65,6 +65,7 @@ void CopyTable::reset() {
   std::fill(state_.begin(), state_.end(), CopyState::kIntact);
   std::fill(generation_.begin(), generation_.end(), 0U);
   std::fill(intact_.begin(), intact_.end(), static_cast<std::uint8_t>(per_partition_));
+  partial_left_.clear();
 }
 
 void CopyTable::set_state(CopyId c, CopyState to) {
@@ -74,18 +75,38 @@ void CopyTable::set_state(CopyId c, CopyState to) {
                        std::to_string(partition_of(c).value) + " cannot go from " +
                        copy_state_name(from) + " to " + copy_state_name(to));
   }
+  // Intact again only through a rebuild that used its partial, or after its data was gone.
+  DURASIM_ASSERT(to != CopyState::kIntact || partial_left_.empty() ||
+                 !partial_left_.contains(c.value));
   std::uint8_t& intact = intact_[c.index() / per_partition_];
   if (from == CopyState::kIntact) --intact;
   if (to == CopyState::kIntact) ++intact;
   DURASIM_ASSERT(intact <= per_partition_);
   from = to;
   ++generation_[c.index()];
+  if (!partial_left_.empty() && to == CopyState::kLost) partial_left_.erase(c.value);
+}
+
+void CopyTable::keep_partial(CopyId c, double bytes_left) {
+  DURASIM_ASSERT(state(c) == CopyState::kRebuilding && bytes_left >= 0.0);
+  partial_left_[c.value] = bytes_left;
+}
+
+std::optional<double> CopyTable::take_partial(CopyId c) {
+  DURASIM_ASSERT(!intact(c));
+  const auto it = partial_left_.find(c.value);
+  if (it == partial_left_.end()) return std::nullopt;
+  const double left = it->second;
+  partial_left_.erase(it);
+  return left;
 }
 
 std::size_t CopyTable::memory_bytes() const {
   return disk_first_.capacity() * sizeof(std::uint32_t) + on_disk_.capacity() * sizeof(CopyId) +
          state_.capacity() * sizeof(CopyState) + generation_.capacity() * sizeof(std::uint32_t) +
-         intact_.capacity() * sizeof(std::uint8_t);
+         intact_.capacity() * sizeof(std::uint8_t) +
+         partial_left_.bucket_count() * sizeof(void*) +
+         partial_left_.size() * (sizeof(std::pair<const std::uint32_t, double>) + 2 * sizeof(void*));
 }
 
 }  // namespace durasim

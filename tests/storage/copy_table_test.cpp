@@ -131,6 +131,50 @@ TEST(CopyTable, AnIllegalTransitionStopsTheRunNamingTheCopy) {
   EXPECT_THROW(t.set_state(c, CopyState::kLost), InternalError);  // lost twice
 }
 
+// A rebuild given up part-way: the copy keeps the bytes left for the next rebuild, once; the
+// partial goes with a destroyed copy, with its partition's data, and with a new trial.
+TEST(CopyTable, APartialCopyResumesOnceAndGoesWithTheCopyOrItsData) {
+  Small s;
+  CopyTable& t = s.copies;
+  const CopyId c = t.id(PartitionId{3}, 0);
+  const auto rebuilding = [&t](CopyId x) {
+    t.set_state(x, CopyState::kLost);
+    t.set_state(x, CopyState::kRebuilding);
+  };
+  rebuilding(c);
+  EXPECT_FALSE(t.take_partial(c).has_value());  // nothing kept: a first rebuild copies it whole
+  t.keep_partial(c, 4e8);
+  t.set_state(c, CopyState::kWaiting);  // the crew moves on
+  EXPECT_EQ(t.partials(), 1u);
+  EXPECT_EQ(t.take_partial(c), std::optional<double>{4e8});
+  EXPECT_FALSE(t.take_partial(c).has_value());  // used up
+  EXPECT_EQ(t.partials(), 0u);
+
+  // Destroyed while waiting: what it had copied is gone with it.
+  t.set_state(c, CopyState::kRebuilding);
+  t.keep_partial(c, 1e8);
+  t.set_state(c, CopyState::kWaiting);
+  t.set_state(c, CopyState::kLost);
+  EXPECT_EQ(t.partials(), 0u);
+  EXPECT_FALSE(t.take_partial(c).has_value());
+
+  // Its partition's data gone: forgotten; a new trial: none.
+  const CopyId d = t.id(PartitionId{4}, 1);
+  rebuilding(d);
+  t.keep_partial(d, 2e8);
+  t.forget_partial(d);
+  EXPECT_FALSE(t.take_partial(d).has_value());
+  t.keep_partial(d, 2e8);
+  t.reset();
+  EXPECT_EQ(t.partials(), 0u);
+
+  // Kept only for a copy being rebuilt; intact again only through a rebuild that used it.
+  EXPECT_THROW(t.keep_partial(d, 1.0), InternalError);  // intact
+  rebuilding(d);
+  t.keep_partial(d, 1.0);
+  EXPECT_THROW(t.set_state(d, CopyState::kIntact), InternalError);
+}
+
 // DESIGN.md's fleet: 10,000 disks, a million partitions of 3 copies, in under 64 MB, and the
 // copies of a failed disk found through the index.
 TEST(CopyTable, AFleetOfTenThousandDisksAndAMillionPartitionsFitsIn64MB) {

@@ -151,7 +151,7 @@ class DurabilityModel {
   // reachable; otherwise the copy waits. Re-decides the backup first (see the header).
   void try_restore(std::size_t copy, SimTime now, FailureModel& failures, TraceSink* trace);
   void wait(std::size_t copy);
-  // The crew gives up a rebuild that cannot move, keeping what it has copied (kept_bytes_).
+  // The crew gives up a rebuild that cannot move, keeping what it has copied (CopyTable::keep_partial).
   void give_up(std::uint32_t copy, SimTime now);
   // Where a restore of the offer reads phase `phase` from: its stream, or outside (no limit but
   // the disk's).
@@ -178,8 +178,6 @@ class DurabilityModel {
   std::uint32_t channel_;
 
   // Per trial.
-  std::vector<double> kept_bytes_;  // per copy: bytes left of a rebuild given up, or -1
-  std::vector<SimTime> kept_at_;    // when it was given up
   std::vector<char> touched_mark_;
   std::vector<std::uint32_t> touched_;
   std::vector<std::uint32_t> changed_;

@@ -22,9 +22,14 @@
 // generation at two instants held the same data throughout (apart from what replication
 // brought) and an event scheduled for an older generation is stale.
 //
+// What a copy holds short of being intact: a rebuild given up part-way (the serial crew moves on
+// when it cannot) keeps the bytes it had still to copy, and resumes from there (take_partial);
+// the partial copy goes when the copy is destroyed (set_state to lost) or its partition's data
+// is gone (forget_partial). Partials are kept apart from the dense arrays: few copies have one.
+//
 // Copies are numbered partition by partition (CopyId); copies_of(p) are the partition's copy
 // slots in order, copies_on(disk) the copies a disk holds, in CopyId order, found through an
-// index built once (no scan of the table). Memory: 9 bytes a copy and 1 a partition (a million
+// index built once (no scan of the table). Memory: 9 bytes a copy and 1 a partition, and about 40 a partial copy (a million
 // partitions of 3 copies on 10,000 disks take 28 MB: tests/storage/copy_table_test.cpp).
 //
 //   CopyTable copies(topology, placement);
@@ -34,7 +39,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "durasim/core/ids.hpp"
@@ -108,8 +115,18 @@ class CopyTable {
   std::uint32_t generation(CopyId c) const { return generation_[c.index()]; }
   std::uint32_t intact_copies(PartitionId p) const { return intact_[p.index()]; }
 
-  // The one setter of a copy's state (asserts legal_transition); bumps its generation.
+  // The one setter of a copy's state (asserts legal_transition); bumps its generation. A copy
+  // destroyed (to lost) loses its partial.
   void set_state(CopyId c, CopyState to);
+
+  // A rebuild onto copy c (rebuilding) is given up with `bytes_left` still to copy.
+  void keep_partial(CopyId c, double bytes_left);
+  // The bytes a new rebuild of copy c (not intact) has to copy if it resumes a partial one
+  // (the partial is used up), or nothing.
+  std::optional<double> take_partial(CopyId c);
+  // The data c held part of is gone (its partition was lost): a rebuild starts from nothing.
+  void forget_partial(CopyId c) { partial_left_.erase(c.value); }
+  std::size_t partials() const { return partial_left_.size(); }
 
   // Bytes held by the table (its vectors' capacities), for the memory budget.
   std::size_t memory_bytes() const;
@@ -127,6 +144,8 @@ class CopyTable {
   std::vector<std::uint32_t> generation_;
   // Per partition, per trial: how many of its copies are intact.
   std::vector<std::uint8_t> intact_;
+  // Per trial: the bytes left of rebuilds given up, by copy.
+  std::unordered_map<std::uint32_t, double> partial_left_;
 };
 
 }  // namespace durasim
