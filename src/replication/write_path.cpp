@@ -62,7 +62,9 @@ struct WritePath::Replica {
   std::uint32_t slot = 0;  // the copy it lives on
   ReplicaMode mode = ReplicaMode::kPrimary;
   bool attached = true;
-  bool copy_lost = false;    // its copy was destroyed since it last held the data
+  // The generation of its copy (CopyView::generation) when it last held the timeline: once the
+  // copy's generation has moved on, the copy was lost since (an intact copy never changes).
+  std::uint32_t held_generation = 0;
   SimTime dropped = kNever;  // when the primary stopped counting on it (while detached)
   SimTime catch_up_end{0};
   ReplicaStream stream;      // from the primary (unused for replica 0)
@@ -70,6 +72,11 @@ struct WritePath::Replica {
   double holds_bytes = 0.0;  // their bytes
   SimTime first_missing_ack = kNever;  // acknowledgement of write `holds`, once known
 };
+
+// Whether replica r's copy was lost since it last held the timeline.
+bool WritePath::copy_lost(const Replica& replica, const CopyView& view) {
+  return view.generation != replica.held_generation;
+}
 
 // The write path of one partition: its replicas, its write log and its incident state.
 struct WritePath::Partition {
@@ -542,13 +549,13 @@ void WritePath::drop_pending(Partition& g, SimTime now) {
   }
 }
 
-void WritePath::note_destroyed(Partition& g, SimTime now, const CopyView* views) {
-  for (Replica& replica : g.replicas) {
+void WritePath::note_destroyed(Partition& g, const CopyView* views) {
+  for (const Replica& replica : g.replicas) {
     const CopyView& v = views[replica.slot];
-    if (!v.intact && !replica.copy_lost) g.slot_destroyed[replica.slot] = now;
-    // A copy not intact already (rebuilding, waiting, lost) whose place was destroyed again.
+    // Destroyed now, or again while not intact (rebuilding, waiting, lost).
     g.slot_destroyed[replica.slot] = std::max(g.slot_destroyed[replica.slot], v.destroyed_at);
-    if (!v.intact) replica.copy_lost = true;
+    // A replica holds the generation of an intact moment of its copy.
+    DURASIM_ASSERT(v.intact || copy_lost(replica, v));
   }
 }
 
@@ -605,7 +612,7 @@ void WritePath::lose_unheld(Partition& g, SimTime now, FailureKind cause, const 
 void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
                              const CopyView* views, const RestoreOffer* restore, SimTime lost_at) {
   Partition& g = partition_writes_[p];
-  note_destroyed(g, now, views);
+  note_destroyed(g, views);
   primary_down(g, now, cause, queue);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   WriteIncident& inc = incidents_.at(g.incident);
@@ -672,7 +679,8 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   // Every copy that stands, or is rebuilt or restored, holds the new timeline.
   for (Replica& replica : g.replicas) {
     replica.attached = false;
-    replica.copy_lost = !views[replica.slot].intact;  // the destroyed stay marked (and dated)
+    // The copies standing hold the new timeline; the destroyed stay lost (and dated).
+    if (views[replica.slot].intact) replica.held_generation = views[replica.slot].generation;
     replica.dropped = now;
     replica.catch_up_end = SimTime{0};
     replica.holds = kept;
@@ -726,9 +734,8 @@ void WritePath::failover_facts(const Partition& g, const CopyView* views,
   for (std::size_t r = 0; r < g.replicas.size(); ++r) {
     const Replica& replica = g.replicas[r];
     const CopyView& v = views[replica.slot];
-    facts[r] = {replica.mode,       spec_->roles[r].delay_s > 0.0,
-                v.intact,           v.available,
-                !replica.copy_lost, replica.holds};
+    facts[r] = {replica.mode, spec_->roles[r].delay_s > 0.0, v.intact,
+                v.available,  !copy_lost(replica, v),        replica.holds};
   }
 }
 
@@ -737,14 +744,14 @@ bool WritePath::try_promote(Partition& g, SimTime now, const CopyView* views) {
   failover_facts(g, views, facts);
   const FailoverChoice choice = choose_failover({facts.data(), g.replicas.size()});
   if (choice.kind != FailoverChoice::Kind::kPromote) return false;
-  promote(g, choice.replica, now);
+  promote(g, choice.replica, now, views);
   return true;
 }
 
 // Replica r's copy becomes the primary; acknowledged writes it lacks are lost.
-void WritePath::promote(Partition& g, std::size_t r, SimTime now) {
+void WritePath::promote(Partition& g, std::size_t r, SimTime now, const CopyView* views) {
   Replica& cand = g.replicas[r];
-  DURASIM_ASSERT(!cand.attached);
+  DURASIM_ASSERT(!cand.attached && views[cand.slot].intact);
   const std::uint64_t held = cand.holds;
   const std::uint64_t lost = g.next_seq > held ? g.next_seq - held : 0;
   SimTime oldest = cand.first_missing_ack;
@@ -762,10 +769,13 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now) {
              g.primary_lost_at);
   incidents_.settle(g.incident, WriteIncident::Outcome::kFailover);  // a restore stays one
   Replica& old_primary = g.replicas[0];
+  // The promoted copy holds the timeline (rebuilt while the primary was down, it holds what its
+  // source held); the old primary's copy takes the promoted one's place, holding at most the new
+  // timeline, and lost if it was.
+  const std::uint32_t promoted = views[cand.slot].generation;
   std::swap(old_primary.slot, cand.slot);
-  // The old primary's copy takes the promoted one's place, holding at most the new timeline.
-  cand.copy_lost = old_primary.copy_lost;
-  old_primary.copy_lost = false;
+  cand.held_generation = old_primary.held_generation;
+  old_primary.held_generation = promoted;
   cand.holds = g.next_seq;
   cand.holds_bytes = g.bytes_issued;
   cand.first_missing_ack = kNever;
@@ -781,18 +791,18 @@ void WritePath::refresh(std::uint32_t p, SimTime now, std::optional<FailureKind>
   const FailureKind cause = failure.value_or(g.refusing_cause);
   const bool was_accepting = g.accepting, was_usable = g.primary_usable;
   DURASIM_ASSERT(g.now >= now);  // advance(p, now) first
-  note_destroyed(g, now, views);
+  note_destroyed(g, views);
   const CopyView& v0 = views[g.replicas[0].slot];
-  const bool usable0 = v0.intact && v0.available && !g.replicas[0].copy_lost;
+  const bool usable0 = v0.intact && v0.available && !copy_lost(g.replicas[0], v0);
   if (g.primary_usable && !usable0) primary_down(g, now, cause, queue);
   if (!g.primary_usable) {
     const CopyView& v = views[g.replicas[0].slot];
-    if (v.intact && v.available && !g.replicas[0].copy_lost) {
+    if (v.intact && v.available && !copy_lost(g.replicas[0], v)) {
       g.primary_usable = true;  // back before any failover
-    } else if (v.intact && v.available && g.replicas[0].copy_lost) {
+    } else if (v.intact && v.available) {
       // Rebuilt from a replica while down: the timeline is the best surviving copy's.
       if (!try_promote(g, now, views)) {
-        g.replicas[0].copy_lost = false;
+        g.replicas[0].held_generation = v.generation;
         g.primary_usable = true;
       }
     } else if (g.failover_due) {
@@ -804,15 +814,18 @@ void WritePath::refresh(std::uint32_t p, SimTime now, std::optional<FailureKind>
     Replica& replica = g.replicas[r];
     const CopyView& v = views[replica.slot];
     const bool usable = g.primary_usable && v.intact && v.available;
+    // Every change of an attached replica's copy reaches the write path (the runner refreshes
+    // the partition with each): it never finds one lost and intact again in between.
+    DURASIM_ASSERT(!(replica.attached && v.intact && copy_lost(replica, v)));
     if (replica.attached && !usable) {
       detach(g, r, now);
     } else if (!replica.attached && usable) {
-      attach(g, r, now, replica.copy_lost, queue);
-      replica.copy_lost = false;
+      attach(g, r, now, copy_lost(replica, v), queue);
+      replica.held_generation = v.generation;
     }
   }
   // Writes are lost when the last copy holding them is destroyed, whenever a failover follows.
-  if (!g.primary_usable && (!v0.intact || g.replicas[0].copy_lost))
+  if (!g.primary_usable && (!v0.intact || copy_lost(g.replicas[0], v0)))
     lose_unheld(g, now, cause, views);
   const bool accept = g.primary_usable && voters_suffice(g) && sync_in_step(g, now);
   DURASIM_ASSERT(failure || ((!was_accepting || accept) && (!was_usable || g.primary_usable)));

@@ -301,7 +301,7 @@ const CopyView* TrialRunner::views(std::uint32_t partition) {
   for (const CopyId c : copies_.copies_of(PartitionId{std::size_t{partition}})) {
     const DomainId disk = copies_.disk_of(c);
     views_[copies_.slot_of(c)] = {copies_.intact(c), failures_.available(disk),
-                                  failures_.destroyed_at(disk)};
+                                  failures_.destroyed_at(disk), copies_.generation(c)};
   }
   return views_.data();
 }

@@ -104,9 +104,9 @@ std::optional<double> CopyTable::take_partial(CopyId c) {
 std::size_t CopyTable::memory_bytes() const {
   return disk_first_.capacity() * sizeof(std::uint32_t) + on_disk_.capacity() * sizeof(CopyId) +
          state_.capacity() * sizeof(CopyState) + generation_.capacity() * sizeof(std::uint32_t) +
-         intact_.capacity() * sizeof(std::uint8_t) +
-         partial_left_.bucket_count() * sizeof(void*) +
-         partial_left_.size() * (sizeof(std::pair<const std::uint32_t, double>) + 2 * sizeof(void*));
+         intact_.capacity() * sizeof(std::uint8_t) + partial_left_.bucket_count() * sizeof(void*) +
+         partial_left_.size() *
+             (sizeof(std::pair<const std::uint32_t, double>) + 2 * sizeof(void*));
 }
 
 }  // namespace durasim

@@ -108,6 +108,9 @@ struct CopyView {
   // The last destruction of its place (SimTime{-1}: never), also of a copy not intact then
   // (being rebuilt, waiting, already lost), which `intact` alone cannot show.
   SimTime destroyed_at{-1};
+  // The copy's generation in the copy table: it moves on at every change of state, and never
+  // while the copy is intact.
+  std::uint32_t generation = 0;
 };
 
 // Per-trial counters of the write path. Histograms persist across trials unless cleared.
@@ -256,8 +259,8 @@ class WritePath {
   SimTime given_up(const Replica& replica, SimTime t) const;
   // all_sync under "block": every sync replica attached and in step.
   bool sync_in_step(const Partition& g, SimTime now) const;
-  // Records when copies the views show lost were destroyed (first seen), and marks them.
-  void note_destroyed(Partition& g, SimTime now, const CopyView* views);
+  // Records when the copies' places were last destroyed.
+  void note_destroyed(Partition& g, const CopyView* views);
   // The primary's copy is gone: acknowledged writes no standing copy holds are lost now.
   void lose_unheld(Partition& g, SimTime now, FailureKind cause, const CopyView* views);
   // Cuts the timeline after `keep` writes (`keep_bytes`), recording the rest as lost to the
@@ -269,7 +272,8 @@ class WritePath {
   void failover_facts(const Partition& g, const CopyView* views,
                       std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const;
   bool try_promote(Partition& g, SimTime now, const CopyView* views);
-  void promote(Partition& g, std::size_t r, SimTime now);
+  void promote(Partition& g, std::size_t r, SimTime now, const CopyView* views);
+  static bool copy_lost(const Replica& replica, const CopyView& view);
   // The disk of replica r's copy (a DomainId's value).
   std::uint32_t disk_of(const Partition& g, std::size_t r) const;
   // Appends the record, about partition g, to the trace (if any).

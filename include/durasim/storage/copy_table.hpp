@@ -1,6 +1,10 @@
 // Every copy of every partition in one trial: the one owner of a copy's state. Durability,
 // the write path, backups and bad-delete recovery read it; only the durability model changes it,
-// and only through set_state, which asserts that the transition is legal.
+// and only through set_state, which asserts that the transition is legal. Readers keep no copy
+// state of their own: the write path remembers, per replica, the generation of its copy when it
+// last held the timeline (a copy whose generation moved on was lost since) and how far into the
+// timeline of writes the replica is (a position in the log, the replication protocol's, not
+// the copy's state).
 //
 // Fault model (what a copy can go through): its place is destroyed with its disk or an ancestor
 // (the copy is lost, whatever it was doing: destroyed()); once new hardware stands, it is
@@ -29,8 +33,9 @@
 //
 // Copies are numbered partition by partition (CopyId); copies_of(p) are the partition's copy
 // slots in order, copies_on(disk) the copies a disk holds, in CopyId order, found through an
-// index built once (no scan of the table). Memory: 9 bytes a copy and 1 a partition, and about 40 a partial copy (a million
-// partitions of 3 copies on 10,000 disks take 28 MB: tests/storage/copy_table_test.cpp).
+// index built once (no scan of the table). Memory: 9 bytes a copy and 1 a partition, and about 40 a
+// partial copy (a million partitions of 3 copies on 10,000 disks take 28 MB:
+// tests/storage/copy_table_test.cpp).
 //
 //   CopyTable copies(topology, placement);
 //   copies.reset();                                  // a new trial: every copy intact
