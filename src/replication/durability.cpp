@@ -27,12 +27,7 @@ void DurabilityModel::start() {
   crew_rebuilds_ahead_ = 0;
   waiting_.clear();
   losses_.clear();
-  pending_restore_.assign(partitions, std::nullopt);
-  lost_how_.assign(partitions, LossRecord{});
-  restoring_copy_.assign(partitions, kNone);
-  restore_since_.assign(partitions, SimTime{0});
-  restore_phase_.assign(partitions, 0);
-  restoring_.clear();
+  restores_.reset(restore_);
   transfers_.reset(copies, topology_->size(), spec_->rebuild_bandwidth_Bps,
                    restore_ ? restore_->streams() : std::vector<double>{});
   crew_freed_ = false;
@@ -50,8 +45,8 @@ void DurabilityModel::set_state(std::size_t copy, CopyState s) {
     DURASIM_ASSERT(copies_->state(id) == CopyState::kRebuilding);
     if (transfers_.sub(c32) == kCrewSub) crew_freed_ = true;
     transfers_.stop(c32, now_);
-    if (restoring_copy_[p] == copy) {
-      restoring_copy_[p] = kNone;
+    if (restores_.copy_of(PartitionId{p}) == copy) {
+      restores_.stopped(PartitionId{p});
       if (s != CopyState::kIntact) orphaned_.push_back(static_cast<std::uint32_t>(p));
     }
   }
@@ -144,36 +139,26 @@ void DurabilityModel::replan(DomainId root, SimTime now, const FailureModel& fai
 }
 
 void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
-  std::size_t kept = 0;
-  for (const std::uint32_t p : restoring_) {
-    const std::uint32_t copy = restoring_copy_[p];
-    if (copy == kNone) continue;  // done or abandoned
-    restoring_[kept++] = p;
-    const RestoreOffer& offer = *pending_restore_[p];
-    const RestoreOffer::Phase& reading = offer.phases[restore_phase_[p]];
-    // What it has copied is on disk: only the pieces still to read matter.
-    std::uint64_t ahead = 0;
-    for (std::uint32_t k = restore_phase_[p]; k < offer.phase_count; ++k)
-      ahead |= offer.phases[k].pieces;
-    if (restore_->destroyed_since(ahead, restore_since_[p])) {
+  restores_.check_running([&](PartitionId p, std::uint32_t copy, bool gone, bool readable) {
+    if (gone) {
       // A backup it still reads burned during the copy: the copy waits, and flush re-decides
       // the restore (orphaned_): an older backup, or the data is lost for good.
       if (trace)
         trace->push_back({.time = now, .kind = TraceKind::kRestoreAbandoned, .copy = copy});
       wait(copy);
-      continue;
+      return;
     }
-    const bool up = restore_->readable(reading.pieces);
-    if (up == (transfers_.source(copy) != TransferSet::kNoSource)) continue;
-    transfers_.set_source(
-        copy, up ? restore_endpoint(offer, restore_phase_[p]) : TransferSet::kNoSource, now);
+    if (readable == (transfers_.source(copy) != TransferSet::kNoSource)) return;
+    const RestoreOffer& offer = restores_.offer(p);
+    const std::uint32_t phase = restores_.phase(p);
+    transfers_.set_source(copy, readable ? restore_endpoint(offer, phase) : TransferSet::kNoSource,
+                          now);
     if (trace)
       trace->push_back({.time = now,
-                        .kind = up ? TraceKind::kRestoreResumed : TraceKind::kRestorePaused,
+                        .kind = readable ? TraceKind::kRestoreResumed : TraceKind::kRestorePaused,
                         .copy = copy,
-                        .label = up ? nullptr : reading.what});
-  }
-  restoring_.resize(kept);
+                        .label = readable ? nullptr : offer.phases[phase].what});
+  });
 }
 
 void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& queue,
@@ -182,13 +167,14 @@ void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& que
   for (std::size_t i = 0; i < orphaned_.size(); ++i) {
     const std::uint32_t p = orphaned_[i];
     const PartitionId part{std::size_t{p}};
-    if (copies_->intact_copies(part) > 0 || !pending_restore_[p] || restoring_copy_[p] != kNone)
+    if (copies_->intact_copies(part) > 0 || !restores_.pending(part) ||
+        restores_.copy_of(part) != kNone)
       continue;
     for (const CopyId c : copies_->copies_of(part)) {
       if (copies_->state(c) != CopyState::kWaiting || failures.destroyed(copies_->disk_of(c)))
         continue;
       try_restore(c.index(), now, failures, trace);
-      if (restoring_copy_[p] != kNone || !pending_restore_[p]) break;
+      if (restores_.copy_of(part) != kNone || !restores_.pending(part)) break;
     }
   }
   orphaned_.clear();
@@ -209,14 +195,13 @@ void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& que
     crew_next(now, failures, queue, trace);
   }
   const std::uint32_t channel = channel_;
-  transfers_.reschedule(
-      now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen, std::uint32_t sub) {
-        const Type type =
-            restoring_copy_[copies_->partition_of(CopyId{std::size_t{copy}}).index()] == copy
-                ? kRestoreDone
-                : kRebuildDone;
-        queue.push(finish, copy, EventTag::make(channel, type, sub, gen));
-      });
+  transfers_.reschedule(now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen,
+                                 std::uint32_t sub) {
+    const Type type = restores_.copy_of(copies_->partition_of(CopyId{std::size_t{copy}})) == copy
+                          ? kRestoreDone
+                          : kRebuildDone;
+    queue.push(finish, copy, EventTag::make(channel, type, sub, gen));
+  });
 }
 
 void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, FailureModel& failures,
@@ -244,8 +229,7 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     // the start over) copies it whole.
     for (const CopyId c : copies_->copies_of(part)) copies_->forget_partial(c);
     // The newest backup that exists: its target may come back before the restore runs.
-    std::optional<RestoreOffer> offer =
-        restore_ ? restore_->offer(part, now, now, /*reachable=*/false) : std::nullopt;
+    const std::optional<RestoreOffer> offer = restores_.offer_at_loss(part, now);
     losses_.push_back(
         {now, part, offer ? 0.0 : spec_->partition_bytes, change.kind, root, offer, now});
     if (trace) {
@@ -262,11 +246,10 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     if (offer) {
       // Restored onto the first host standing (now, or once replaced); the others rebuild
       // from it.
-      pending_restore_[p] = offer;
-      lost_how_[p] = losses_.back();
+      restores_.open(losses_.back());
       for (const CopyId c : copies_->copies_of(part)) {
         if (failures.destroyed(copies_->disk_of(c))) continue;
-        if (restoring_copy_[p] == kNone && pending_restore_[p]) {
+        if (restores_.copy_of(part) == kNone && restores_.pending(part)) {
           try_restore(c.index(), now, failures, trace);
         } else if (copies_->intact_copies(part) == 0) {
           wait(c.index());
@@ -384,7 +367,7 @@ void DurabilityModel::wait(std::size_t copy) {
 
 void DurabilityModel::start_over(std::size_t p, const FailureModel& failures, SimTime now,
                                  TraceSink* trace) {
-  pending_restore_[p].reset();
+  restores_.done(PartitionId{p});
   for (const CopyId c : copies_->copies_of(PartitionId{p})) {
     if (failures.destroyed(copies_->disk_of(c))) continue;
     set_state(c.index(), CopyState::kIntact);
@@ -396,19 +379,11 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
                                   TraceSink* trace) {
   const PartitionId part = copies_->partition_of(CopyId{copy});
   const std::size_t p = part.index();
-  DURASIM_ASSERT(pending_restore_[p].has_value() && restoring_copy_[p] == kNone);
-  DURASIM_ASSERT(restore_ != nullptr && copies_->intact_copies(part) == 0);
-  // The backup is decided now: the one chosen at the loss may be gone (its target destroyed;
-  // retention is judged at the loss); its target may be unreachable, and the restore waits.
-  const SimTime lost_at = lost_how_[p].lost_at;
-  const std::optional<RestoreOffer> exists =
-      restore_->offer(part, lost_at, now, /*reachable=*/false);
-  if (!exists || exists->pit < pending_restore_[p]->pit) {
-    LossRecord record = lost_how_[p];
-    record.time = now;
-    record.bytes = exists ? 0.0 : spec_->partition_bytes;
-    record.restore = exists;
-    losses_.push_back(record);
+  DURASIM_ASSERT(restores_.pending(part) && restores_.copy_of(part) == kNone);
+  DURASIM_ASSERT(copies_->intact_copies(part) == 0);
+  const RestoreJobs::Decision decision = restores_.decide(part, now, spec_->partition_bytes);
+  if (decision.loss) {
+    const LossRecord& record = losses_.emplace_back(*decision.loss);
     if (trace)
       trace->push_back({.time = now,
                         .kind = TraceKind::kDataLoss,
@@ -416,51 +391,42 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
                         .cause = static_cast<std::uint8_t>(record.cause),
                         .domain = record.domain.value,
                         .partition = static_cast<std::uint32_t>(p),
-                        .bytes = exists ? 0.0 : spec_->partition_bytes,
-                        .pit_s = exists ? exists->pit.seconds() : 0.0,
-                        .label = exists ? exists->from : nullptr});
-    if (!exists) {
-      start_over(p, failures, now, trace);
-      return;
-    }
+                        .bytes = record.bytes,
+                        .pit_s = record.restore ? record.restore->pit.seconds() : 0.0,
+                        .label = record.restore ? record.restore->from : nullptr});
   }
-  // The newest point may now come from other pieces than those chosen before (an equal copy on
-  // another target): what a restore under way watches is what it reads.
-  pending_restore_[p] = exists;
-  const std::optional<RestoreOffer> reachable =
-      restore_->offer(part, lost_at, now, /*reachable=*/true);
+  if (decision.gone) {
+    start_over(p, failures, now, trace);
+    return;
+  }
   const DomainId to = copies_->disk_of(CopyId{copy});
   if (!failures.available(to)) {
     wait(copy);  // another standing host that is reachable restores it, or this one once back
     return;
   }
-  if (!reachable || reachable->pit != exists->pit) {
+  if (!decision.ready) {
     if (copies_->state(CopyId{copy}) != CopyState::kWaiting && trace)
       trace->push_back({.time = now,
                         .kind = TraceKind::kRestoreWaiting,
                         .copy = static_cast<std::uint32_t>(copy),
-                        .label = exists->from});
+                        .label = restores_.offer(part).from});
     wait(copy);
     return;
   }
-  pending_restore_[p] = reachable;
   // The copy may be under a rebuild (its last source just lost): set_state stops that transfer
   // first. Marking the copy as the restoring one before would have the stop take the restore
   // itself for abandoned, and a second restore start on the next host replaced.
   set_state(copy, CopyState::kRebuilding);
-  restoring_copy_[p] = static_cast<std::uint32_t>(copy);
-  restore_since_[p] = now;
-  restoring_.push_back(static_cast<std::uint32_t>(p));
   const auto c32 = static_cast<std::uint32_t>(copy);
-  restore_phase_[p] = 0;
-  transfers_.start(c32, restore_endpoint(*reachable, 0), to.value, reachable->phases[0].bytes, 0.0,
-                   0, now);
+  const RestoreOffer& ready = *decision.ready;
+  restores_.begin(part, c32, now, ready);
+  transfers_.start(c32, restore_endpoint(ready, 0), to.value, ready.phases[0].bytes, 0.0, 0, now);
   if (trace)
     trace->push_back({.time = now,
                       .kind = TraceKind::kRestoreStarted,
                       .copy = c32,
-                      .bytes = reachable->bytes,
-                      .label = reachable->from});
+                      .bytes = ready.bytes,
+                      .label = ready.from});
 }
 
 void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureModel& failures,
@@ -469,8 +435,8 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
   // started over on every standing host (a restore that fell through on the same replacement).
   if (copies_->intact(CopyId{copy})) return;
   const PartitionId p = copies_->partition_of(CopyId{copy});
-  if (copies_->intact_copies(p) == 0 && pending_restore_[p.index()]) {
-    if (restoring_copy_[p.index()] == kNone) {
+  if (copies_->intact_copies(p) == 0 && restores_.pending(p)) {
+    if (restores_.copy_of(p) == kNone) {
       try_restore(copy, now, failures, trace);
     } else {
       wait(copy);  // rebuilt from the restored copy
@@ -498,9 +464,8 @@ void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQu
     const CopyId id{std::size_t{c}};
     if (copies_->state(id) != CopyState::kWaiting) continue;  // lost again meanwhile
     const PartitionId part = copies_->partition_of(id);
-    const std::size_t p = part.index();
-    if (copies_->intact_copies(part) == 0 && pending_restore_[p]) {
-      if (restoring_copy_[p] == kNone && !failures.destroyed(copies_->disk_of(id))) {
+    if (copies_->intact_copies(part) == 0 && restores_.pending(part)) {
+      if (restores_.copy_of(part) == kNone && !failures.destroyed(copies_->disk_of(id))) {
         try_restore(c, now, failures, trace);  // its backup's target may be back
       } else {
         waiting_.push_back(c);
@@ -569,12 +534,12 @@ void DurabilityModel::handle(const Event& event, FailureModel& failures, EventQu
 void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace) {
   DURASIM_ASSERT(copies_->state(CopyId{std::size_t{copy}}) == CopyState::kRebuilding &&
                  transfers_.active(copy));
-  const std::size_t p = copies_->partition_of(CopyId{std::size_t{copy}}).index();
-  const bool restore = restoring_copy_[p] == copy;
-  if (restore && restore_phase_[p] + 1 < pending_restore_[p]->phase_count) {
+  const PartitionId p = copies_->partition_of(CopyId{std::size_t{copy}});
+  const bool restore = restores_.copy_of(p) == copy;
+  if (restore && restores_.next_phase(p)) {
     // The next kind of piece (incrementals, then the WAL), through its own stream.
-    const std::uint32_t phase = ++restore_phase_[p];
-    const RestoreOffer& offer = *pending_restore_[p];
+    const std::uint32_t phase = restores_.phase(p);
+    const RestoreOffer& offer = restores_.offer(p);
     const std::uint32_t to = transfers_.target(copy);
     transfers_.stop(copy, now);
     // Paused from the start while its target is unreachable (recheck_restores resumes it).
@@ -591,7 +556,7 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
     return;
   }
   set_state(copy, CopyState::kIntact);
-  if (restore) pending_restore_[p].reset();
+  if (restore) restores_.done(p);
   if (trace)
     trace->push_back({.time = now,
                       .kind = restore ? TraceKind::kRestoreDone : TraceKind::kRebuildDone,

@@ -18,14 +18,12 @@
 // copy is destroyed is lost; with no backup to restore from it starts over empty as soon as one of
 // its hosts is back.
 //
-// Restores: at the loss the newest backup that exists is chosen (its target may be unreachable
-// for a while); the restore runs once one of the partition's hosts stands and the backup's
-// target is reachable. If by then that backup is gone (its target destroyed), the
-// newest one left is used, and the writes between the two are lost then (a second loss record);
-// with none left the partition is lost for good. A restore reads the full, then the
-// incrementals, then the WAL (RestoreOffer::phases); it pauses, keeping its progress, while the
-// place holding the pieces it reads is unreachable; if a place holding pieces it has still to
-// read is destroyed, the restore is re-decided as above and starts over from the backup chosen.
+// Restores: a partition lost with a backup to restore from is restored onto the first of its
+// hosts standing, the others rebuilt from it; which backup, when it can start and what it reads
+// are decided by its job (restore_jobs.hpp), and carried out here like a rebuild: its bytes share
+// the disk written to and the backup's stream, and it pauses, keeping its progress, while the
+// place holding the pieces it reads is unreachable. A restore given up (its pieces destroyed, or
+// its host) is decided again and starts over.
 //
 // Copy state lives in the copy table (storage/copy_table.hpp), which this model alone changes.
 //
@@ -47,6 +45,7 @@
 #include "durasim/core/rng.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
+#include "durasim/replication/restore_jobs.hpp"
 #include "durasim/storage/copy_table.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/storage/transfers.hpp"
@@ -59,54 +58,6 @@ struct RepairSpec {
   double rebuild_bandwidth_Bps = 200e6;
   RepairPolicy policy = RepairPolicy::kParallel;
   double partition_bytes = 0.0;
-};
-
-// A restore from backup offered for a lost partition (the backup layer implements the source).
-struct RestoreOffer {
-  SimTime pit;         // the data comes back as of this instant
-  double bytes = 0.0;  // to copy back
-  static constexpr std::uint32_t kNoStream = UINT32_MAX;
-  // What it reads, one after the other (the full, then the incrementals, then the WAL), each
-  // through a stream of the source shared with every restore reading from it (an index into
-  // RestoreSource::streams()); kNoStream: only the disk written to limits it.
-  struct Phase {
-    double bytes = 0.0;
-    std::uint32_t stream = kNoStream;
-    const char* what = "full";  // full, incremental or wal_archive
-    std::uint64_t pieces = 0;   // where this phase's pieces are kept (the source's own key)
-  };
-  std::array<Phase, 3> phases{};
-  std::uint32_t phase_count = 0;
-  const char* from = "full";  // the newest piece used: full, incremental or wal_archive
-  std::uint64_t pieces = 0;   // where its pieces are kept (the source's own key, opaque here)
-};
-
-class RestoreSource {
- public:
-  virtual ~RestoreSource() = default;
-  // The newest restore point of data lost at `lost_at`, judged at `now` (>= lost_at): among
-  // backups complete by `lost_at` and whose targets are reachable now, or (reachable false)
-  // that still exist now.
-  virtual std::optional<RestoreOffer> offer(PartitionId partition, SimTime lost_at, SimTime now,
-                                            bool reachable) = 0;
-  // For a restore under way: whether every place holding `pieces` (of phases still to read) is
-  // reachable now, and whether one of them was destroyed at or after `since` (they are gone).
-  virtual bool readable(std::uint64_t pieces) const = 0;
-  virtual bool destroyed_since(std::uint64_t pieces, SimTime since) const = 0;
-  // The bandwidth of each stream restores read through (each shared equally among them).
-  virtual const std::vector<double>& streams() const = 0;
-};
-
-struct LossRecord {
-  SimTime time;
-  PartitionId partition;
-  double bytes = 0.0;  // 0 when restored from a backup (only the writes after it are lost)
-  FailureKind cause = FailureKind::kDiskBurnout;
-  DomainId domain;  // the domain whose failure destroyed the last copy
-  std::optional<RestoreOffer> restore;
-  // When the partition lost its last copy: `time` itself, but for a later change of the restore
-  // (the backup chosen was gone when the restore ran).
-  SimTime lost_at;
 };
 
 class DurabilityModel {
@@ -151,7 +102,8 @@ class DurabilityModel {
   // reachable; otherwise the copy waits. Re-decides the backup first (see the header).
   void try_restore(std::size_t copy, SimTime now, FailureModel& failures, TraceSink* trace);
   void wait(std::size_t copy);
-  // The crew gives up a rebuild that cannot move, keeping what it has copied (CopyTable::keep_partial).
+  // The crew gives up a rebuild that cannot move, keeping what it has copied
+  // (CopyTable::keep_partial).
   void give_up(std::uint32_t copy, SimTime now);
   // Where a restore of the offer reads phase `phase` from: its stream, or outside (no limit but
   // the disk's).
@@ -196,12 +148,7 @@ class DurabilityModel {
   std::vector<std::uint32_t> lost_now_;  // scratch for on_destroyed
   std::vector<LossRecord> losses_;
   RestoreSource* restore_ = nullptr;
-  std::vector<std::optional<RestoreOffer>> pending_restore_;  // per partition, until it is done
-  std::vector<LossRecord> lost_how_;                          // per partition, while pending
-  std::vector<std::uint32_t> restoring_copy_;                 // per partition, or kNone
-  std::vector<SimTime> restore_since_;                        // per partition, while restoring
-  std::vector<std::uint32_t> restore_phase_;                  // per partition: the piece read
-  std::vector<std::uint32_t> restoring_;  // partitions with a restore under way (may be stale)
+  RestoreJobs restores_;  // what is restored from where (decisions); carried out here
 };
 
 }  // namespace durasim
