@@ -27,9 +27,9 @@ void DurabilityModel::start() {
   crew_rebuilds_ahead_ = 0;
   waiting_.clear();
   losses_.clear();
-  restores_.reset(restore_);
+  if (restores_) restores_->reset();
   transfers_.reset(copies, topology_->size(), spec_->rebuild_bandwidth_Bps,
-                   restore_ ? restore_->streams() : std::vector<double>{});
+                   restores_ ? restores_->streams() : std::vector<double>{});
   crew_freed_ = false;
   unsourced_.clear();
   orphaned_.clear();
@@ -45,8 +45,8 @@ void DurabilityModel::set_state(std::size_t copy, CopyState s) {
     DURASIM_ASSERT(copies_->state(id) == CopyState::kRebuilding);
     if (transfers_.sub(c32) == kCrewSub) crew_freed_ = true;
     transfers_.stop(c32, now_);
-    if (restores_.copy_of(PartitionId{p}) == copy) {
-      restores_.stopped(PartitionId{p});
+    if (restoring_copy(PartitionId{p}) == copy) {
+      restores_->stopped(PartitionId{p});
       if (s != CopyState::kIntact) orphaned_.push_back(static_cast<std::uint32_t>(p));
     }
   }
@@ -91,7 +91,7 @@ void DurabilityModel::on_change(const DomainChange& change, SimTime now, Failure
       break;
   }
   replan(change.domain, now, failures);
-  if (restore_) recheck_restores(now, trace);
+  if (restores_) recheck_restores(now, trace);
   flush(now, failures, queue, trace);
   publish_changes();
 }
@@ -139,26 +139,26 @@ void DurabilityModel::replan(DomainId root, SimTime now, const FailureModel& fai
 }
 
 void DurabilityModel::recheck_restores(SimTime now, TraceSink* trace) {
-  restores_.check_running([&](PartitionId p, std::uint32_t copy, bool gone, bool readable) {
-    if (gone) {
+  for (const Restores::Running& r : restores_->check_running()) {
+    if (r.gone) {
       // A backup it still reads burned during the copy: the copy waits, and flush re-decides
       // the restore (orphaned_): an older backup, or the data is lost for good.
       if (trace)
-        trace->push_back({.time = now, .kind = TraceKind::kRestoreAbandoned, .copy = copy});
-      wait(copy);
-      return;
+        trace->push_back({.time = now, .kind = TraceKind::kRestoreAbandoned, .copy = r.copy});
+      wait(r.copy);
+      continue;
     }
-    if (readable == (transfers_.source(copy) != TransferSet::kNoSource)) return;
-    const RestoreOffer& offer = restores_.offer(p);
-    const std::uint32_t phase = restores_.phase(p);
-    transfers_.set_source(copy, readable ? restore_endpoint(offer, phase) : TransferSet::kNoSource,
-                          now);
+    if (r.readable == (transfers_.source(r.copy) != TransferSet::kNoSource)) continue;
+    const RestoreOffer& offer = restores_->offer(r.partition);
+    const std::uint32_t phase = restores_->phase(r.partition);
+    transfers_.set_source(
+        r.copy, r.readable ? restore_endpoint(offer, phase) : TransferSet::kNoSource, now);
     if (trace)
       trace->push_back({.time = now,
-                        .kind = readable ? TraceKind::kRestoreResumed : TraceKind::kRestorePaused,
-                        .copy = copy,
-                        .label = readable ? nullptr : offer.phases[phase].what});
-  });
+                        .kind = r.readable ? TraceKind::kRestoreResumed : TraceKind::kRestorePaused,
+                        .copy = r.copy,
+                        .label = r.readable ? nullptr : offer.phases[phase].what});
+  }
 }
 
 void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& queue,
@@ -167,14 +167,13 @@ void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& que
   for (std::size_t i = 0; i < orphaned_.size(); ++i) {
     const std::uint32_t p = orphaned_[i];
     const PartitionId part{std::size_t{p}};
-    if (copies_->intact_copies(part) > 0 || !restores_.pending(part) ||
-        restores_.copy_of(part) != kNone)
+    if (copies_->intact_copies(part) > 0 || !restore_pending(part) || restoring_copy(part) != kNone)
       continue;
     for (const CopyId c : copies_->copies_of(part)) {
       if (copies_->state(c) != CopyState::kWaiting || failures.destroyed(copies_->disk_of(c)))
         continue;
       try_restore(c.index(), now, failures, trace);
-      if (restores_.copy_of(part) != kNone || !restores_.pending(part)) break;
+      if (restoring_copy(part) != kNone || !restore_pending(part)) break;
     }
   }
   orphaned_.clear();
@@ -195,13 +194,13 @@ void DurabilityModel::flush(SimTime now, FailureModel& failures, EventQueue& que
     crew_next(now, failures, queue, trace);
   }
   const std::uint32_t channel = channel_;
-  transfers_.reschedule(now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen,
-                                 std::uint32_t sub) {
-    const Type type = restores_.copy_of(copies_->partition_of(CopyId{std::size_t{copy}})) == copy
-                          ? kRestoreDone
-                          : kRebuildDone;
-    queue.push(finish, copy, EventTag::make(channel, type, sub, gen));
-  });
+  transfers_.reschedule(
+      now, [&](std::uint32_t copy, SimTime finish, std::uint32_t gen, std::uint32_t sub) {
+        const Type type = restoring_copy(copies_->partition_of(CopyId{std::size_t{copy}})) == copy
+                              ? kRestoreDone
+                              : kRebuildDone;
+        queue.push(finish, copy, EventTag::make(channel, type, sub, gen));
+      });
 }
 
 void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, FailureModel& failures,
@@ -229,7 +228,8 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     // the start over) copies it whole.
     for (const CopyId c : copies_->copies_of(part)) copies_->forget_partial(c);
     // The newest backup that exists: its target may come back before the restore runs.
-    const std::optional<RestoreOffer> offer = restores_.offer_at_loss(part, now);
+    const std::optional<RestoreOffer> offer =
+        restores_ ? restores_->offer_at_loss(part, now) : std::nullopt;
     losses_.push_back(
         {now, part, offer ? 0.0 : spec_->partition_bytes, change.kind, root, offer, now});
     if (trace) {
@@ -246,10 +246,10 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
     if (offer) {
       // Restored onto the first host standing (now, or once replaced); the others rebuild
       // from it.
-      restores_.open(losses_.back());
+      restores_->open(losses_.back());
       for (const CopyId c : copies_->copies_of(part)) {
         if (failures.destroyed(copies_->disk_of(c))) continue;
-        if (restores_.copy_of(part) == kNone && restores_.pending(part)) {
+        if (restoring_copy(part) == kNone && restore_pending(part)) {
           try_restore(c.index(), now, failures, trace);
         } else if (copies_->intact_copies(part) == 0) {
           wait(c.index());
@@ -367,7 +367,7 @@ void DurabilityModel::wait(std::size_t copy) {
 
 void DurabilityModel::start_over(std::size_t p, const FailureModel& failures, SimTime now,
                                  TraceSink* trace) {
-  restores_.done(PartitionId{p});
+  if (restores_) restores_->done(PartitionId{p});
   for (const CopyId c : copies_->copies_of(PartitionId{p})) {
     if (failures.destroyed(copies_->disk_of(c))) continue;
     set_state(c.index(), CopyState::kIntact);
@@ -379,9 +379,9 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
                                   TraceSink* trace) {
   const PartitionId part = copies_->partition_of(CopyId{copy});
   const std::size_t p = part.index();
-  DURASIM_ASSERT(restores_.pending(part) && restores_.copy_of(part) == kNone);
+  DURASIM_ASSERT(restore_pending(part) && restoring_copy(part) == kNone);
   DURASIM_ASSERT(copies_->intact_copies(part) == 0);
-  const RestoreJobs::Decision decision = restores_.decide(part, now, spec_->partition_bytes);
+  const Restores::Decision decision = restores_->decide(part, now, spec_->partition_bytes);
   if (decision.loss) {
     const LossRecord& record = losses_.emplace_back(*decision.loss);
     if (trace)
@@ -409,7 +409,7 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
       trace->push_back({.time = now,
                         .kind = TraceKind::kRestoreWaiting,
                         .copy = static_cast<std::uint32_t>(copy),
-                        .label = restores_.offer(part).from});
+                        .label = restores_->offer(part).from});
     wait(copy);
     return;
   }
@@ -419,7 +419,7 @@ void DurabilityModel::try_restore(std::size_t copy, SimTime now, FailureModel& f
   set_state(copy, CopyState::kRebuilding);
   const auto c32 = static_cast<std::uint32_t>(copy);
   const RestoreOffer& ready = *decision.ready;
-  restores_.begin(part, c32, now, ready);
+  restores_->begin(part, c32, now, ready);
   transfers_.start(c32, restore_endpoint(ready, 0), to.value, ready.phases[0].bytes, 0.0, 0, now);
   if (trace)
     trace->push_back({.time = now,
@@ -435,8 +435,8 @@ void DurabilityModel::request_rebuild(std::size_t copy, SimTime now, FailureMode
   // started over on every standing host (a restore that fell through on the same replacement).
   if (copies_->intact(CopyId{copy})) return;
   const PartitionId p = copies_->partition_of(CopyId{copy});
-  if (copies_->intact_copies(p) == 0 && restores_.pending(p)) {
-    if (restores_.copy_of(p) == kNone) {
+  if (copies_->intact_copies(p) == 0 && restore_pending(p)) {
+    if (restoring_copy(p) == kNone) {
       try_restore(copy, now, failures, trace);
     } else {
       wait(copy);  // rebuilt from the restored copy
@@ -464,8 +464,8 @@ void DurabilityModel::retry_waiting(SimTime now, FailureModel& failures, EventQu
     const CopyId id{std::size_t{c}};
     if (copies_->state(id) != CopyState::kWaiting) continue;  // lost again meanwhile
     const PartitionId part = copies_->partition_of(id);
-    if (copies_->intact_copies(part) == 0 && restores_.pending(part)) {
-      if (restores_.copy_of(part) == kNone && !failures.destroyed(copies_->disk_of(id))) {
+    if (copies_->intact_copies(part) == 0 && restore_pending(part)) {
+      if (restoring_copy(part) == kNone && !failures.destroyed(copies_->disk_of(id))) {
         try_restore(c, now, failures, trace);  // its backup's target may be back
       } else {
         waiting_.push_back(c);
@@ -535,15 +535,15 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
   DURASIM_ASSERT(copies_->state(CopyId{std::size_t{copy}}) == CopyState::kRebuilding &&
                  transfers_.active(copy));
   const PartitionId p = copies_->partition_of(CopyId{std::size_t{copy}});
-  const bool restore = restores_.copy_of(p) == copy;
-  if (restore && restores_.next_phase(p)) {
+  const bool restore = restoring_copy(p) == copy;
+  if (restore && restores_->next_phase(p)) {
     // The next kind of piece (incrementals, then the WAL), through its own stream.
-    const std::uint32_t phase = restores_.phase(p);
-    const RestoreOffer& offer = restores_.offer(p);
+    const std::uint32_t phase = restores_->phase(p);
+    const RestoreOffer& offer = restores_->offer(p);
     const std::uint32_t to = transfers_.target(copy);
     transfers_.stop(copy, now);
     // Paused from the start while its target is unreachable (recheck_restores resumes it).
-    const std::uint32_t from = restore_->readable(offer.phases[phase].pieces)
+    const std::uint32_t from = restores_->readable(offer.phases[phase].pieces)
                                    ? restore_endpoint(offer, phase)
                                    : TransferSet::kNoSource;
     transfers_.start(copy, from, to, offer.phases[phase].bytes, 0.0, 0, now);
@@ -556,7 +556,7 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
     return;
   }
   set_state(copy, CopyState::kIntact);
-  if (restore) restores_.done(p);
+  if (restore) restores_->done(p);
   if (trace)
     trace->push_back({.time = now,
                       .kind = restore ? TraceKind::kRestoreDone : TraceKind::kRebuildDone,

@@ -19,10 +19,11 @@ TrialRunner::TrialRunner(const Scenario& scenario)
       writes_(scenario.writes, *scenario.latency_model, *scenario.placement, kWriteChannel),
       restore_(scenario.backups, failures_,
                [this](PartitionId p, SimTime t) { return availability_.reachable_at(p, t); }),
+      restore_jobs_(restore_),
       logical_(scenario.writes, scenario.repair.partition_bytes,
                scenario.repair.rebuild_bandwidth_Bps, scenario.data.partitions, kLogicalChannel),
       world_{&writes_, &copies_, &failures_, &restore_} {
-  if (!scenario.backups.schedules.empty()) durability_.set_restore_source(&restore_);
+  if (!scenario.backups.schedules.empty()) durability_.set_restores(&restore_jobs_);
   queue_.reserve(scenario.topology->size() * 2 + scenario.failures.faults.size() + 64);
 }
 

@@ -8,14 +8,14 @@
 //   BackupRestore restore(scenario.backups, failures,
 //                         [&](PartitionId p, SimTime t) { return availability.reachable_at(p, t);
 //                         });
-//   durability.set_restore_source(&restore);
+//   RestoreJobs jobs(restore);  durability.set_restores(&jobs);
 #pragma once
 
 #include <functional>
 
 #include "durasim/backup/catalog.hpp"
 #include "durasim/failure/failure_model.hpp"
-#include "durasim/replication/durability.hpp"
+#include "durasim/backup/restore_jobs.hpp"
 
 namespace durasim {
 

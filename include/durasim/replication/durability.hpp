@@ -19,11 +19,12 @@
 // its hosts is back.
 //
 // Restores: a partition lost with a backup to restore from is restored onto the first of its
-// hosts standing, the others rebuilt from it; which backup, when it can start and what it reads
-// are decided by its job (restore_jobs.hpp), and carried out here like a rebuild: its bytes share
-// the disk written to and the backup's stream, and it pauses, keeping its progress, while the
-// place holding the pieces it reads is unreachable. A restore given up (its pieces destroyed, or
-// its host) is decided again and starts over.
+// hosts standing, the others rebuilt from it; which backup, when it can start, what it reads and
+// when it is given up are the backup layer's decisions (Restores, replication/restores.hpp,
+// implemented by backup/restore_jobs.hpp), carried out here like a rebuild: its bytes share the
+// disk written to and the backup's stream, and it pauses, keeping its progress, while the place
+// holding the pieces it reads is unreachable. A restore given up (its pieces destroyed, or its
+// host) is decided again and starts over.
 //
 // Copy state lives in the copy table (storage/copy_table.hpp), which this model alone changes.
 //
@@ -45,7 +46,7 @@
 #include "durasim/core/rng.hpp"
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
-#include "durasim/replication/restore_jobs.hpp"
+#include "durasim/replication/restores.hpp"
 #include "durasim/storage/copy_table.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/storage/transfers.hpp"
@@ -66,8 +67,8 @@ class DurabilityModel {
                   std::uint32_t channel);
 
   void start();  // a new trial (after CopyTable::reset)
-  // Where a lost partition is restored from (null: nowhere, it starts over empty).
-  void set_restore_source(RestoreSource* source) { restore_ = source; }
+  // Restores of lost partitions (null: none, a lost partition starts over empty).
+  void set_restores(Restores* restores) { restores_ = restores; }
   void on_change(const DomainChange& change, SimTime now, FailureModel& failures, EventQueue& queue,
                  TraceSink* trace);
   void handle(const Event& event, FailureModel& failures, EventQueue& queue, TraceSink* trace);
@@ -123,6 +124,11 @@ class DurabilityModel {
   void touch_subtree(DomainId d);
   // Ends a change: the partitions touched become changed().
   void publish_changes();
+  // The copy partition p is being restored onto (kNone: none), and whether it waits for one.
+  std::uint32_t restoring_copy(PartitionId p) const {
+    return restores_ ? restores_->copy_of(p) : Restores::kNone;
+  }
+  bool restore_pending(PartitionId p) const { return restores_ && restores_->pending(p); }
 
   const Topology* topology_;
   CopyTable* copies_;
@@ -147,8 +153,7 @@ class DurabilityModel {
   std::vector<std::uint32_t> retry_;     // scratch for retry_waiting
   std::vector<std::uint32_t> lost_now_;  // scratch for on_destroyed
   std::vector<LossRecord> losses_;
-  RestoreSource* restore_ = nullptr;
-  RestoreJobs restores_;  // what is restored from where (decisions); carried out here
+  Restores* restores_ = nullptr;  // which backup, when, what it reads: carried out here
 };
 
 }  // namespace durasim

@@ -94,6 +94,7 @@ class TrialRunner {
   DurabilityModel durability_;
   WritePath writes_;
   BackupRestore restore_;
+  RestoreJobs restore_jobs_;
   LogicalFaults logical_;
   LogicalFaults::World world_;
   std::array<CopyView, kMaxCopiesPerPartition> views_{};

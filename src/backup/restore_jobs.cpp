@@ -1,21 +1,20 @@
-#include "durasim/replication/restore_jobs.hpp"
+#include "durasim/backup/restore_jobs.hpp"
 
 #include "durasim/core/assert.hpp"
 
 namespace durasim {
 
-void RestoreJobs::reset(RestoreSource* source) {
-  source_ = source;
+void RestoreJobs::reset() {
   jobs_.clear();
   running_.clear();
 }
 
-std::optional<RestoreOffer> RestoreJobs::offer_at_loss(PartitionId p, SimTime now) const {
-  return source_ ? source_->offer(p, now, now, /*reachable=*/false) : std::nullopt;
+std::optional<RestoreOffer> RestoreJobs::offer_at_loss(PartitionId p, SimTime now) {
+  return source_->offer(p, now, now, /*reachable=*/false);
 }
 
 void RestoreJobs::open(const LossRecord& loss) {
-  DURASIM_ASSERT(source_ != nullptr && loss.restore.has_value());
+  DURASIM_ASSERT(loss.restore.has_value());
   Job& j = jobs_[loss.partition.value];
   j = Job{*loss.restore, loss, kNone, SimTime{0}, 0};
 }
@@ -32,7 +31,7 @@ std::uint32_t RestoreJobs::copy_of(PartitionId p) const {
   return it == jobs_.end() ? kNone : it->second.copy;
 }
 
-RestoreJobs::Decision RestoreJobs::decide(PartitionId p, SimTime now, double partition_bytes) {
+Restores::Decision RestoreJobs::decide(PartitionId p, SimTime now, double partition_bytes) {
   Job& j = jobs_.at(p.value);
   DURASIM_ASSERT(j.copy == kNone);
   Decision d;
@@ -81,6 +80,25 @@ bool RestoreJobs::next_phase(PartitionId p) {
   if (j.phase + 1 >= j.offer.phase_count) return false;
   ++j.phase;
   return true;
+}
+
+std::span<const Restores::Running> RestoreJobs::check_running() {
+  checked_.clear();
+  std::size_t kept = 0;
+  for (const std::uint32_t p : running_) {
+    const auto it = jobs_.find(p);
+    if (it == jobs_.end() || it->second.copy == kNone) continue;  // done or given up
+    running_[kept++] = p;
+    const Job& j = it->second;
+    // What it has copied is on disk: only the pieces still to read matter.
+    std::uint64_t ahead = 0;
+    for (std::uint32_t k = j.phase; k < j.offer.phase_count; ++k) ahead |= j.offer.phases[k].pieces;
+    const bool gone = source_->destroyed_since(ahead, j.since);
+    const bool readable = !gone && source_->readable(j.offer.phases[j.phase].pieces);
+    checked_.push_back({PartitionId{std::size_t{p}}, j.copy, gone, readable});
+  }
+  running_.resize(kept);
+  return checked_;
 }
 
 }  // namespace durasim

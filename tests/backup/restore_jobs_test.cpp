@@ -1,7 +1,7 @@
 // The restore jobs alone, against a hand-built backup source: which backup a lost partition is
 // restored from when it finally can be, the second loss record when the one chosen is gone, the
 // pieces read in order, and when a restore under way is given up or paused.
-#include "durasim/replication/restore_jobs.hpp"
+#include "durasim/backup/restore_jobs.hpp"
 
 #include <gtest/gtest.h>
 
@@ -62,13 +62,14 @@ class FakeSource final : public RestoreSource {
   bool destroyed_since(std::uint64_t pieces, SimTime since) const override {
     for (const Backup& b : backups) {
       for (std::uint32_t k = 0; k < b.phases; ++k)
-        if ((pieces & (b.piece << k)) && at(b.gone_s) >= since && at(b.gone_s) < kNow) return true;
+        if ((pieces & (b.piece << k)) && at(b.gone_s) >= since && at(b.gone_s) < clock) return true;
     }
     return false;
   }
   const std::vector<double>& streams() const override { return streams_; }
 
-  SimTime kNow = SimTime::never();  // "now" for destroyed_since (set by the test)
+  SimTime clock =
+      SimTime::never();  // for destroyed_since: destroyed by this time (set by the test)
 
  private:
   std::vector<double> streams_;
@@ -81,27 +82,18 @@ LossRecord lost(const std::optional<RestoreOffer>& offer, double t) {
   return {at(t), kP, 0.0, FailureKind::kFire, DomainId{3}, offer, at(t)};
 }
 
-TEST(RestoreJobs, WithoutASourceNothingIsOffered) {
-  RestoreJobs jobs;
-  jobs.reset(nullptr);
-  EXPECT_FALSE(jobs.offer_at_loss(kP, at(10)).has_value());
-  EXPECT_FALSE(jobs.pending(kP));
-  EXPECT_EQ(jobs.copy_of(kP), RestoreJobs::kNone);
-}
-
 TEST(RestoreJobs, TheBackupChosenAtTheLossIsRestoredPieceByPiece) {
   FakeSource source;
   source.backups = {{100, kNever, 1, 1}, {200, kNever, 4, 3}};
-  RestoreJobs jobs;
-  jobs.reset(&source);
+  RestoreJobs jobs(source);
   const std::optional<RestoreOffer> offer = jobs.offer_at_loss(kP, at(300));
   ASSERT_TRUE(offer.has_value());
   EXPECT_EQ(offer->pit, at(200));  // the newest that exists
   jobs.open(lost(offer, 300));
   EXPECT_TRUE(jobs.pending(kP));
-  EXPECT_EQ(jobs.copy_of(kP), RestoreJobs::kNone);
+  EXPECT_EQ(jobs.copy_of(kP), Restores::kNone);
 
-  const RestoreJobs::Decision d = jobs.decide(kP, at(400), 1e9);
+  const Restores::Decision d = jobs.decide(kP, at(400), 1e9);
   EXPECT_FALSE(d.loss.has_value());  // still there: no second loss record
   EXPECT_FALSE(d.gone);
   ASSERT_TRUE(d.ready.has_value());
@@ -124,12 +116,11 @@ TEST(RestoreJobs, TheBackupChosenAtTheLossIsRestoredPieceByPiece) {
 TEST(RestoreJobs, ABackupGoneBeforeTheRestoreRunsFallsBackAndRecordsTheLossAgain) {
   FakeSource source;
   source.backups = {{100, kNever, 1}, {200, 350, 2}};  // the newest burns at 350
-  RestoreJobs jobs;
-  jobs.reset(&source);
+  RestoreJobs jobs(source);
   jobs.open(lost(jobs.offer_at_loss(kP, at(300)), 300));
   EXPECT_EQ(jobs.offer(kP).pit, at(200));
 
-  const RestoreJobs::Decision d = jobs.decide(kP, at(400), 1e9);
+  const Restores::Decision d = jobs.decide(kP, at(400), 1e9);
   ASSERT_TRUE(d.loss.has_value());
   EXPECT_EQ(d.loss->time, at(400));     // found when the restore would run
   EXPECT_EQ(d.loss->lost_at, at(300));  // the data was lost at the loss
@@ -147,10 +138,9 @@ TEST(RestoreJobs, ABackupGoneBeforeTheRestoreRunsFallsBackAndRecordsTheLossAgain
 TEST(RestoreJobs, NoBackupLeftLosesThePartitionForGood) {
   FakeSource source;
   source.backups = {{200, 350, 2}};
-  RestoreJobs jobs;
-  jobs.reset(&source);
+  RestoreJobs jobs(source);
   jobs.open(lost(jobs.offer_at_loss(kP, at(300)), 300));
-  const RestoreJobs::Decision d = jobs.decide(kP, at(400), 1e9);
+  const Restores::Decision d = jobs.decide(kP, at(400), 1e9);
   EXPECT_TRUE(d.gone);
   ASSERT_TRUE(d.loss.has_value());
   EXPECT_FALSE(d.loss->restore.has_value());
@@ -162,10 +152,9 @@ TEST(RestoreJobs, AnUnreachableBackupWaitsAndAnOlderReachableOneIsNotTaken) {
   FakeSource source;
   source.backups = {{100, kNever, 1}, {200, kNever, 2}};
   source.unreachable = {2};  // the newest's target is in an outage
-  RestoreJobs jobs;
-  jobs.reset(&source);
+  RestoreJobs jobs(source);
   jobs.open(lost(jobs.offer_at_loss(kP, at(300)), 300));
-  RestoreJobs::Decision d = jobs.decide(kP, at(400), 1e9);
+  Restores::Decision d = jobs.decide(kP, at(400), 1e9);
   EXPECT_FALSE(d.loss.has_value());
   EXPECT_FALSE(d.ready.has_value());  // waits for the newest rather than take an older one
   EXPECT_EQ(jobs.offer(kP).pit, at(200));
@@ -179,8 +168,7 @@ TEST(RestoreJobs, ARestoreUnderWayIsGivenUpOnlyForPiecesStillToReadAndPausedForT
   FakeSource source;
   // Partition 7 restores three pieces (keys 1, 2, 4); partition 8 one (key 8).
   source.backups = {{200, kNever, 1, 3}, {100, kNever, 8, 1}};
-  RestoreJobs jobs;
-  jobs.reset(&source);
+  RestoreJobs jobs(source);
   const PartitionId q{8};
   jobs.open(lost(jobs.offer_at_loss(kP, at(300)), 300));
   LossRecord other = lost(jobs.offer_at_loss(q, at(120)), 120);
@@ -192,11 +180,10 @@ TEST(RestoreJobs, ARestoreUnderWayIsGivenUpOnlyForPiecesStillToReadAndPausedForT
 
   using Seen = std::tuple<std::uint32_t, std::uint32_t, bool, bool>;
   const auto check = [&jobs](double now_s, FakeSource& s) {
-    s.kNow = at(now_s);
+    s.clock = at(now_s);
     std::vector<Seen> seen;
-    jobs.check_running([&](PartitionId p, std::uint32_t copy, bool gone, bool readable) {
-      seen.emplace_back(p.value, copy, gone, readable);
-    });
+    for (const Restores::Running& r : jobs.check_running())
+      seen.emplace_back(r.partition.value, r.copy, r.gone, r.readable);
     return seen;
   };
   EXPECT_EQ(check(420, source), (std::vector<Seen>{{7, 21, false, true}, {8, 24, false, true}}));
@@ -217,25 +204,26 @@ TEST(RestoreJobs, ARestoreUnderWayIsGivenUpOnlyForPiecesStillToReadAndPausedForT
   // A restore stopped (its copy given up) is skipped, and stays out.
   jobs.stopped(q);
   EXPECT_EQ(check(470, source), (std::vector<Seen>{{7, 21, true, false}}));
-  EXPECT_EQ(jobs.copy_of(q), RestoreJobs::kNone);
+  EXPECT_EQ(jobs.copy_of(q), Restores::kNone);
   EXPECT_TRUE(jobs.pending(q));  // waits for a host again
 }
 
 TEST(RestoreJobs, ARestoreIsBegunOnlyOnceAndDecidedOnlyWhileNoneRuns) {
   FakeSource source;
   source.backups = {{100, kNever, 1}};
-  RestoreJobs jobs;
-  jobs.reset(&source);
+  RestoreJobs jobs(source);
   jobs.open(lost(jobs.offer_at_loss(kP, at(300)), 300));
-  const RestoreJobs::Decision d = jobs.decide(kP, at(400), 1e9);
+  const Restores::Decision d = jobs.decide(kP, at(400), 1e9);
   jobs.begin(kP, 21, at(400), *d.ready);
   EXPECT_THROW(jobs.begin(kP, 22, at(400), *d.ready), InternalError);
   EXPECT_THROW(jobs.decide(kP, at(400), 1e9), InternalError);
   jobs.stopped(kP);
   EXPECT_THROW(jobs.stopped(kP), InternalError);
   EXPECT_THROW(jobs.next_phase(kP), InternalError);  // nothing under way
-  jobs.reset(&source);
+  jobs.reset();                                      // a new trial
   EXPECT_FALSE(jobs.pending(kP));
+  EXPECT_EQ(jobs.copy_of(kP), Restores::kNone);
+  EXPECT_TRUE(jobs.check_running().empty());
 }
 
 }  // namespace
