@@ -2,8 +2,8 @@
 # Usage: tools/test.sh [ctest options...]
 # Installs what is missing, builds the dev preset and runs the whole CTest suite, fuzzes the
 # scenario reader and parser for DURASIM_FUZZ_SECONDS (default 60; tools/fuzz.sh), runs the
-# randomized checker (tools/swarm.py, 200 scenarios, seed 1), then builds the asan-ubsan preset
-# and runs the unit tests under AddressSanitizer and UBSan.
+# randomized checker (tools/swarm.py, 200 scenarios, seed 1), then runs the unit tests under
+# AddressSanitizer and UBSan (preset asan-ubsan: clang, one build for the fuzzer and these).
 # DURASIM_FUZZ_SECONDS=0 skips the fuzzer, DURASIM_SKIP_SANITIZERS=1 the sanitizer pass (each
 # says so; CI sets neither).
 set -euo pipefail
@@ -26,5 +26,5 @@ if [ "${DURASIM_SKIP_SANITIZERS:-0}" = "1" ]; then
   echo "durasim: sanitizer pass skipped (DURASIM_SKIP_SANITIZERS=1)" >&2
   exit 0
 fi
-durasim_build asan-ubsan
+durasim_build asan-ubsan  # built already by tools/fuzz.sh unless fuzzing was skipped
 ctest --preset asan-ubsan -j "$jobs"
