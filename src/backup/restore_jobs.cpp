@@ -19,7 +19,7 @@ void RestoreJobs::open(const LossRecord& loss) {
   j = Job{*loss.restore, loss, kNone, SimTime{0}, 0};
 }
 
-const RestoreJobs::Job& RestoreJobs::job(PartitionId p) const {
+RestoreJobs::Job& RestoreJobs::job(PartitionId p) {
   const auto it = jobs_.find(p.value);
   DURASIM_ASSERT(it != jobs_.end());
   return it->second;
@@ -32,7 +32,7 @@ std::uint32_t RestoreJobs::copy_of(PartitionId p) const {
 }
 
 Restores::Decision RestoreJobs::decide(PartitionId p, SimTime now, double partition_bytes) {
-  Job& j = jobs_.at(p.value);
+  Job& j = job(p);
   DURASIM_ASSERT(j.copy == kNone);
   Decision d;
   // The one chosen at the loss may be gone (its target destroyed; retention is judged at the
@@ -59,7 +59,7 @@ Restores::Decision RestoreJobs::decide(PartitionId p, SimTime now, double partit
 }
 
 void RestoreJobs::begin(PartitionId p, std::uint32_t copy, SimTime now, const RestoreOffer& ready) {
-  Job& j = jobs_.at(p.value);
+  Job& j = job(p);
   DURASIM_ASSERT(j.copy == kNone && copy != kNone && ready.phase_count > 0);
   j.offer = ready;
   j.copy = copy;
@@ -69,13 +69,13 @@ void RestoreJobs::begin(PartitionId p, std::uint32_t copy, SimTime now, const Re
 }
 
 void RestoreJobs::stopped(PartitionId p) {
-  Job& j = jobs_.at(p.value);
+  Job& j = job(p);
   DURASIM_ASSERT(j.copy != kNone);
   j.copy = kNone;
 }
 
 bool RestoreJobs::next_phase(PartitionId p) {
-  Job& j = jobs_.at(p.value);
+  Job& j = job(p);
   DURASIM_ASSERT(j.copy != kNone);
   if (j.phase + 1 >= j.offer.phase_count) return false;
   ++j.phase;
@@ -84,10 +84,14 @@ bool RestoreJobs::next_phase(PartitionId p) {
 
 std::span<const Restores::Running> RestoreJobs::check_running() {
   checked_.clear();
+  ++pass_;
   std::size_t kept = 0;
   for (const std::uint32_t p : running_) {
     const auto it = jobs_.find(p);
     if (it == jobs_.end() || it->second.copy == kNone) continue;  // done or given up
+    // A partition restarted before a pass dropped its old entry is listed twice: judged once.
+    if (it->second.checked == pass_) continue;
+    it->second.checked = pass_;
     running_[kept++] = p;
     const Job& j = it->second;
     // What it has copied is on disk: only the pieces still to read matter.

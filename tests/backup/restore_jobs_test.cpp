@@ -188,7 +188,10 @@ TEST(RestoreJobs, ARestoreUnderWayIsGivenUpOnlyForPiecesStillToReadAndPausedForT
   };
   EXPECT_EQ(check(420, source), (std::vector<Seen>{{7, 21, false, true}, {8, 24, false, true}}));
 
-  // The piece partition 7 reads now is unreachable: paused, not given up; 8 reads on.
+  // A piece partition 7 reads later is unreachable: it reads on (paused only for the one it reads).
+  source.unreachable = {4};
+  EXPECT_EQ(check(425, source), (std::vector<Seen>{{7, 21, false, true}, {8, 24, false, true}}));
+  // The piece it reads now is unreachable: paused, not given up; 8 reads on.
   source.unreachable = {1};
   EXPECT_EQ(check(430, source), (std::vector<Seen>{{7, 21, false, false}, {8, 24, false, true}}));
   source.unreachable.clear();
@@ -204,8 +207,30 @@ TEST(RestoreJobs, ARestoreUnderWayIsGivenUpOnlyForPiecesStillToReadAndPausedForT
   // A restore stopped (its copy given up) is skipped, and stays out.
   jobs.stopped(q);
   EXPECT_EQ(check(470, source), (std::vector<Seen>{{7, 21, true, false}}));
+  EXPECT_EQ(check(480, source), (std::vector<Seen>{{7, 21, true, false}}));
   EXPECT_EQ(jobs.copy_of(q), Restores::kNone);
   EXPECT_TRUE(jobs.pending(q));  // waits for a host again
+}
+
+// A restore stopped and begun again (onto another host) before any check is judged once: given
+// up once, not once per start.
+TEST(RestoreJobs, ARestoreRestartedBetweenChecksIsJudgedOnce) {
+  FakeSource source;
+  source.backups = {{100, kNever, 1}};
+  RestoreJobs jobs(source);
+  jobs.open(lost(jobs.offer_at_loss(kP, at(300)), 300));
+  jobs.begin(kP, 21, at(400), *jobs.decide(kP, at(400), 1e9).ready);
+  jobs.stopped(kP);  // its host destroyed
+  jobs.begin(kP, 22, at(400), *jobs.decide(kP, at(400), 1e9).ready);
+  source.clock = at(500);
+  std::span<const Restores::Running> seen = jobs.check_running();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].copy, 22u);
+  EXPECT_FALSE(seen[0].gone);
+  source.backups[0].gone_s = 450;  // its backup burns
+  seen = jobs.check_running();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(seen[0].gone);
 }
 
 TEST(RestoreJobs, ARestoreIsBegunOnlyOnceAndDecidedOnlyWhileNoneRuns) {

@@ -6,7 +6,7 @@
 // Input layout: the scenario text, then optionally '\x01' followed by `--set` assignments
 // separated by '\x01' ("trials=5\x01faults/0/at=1d").
 //
-//   tools/fuzz.sh 600        # builds the `fuzz` preset, runs for 10 minutes
+//   tools/fuzz.sh 600        # builds the `asan-ubsan` preset, runs for 10 minutes
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -70,13 +70,16 @@ class RestoreJobs final : public Restores {
     std::uint32_t copy = kNone;
     SimTime since{0};
     std::uint32_t phase = 0;
+    std::uint64_t checked = 0;  // the check_running pass that last saw it
   };
-  const Job& job(PartitionId p) const;
+  const Job& job(PartitionId p) const { return const_cast<RestoreJobs*>(this)->job(p); }
+  Job& job(PartitionId p);
 
   RestoreSource* source_;
   std::unordered_map<std::uint32_t, Job> jobs_;
   std::vector<std::uint32_t> running_;  // partitions with a restore under way (may be stale)
   std::vector<Running> checked_;        // check_running's answer
+  std::uint64_t pass_ = 0;              // check_running passes
 };
 
 }  // namespace durasim

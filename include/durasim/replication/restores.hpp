@@ -28,7 +28,7 @@ struct RestoreOffer {
   static constexpr std::uint32_t kNoStream = UINT32_MAX;
   // What it reads, one after the other (the full, then the incrementals, then the WAL), each
   // through a stream of the source shared with every restore reading from it (an index into
-  // RestoreSource::streams()); kNoStream: only the disk written to limits it.
+  // Restores::streams()); kNoStream: only the disk written to limits it.
   struct Phase {
     double bytes = 0.0;
     std::uint32_t stream = kNoStream;
@@ -100,7 +100,7 @@ class Restores {
 
   // Each restore under way, in the order they started: whether a piece it still has to read was
   // destroyed since it started (`gone`: give it up) and whether the piece it reads now is
-  // readable. Judged all at once: stopping one changes no other's.
+  // readable. Judged all at once, each restore once: stopping one changes no other's.
   struct Running {
     PartitionId partition;
     std::uint32_t copy = kNone;
