@@ -14,8 +14,8 @@
 #include <functional>
 
 #include "durasim/backup/catalog.hpp"
-#include "durasim/failure/failure_model.hpp"
 #include "durasim/backup/restore_jobs.hpp"
+#include "durasim/failure/failure_model.hpp"
 
 namespace durasim {
 
