@@ -224,10 +224,8 @@ void DurabilityModel::on_destroyed(const DomainChange& change, SimTime now, Fail
   touch_subtree(root);
   for (const std::uint32_t p : lost_now_) {
     const PartitionId part{std::size_t{p}};
-    // What half-rebuilt copies hold is of data no longer there: a rebuild after the restore (or
-    // the start over) copies it whole.
-    for (const CopyId c : copies_->copies_of(part)) copies_->forget_partial(c);
-    // The newest backup that exists: its target may come back before the restore runs.
+    // The newest backup that exists: its target may come back before the restore runs (what
+    // half-rebuilt copies held went with the last copy: the copy table forgot it).
     const std::optional<RestoreOffer> offer =
         restores_ ? restores_->offer_at_loss(part, now) : std::nullopt;
     losses_.push_back(

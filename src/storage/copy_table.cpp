@@ -84,7 +84,13 @@ void CopyTable::set_state(CopyId c, CopyState to) {
   DURASIM_ASSERT(intact <= per_partition_);
   from = to;
   ++generation_[c.index()];
-  if (!partial_left_.empty() && to == CopyState::kLost) partial_left_.erase(c.value);
+  if (!partial_left_.empty() && to == CopyState::kLost) {
+    partial_left_.erase(c.value);
+    // The partition's last intact copy: what half-rebuilt copies hold is of data no longer
+    // there, and a rebuild after a restore (or the start over) copies it whole.
+    if (intact == 0)
+      for (const CopyId x : copies_of(partition_of(c))) partial_left_.erase(x.value);
+  }
 }
 
 void CopyTable::keep_partial(CopyId c, double bytes_left) {

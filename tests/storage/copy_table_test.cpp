@@ -158,12 +158,17 @@ TEST(CopyTable, APartialCopyResumesOnceAndGoesWithTheCopyOrItsData) {
   EXPECT_EQ(t.partials(), 0u);
   EXPECT_FALSE(t.take_partial(c).has_value());
 
-  // Its partition's data gone: forgotten; a new trial: none.
+  // Its partition's last intact copy destroyed: the data it held part of is gone; a new
+  // trial: none.
   const CopyId d = t.id(PartitionId{4}, 1);
   rebuilding(d);
   t.keep_partial(d, 2e8);
-  t.forget_partial(d);
+  t.set_state(c, CopyState::kRebuilding);
+  t.keep_partial(c, 3e8);  // another partition's partial stays
+  t.set_state(t.id(PartitionId{4}, 0), CopyState::kLost);
+  EXPECT_EQ(t.intact_copies(PartitionId{4}), 0u);
   EXPECT_FALSE(t.take_partial(d).has_value());
+  EXPECT_EQ(t.take_partial(c), std::optional<double>{3e8});
   t.keep_partial(d, 2e8);
   t.reset();
   EXPECT_EQ(t.partials(), 0u);

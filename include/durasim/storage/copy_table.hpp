@@ -28,8 +28,9 @@
 //
 // What a copy holds short of being intact: a rebuild given up part-way (the serial crew moves on
 // when it cannot) keeps the bytes it had still to copy, and resumes from there (take_partial);
-// the partial copy goes when the copy is destroyed (set_state to lost) or its partition's data
-// is gone (forget_partial). Partials are kept apart from the dense arrays: few copies have one.
+// the partial copy goes when the copy is destroyed, and with every other partial of its partition
+// when the partition's last intact copy is (the data it held part of is gone: set_state).
+// Partials are kept apart from the dense arrays: few copies have one.
 //
 // Copies are numbered partition by partition (CopyId); copies_of(p) are the partition's copy
 // slots in order, copies_on(disk) the copies a disk holds, in CopyId order, found through an
@@ -121,7 +122,8 @@ class CopyTable {
   std::uint32_t intact_copies(PartitionId p) const { return intact_[p.index()]; }
 
   // The one setter of a copy's state (asserts legal_transition); bumps its generation. A copy
-  // destroyed (to lost) loses its partial.
+  // destroyed (to lost) loses its partial, and the last intact copy of a partition destroyed
+  // takes every partial of the partition with it.
   void set_state(CopyId c, CopyState to);
 
   // A rebuild onto copy c (rebuilding) is given up with `bytes_left` still to copy.
@@ -129,8 +131,6 @@ class CopyTable {
   // The bytes a new rebuild of copy c (not intact) has to copy if it resumes a partial one
   // (the partial is used up), or nothing.
   std::optional<double> take_partial(CopyId c);
-  // The data c held part of is gone (its partition was lost): a rebuild starts from nothing.
-  void forget_partial(CopyId c) { partial_left_.erase(c.value); }
   std::size_t partials() const { return partial_left_.size(); }
 
   // Bytes held by the table (its vectors' capacities), for the memory budget.
