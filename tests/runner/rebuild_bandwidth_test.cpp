@@ -24,7 +24,7 @@ Json mirror(int partitions) {
   return doc;
 }
 
-TEST(RebuildBandwidth, TheSameDataInOneOrSixtyFourPartitionsHasTheSameDurability) {
+TEST(RebuildBandwidthHeavy, TheSameDataInOneOrSixtyFourPartitionsHasTheSameDurability) {
   const Scenario one = parse_scenario(mirror(1), "one");
   const Scenario many = parse_scenario(mirror(64), "many");
   TrialRunner a(one), b(many);
@@ -60,7 +60,7 @@ Json mirror_with_backups(int partitions) {
   return doc;
 }
 
-TEST(RebuildBandwidth, ABackupStreamIsSharedByEveryPartitionItCopiesOrRestores) {
+TEST(RebuildBandwidthHeavy, ABackupStreamIsSharedByEveryPartitionItCopiesOrRestores) {
   // A backup schedule's bandwidth is one stream for the whole data set: in 64 partitions the
   // backups complete, and restores and bad-delete recoveries end, when they do in one.
   const Scenario one = parse_scenario(mirror_with_backups(1), "one");

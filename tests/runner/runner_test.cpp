@@ -41,7 +41,7 @@ Json report_without_run(const Scenario& s, unsigned threads) {
 
 // 150 trials are three chunks, the last one partial: at 3 threads each takes one, at 2 one
 // takes two. (Every shipped scenario at 540 trials: the golden test cli.determinism_threads.)
-TEST(Runner, ReportIsIdenticalForOneAndTwoThreadsAndRepeatedRuns) {
+TEST(RunnerHeavy, ReportIsIdenticalForOneAndTwoThreadsAndRepeatedRuns) {
   static_assert(kChunkTrials * 2 < 150 && 150 < kChunkTrials * 3);
   const Scenario s = load_scenario(source_path("scenarios/default.json"), {"trials=150"});
   const std::string one = report_without_run(s, 1).dump();

@@ -84,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
                       LayerRow{"layer3-multi-region.json", true, true, true, true}),
     [](const ::testing::TestParamInfo<LayerRow>& p) { return test_name(p.param.file); });
 
-TEST(ShippedScenarios, DefaultLosesNoPartitionOnlyWritesInFlightAtAsyncFailovers) {
+TEST(ShippedScenariosHeavy, DefaultLosesNoPartitionOnlyWritesInFlightAtAsyncFailovers) {
   // scenarios/README.md: no partition is ever lost; acknowledged writes are lost only when the
   // failover has to promote the async replica (the sync one down, or the primary's region gone),
   // and then only the async lag's worth: an RPO of tens of milliseconds.
