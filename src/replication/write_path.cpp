@@ -67,10 +67,10 @@ struct WritePath::Replica {
   std::uint32_t held_generation = 0;
   SimTime dropped = kNever;  // when the primary stopped counting on it (while detached)
   SimTime catch_up_end{0};
-  ReplicaStream stream;      // from the primary (unused for replica 0)
-  std::uint64_t holds = 0;   // writes of the timeline it holds while detached or catching up
-  double holds_bytes = 0.0;  // their bytes
-  SimTime first_missing_ack = kNever;  // acknowledgement of write `holds`, once known
+  ReplicaStream stream;  // from the primary (unused for replica 0)
+  // Acknowledgement of the first write its copy lacks while detached or catching up, once known
+  // (what the copy holds is the copy table's: WritePath::held).
+  SimTime first_missing_ack = kNever;
 };
 
 // Whether replica r's copy was lost since it last held the timeline.
@@ -96,22 +96,23 @@ struct WritePath::Partition {
   SimTime primary_lost_at{0};
   std::size_t incident = 0;  // index into stats_.incidents while refusing
   double refused_total_s = 0.0;
-  std::uint64_t base = 0, next_seq = 0;
+  Timeline timeline;     // the writes issued since (re)creation, those not yet final in its log
   WriteHistory history;  // a checkpoint per advance: writes between are a Poisson stretch
   RngStream restore_rng{0, 0, 0, 0};
-  double bytes_issued = 0.0;  // of writes [0, next_seq) since creation
-  DegradedAcks degraded;      // writes acknowledged without a sync replica (degrade_after)
+  DegradedAcks degraded;  // writes acknowledged without a sync replica (degrade_after)
   std::array<SimTime, kMaxCopiesPerPartition> slot_destroyed{};  // latest; -1 ns: never
 
-  WriteLog log;  // writes [base, next_seq) not yet final
+  WriteLog& log() { return timeline.log(); }
+  const WriteLog& log() const { return timeline.log(); }
 };
 
 WritePath::WritePath(const WritePathSpec& spec, const LatencyModel& latency,
-                     const Placement& placement, std::uint32_t channel)
+                     const Placement& placement, CopyTable& copies, std::uint32_t channel)
     : spec_(&spec),
       rule_{spec.quorum, spec.on_sync_unreachable, spec.degrade_after_s},
       latency_(&latency),
       placement_(&placement),
+      copies_(&copies),
       channel_(channel),
       partitions_(placement.partitions()) {
   DURASIM_ASSERT(spec.roles.size() == placement.copies_per_partition());
@@ -122,6 +123,15 @@ WritePath::WritePath(const WritePathSpec& spec, const LatencyModel& latency,
 
 WritePath::~WritePath() = default;
 WritePath::WritePath(WritePath&&) noexcept = default;
+
+CopyTable::Holding WritePath::held(const Partition& g, std::size_t r) const {
+  return copies_->held(copies_->id(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot));
+}
+
+void WritePath::set_held(const Partition& g, std::size_t r, std::uint64_t writes, double bytes) {
+  copies_->set_held(copies_->id(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot),
+                    {writes, bytes});
+}
 
 std::uint32_t WritePath::disk_of(const Partition& g, std::size_t r) const {
   return placement_->disk_of(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot).value;
@@ -175,13 +185,11 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
           RngStream(seed, trial, stream_id("write.replica"), std::uint64_t{p} * 16 + r));
     }
     reroute(g);
-    g.now = g.durable_last = g.created = SimTime{0};
+    g.now = g.durable_last = SimTime{0};
     g.primary_usable = g.accepting = true;
     g.failover_due = g.refusing = false;
     g.refused_total_s = 0.0;
-    g.base = g.next_seq = 0;
-    g.bytes_issued = 0.0;
-    g.log.reset(k);
+    g.timeline.reset(k);
     g.next_arrival =
         enabled() && spec_->write_rate_per_partition > 0.0 ? SimTime{0} + interarrival(g) : kNever;
   }
@@ -207,21 +215,21 @@ SimTime WritePath::ack_time(const Partition& g, std::size_t i, SimTime floor) co
   std::size_t n = 0;
   for (std::size_t r = 1; r < g.replicas.size(); ++r) {
     if (!is_sync(g.replicas[r].mode)) continue;
-    votes[n++] = {g.log.confirmed(r, i), !g.log.waived(i, r)};
+    votes[n++] = {g.log().confirmed(r, i), !g.log().waived(i, r)};
   }
-  return later(rule_.ack(g.log.primary_durable(i), {votes.data(), n}), floor);
+  return later(rule_.ack(g.log().primary_durable(i), {votes.data(), n}), floor);
 }
 
 void WritePath::issue_one(Partition& g, SimTime t) {
   const double size = spec_->write_size.sample(g.sizes.uniform());
   const SimTime durable = primary_durable(g, t);
-  const std::size_t i = g.log.append(t, durable, static_cast<float>(size));
-  stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.log.size());
+  const std::size_t i = g.timeline.append(t, durable, size);
+  stats_.max_in_flight = std::max<std::uint64_t>(stats_.max_in_flight, g.log().size());
   std::uint16_t waived = 0;
   for (std::size_t r = 1; r < g.replicas.size(); ++r) {
     Replica& replica = g.replicas[r];
-    SimTime& held = g.log.held(r, i);
-    SimTime& confirmed = g.log.confirmed(r, i);
+    SimTime& held = g.log().held(r, i);
+    SimTime& confirmed = g.log().confirmed(r, i);
     if (!replica.attached) {
       // Under block an all_sync primary refuses writes while a sync replica is away.
       DURASIM_ASSERT(!is_sync(replica.mode) || spec_->quorum != 0 ||
@@ -248,22 +256,20 @@ void WritePath::issue_one(Partition& g, SimTime t) {
     confirmed = replica.stream.confirmed_last();
     stats_.lag_s[r].add((held - durable).seconds());
   }
-  g.log.set_waived(i, waived);
-  const SimTime prev_ack = i > 0 ? g.log.ack(i - 1) : SimTime{0};
-  g.log.set_ack(i, later(ack_time(g, i, durable), prev_ack));
+  g.log().set_waived(i, waived);
+  const SimTime prev_ack = i > 0 ? g.log().ack(i - 1) : SimTime{0};
+  g.log().set_ack(i, later(ack_time(g, i, durable), prev_ack));
   // Accepting implies the rule can be met, if only after the end of simulated time: a write
   // waiting for a degrade_after timeout that ends past it.
-  DURASIM_ASSERT(g.log.ack(i) != kNever ||
+  DURASIM_ASSERT(g.log().ack(i) != kNever ||
                  (spec_->quorum == 0 && spec_->on_sync_unreachable == SyncUnreachable::kDegrade));
-  g.bytes_issued += size;
-  ++g.next_seq;
   ++stats_.issued;
   ++stats_.simulated;
 }
 
 void WritePath::trim(Partition& g, SimTime now, Trim how) {
   const std::size_t k = g.replicas.size();
-  WriteLog& log = g.log;
+  WriteLog& log = g.log();
   while (!log.empty()) {
     if (log.ack(0) > now) return;
     for (std::size_t r = 1; r < k && how == Trim::kFinal; ++r) {
@@ -284,8 +290,8 @@ void WritePath::trim(Partition& g, SimTime now, Trim how) {
       }
       std::array<std::uint32_t, kMaxCopiesPerPartition> slot{};
       for (std::size_t r = 0; r < k; ++r) slot[r] = g.replicas[r].slot;
-      checker_->on_final({g.partition, g.base, log.issue(0), log.primary_durable(0), log.ack(0),
-                          confirmed.data(), dropped.data(), mode.data(), slot.data(), k,
+      checker_->on_final({g.partition, g.timeline.base(), log.issue(0), log.primary_durable(0),
+                          log.ack(0), confirmed.data(), dropped.data(), mode.data(), slot.data(), k,
                           spec_->quorum, spec_->on_sync_unreachable});
     }
     if (spec_->quorum == 0) {
@@ -295,7 +301,7 @@ void WritePath::trim(Partition& g, SimTime now, Trim how) {
         (log.waived(0, r) ? waived : confirmed) |= 1u << g.replicas[r].slot;
       }
       if (waived != 0) {
-        g.degraded.note(g.base, g.base + 1, log.issue(0), waived, confirmed);
+        g.degraded.note(g.timeline.base(), g.timeline.base() + 1, log.issue(0), waived, confirmed);
         ++stats_.degraded_acks;
       }
     }
@@ -303,19 +309,19 @@ void WritePath::trim(Partition& g, SimTime now, Trim how) {
     ++stats_.acknowledged;
     for (std::size_t r = 1; r < k; ++r) {
       Replica& replica = g.replicas[r];
-      if (replica.holds == g.base && replica.first_missing_ack == kNever &&
-          (!replica.attached || now < replica.catch_up_end))
+      if (replica.first_missing_ack == kNever &&
+          (!replica.attached || now < replica.catch_up_end) &&
+          held(g, r).writes == g.timeline.base())
         replica.first_missing_ack = log.ack(0);
     }
-    log.pop_front();
-    ++g.base;
+    g.timeline.retire();
   }
 }
 
 // Counts the writes of (g.now, to) instead of simulating them; streams restart empty at `to`.
 void WritePath::skip_gap(Partition& g, SimTime to) {
   trim(g, kNever);  // what is in flight completes as computed
-  DURASIM_ASSERT(g.log.empty());
+  DURASIM_ASSERT(g.log().empty());
   const double rate = spec_->write_rate_per_partition;
   const std::uint64_t n = sample_poisson(rate * (to - g.now).seconds(), g.arrivals);
   if (n > 0) {
@@ -329,7 +335,7 @@ void WritePath::skip_gap(Partition& g, SimTime to) {
     for (std::size_t r = 1; r < g.replicas.size(); ++r) {
       Replica& replica = g.replicas[r];
       const bool behind = !replica.attached || g.now < replica.catch_up_end;
-      if (behind && replica.first_missing_ack == kNever && replica.holds <= g.next_seq)
+      if (behind && replica.first_missing_ack == kNever && held(g, r).writes <= g.timeline.next())
         replica.first_missing_ack = first;
     }
   }
@@ -345,20 +351,18 @@ void WritePath::skip_gap(Partition& g, SimTime to) {
     const std::uint64_t behind = split.behind;
     if (checker_ && behind > 0)
       checker_->on_counted(
-          {g.partition, g.next_seq, g.next_seq + behind, g.now, split.in_step_slots,
+          {g.partition, g.timeline.next(), g.timeline.next() + behind, g.now, split.in_step_slots,
            spec_->quorum == 0 ? split.behind_slots : 0u});  // a quorum does not degrade
     if (checker_ && behind < n)
-      checker_->on_counted({g.partition, g.next_seq + behind, g.next_seq + n, split.behind_until,
-                            split.in_step_slots | split.behind_slots, 0});
+      checker_->on_counted({g.partition, g.timeline.next() + behind, g.timeline.next() + n,
+                            split.behind_until, split.in_step_slots | split.behind_slots, 0});
     if (spec_->quorum == 0 && behind > 0) {
-      g.degraded.note(g.next_seq, g.next_seq + behind, g.now, split.behind_slots,
+      g.degraded.note(g.timeline.next(), g.timeline.next() + behind, g.now, split.behind_slots,
                       split.in_step_slots);
       stats_.degraded_acks += behind;
     }
   }
-  g.next_seq += n;
-  g.base = g.next_seq;
-  g.bytes_issued += static_cast<double>(n) * spec_->write_size.mean();
+  g.timeline.count(n, spec_->write_size.mean());
   stats_.issued += n;
   stats_.acknowledged += n;
   g.durable_last = later(g.durable_last, to);
@@ -388,7 +392,7 @@ void WritePath::advance(std::uint32_t p, SimTime t, Window window_need) {
   Partition& g = partition_writes_[p];
   if (t <= g.now) return;
   advance_to(g, t, window_need);
-  g.history.mark(t, g.next_seq);
+  g.history.mark(t, g.timeline.next());
 }
 
 void WritePath::advance_to(Partition& g, SimTime t, Window window_need) {
@@ -420,21 +424,17 @@ void WritePath::advance_to(Partition& g, SimTime t, Window window_need) {
 
 std::uint64_t WritePath::held_by(const Partition& g, std::size_t r, SimTime t) const {
   const Replica& replica = g.replicas[r];
-  if (!replica.attached || t < replica.catch_up_end) return replica.holds;
-  return g.base + g.log.held_by(r, t);
+  if (!replica.attached || t < replica.catch_up_end) return held(g, r).writes;
+  return g.timeline.base() + g.log().held_by(r, t);
 }
 
 void WritePath::detach(Partition& g, std::size_t r, SimTime now) {
   Replica& replica = g.replicas[r];
   DURASIM_ASSERT(replica.attached);
   const bool catching = now < replica.catch_up_end;
-  const std::uint64_t held = held_by(g, r, now);
+  const std::uint64_t holds = held_by(g, r, now);
   if (!catching) {
-    DURASIM_ASSERT(held >= g.base);
-    double pending = 0.0;
-    for (std::size_t i = held - g.base; i < g.log.size(); ++i) pending += g.log.bytes(i);
-    replica.holds = held;
-    replica.holds_bytes = g.bytes_issued - pending;
+    set_held(g, r, holds, g.timeline.bytes_before(holds));
   }
   replica.attached = false;
   replica.dropped = now;
@@ -443,44 +443,46 @@ void WritePath::detach(Partition& g, std::size_t r, SimTime now) {
     narrate(g, {.time = now,
                 .kind = TraceKind::kReplicaDetached,
                 .domain = disk_of(g, r),
-                .count = replica.holds,
-                .total = g.next_seq});
+                .count = held(g, r).writes,
+                .total = g.timeline.next()});
   }
   // Entries it had not confirmed by now: the ack rule stops waiting for it.
   bool recompute = false;
-  for (std::size_t i = 0; i < g.log.size(); ++i) {
-    SimTime& held_i = g.log.held(r, i);
-    SimTime& confirmed_i = g.log.confirmed(r, i);
+  for (std::size_t i = 0; i < g.log().size(); ++i) {
+    SimTime& held_i = g.log().held(r, i);
+    SimTime& confirmed_i = g.log().confirmed(r, i);
     if (held_i > now) held_i = kNever;
     if (confirmed_i > now) {
-      g.log.waive(i, r);
+      g.log().waive(i, r);
       confirmed_i = given_up(replica, now);
       recompute = recompute || is_sync(replica.mode);
     }
   }
-  std::size_t first_failed = g.log.size();
-  for (std::size_t i = 0; i < g.log.size() && recompute; ++i) {
-    if (g.log.ack(i) <= now) continue;
-    const SimTime prev = i > 0 ? g.log.ack(i - 1) : SimTime{0};
+  std::size_t first_failed = g.log().size();
+  for (std::size_t i = 0; i < g.log().size() && recompute; ++i) {
+    if (g.log().ack(i) <= now) continue;
+    const SimTime prev = i > 0 ? g.log().ack(i - 1) : SimTime{0};
     const SimTime a = ack_time(g, i, now);
     if (a == kNever) {
       first_failed = i;
       break;
     }
-    g.log.set_ack(i, later(a, prev));
+    g.log().set_ack(i, later(a, prev));
   }
-  if (first_failed < g.log.size()) {
+  if (first_failed < g.log().size()) {
     // Quorum lost: these writes can never be acknowledged.
-    for (std::size_t i = first_failed; i < g.log.size(); ++i) g.bytes_issued -= g.log.bytes(i);
-    stats_.failed += g.log.size() - first_failed;
-    g.next_seq -= g.log.size() - first_failed;
-    g.log.truncate(first_failed);
-    for (Replica& other : g.replicas) other.holds = std::min(other.holds, g.next_seq);
+    stats_.failed += g.timeline.drop_from(first_failed);
+    for (std::size_t o = 0; o < g.replicas.size(); ++o) {
+      const CopyTable::Holding h = held(g, o);
+      if (h.writes > g.timeline.next()) set_held(g, o, g.timeline.next(), h.bytes);
+    }
   }
   // The first write it lacks, acknowledged as recomputed above.
-  if (!catching)
+  if (!catching) {
+    const std::uint64_t first_missing = held(g, r).writes;
     replica.first_missing_ack =
-        replica.holds < g.next_seq ? g.log.ack(replica.holds - g.base) : kNever;
+        first_missing < g.timeline.next() ? g.log().ack(first_missing - g.timeline.base()) : kNever;
+  }
 }
 
 void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, EventQueue& queue) {
@@ -488,16 +490,13 @@ void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, E
   DURASIM_ASSERT(!replica.attached);
   // The backlog drains at what the link has beyond the ongoing load (positive: checked when
   // the scenario is read), writes made meanwhile included.
-  const double backlog = rebuilt ? 0.0 : std::max(0.0, g.bytes_issued - replica.holds_bytes);
+  const double backlog = rebuilt ? 0.0 : std::max(0.0, g.timeline.bytes() - held(g, r).bytes);
   const double load_Bps = spec_->write_rate_per_partition * spec_->write_size.mean();
   const SimTime ready = replica.stream.catch_up(now, backlog, load_Bps);
   replica.attached = true;
   replica.dropped = kNever;
   replica.catch_up_end = rebuilt ? now : ready;
-  if (rebuilt) {
-    replica.holds = g.next_seq;
-    replica.holds_bytes = g.bytes_issued;
-  }
+  if (rebuilt) set_held(g, r, g.timeline.next(), g.timeline.bytes());
   // A blocked all_sync primary accepts writes again once the replica is in step.
   if (!sync_in_step(g, now) && replica.catch_up_end > now)
     queue.push(replica.catch_up_end, g.partition, EventTag::make(channel_, kCaughtUpType, 0, 0));
@@ -509,8 +508,8 @@ void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, E
                 .bytes = rebuilt ? 0.0 : backlog,
                 .seconds = rebuilt ? 0.0 : (ready - now).seconds()});
   }
-  for (std::size_t i = 0; i < g.log.size(); ++i) {
-    SimTime& held = g.log.held(r, i);
+  for (std::size_t i = 0; i < g.log().size(); ++i) {
+    SimTime& held = g.log().held(r, i);
     if (held == kNever) held = ready;
   }
 }
@@ -535,17 +534,12 @@ void WritePath::close_episode(Partition& g, SimTime now, WriteIncident::Outcome 
 
 // Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
 void WritePath::drop_pending(Partition& g, SimTime now) {
-  std::size_t keep = g.log.size();
-  while (keep > 0 && g.log.ack(keep - 1) > now) --keep;
-  for (std::size_t i = keep; i < g.log.size(); ++i) g.bytes_issued -= g.log.bytes(i);
-  stats_.failed += g.log.size() - keep;
-  g.next_seq -= g.log.size() - keep;
-  g.log.truncate(keep);
-  for (Replica& replica : g.replicas) {
-    if (replica.holds > g.next_seq) {
-      replica.holds = g.next_seq;
-      replica.holds_bytes = g.bytes_issued;
-    }
+  std::size_t keep = g.log().size();
+  while (keep > 0 && g.log().ack(keep - 1) > now) --keep;
+  stats_.failed += g.timeline.drop_from(keep);
+  for (std::size_t r = 0; r < g.replicas.size(); ++r) {
+    if (held(g, r).writes > g.timeline.next())
+      set_held(g, r, g.timeline.next(), g.timeline.bytes());
   }
 }
 
@@ -561,30 +555,24 @@ void WritePath::note_destroyed(Partition& g, const CopyView* views) {
 
 void WritePath::lose_after(Partition& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
                            SimTime now, FailureKind cause, SimTime struck) {
-  DURASIM_ASSERT(keep <= g.next_seq);
+  DURASIM_ASSERT(keep <= g.timeline.next());
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
-  const std::uint64_t lost = g.next_seq - keep;
+  const std::uint64_t lost = g.timeline.next() - keep;
   const std::uint64_t degraded = g.degraded.lost_after(keep, now, g.slot_destroyed);
-  if (checker_) checker_->on_loss({g.partition, keep, g.next_seq, now, degraded});
+  if (checker_) checker_->on_loss({g.partition, keep, g.timeline.next(), now, degraded});
   if (lost > 0) {
-    const double bytes = std::max(0.0, g.bytes_issued - keep_bytes);
+    const double bytes = std::max(0.0, g.timeline.bytes() - keep_bytes);
     const double degraded_bytes = bytes * static_cast<double>(degraded) / static_cast<double>(lost);
     incidents_.lose(g.incident, {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes},
                     (g.refusing_since - std::min(oldest_ack, g.refusing_since)).seconds());
   }
   // The timeline goes on from `keep`.
   g.degraded.cut(keep);
-  if (keep < g.next_seq) {
-    g.log.truncate(keep >= g.base ? std::min<std::size_t>(g.log.size(), keep - g.base) : 0);
-    g.next_seq = keep;
-    g.base = std::min(g.base, keep);
-    g.bytes_issued = keep_bytes;
-  }
-  for (Replica& replica : g.replicas) {
-    if (replica.holds >= g.next_seq) {
-      replica.holds = g.next_seq;
-      replica.holds_bytes = g.bytes_issued;
-      replica.first_missing_ack = kNever;
+  g.timeline.cut(keep, keep_bytes);
+  for (std::size_t r = 0; r < g.replicas.size(); ++r) {
+    if (held(g, r).writes >= g.timeline.next()) {
+      set_held(g, r, g.timeline.next(), g.timeline.bytes());
+      g.replicas[r].first_missing_ack = kNever;
     }
   }
 }
@@ -597,16 +585,16 @@ void WritePath::lose_unheld(Partition& g, SimTime now, FailureKind cause, const 
   const std::optional<std::size_t> survivor =
       longest_surviving_prefix({facts.data(), g.replicas.size()});
   if (!survivor) return;  // no copy at all: on_data_loss's
-  const Replica* best = &g.replicas[*survivor];
-  if (best->holds >= g.next_seq) return;
-  const std::uint64_t lost = g.next_seq - best->holds;
-  const SimTime oldest = best->first_missing_ack;
+  const CopyTable::Holding best = held(g, *survivor);
+  if (best.writes >= g.timeline.next()) return;
+  const std::uint64_t lost = g.timeline.next() - best.writes;
+  const SimTime oldest = g.replicas[*survivor].first_missing_ack;
   narrate(g, {.time = now,
               .kind = TraceKind::kWritesLost,
               .variant = TraceRecord::kUnheld,
               .count = lost,
               .seconds = (g.refusing_since - std::min(oldest, g.refusing_since)).seconds()});
-  lose_after(g, best->holds, best->holds_bytes, oldest, now, cause, now);
+  lose_after(g, best.writes, best.bytes, oldest, now, cause, now);
 }
 
 void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, EventQueue& queue,
@@ -617,22 +605,22 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
   WriteIncident& inc = incidents_.at(g.incident);
   std::uint64_t kept = 0;
-  SimTime oldest_lost = g.created;  // without a backup: all since the (re)creation
+  SimTime oldest_lost = g.timeline.created();  // without a backup: all since the (re)creation
   if (restore) {
-    kept = std::min(g.next_seq,
-                    g.history.writes_before(restore->pit, g.next_seq, g.restore_rng, &oldest_lost));
+    kept = std::min(g.timeline.next(), g.history.writes_before(restore->pit, g.timeline.next(),
+                                                               g.restore_rng, &oldest_lost));
     inc.outcome = WriteIncident::Outcome::kRestored;
     inc.restored_from = restore->from;
     inc.restore_pit_s = restore->pit.seconds();
   } else {
     inc.outcome = WriteIncident::Outcome::kDataLoss;
   }
-  const std::uint64_t lost = g.next_seq - kept;
-  const double lost_bytes =
-      g.next_seq > 0 ? g.bytes_issued * static_cast<double>(lost) / static_cast<double>(g.next_seq)
-                     : 0.0;
+  const std::uint64_t lost = g.timeline.next() - kept;
+  const double lost_bytes = g.timeline.next() > 0 ? g.timeline.bytes() * static_cast<double>(lost) /
+                                                        static_cast<double>(g.timeline.next())
+                                                  : 0.0;
   const std::uint64_t degraded = g.degraded.lost_after(kept, now, g.slot_destroyed);
-  if (checker_) checker_->on_loss({g.partition, kept, g.next_seq, now, degraded});
+  if (checker_) checker_->on_loss({g.partition, kept, g.timeline.next(), now, degraded});
   g.degraded.cut(kept);
   if (lost > 0) {
     // To the failure that destroyed the last copy.
@@ -664,10 +652,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
               .seconds = inc.rpo_s,
               .pit_s = restore ? restore->pit.seconds() : 0.0,
               .label = restore ? restore->from : nullptr});
-  if (!restore) g.created = now;
-  g.next_seq = g.base = kept;
-  g.bytes_issued -= lost_bytes;
-  g.log.clear();
+  g.timeline.restart(kept, lost_bytes, restore != nullptr, now);
   // The timeline now ends at the restore point (or is empty): the stretch that holds it is cut
   // there, so that a later restore from an older backup counts the writes before its own point
   // over the time they were written in, not over the whole stretch.
@@ -677,14 +662,14 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     g.history.clamp(kept);
   }
   // Every copy that stands, or is rebuilt or restored, holds the new timeline.
-  for (Replica& replica : g.replicas) {
+  for (std::size_t r = 0; r < g.replicas.size(); ++r) {
+    Replica& replica = g.replicas[r];
     replica.attached = false;
     // The copies standing hold the new timeline; the destroyed stay lost (and dated).
     if (views[replica.slot].intact) replica.held_generation = views[replica.slot].generation;
     replica.dropped = now;
     replica.catch_up_end = SimTime{0};
-    replica.holds = kept;
-    replica.holds_bytes = g.bytes_issued;
+    set_held(g, r, kept, g.timeline.bytes());
     replica.first_missing_ack = kNever;
   }
 }
@@ -735,7 +720,7 @@ void WritePath::failover_facts(const Partition& g, const CopyView* views,
     const Replica& replica = g.replicas[r];
     const CopyView& v = views[replica.slot];
     facts[r] = {replica.mode, spec_->roles[r].delay_s > 0.0, v.intact,
-                v.available,  !copy_lost(replica, v),        replica.holds};
+                v.available,  !copy_lost(replica, v),        held(g, r).writes};
   }
 }
 
@@ -752,10 +737,12 @@ bool WritePath::try_promote(Partition& g, SimTime now, const CopyView* views) {
 void WritePath::promote(Partition& g, std::size_t r, SimTime now, const CopyView* views) {
   Replica& cand = g.replicas[r];
   DURASIM_ASSERT(!cand.attached && views[cand.slot].intact);
-  const std::uint64_t held = cand.holds;
-  const std::uint64_t lost = g.next_seq > held ? g.next_seq - held : 0;
+  const CopyTable::Holding holding = held(g, r);
+  const std::uint64_t lost =
+      g.timeline.next() > holding.writes ? g.timeline.next() - holding.writes : 0;
   SimTime oldest = cand.first_missing_ack;
-  if (held >= g.base && held < g.next_seq) oldest = g.log.ack(held - g.base);
+  if (holding.writes >= g.timeline.base() && holding.writes < g.timeline.next())
+    oldest = g.log().ack(holding.writes - g.timeline.base());
   if (trace_) {
     narrate(g, {.time = now,
                 .kind = TraceKind::kFailover,
@@ -765,8 +752,8 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now, const CopyView
                 .seconds = lost == 0 ? 0.0 : (g.refusing_since - oldest).seconds()});
   }
   // The promoted copy's history is the timeline from now on.
-  lose_after(g, std::min(held, g.next_seq), cand.holds_bytes, oldest, now, g.primary_lost_cause,
-             g.primary_lost_at);
+  lose_after(g, std::min(holding.writes, g.timeline.next()), holding.bytes, oldest, now,
+             g.primary_lost_cause, g.primary_lost_at);
   incidents_.settle(g.incident, WriteIncident::Outcome::kFailover);  // a restore stays one
   Replica& old_primary = g.replicas[0];
   // The promoted copy holds the timeline (rebuilt while the primary was down, it holds what its
@@ -776,8 +763,7 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now, const CopyView
   std::swap(old_primary.slot, cand.slot);
   cand.held_generation = old_primary.held_generation;
   old_primary.held_generation = promoted;
-  cand.holds = g.next_seq;
-  cand.holds_bytes = g.bytes_issued;
+  set_held(g, r, g.timeline.next(), g.timeline.bytes());
   cand.first_missing_ack = kNever;
   g.primary_usable = true;
   g.failover_due = false;
@@ -895,8 +881,8 @@ WritePath::Marker WritePath::replicate_marker(std::uint32_t p, SimTime t) {
   Partition& g = partition_writes_[p];
   DURASIM_ASSERT(g.now >= t);  // advance(p, t) first
   Marker m;
-  m.seq = g.next_seq;
-  m.initial_data = g.created == SimTime{0};
+  m.seq = g.timeline.next();
+  m.initial_data = g.timeline.created() == SimTime{0};
   const SimTime durable = primary_durable(g, t);
   for (std::size_t r = 0; r < g.replicas.size(); ++r) {
     Replica& replica = g.replicas[r];
@@ -927,7 +913,7 @@ std::size_t WritePath::role_on_slot(std::uint32_t p, std::uint32_t slot) const {
 std::uint64_t WritePath::timeline_writes_before(std::uint32_t p, SimTime pit) {
   SimTime first_after;
   Partition& g = partition_writes_[p];
-  return g.history.writes_before(pit, g.next_seq, g.restore_rng, &first_after);
+  return g.history.writes_before(pit, g.timeline.next(), g.restore_rng, &first_after);
 }
 
 }  // namespace durasim

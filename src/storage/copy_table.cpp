@@ -66,6 +66,7 @@ void CopyTable::reset() {
   std::fill(generation_.begin(), generation_.end(), 0U);
   std::fill(intact_.begin(), intact_.end(), static_cast<std::uint8_t>(per_partition_));
   partial_left_.clear();
+  held_.clear();
 }
 
 void CopyTable::set_state(CopyId c, CopyState to) {
@@ -112,7 +113,9 @@ std::size_t CopyTable::memory_bytes() const {
          state_.capacity() * sizeof(CopyState) + generation_.capacity() * sizeof(std::uint32_t) +
          intact_.capacity() * sizeof(std::uint8_t) + partial_left_.bucket_count() * sizeof(void*) +
          partial_left_.size() *
-             (sizeof(std::pair<const std::uint32_t, double>) + 2 * sizeof(void*));
+             (sizeof(std::pair<const std::uint32_t, double>) + 2 * sizeof(void*)) +
+         held_.bucket_count() * sizeof(void*) +
+         held_.size() * (sizeof(std::pair<const std::uint32_t, Holding>) + 2 * sizeof(void*));
 }
 
 }  // namespace durasim

@@ -180,6 +180,34 @@ TEST(CopyTable, APartialCopyResumesOnceAndGoesWithTheCopyOrItsData) {
   EXPECT_THROW(t.set_state(d, CopyState::kIntact), InternalError);
 }
 
+// What a copy holds of the timeline is per copy, recorded only for copies the write path sets,
+// the empty prefix otherwise, and gone with the trial.
+TEST(CopyTable, AHoldingIsPerCopyAndLastsTheTrial) {
+  Small s;
+  CopyTable& t = s.copies;
+  const CopyId a = t.id(PartitionId{2}, 0), b = t.id(PartitionId{2}, 1);
+  EXPECT_EQ(t.held(a).writes, 0u);
+  EXPECT_EQ(t.held(a).bytes, 0.0);
+  EXPECT_EQ(t.holdings(), 0u);
+  t.set_held(a, {7, 7 * 4096.0});
+  t.set_held(b, {5, 5 * 4096.0});
+  EXPECT_EQ(t.held(a).writes, 7u);
+  EXPECT_EQ(t.held(a).bytes, 7 * 4096.0);
+  EXPECT_EQ(t.held(b).writes, 5u);
+  EXPECT_EQ(t.held(t.id(PartitionId{3}, 0)).writes, 0u);  // another partition's slot 0
+  // A copy lost keeps the prefix recorded: the write path tells a copy lost since it held the
+  // timeline by its generation, and overwrites the prefix when the copy is rebuilt.
+  t.set_state(a, CopyState::kLost);
+  EXPECT_EQ(t.held(a).writes, 7u);
+  t.set_held(a, {9, 9 * 4096.0});
+  EXPECT_EQ(t.held(a).writes, 9u);
+  EXPECT_EQ(t.holdings(), 2u);
+  t.reset();
+  EXPECT_EQ(t.holdings(), 0u);
+  EXPECT_EQ(t.held(a).writes, 0u);
+  EXPECT_EQ(t.held(b).bytes, 0.0);
+}
+
 // DESIGN.md's fleet: 10,000 disks, a million partitions of 3 copies, in under 64 MB, and the
 // copies of a failed disk found through the index.
 TEST(CopyTable, AFleetOfTenThousandDisksAndAMillionPartitionsFitsIn64MB) {
@@ -196,7 +224,7 @@ TEST(CopyTable, AFleetOfTenThousandDisksAndAMillionPartitionsFitsIn64MB) {
     for (std::uint32_t c = 0; c < 3; ++c) layout.push_back(disks[(p + c * 3331) % 10'000]);
   }
   const Placement placement(kPartitions, 3, std::move(layout));
-  const CopyTable table(topology, placement);
+  CopyTable table(topology, placement);
   EXPECT_LT(table.memory_bytes(), 64'000'000u);
   EXPECT_GT(table.memory_bytes(), 27'000'000u);  // 9 bytes a copy and 1 a partition: 28 MB
   // Each disk holds 300 copies: partitions p with (p + 3331 c) = d (mod 10000).
@@ -204,6 +232,15 @@ TEST(CopyTable, AFleetOfTenThousandDisksAndAMillionPartitionsFitsIn64MB) {
   const auto on = table.copies_on(disk);
   ASSERT_EQ(on.size(), 300u);
   for (const CopyId c : on) EXPECT_EQ(table.disk_of(c), disk);
+  // A node lost (3000 copies) and the holdings of its copies recorded: a few hundred KB more.
+  const std::size_t before = table.memory_bytes();
+  for (const CopyId c : table.copies_under(topology.parent(disk))) {
+    table.set_state(c, CopyState::kLost);
+    table.set_held(c, {c.value, 4096.0 * c.value});
+  }
+  EXPECT_EQ(table.holdings(), 3000u);
+  EXPECT_LT(table.memory_bytes() - before, 3000u * 100u);
+  EXPECT_LT(table.memory_bytes(), 64'000'000u);
   // A node's copies: its 10 disks' 3000.
   EXPECT_EQ(table.copies_under(topology.parent(disk)).size(), 3000u);
 }

@@ -27,6 +27,10 @@
 // every acknowledged write since the partition was (re)created is lost, and with no backup the
 // RPO is unbounded (rpo_s = -1: nothing was recovered).
 //
+// What each copy holds of the timeline is the copy table's (storage/copy_table.hpp): the write
+// path records it there when a copy leaves the stream, is caught up by a rebuild, or is left by a
+// failover or a data loss, and reads it back to catch a replica up or to choose a failover.
+//
 // Memory: the ring of a partition holds only writes not yet final (acknowledged and on every
 // attached replica), so it is bounded by the queues, not by the number of writes.
 //
@@ -61,9 +65,11 @@
 #include "durasim/replication/durability.hpp"
 #include "durasim/replication/failover.hpp"
 #include "durasim/replication/replica_stream.hpp"
+#include "durasim/replication/timeline.hpp"
 #include "durasim/replication/write_history.hpp"
 #include "durasim/replication/write_incidents.hpp"
 #include "durasim/replication/write_log.hpp"
+#include "durasim/storage/copy_table.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
 
@@ -183,8 +189,10 @@ class WriteObserver {
 
 class WritePath {
  public:
+  // `copies` is the trial's copy table: the write path reads what each copy holds of the
+  // timeline from it and records it there (CopyTable::held, set_held).
   WritePath(const WritePathSpec& spec, const LatencyModel& latency, const Placement& placement,
-            std::uint32_t channel);
+            CopyTable& copies, std::uint32_t channel);
   ~WritePath();
   WritePath(WritePath&&) noexcept;
 
@@ -284,12 +292,16 @@ class WritePath {
   bool voters_suffice(const Partition& g) const;
   SimTime ack_time(const Partition& g, std::size_t i, SimTime floor) const;
   std::uint64_t held_by(const Partition& g, std::size_t r, SimTime t) const;
+  // What replica r's copy holds, as the copy table last recorded it, and recording it.
+  CopyTable::Holding held(const Partition& g, std::size_t r) const;
+  void set_held(const Partition& g, std::size_t r, std::uint64_t writes, double bytes);
   Duration interarrival(Partition& g) const;  // to the partition's next write
 
   const WritePathSpec* spec_;
   AckRule rule_;
   const LatencyModel* latency_;
   const Placement* placement_;
+  CopyTable* copies_;
   std::uint32_t channel_;
   std::uint32_t partitions_;
   WriteObserver* checker_ = nullptr;

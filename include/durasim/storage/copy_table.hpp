@@ -1,10 +1,16 @@
 // Every copy of every partition in one trial: the one owner of a copy's state. Durability,
 // the write path, backups and bad-delete recovery read it; only the durability model changes it,
 // and only through set_state, which asserts that the transition is legal. Readers keep no copy
-// state of their own: the write path remembers, per replica, the generation of its copy when it
-// last held the timeline (a copy whose generation moved on was lost since) and how far into the
-// timeline of writes the replica is (a position in the log, the replication protocol's, not
-// the copy's state).
+// state of their own: the write path remembers, per replica, only the generation of its copy when
+// it last held the timeline (a copy whose generation moved on was lost since).
+//
+// What a copy holds of its partition's timeline of writes (a prefix: the first `writes`, of
+// `bytes` in all) is recorded here too, by the write path, which brings the writes: while a
+// copy receives the replication stream in step, the write log says how far it is; the table
+// keeps the prefix of a copy that stopped receiving it (its replica detached or catching up), of
+// the copies a failover or a data loss leaves, and of a copy rebuilt from another. Kept apart
+// from the dense arrays: only copies that left the stream in the trial have one (none when the
+// scenario simulates no writes); a copy with none holds the empty prefix.
 //
 // Fault model (what a copy can go through): its place is destroyed with its disk or an ancestor
 // (the copy is lost, whatever it was doing: destroyed()); once new hardware stands, it is
@@ -35,7 +41,7 @@
 // Copies are numbered partition by partition (CopyId); copies_of(p) are the partition's copy
 // slots in order, copies_on(disk) the copies a disk holds, in CopyId order, found through an
 // index built once (no scan of the table). Memory: 9 bytes a copy and 1 a partition, and about 40 a
-// partial copy (a million partitions of 3 copies on 10,000 disks take 28 MB:
+// partial copy or a holding (a million partitions of 3 copies on 10,000 disks take 28 MB:
 // tests/storage/copy_table_test.cpp).
 //
 //   CopyTable copies(topology, placement);
@@ -133,6 +139,20 @@ class CopyTable {
   std::optional<double> take_partial(CopyId c);
   std::size_t partials() const { return partial_left_.size(); }
 
+  // What copy c holds of its partition's timeline of writes, as last recorded (the empty prefix
+  // if never this trial).
+  struct Holding {
+    std::uint64_t writes = 0;  // writes [0, writes) of the timeline
+    double bytes = 0.0;        // their bytes
+  };
+  Holding held(CopyId c) const {
+    if (held_.empty()) return {};
+    const auto it = held_.find(c.value);
+    return it == held_.end() ? Holding{} : it->second;
+  }
+  void set_held(CopyId c, Holding holding) { held_[c.value] = holding; }
+  std::size_t holdings() const { return held_.size(); }
+
   // Bytes held by the table (its vectors' capacities), for the memory budget.
   std::size_t memory_bytes() const;
 
@@ -151,6 +171,8 @@ class CopyTable {
   std::vector<std::uint8_t> intact_;
   // Per trial: the bytes left of rebuilds given up, by copy.
   std::unordered_map<std::uint32_t, double> partial_left_;
+  // Per trial: what copies that left the replication stream hold, by copy.
+  std::unordered_map<std::uint32_t, Holding> held_;
 };
 
 }  // namespace durasim
