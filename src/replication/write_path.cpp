@@ -471,11 +471,7 @@ void WritePath::detach(Partition& g, std::size_t r, SimTime now) {
   }
   if (first_failed < g.log().size()) {
     // Quorum lost: these writes can never be acknowledged.
-    stats_.failed += g.timeline.drop_from(first_failed);
-    for (std::size_t o = 0; o < g.replicas.size(); ++o) {
-      const CopyTable::Holding h = held(g, o);
-      if (h.writes > g.timeline.next()) set_held(g, o, g.timeline.next(), h.bytes);
-    }
+    drop_from(g, first_failed);
   }
   // The first write it lacks, acknowledged as recomputed above.
   if (!catching) {
@@ -536,7 +532,13 @@ void WritePath::close_episode(Partition& g, SimTime now, WriteIncident::Outcome 
 void WritePath::drop_pending(Partition& g, SimTime now) {
   std::size_t keep = g.log().size();
   while (keep > 0 && g.log().ack(keep - 1) > now) --keep;
-  stats_.failed += g.timeline.drop_from(keep);
+  drop_from(g, keep);
+}
+
+// The writes from log index i on leave the timeline: a copy that holds some of them holds the
+// whole timeline that is left.
+void WritePath::drop_from(Partition& g, std::size_t i) {
+  stats_.failed += g.timeline.drop_from(i);
   for (std::size_t r = 0; r < g.replicas.size(); ++r) {
     if (held(g, r).writes > g.timeline.next())
       set_held(g, r, g.timeline.next(), g.timeline.bytes());

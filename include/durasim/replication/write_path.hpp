@@ -276,6 +276,7 @@ class WritePath {
   void lose_after(Partition& g, std::uint64_t keep, double keep_bytes, SimTime oldest_ack,
                   SimTime now, FailureKind cause, SimTime struck);
   void drop_pending(Partition& g, SimTime now);
+  void drop_from(Partition& g, std::size_t i);
   void primary_down(Partition& g, SimTime now, FailureKind cause, EventQueue& queue);
   void failover_facts(const Partition& g, const CopyView* views,
                       std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const;
