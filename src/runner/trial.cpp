@@ -41,7 +41,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   queue_.clear();
   queue_.set_horizon(s.horizon);  // what falls after it is never run
   failures_.start(queue_, s.seed, trial);
-  counted_.clear();
+  incidents_.clear();
   copies_.reset();
   availability_.reset(copies_.partitions());
   durability_.start();
@@ -77,72 +77,8 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   obs.unreachable_s = availability_.unreachable_s();
   obs.unreachable_episodes_s = availability_.episodes_s();
   obs.unreachable_open_at_horizon = availability_.open_at_end();
-  collect_losses(obs);
+  incidents_.finish(durability_.losses(), obs.writes.incidents, obs.logical, obs);
   return obs;
-}
-
-void TrialRunner::collect_losses(TrialObservation& obs) const {
-  auto first_loss = [&obs](double t) {
-    if (obs.first_loss_s < 0 || t < obs.first_loss_s) obs.first_loss_s = t;
-  };
-  for (std::size_t i = 0; i < durability_.losses().size(); ++i) {
-    const LossRecord& loss = durability_.losses()[i];
-    if (loss.restore) continue;          // restored: what it lost is the write incident's
-    first_loss(loss.lost_at.seconds());  // lost for good later when the backup was gone
-    ++obs.loss_events;
-    obs.lost_bytes += loss.bytes;
-    obs.hardware_loss = true;
-    obs.data_loss = true;
-    if (i < counted_.size() && counted_[i]) continue;  // counted in its domain change's incident
-    // Lost for good when the backup chosen was gone (found at a replacement, maybe at the very
-    // instant of the loss): the failure that took the last copy lost it.
-    for (Incident& change : obs.incidents) {
-      if (change.time_s == loss.lost_at.seconds() && change.kind == loss.cause) {
-        ++change.lost_partitions;
-        change.lost_bytes += loss.bytes;
-        break;
-      }
-    }
-  }
-  // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
-  for (const WriteIncident& i : obs.writes.incidents) {
-    if (i.lost_writes == 0) continue;
-    // A data loss is already an event of its own (its loss record), but the writes it and
-    // earlier failures lost are dated and charged the same way.
-    if (i.outcome != WriteIncident::Outcome::kDataLoss) {
-      ++obs.loss_events;
-      obs.hardware_loss = true;
-    }
-    // Each domain change that lost some of these writes (the primary's loss for a failover, the
-    // last copy's destruction at a data loss), but those acknowledged while degraded, which
-    // loss.by_cause.degraded_ack counts.
-    for (const WriteIncident::LostTo& share : i.lost_to) {
-      first_loss(share.time_s);
-      for (Incident& change : obs.incidents) {
-        if (change.time_s == share.time_s && change.kind == share.cause) {
-          change.lost_writes += share.writes - share.degraded_writes;
-          break;
-        }
-      }
-    }
-  }
-  obs.write_loss = obs.writes.lost_writes > 0;
-  // Records a bad delete took for good: one incident per delete, over its partitions.
-  for (std::size_t i = 0; i < obs.logical.size(); ++i) {
-    const LogicalIncident& l = obs.logical[i];
-    if (i == 0 || obs.logical[i - 1].delete_id != l.delete_id)
-      obs.incidents.push_back({l.time_s, FailureKind::kBadDelete, l.injected, 0, 0.0, 0, 0});
-    Incident& inc = obs.incidents.back();
-    inc.lost_bytes += l.lost_bytes;
-    inc.lost_records += l.lost_records;
-    obs.lost_bytes += l.lost_bytes;
-    obs.lost_records += l.lost_records;
-    if (l.lost_records == 0) continue;
-    obs.record_loss = true;
-    ++obs.loss_events;
-    first_loss(l.time_s);
-    obs.logical_loss = true;
-  }
 }
 
 // The engine never switches on what a model does: each channel's event goes to its model, and
@@ -205,7 +141,7 @@ void TrialRunner::domain_destroyed(const DomainChange& change, SimTime now, Tria
   // No copy under a destroyed domain is intact any more.
   for (const CopyId c : copies_.copies_under(change.domain)) DURASIM_ASSERT(!copies_.intact(c));
   apply_to_models(now, change.kind, losses_before, WritePath::Window::kBefore);
-  record_incident(change, now, losses_before, obs);
+  incidents_.failure(now, change.kind, change.injected, durability_.losses(), losses_before, obs);
 }
 
 void TrialRunner::outage_started(const DomainChange& change, SimTime now, TrialObservation& obs,
@@ -214,7 +150,7 @@ void TrialRunner::outage_started(const DomainChange& change, SimTime now, TrialO
   durability_.on_change(change, now, failures_, queue_, trace);
   DURASIM_ASSERT(durability_.losses().size() == losses_before);  // an outage destroys nothing
   apply_to_models(now, change.kind, losses_before, WritePath::Window::kBefore);
-  record_incident(change, now, losses_before, obs);
+  incidents_.failure(now, change.kind, change.injected, durability_.losses(), losses_before, obs);
 }
 
 void TrialRunner::outage_ended(const DomainChange& change, SimTime now, TraceSink* trace) {
@@ -228,7 +164,7 @@ void TrialRunner::outage_ended(const DomainChange& change, SimTime now, TraceSin
 // Hardware replaced, or copies rebuilt or restored: repairs bring copies back and never stop
 // writes (the write path asserts it, given no cause). A replacement may still record a loss: a
 // restore that finds its backup gone falls back to an older one or loses the partition for good,
-// a loss that is the earlier failure's (its record's cause and lost_at; collect_losses).
+// a loss that is the earlier failure's (its record's cause and lost_at; IncidentBook::finish).
 void TrialRunner::repair_progressed(const Event& event, TraceSink* trace) {
   const std::size_t losses_before = durability_.losses().size();
   durability_.handle(event, failures_, queue_, trace);
@@ -263,21 +199,6 @@ void TrialRunner::apply_to_models(SimTime now, std::optional<FailureKind> cause,
     }
     writes_.refresh(p, now, cause, views(p), queue_);
   }
-}
-
-void TrialRunner::record_incident(const DomainChange& change, SimTime now,
-                                  std::size_t losses_before, TrialObservation& obs) {
-  Incident incident{now.seconds(), change.kind, change.injected, 0, 0.0};
-  counted_.resize(durability_.losses().size(), 0);
-  for (std::size_t i = losses_before; i < durability_.losses().size(); ++i) {
-    const LossRecord& loss = durability_.losses()[i];
-    // A restore, or a backup gone (the loss is the earlier failure's: collect_losses).
-    if (loss.restore || loss.lost_at != loss.time) continue;
-    counted_[i] = 1;
-    ++incident.lost_partitions;
-    incident.lost_bytes += loss.bytes;
-  }
-  obs.incidents.push_back(incident);
 }
 
 void TrialRunner::narrate_change(const DomainChange& change, SimTime now, TraceSink& trace) const {

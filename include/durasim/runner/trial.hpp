@@ -22,6 +22,7 @@
 #include "durasim/core/trace.hpp"
 #include "durasim/failure/failure_model.hpp"
 #include "durasim/metrics/availability.hpp"
+#include "durasim/metrics/incident_book.hpp"
 #include "durasim/metrics/observation.hpp"
 #include "durasim/replication/durability.hpp"
 #include "durasim/replication/write_path.hpp"
@@ -75,15 +76,10 @@ class TrialRunner {
                        WritePath::Window window);
   // Whether each partition the durability model touched is readable.
   void note_availability(SimTime now);
-  // The change as an incident of the trial, with the partitions it lost.
-  void record_incident(const DomainChange& change, SimTime now, std::size_t losses_before,
-                       TrialObservation& obs);
   void narrate_change(const DomainChange& change, SimTime now, TraceSink& trace) const;
   const CopyView* views(std::uint32_t partition);
   // Tells the observer which copies lie under `root`, destroyed at t.
   void report_destroyed(DomainId root, SimTime t);
-  // Folds the write path's and the bad deletes' losses into the trial's loss counts.
-  void collect_losses(TrialObservation& obs) const;
 
   const Scenario* scenario_;
   const std::atomic<bool>* cancel_ = nullptr;
@@ -99,9 +95,8 @@ class TrialRunner {
   LogicalFaults::World world_;
   std::array<CopyView, kMaxCopiesPerPartition> views_{};
   WriteObserver* observer_ = nullptr;
-  // Per loss record of the trial: counted in the incident of the domain change that made it (the
-  // others are the earlier failure's, charged by collect_losses).
-  std::vector<std::uint8_t> counted_;
+  // The trial's incidents, from the facts the models report (metrics/incident_book.hpp).
+  IncidentBook incidents_;
 };
 
 }  // namespace durasim

@@ -1,0 +1,87 @@
+#include "durasim/metrics/incident_book.hpp"
+
+namespace durasim {
+
+void IncidentBook::failure(SimTime now, FailureKind kind, bool injected,
+                           std::span<const LossRecord> losses, std::size_t losses_before,
+                           TrialObservation& obs) {
+  Incident incident{now.seconds(), kind, injected, 0, 0.0};
+  counted_.resize(losses.size(), 0);
+  for (std::size_t i = losses_before; i < losses.size(); ++i) {
+    const LossRecord& loss = losses[i];
+    // A restore, or a backup gone (the loss is the earlier failure's: finish).
+    if (loss.restore || loss.lost_at != loss.time) continue;
+    counted_[i] = 1;
+    ++incident.lost_partitions;
+    incident.lost_bytes += loss.bytes;
+  }
+  obs.incidents.push_back(incident);
+}
+
+void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const WriteIncident> writes,
+                          std::span<const LogicalIncident> recoveries,
+                          TrialObservation& obs) const {
+  auto first_loss = [&obs](double t) {
+    if (obs.first_loss_s < 0 || t < obs.first_loss_s) obs.first_loss_s = t;
+  };
+  for (std::size_t i = 0; i < losses.size(); ++i) {
+    const LossRecord& loss = losses[i];
+    if (loss.restore) continue;          // restored: what it lost is the write incident's
+    first_loss(loss.lost_at.seconds());  // lost for good later when the backup was gone
+    ++obs.loss_events;
+    obs.lost_bytes += loss.bytes;
+    obs.hardware_loss = true;
+    obs.data_loss = true;
+    if (i < counted_.size() && counted_[i]) continue;  // counted in its failure's incident
+    // Lost for good when the backup chosen was gone (found at a replacement, maybe at the very
+    // instant of the loss): the failure that took the last copy lost it.
+    for (Incident& change : obs.incidents) {
+      if (change.time_s == loss.lost_at.seconds() && change.kind == loss.cause) {
+        ++change.lost_partitions;
+        change.lost_bytes += loss.bytes;
+        break;
+      }
+    }
+  }
+  // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
+  for (const WriteIncident& i : writes) {
+    if (i.lost_writes == 0) continue;
+    // A data loss is already an event of its own (its loss record), but the writes it and
+    // earlier failures lost are dated and charged the same way.
+    if (i.outcome != WriteIncident::Outcome::kDataLoss) {
+      ++obs.loss_events;
+      obs.hardware_loss = true;
+    }
+    // Each failure that lost some of these writes (the primary's loss for a failover, the last
+    // copy's destruction at a data loss), but those acknowledged while degraded, which
+    // loss.by_cause.degraded_ack counts.
+    for (const WriteIncident::LostTo& share : i.lost_to) {
+      first_loss(share.time_s);
+      for (Incident& change : obs.incidents) {
+        if (change.time_s == share.time_s && change.kind == share.cause) {
+          change.lost_writes += share.writes - share.degraded_writes;
+          break;
+        }
+      }
+    }
+  }
+  obs.write_loss = obs.writes.lost_writes > 0;
+  // Records a bad delete took for good: one incident per delete, over its partitions.
+  for (std::size_t i = 0; i < recoveries.size(); ++i) {
+    const LogicalIncident& l = recoveries[i];
+    if (i == 0 || recoveries[i - 1].delete_id != l.delete_id)
+      obs.incidents.push_back({l.time_s, FailureKind::kBadDelete, l.injected, 0, 0.0, 0, 0});
+    Incident& inc = obs.incidents.back();
+    inc.lost_bytes += l.lost_bytes;
+    inc.lost_records += l.lost_records;
+    obs.lost_bytes += l.lost_bytes;
+    obs.lost_records += l.lost_records;
+    if (l.lost_records == 0) continue;
+    obs.record_loss = true;
+    ++obs.loss_events;
+    first_loss(l.time_s);
+    obs.logical_loss = true;
+  }
+}
+
+}  // namespace durasim
