@@ -1,11 +1,13 @@
 #include "durasim/metrics/incident_book.hpp"
 
+#include "durasim/core/assert.hpp"
+
 namespace durasim {
 
 void IncidentBook::failure(SimTime now, FailureKind kind, bool injected,
                            std::span<const LossRecord> losses, std::size_t losses_before,
                            TrialObservation& obs) {
-  Incident incident{now.seconds(), kind, injected, 0, 0.0};
+  Incident incident = Incident::failure(now.seconds(), kind, injected);
   counted_.resize(losses.size(), 0);
   for (std::size_t i = losses_before; i < losses.size(); ++i) {
     const LossRecord& loss = losses[i];
@@ -21,6 +23,8 @@ void IncidentBook::failure(SimTime now, FailureKind kind, bool injected,
 void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const WriteIncident> writes,
                           std::span<const LogicalIncident> recoveries,
                           TrialObservation& obs) const {
+  // Only failures so far: the write incidents and recoveries are appended below, once.
+  for (const Incident& i : obs.incidents) DURASIM_ASSERT(i.scope == Incident::Scope::kFailure);
   auto first_loss = [&obs](double t) {
     if (obs.first_loss_s < 0 || t < obs.first_loss_s) obs.first_loss_s = t;
   };
@@ -36,7 +40,7 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
     // Lost for good when the backup chosen was gone (found at a replacement, maybe at the very
     // instant of the loss): the failure that took the last copy lost it.
     for (Incident& change : obs.incidents) {
-      if (change.time_s == loss.lost_at.seconds() && change.kind == loss.cause) {
+      if (change.time_s == loss.lost_at.seconds() && change.cause == loss.cause) {
         ++change.lost_partitions;
         change.lost_bytes += loss.bytes;
         break;
@@ -58,7 +62,7 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
     for (const WriteIncident::LostTo& share : i.lost_to) {
       first_loss(share.time_s);
       for (Incident& change : obs.incidents) {
-        if (change.time_s == share.time_s && change.kind == share.cause) {
+        if (change.time_s == share.time_s && change.cause == share.cause) {
           change.lost_writes += share.writes - share.degraded_writes;
           break;
         }
@@ -70,7 +74,7 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
   for (std::size_t i = 0; i < recoveries.size(); ++i) {
     const LogicalIncident& l = recoveries[i];
     if (i == 0 || recoveries[i - 1].delete_id != l.delete_id)
-      obs.incidents.push_back({l.time_s, FailureKind::kBadDelete, l.injected, 0, 0.0, 0, 0});
+      obs.incidents.push_back(Incident::failure(l.time_s, FailureKind::kBadDelete, l.injected));
     Incident& inc = obs.incidents.back();
     inc.lost_bytes += l.lost_bytes;
     inc.lost_records += l.lost_records;
@@ -82,6 +86,9 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
     first_loss(l.time_s);
     obs.logical_loss = true;
   }
+  // The write incidents and the recoveries, as they are.
+  for (const WriteIncident& w : writes) obs.incidents.push_back(Incident::of_writes(w));
+  for (const LogicalIncident& l : recoveries) obs.incidents.push_back(Incident::of_recovery(l));
 }
 
 }  // namespace durasim

@@ -4,7 +4,7 @@
 
 namespace durasim {
 
-void WriteTotals::add(const WriteStats& w) {
+void WriteTotals::add(const WriteStats& w, const std::vector<Incident>& incidents) {
   issued += w.issued;
   acknowledged += w.acknowledged;
   refused += w.refused;
@@ -15,7 +15,8 @@ void WriteTotals::add(const WriteStats& w) {
   degraded_lost_bytes += w.degraded_lost_bytes;
   lost_writes.add(static_cast<double>(w.lost_writes));
   refused_s.add(w.refused_s);
-  for (const WriteIncident& i : w.incidents) {
+  for (const Incident& i : incidents) {
+    if (i.scope != Incident::Scope::kWrites) continue;
     if (i.degraded_lost_writes > 0) ++degraded_loss_incidents;
     if (i.rpo_s < 0.0) {
       ++rpo_unbounded;
@@ -27,7 +28,7 @@ void WriteTotals::add(const WriteStats& w) {
     } else {
       rto_s.add(i.rto_s);
     }
-    if (i.outcome != WriteIncident::Outcome::kRestored) continue;
+    if (i.outcome != Incident::Outcome::kRestored) continue;
     const std::string_view from = i.restored_from;
     ++restores[from == "full" ? 0 : from == "incremental" ? 1 : 2];
   }
@@ -60,7 +61,8 @@ void WriteTotals::merge(const WriteTotals& o) {
 
 void LogicalTotals::add(const TrialObservation& obs) {
   std::uint64_t lost = 0, deleted = 0;
-  for (const LogicalIncident& l : obs.logical) {
+  for (const Incident& l : obs.incidents) {
+    if (l.scope != Incident::Scope::kRecovery) continue;
     ++recoveries;
     ++sources[static_cast<std::size_t>(l.source)];
     lost += l.lost_records;
@@ -70,7 +72,7 @@ void LogicalTotals::add(const TrialObservation& obs) {
       continue;
     }
     rpo_s.add(l.rpo_s);
-    recovery_s.add(l.recovery_s);
+    recovery_s.add(l.rto_s);
   }
   lost_records.add(static_cast<double>(lost));
   deleted_records.add(static_cast<double>(deleted));
@@ -107,7 +109,8 @@ void LossAccumulator::add(const TrialObservation& obs) {
   for (const double e : obs.unreachable_episodes_s) episodes_.add(e);
   episodes_censored_ += obs.unreachable_open_at_horizon;
   for (const Incident& i : obs.incidents) {
-    CauseTotals& c = by_cause_[static_cast<std::size_t>(i.kind)];
+    if (i.scope != Incident::Scope::kFailure) continue;
+    CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.incidents;
     if (i.lost_partitions > 0 || i.lost_writes > 0 || i.lost_records > 0) ++c.loss_incidents;
     if (i.lost_partitions > 0) ++c.data_loss_incidents;
@@ -115,18 +118,20 @@ void LossAccumulator::add(const TrialObservation& obs) {
     c.lost_records += i.lost_records;
   }
   CauseTotals& bad_delete = by_cause_[static_cast<std::size_t>(FailureKind::kBadDelete)];
-  for (const LogicalIncident& l : obs.logical) {
+  for (const Incident& l : obs.incidents) {
+    if (l.scope != Incident::Scope::kRecovery) continue;
     if (l.source == RecoverySource::kNone) {
       ++bad_delete.rpo_unbounded;
     } else {
       bad_delete.rpo_s.add(l.rpo_s);
     }
   }
-  for (const WriteIncident& i : obs.writes.incidents) {
+  for (const Incident& i : obs.incidents) {
+    if (i.scope != Incident::Scope::kWrites) continue;
     CauseTotals& c = by_cause_[static_cast<std::size_t>(i.cause)];
     ++c.write_incidents;
     // Lost to the failures that lost them, which need not be the one that stopped the writes.
-    for (const WriteIncident::LostTo& share : i.lost_to) {
+    for (const Incident::LostTo& share : i.lost_to) {
       CauseTotals& to = by_cause_[static_cast<std::size_t>(share.cause)];
       to.lost_writes += share.writes - share.degraded_writes;  // the rest: degraded_ack's
       to.lost_bytes += share.bytes - share.degraded_bytes;
@@ -137,7 +142,7 @@ void LossAccumulator::add(const TrialObservation& obs) {
       c.rpo_s.add(i.rpo_s);
     }
   }
-  writes_.add(obs.writes);
+  writes_.add(obs.writes, obs.incidents);
   logical_.add(obs);
   events_ += obs.events;
 }

@@ -161,7 +161,6 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   stats_.lost_bytes = stats_.degraded_lost_bytes = 0.0;
   incidents_.clear();
   stats_.refused_s = 0.0;
-  stats_.incidents.clear();
   stats_.latency_s = LogHistogram();
   for (LogHistogram& h : stats_.lag_s) h = LogHistogram();
   for (std::uint32_t p = 0; p < partitions_; ++p) {
@@ -868,7 +867,6 @@ void WritePath::finish(SimTime horizon) {
   }
   stats_.refused_s = partitions_ ? total / partitions_ : 0.0;
   // What the incidents lost, as the book summed it.
-  stats_.incidents = incidents_.list();
   const WriteLossTotals& lost = incidents_.totals();
   stats_.lost_writes = lost.lost_writes;
   stats_.degraded_lost_writes = lost.degraded_lost_writes;

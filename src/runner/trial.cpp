@@ -73,11 +73,10 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   availability_.finish(s.horizon);
   writes_.finish(s.horizon);
   obs.writes = writes_.stats();
-  obs.logical = logical_.incidents();
   obs.unreachable_s = availability_.unreachable_s();
   obs.unreachable_episodes_s = availability_.episodes_s();
   obs.unreachable_open_at_horizon = availability_.open_at_end();
-  incidents_.finish(durability_.losses(), obs.writes.incidents, obs.logical, obs);
+  incidents_.finish(durability_.losses(), writes_.incidents(), logical_.incidents(), obs);
   return obs;
 }
 

@@ -29,22 +29,23 @@ Json small_doc() {
   return doc;
 }
 
-std::vector<LogicalIncident> run_all(const Json& doc) {
+std::vector<Incident> run_all(const Json& doc) {
   const Scenario s = parse_scenario(doc, "test");
   EXPECT_EQ(s.writes.model, WriteModel::kFull);
   TrialRunner runner(s);
-  std::vector<LogicalIncident> out;
+  std::vector<Incident> out;
   for (std::uint64_t t = 0; t < s.trials; ++t) {
     const TrialObservation o = runner.run(t, nullptr);
-    EXPECT_EQ(o.logical.size(), 1u);
-    out.insert(out.end(), o.logical.begin(), o.logical.end());
+    const std::vector<Incident> r = recoveries(o.incidents);
+    EXPECT_EQ(r.size(), 1u);
+    out.insert(out.end(), r.begin(), r.end());
   }
   return out;
 }
 
 TEST(BadDelete, ReplicationFactorDoesNotBringBackDeletedRecords) {
   // The same delete against 1, 2, 3 and 5 copies: exactly the same records are lost.
-  std::vector<std::vector<LogicalIncident>> runs;
+  std::vector<std::vector<Incident>> runs;
   for (const std::size_t copies : {1u, 2u, 3u, 5u}) {
     Json doc = small_doc();
     Json replicas = Json::array();
@@ -72,7 +73,7 @@ TEST(BadDelete, WritesAfterTheDeleteAreKeptWhateverTheDetectionDelay) {
   // A full backup at time 0 is the source: the deleted records created before the delete are
   // lost, those re-inserted come from the backup, and writes made between the delete and its
   // detection are untouched (recovery re-inserts; it does not roll back).
-  std::vector<std::vector<LogicalIncident>> runs;
+  std::vector<std::vector<Incident>> runs;
   for (const char* detect : {"1h", "10h"}) {
     Json doc = small_doc();
     doc["faults"][0]["detected_after"] = detect;
@@ -98,7 +99,7 @@ TEST(BadDelete, ADelayedReplicaRecoversOnlyWhenDetectionBeatsItsDelay) {
     doc["replication"]["replicas"].push_back({{"at", "usw-1"}, {"mode", "async"}, {"delay", "1h"}});
     doc["faults"][0]["detected_after"] = detect;
     const bool in_time = std::string(detect) == "30m" || std::string(detect) == "59m";
-    for (const LogicalIncident& i : run_all(doc)) {
+    for (const Incident& i : run_all(doc)) {
       if (in_time) {
         // Everything acknowledged before the delete comes back.
         EXPECT_EQ(i.source, RecoverySource::kDelayedReplica);
@@ -119,21 +120,21 @@ TEST(BadDelete, BackupsWhoseTargetBurnedOrExpiredAreNotUsed) {
   doc["backups"] =
       Json::array({{{"kind", "full"}, {"every", "4h"}, {"to", "euw-1"}, {"retention", "3h"}}});
   // The 8h backup is within its retention at detection (10.8h): used.
-  for (const LogicalIncident& i : run_all(doc)) {
+  for (const Incident& i : run_all(doc)) {
     EXPECT_EQ(i.source, RecoverySource::kFull);
     EXPECT_EQ(i.source_pit_s, 8 * 3600.0);
   }
   // Retention 2h: it expired at 10h, and the older ones too.
   doc["backups"][0]["retention"] = "2h";
-  for (const LogicalIncident& i : run_all(doc)) EXPECT_EQ(i.source, RecoverySource::kNone);
+  for (const Incident& i : run_all(doc)) EXPECT_EQ(i.source, RecoverySource::kNone);
   // A fire burns the target at 9h (replaced after a day): the 8h backup burned with it.
   doc["backups"][0]["retention"] = "1d";
   doc["faults"].push_back({{"at", "9h"}, {"kind", "fire"}, {"target", "euw-1"}});
-  for (const LogicalIncident& i : run_all(doc)) EXPECT_EQ(i.source, RecoverySource::kNone);
+  for (const Incident& i : run_all(doc)) EXPECT_EQ(i.source, RecoverySource::kNone);
   // Burned at 3h and replaced at 5h: the 8h backup was written after, and is used.
   doc["faults"][1]["at"] = "3h";
   doc["faults"][1]["replace_after"] = "2h";
-  for (const LogicalIncident& i : run_all(doc)) {
+  for (const Incident& i : run_all(doc)) {
     EXPECT_EQ(i.source, RecoverySource::kFull);
     EXPECT_EQ(i.source_pit_s, 8 * 3600.0);
   }
@@ -145,10 +146,10 @@ TEST(BadDelete, ABackupDueWhileTheDataWasUnreachableFailed) {
   Json doc = small_doc();
   doc["replication"]["replicas"] = Json::array();
   doc["backups"] = Json::array({{{"kind", "full"}, {"every", "4h"}, {"to", "euw-1"}}});
-  for (const LogicalIncident& i : run_all(doc)) EXPECT_EQ(i.source_pit_s, 8 * 3600.0);
+  for (const Incident& i : run_all(doc)) EXPECT_EQ(i.source_pit_s, 8 * 3600.0);
   doc["faults"].push_back(
       {{"at", "7h"}, {"kind", "power_outage"}, {"target", "use-1"}, {"duration", "2h"}});
-  for (const LogicalIncident& i : run_all(doc)) {
+  for (const Incident& i : run_all(doc)) {
     EXPECT_EQ(i.source, RecoverySource::kFull);
     EXPECT_EQ(i.source_pit_s, 4 * 3600.0);
   }
@@ -166,9 +167,9 @@ TEST(BadDelete, WithoutSimulatedWritesTheWritesSinceTheSourceAreStillCounted) {
   ASSERT_EQ(s.writes.model, WriteModel::kNone);
   TrialRunner runner(s);
   const TrialObservation o = runner.run(0, nullptr);
-  ASSERT_EQ(o.logical.size(), 4100u);
+  ASSERT_EQ(recoveries(o.incidents).size(), 4100u);
   Moments lost;
-  for (const LogicalIncident& i : o.logical) {
+  for (const Incident& i : recoveries(o.incidents)) {
     EXPECT_EQ(i.source, RecoverySource::kFull);
     lost.add(static_cast<double>(i.lost_records));
   }
@@ -182,15 +183,16 @@ TEST(BadDelete, TargetPartitionsAloneAreStruck) {
   const Scenario s = parse_scenario(doc, "test");
   TrialRunner runner(s);
   const TrialObservation o = runner.run(0, nullptr);
-  ASSERT_EQ(o.logical.size(), 2u);
-  EXPECT_EQ(o.logical[0].partition, 1u);
-  EXPECT_EQ(o.logical[1].partition, 3u);
+  ASSERT_EQ(recoveries(o.incidents).size(), 2u);
+  EXPECT_EQ(recoveries(o.incidents)[0].partition, 1u);
+  EXPECT_EQ(recoveries(o.incidents)[1].partition, 3u);
   // One incident for the delete, holding the records of both partitions.
   std::size_t deletes = 0;
-  for (const Incident& i : o.incidents) {
-    if (i.kind != FailureKind::kBadDelete) continue;
+  for (const Incident& i : failure_incidents(o.incidents)) {
+    if (i.cause != FailureKind::kBadDelete) continue;
     ++deletes;
-    EXPECT_EQ(i.lost_records, o.logical[0].lost_records + o.logical[1].lost_records);
+    EXPECT_EQ(i.lost_records,
+              recoveries(o.incidents)[0].lost_records + recoveries(o.incidents)[1].lost_records);
   }
   EXPECT_EQ(deletes, 1u);
   EXPECT_TRUE(o.logical_loss);

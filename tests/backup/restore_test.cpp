@@ -42,9 +42,9 @@ std::vector<TrialObservation> run(const Json& doc) {
 
 TEST(Restore, AnOffsiteBackupBringsTheRegionBackAsOfItsPointInTime) {
   for (const TrialObservation& o : run(region_and_backups("west"))) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_STREQ(i.restored_from, "full");
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);  // the 5d backup finished at 5d 0h33
     EXPECT_NEAR(i.rpo_s, 6 * 3600.0, 1.0);           // the first write after it, within ms
@@ -60,9 +60,9 @@ TEST(Restore, AnOffsiteBackupBringsTheRegionBackAsOfItsPointInTime) {
 
 TEST(Restore, ABackupThatBurnedWithTheDataIsNoHelp) {
   for (const TrialObservation& o : run(region_and_backups("e2"))) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kDataLoss);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kDataLoss);
     // Nothing recovered: the RPO is unbounded (-1), not the time since the start (126 h).
     EXPECT_EQ(i.rpo_s, -1.0);
     EXPECT_GT(i.lost_writes, 0u);
@@ -77,9 +77,9 @@ TEST(Restore, ATargetUnreachableAtTheLossStillRestoresOnceItIsBack) {
   doc["faults"].push_back(
       {{"at", "125h"}, {"kind", "region_outage"}, {"target", "west"}, {"duration", "2h"}});
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);
     EXPECT_NEAR(i.rpo_s, 6 * 3600.0, 1.0);
     EXPECT_FALSE(o.data_loss);
@@ -95,9 +95,9 @@ TEST(Restore, ARestoreWaitsForItsTargetToComeBack) {
   doc["faults"].push_back(
       {{"at", "149h"}, {"kind", "region_outage"}, {"target", "west"}, {"duration", "11h"}});
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);
     EXPECT_NEAR(i.rto_s, 34 * 3600.0 + 5000.0 + 5000.0, 1e-6);
     EXPECT_FALSE(o.data_loss);
@@ -113,11 +113,11 @@ TEST(Restore, ABackupDestroyedBeforeTheRestoreRunsLeavesTheDataLost) {
     EXPECT_TRUE(o.data_loss);
     EXPECT_EQ(o.lost_bytes, 1e12);
     EXPECT_DOUBLE_EQ(o.first_loss_s, 126 * 3600.0);  // when the last copy burned
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kDataLoss);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    EXPECT_EQ(write_incidents(o.incidents)[0].outcome, Incident::Outcome::kDataLoss);
     // Every write of the 126 hours before the loss (1000/s): none comes back.
-    EXPECT_NEAR(static_cast<double>(o.writes.incidents[0].lost_writes), 126 * 3600 * 1000.0,
-                5 * std::sqrt(126 * 3600 * 1000.0));
+    EXPECT_NEAR(static_cast<double>(write_incidents(o.incidents)[0].lost_writes),
+                126 * 3600 * 1000.0, 5 * std::sqrt(126 * 3600 * 1000.0));
   }
 }
 
@@ -155,7 +155,8 @@ TEST(Restore, ARestoreWaitingForItsTargetGivesUpWhenTheTargetIsDestroyed) {
 // The incident of the domain change at `time_s` (hours) of `kind`.
 const Incident& incident_at(const TrialObservation& o, double hours, FailureKind kind) {
   for (const Incident& i : o.incidents)
-    if (i.time_s == hours * 3600.0 && i.kind == kind) return i;
+    if (i.scope == Incident::Scope::kFailure && i.time_s == hours * 3600.0 && i.cause == kind)
+      return i;
   ADD_FAILURE() << "no incident at " << hours << "h";
   return o.incidents.front();
 }
@@ -193,9 +194,9 @@ TEST(Restore, ABackupDestroyedDuringTheCopyFallsBackToAnOlderOne) {
   doc["faults"].push_back({{"at", "541000s"}, {"kind", "fire"}, {"target", "w1"}});
   const double lam = 30 * 3600 * 1000.0;  // writes in (96h, 126h]
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 4 * 86400.0);
     EXPECT_NEAR(i.rpo_s, 30 * 3600.0, 1.0);
     // Poisson(lam): the writes of (96h, 126h], counted from the history cut at the first PIT
@@ -223,9 +224,9 @@ TEST(Restore, ABackupDestroyedDuringTheCopyStartsOverFromAnEqualCopyElsewhere) {
   doc["faults"].push_back(
       {{"at", "543000s"}, {"kind", "region_outage"}, {"target", "west"}, {"duration", "1h"}});
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);
     EXPECT_NEAR(i.rpo_s, 6 * 3600.0, 1.0);
     EXPECT_FALSE(i.censored);
@@ -240,8 +241,8 @@ TEST(Restore, ABackupDestroyedDuringTheCopyWithNoOtherLeftLosesTheDataForGood) {
     EXPECT_TRUE(o.data_loss);
     EXPECT_DOUBLE_EQ(o.first_loss_s, 126 * 3600.0);
     EXPECT_EQ(o.lost_bytes + o.writes.lost_bytes, 1e12);
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kDataLoss);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    EXPECT_EQ(write_incidents(o.incidents)[0].outcome, Incident::Outcome::kDataLoss);
     EXPECT_EQ(incident_at(o, 126, FailureKind::kEarthquake).lost_partitions, 1u);
     EXPECT_EQ(incident_at(o, 541000.0 / 3600.0, FailureKind::kFire).lost_partitions, 0u);
   }
@@ -254,9 +255,9 @@ TEST(Restore, ARestoreUnderWayPausesWhileItsBackupIsUnreachable) {
   doc["faults"].push_back(
       {{"at", "541000s"}, {"kind", "region_outage"}, {"target", "west"}, {"duration", "2h"}});
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 5 * 86400.0);
     EXPECT_NEAR(i.rto_s, 86400.0 + 5000.0 + 7200.0 + 5000.0, 1e-6);
   }
@@ -276,9 +277,9 @@ TEST(Restore, TheRpoOfARestoreCountsFromTheIncidentAsAtAFailover) {
   // adding the hour writes were refused).
   const double lam = 14 * 3600 * 1000.0;  // writes in (48h, 62h]
   for (const TrialObservation& o : run(refused_then_lost())) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 48 * 3600.0);
     EXPECT_NEAR(i.rpo_s, 14 * 3600.0, 1.0);
     EXPECT_NEAR(static_cast<double>(i.lost_writes), lam, 5 * std::sqrt(lam));
@@ -301,8 +302,8 @@ TEST(Restore, WritesLostToTwoFailuresInOneEpisodeAreChargedToEach) {
     SCOPED_TRACE(backup ? "backup" : "no backup");
     if (!backup) doc["backups"] = Json::array();
     for (const TrialObservation& o : run(doc)) {
-      ASSERT_EQ(o.writes.incidents.size(), 1u);
-      const WriteIncident& i = o.writes.incidents[0];
+      ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+      const Incident i = write_incidents(o.incidents)[0];
       ASSERT_EQ(i.lost_to.size(), 2u);
       EXPECT_EQ(i.lost_to[0].cause, FailureKind::kDiskBurnout);
       EXPECT_DOUBLE_EQ(i.lost_to[0].time_s, 62 * 3600.0);
@@ -347,9 +348,9 @@ TEST(Restore, APieceAlreadyCopiedNoLongerHoldsTheRestore) {
     if (std::string(fault) == "region_outage") f["duration"] = "10h";
     doc["faults"].push_back(f);
     for (const TrialObservation& o : run(doc)) {
-      ASSERT_EQ(o.writes.incidents.size(), 1u);
-      const WriteIncident& i = o.writes.incidents[0];
-      EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+      ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+      const Incident i = write_incidents(o.incidents)[0];
+      EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
       EXPECT_FALSE(o.data_loss);
       // Writes resume once the sync replica is rebuilt from it (1 TB at 200 MB/s).
       EXPECT_NEAR(i.rto_s, done + 5000.0 - 126 * 3600.0, 1e-6);
@@ -375,8 +376,8 @@ TEST(Restore, LostWritesAreChargedToTheFailureThatDestroyedTheLastCopy) {
     Json doc = refused_then_lost();
     if (!backup) doc["backups"] = Json::array();
     for (const TrialObservation& o : run(doc)) {
-      ASSERT_EQ(o.writes.incidents.size(), 1u);
-      const WriteIncident& i = o.writes.incidents[0];
+      ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+      const Incident i = write_incidents(o.incidents)[0];
       EXPECT_EQ(i.cause, FailureKind::kFire);
       ASSERT_EQ(i.lost_to.size(), 1u);
       EXPECT_EQ(i.lost_to[0].cause, FailureKind::kDiskBurnout);
@@ -404,9 +405,9 @@ TEST(Restore, ABackupNeededByAPendingRestoreIsNotExpiredByItsRetention) {
   Json doc = region_and_backups("west");
   doc["backups"][0]["retention"] = "30h";
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kRestored);
-    EXPECT_DOUBLE_EQ(o.writes.incidents[0].restore_pit_s, 5 * 86400.0);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    EXPECT_EQ(write_incidents(o.incidents)[0].outcome, Incident::Outcome::kRestored);
+    EXPECT_DOUBLE_EQ(write_incidents(o.incidents)[0].restore_pit_s, 5 * 86400.0);
     EXPECT_FALSE(o.data_loss);
   }
 }
@@ -442,9 +443,9 @@ TEST(Restore, WalArchiveBoundsTheRpoByItsInterval) {
       {{"kind", "wal_archive"}, {"every", "5m"}, {"to", "west"}, {"bandwidth", "100MB/s"}});
   doc["faults"][0]["at"] = "453700s";
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_STREQ(i.restored_from, "wal_archive");
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 453600.0);
     EXPECT_LE(i.rpo_s, 100.0);
@@ -462,9 +463,9 @@ TEST(Restore, OntoTheFirstHostBackThenPromoted) {
       Json::array({{{"at", "72h"}, {"kind", "fire"}, {"target", "e2"}},
                    {{"at", "73h"}, {"kind", "fire"}, {"target", "e1"}, {"replace_after", "3d"}}});
   for (const TrialObservation& o : run(doc)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kRestored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kRestored);
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 72 * 3600.0);
     EXPECT_EQ(i.rpo_s, 0.0);  // nothing acknowledged after the 72h backup
     EXPECT_EQ(i.lost_writes, 0u);
@@ -482,7 +483,7 @@ TEST(Restore, SchedulesPastTheEndOfSimulatedTimeDoNotWrap) {
   std::vector<TrialObservation> obs;
   ASSERT_NO_THROW(obs = run(doc));
   for (const TrialObservation& o : obs) {
-    for (const LogicalIncident& l : o.logical)
+    for (const Incident& l : recoveries(o.incidents))
       EXPECT_TRUE(l.source_pit_s == -1.0 || l.source_pit_s >= 0.0) << l.source_pit_s;
   }
 }
@@ -502,11 +503,11 @@ TEST(Restore, ABackupGoneAtTheInstantOfTheLossChargesTheLossToTheFailureThatTook
   EXPECT_DOUBLE_EQ(o.lost_bytes, 1e12);
   double charged = 0.0;
   std::uint32_t partitions = 0;
-  for (const Incident& i : o.incidents) {
+  for (const Incident& i : failure_incidents(o.incidents)) {
     charged += i.lost_bytes;
     partitions += i.lost_partitions;
     if (i.lost_partitions > 0) {
-      EXPECT_EQ(i.kind, FailureKind::kFire);
+      EXPECT_EQ(i.cause, FailureKind::kFire);
       EXPECT_DOUBLE_EQ(i.time_s, 25 * 3600.0);
     }
   }

@@ -96,6 +96,10 @@ TEST(IncidentBook, LostWritesAreTheFailuresThatLostThemButTheDegradedOnes) {
   WriteIncident nothing_lost;  // refused writes, lost none: no event
   const std::vector<WriteIncident> writes = {failover, nothing_lost};
   book.finish({}, writes, {}, obs);
+  ASSERT_EQ(obs.incidents.size(), 4u);  // the two failures, then the two write incidents
+  EXPECT_EQ(obs.incidents[2].scope, Incident::Scope::kWrites);
+  EXPECT_EQ(obs.incidents[2].outcome, Incident::Outcome::kFailover);
+  EXPECT_EQ(obs.incidents[2].lost_to.size(), 1u);
   EXPECT_EQ(obs.incidents[0].lost_writes, 0u);
   EXPECT_EQ(obs.incidents[1].lost_writes, 7u);
   EXPECT_TRUE(obs.write_loss);
@@ -131,17 +135,21 @@ TEST(IncidentBook, ABadDeleteIsOneIncidentOverItsPartitions) {
   IncidentBook book;
   book.clear();
   TrialObservation obs;
-  std::vector<LogicalIncident> recoveries(3);
-  recoveries[0] = {.delete_id = 0, .time_s = 100.0, .partition = 0, .injected = true};
-  recoveries[1] = {.delete_id = 0, .time_s = 100.0, .partition = 1, .injected = true};
-  recoveries[2] = {.delete_id = 1, .time_s = 900.0, .partition = 0};
-  recoveries[0].lost_records = 4;
-  recoveries[0].lost_bytes = 400.0;
-  recoveries[1].lost_records = 6;
-  recoveries[1].lost_bytes = 600.0;
-  book.finish({}, {}, recoveries, obs);
-  ASSERT_EQ(obs.incidents.size(), 2u);
-  EXPECT_EQ(obs.incidents[0].kind, FailureKind::kBadDelete);
+  std::vector<LogicalIncident> deletes(3);
+  deletes[0] = {.delete_id = 0, .time_s = 100.0, .partition = 0, .injected = true};
+  deletes[1] = {.delete_id = 0, .time_s = 100.0, .partition = 1, .injected = true};
+  deletes[2] = {.delete_id = 1, .time_s = 900.0, .partition = 0};
+  deletes[0].lost_records = 4;
+  deletes[0].lost_bytes = 400.0;
+  deletes[1].lost_records = 6;
+  deletes[1].lost_bytes = 600.0;
+  book.finish({}, {}, deletes, obs);
+  // Two failure incidents (the deletes), then the three recoveries as they are.
+  ASSERT_EQ(obs.incidents.size(), 5u);
+  ASSERT_EQ(failure_incidents(obs.incidents).size(), 2u);
+  EXPECT_EQ(recoveries(obs.incidents)[1].partition, 1u);
+  EXPECT_EQ(recoveries(obs.incidents)[1].lost_records, 6u);
+  EXPECT_EQ(obs.incidents[0].cause, FailureKind::kBadDelete);
   EXPECT_TRUE(obs.incidents[0].injected);
   EXPECT_EQ(obs.incidents[0].lost_records, 10u);
   EXPECT_EQ(obs.incidents[0].lost_bytes, 1000.0);

@@ -23,7 +23,11 @@ TrialObservation busy_trial(std::uint64_t i) {
     obs.first_loss_s = 1000.0 + static_cast<double>(i % 7);
     obs.loss_events = 1;
     obs.lost_bytes = 4096.0 * static_cast<double>(i % 5);
-    obs.incidents.push_back({1000.0, FailureKind::kFire, false, 1, 4096.0, 3, 0});
+    Incident fire = Incident::failure(1000.0, FailureKind::kFire, false);
+    fire.lost_partitions = 1;
+    fire.lost_bytes = 4096.0;
+    fire.lost_writes = 3;
+    obs.incidents.push_back(fire);
   }
   obs.unreachable_s = static_cast<double>(i % 11);
   obs.unreachable_episodes_s = {static_cast<double>(i % 11) + 1.0};
@@ -32,7 +36,7 @@ TrialObservation busy_trial(std::uint64_t i) {
   w.lost_writes = i % 4;
   w.rpo_s = 0.01 * static_cast<double>(i % 13);
   w.rto_s = 30.0 + static_cast<double>(i % 17);
-  obs.writes.incidents.push_back(w);
+  obs.incidents.push_back(Incident::of_writes(w));
   obs.writes.lost_writes = i % 4;
   LogicalIncident l;
   l.source = i % 2 ? RecoverySource::kFull : RecoverySource::kNone;
@@ -40,7 +44,7 @@ TrialObservation busy_trial(std::uint64_t i) {
   l.lost_records = i % 9;
   l.rpo_s = i % 2 ? 3600.0 + static_cast<double>(i % 19) : -1.0;
   l.recovery_s = 1800.0;
-  obs.logical.push_back(l);
+  obs.incidents.push_back(Incident::of_recovery(l));
   return obs;
 }
 

@@ -51,9 +51,9 @@ TEST(WritePath, SyncReplicaLosesNothingWhenThePrimaryDiskBurns) {
                         Json::array({fault("1h", "disk_burnout", "e1/n0/d0")}));
   const auto obs = run_checked(doc, checker);
   for (const TrialObservation& o : obs) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kFailover);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kFailover);
     EXPECT_EQ(i.lost_writes, 0u);
     EXPECT_EQ(i.rpo_s, 0.0);
     // Promoted, the replica has no sync partner until the burnt disk is replaced (a day):
@@ -68,10 +68,10 @@ TEST(WritePath, SyncReplicaLosesNothingWhenThePrimaryDiskBurns) {
   // Degrading after 10 s, writes resume at the failover, acknowledged by the new primary alone.
   doc["replication"]["on_sync_unreachable"] = {{"degrade_after", "10s"}};
   for (const TrialObservation& o : run_checked(doc, checker, 5)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    EXPECT_EQ(o.writes.incidents[0].lost_writes, 0u);
-    EXPECT_DOUBLE_EQ(o.writes.incidents[0].rto_s, 30.0);
-    EXPECT_FALSE(o.writes.incidents[0].censored);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    EXPECT_EQ(write_incidents(o.incidents)[0].lost_writes, 0u);
+    EXPECT_DOUBLE_EQ(write_incidents(o.incidents)[0].rto_s, 30.0);
+    EXPECT_FALSE(write_incidents(o.incidents)[0].censored);
     EXPECT_GT(o.writes.acknowledged, 7'000'000u);  // both sides of the incident
     EXPECT_GT(o.writes.degraded_acks, 3'500'000u);
   }
@@ -85,9 +85,9 @@ TEST(WritePath, AsyncReplicaLosesWhatHadNotLeftThePrimary) {
       checker);
   std::uint64_t with_loss = 0;
   for (const TrialObservation& o : obs) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kFailover);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kFailover);
     if (i.lost_writes > 0) {
       ++with_loss;
       EXPECT_GT(i.rpo_s, 0.0);
@@ -105,17 +105,17 @@ TEST(WritePath, QuorumOfThreeRegionsRidesOutOneRegionNotTwo) {
   Json one = deployment(replicas, Json::array({fault("1h", "region_outage", "west", "10m")}));
   one["replication"]["ack"] = {{"quorum", 2}};
   for (const TrialObservation& o : run_checked(one, checker, 5)) {
-    EXPECT_TRUE(o.writes.incidents.empty());
+    EXPECT_TRUE(write_incidents(o.incidents).empty());
     EXPECT_EQ(o.writes.refused, 0u);
   }
   Json two = deployment(replicas, Json::array({fault("1h", "region_outage", "west", "10m"),
                                                fault("1h", "region_outage", "eu", "10m")}));
   two["replication"]["ack"] = {{"quorum", 2}};
   for (const TrialObservation& o : run_checked(two, checker, 5)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kReturned);
-    EXPECT_DOUBLE_EQ(o.writes.incidents[0].rto_s, 600.0);
-    EXPECT_EQ(o.writes.incidents[0].lost_writes, 0u);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    EXPECT_EQ(write_incidents(o.incidents)[0].outcome, Incident::Outcome::kReturned);
+    EXPECT_DOUBLE_EQ(write_incidents(o.incidents)[0].rto_s, 600.0);
+    EXPECT_EQ(write_incidents(o.incidents)[0].lost_writes, 0u);
     EXPECT_GT(o.writes.refused, 0u);
   }
 }
@@ -127,9 +127,9 @@ TEST(WritePath, AllSyncBlocksWhileTheSyncReplicaIsDownAndUntilItCaughtUp) {
                  Json::array({fault("1h", "power_outage", "w1", "10m")})),
       checker, 5);
   for (const TrialObservation& o : obs) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kReturned);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kReturned);
     EXPECT_EQ(i.lost_writes, 0u);
     // Refused for the outage; nothing was acknowledged meanwhile, so nothing to catch up.
     EXPECT_DOUBLE_EQ(i.rto_s, 600.0);
@@ -148,7 +148,8 @@ TEST(WritePath, AllSyncDegradesAfterTheTimeoutWhenAskedTo) {
   doc["horizon"] = "15m";
   doc["limits"] = {{"write_model", "full"}};  // every latency simulated
   for (const TrialObservation& o : run_checked(doc, checker, 3)) {
-    EXPECT_TRUE(o.writes.incidents.empty());  // writes go on, acknowledged by the primary alone
+    EXPECT_TRUE(
+        write_incidents(o.incidents).empty());  // writes go on, acknowledged by the primary alone
     EXPECT_EQ(o.writes.refused, 0u);
     // Writes waited up to the 10 s timeout, then were acknowledged alone (a local fsync).
     EXPECT_LT(o.writes.latency_s.min(), 0.005);
@@ -178,8 +179,8 @@ TEST(WritePath, BlockLosesNoAcknowledgedWriteWhenTheSyncReplicaWasDown) {
        run_checked(replica_down_then_primary_burns(Json()), checker, 5)) {
     EXPECT_EQ(o.writes.lost_writes, 0u);
     EXPECT_GT(o.writes.refused, 290'000u);  // refused from the crash on
-    ASSERT_FALSE(o.writes.incidents.empty());
-    EXPECT_EQ(o.writes.incidents[0].rpo_s, 0.0);
+    ASSERT_FALSE(write_incidents(o.incidents).empty());
+    EXPECT_EQ(write_incidents(o.incidents)[0].rpo_s, 0.0);
   }
   EXPECT_GT(checker.losses_checked(), 0u);
 }
@@ -192,10 +193,11 @@ TEST(WritePath, DegradeLosesWhatItAcknowledgedAloneAndSaysSo) {
     // with the primary's disk at 65 min, the moment the last copy holding them burned.
     EXPECT_NEAR(static_cast<double>(o.writes.lost_writes), 300'000.0, 5 * std::sqrt(300'000.0));
     EXPECT_EQ(o.writes.degraded_lost_writes, o.writes.lost_writes);
-    for (const Incident& i : o.incidents)
+    for (const Incident& i : failure_incidents(o.incidents))
       EXPECT_EQ(i.lost_writes, 0u);  // degraded_ack's, not the burnout's
-    ASSERT_FALSE(o.writes.incidents.empty());
-    EXPECT_NEAR(o.writes.incidents[0].rpo_s, 290.0, 0.1);  // back to the first one acknowledged
+    ASSERT_FALSE(write_incidents(o.incidents).empty());
+    EXPECT_NEAR(write_incidents(o.incidents)[0].rpo_s, 290.0,
+                0.1);  // back to the first one acknowledged
   }
   EXPECT_GT(checker.degraded_lost_writes(), 0u);
 }
@@ -209,9 +211,9 @@ TEST(WritePath, WritesAreLostWhenTheirLastCopyBurnsNotAtTheFailover) {
   doc["horizon"] = "12s";
   std::uint64_t with_loss = 0;
   for (const TrialObservation& o : run_checked(doc, checker, 20)) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kOpen);  // no failover within the horizon
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kOpen);  // no failover within the horizon
     EXPECT_EQ(o.writes.lost_writes, i.lost_writes);
     if (i.lost_writes > 0) {
       ++with_loss;
@@ -233,10 +235,10 @@ TEST(WritePath, FailoverPromotesTheCopyHoldingTheMostNotTheSyncOne) {
                                      fault("80m", "disk_burnout", "e1/n0/d0")}));
   doc["replication"]["on_sync_unreachable"] = {{"degrade_after", "1s"}};
   for (const TrialObservation& o : run_checked(doc, checker, 5)) {
-    ASSERT_FALSE(o.writes.incidents.empty());
-    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kFailover);
+    ASSERT_FALSE(write_incidents(o.incidents).empty());
+    EXPECT_EQ(write_incidents(o.incidents)[0].outcome, Incident::Outcome::kFailover);
     EXPECT_LT(o.writes.lost_writes, 1000u);
-    EXPECT_LT(o.writes.incidents[0].rpo_s, 1.0);
+    EXPECT_LT(write_incidents(o.incidents)[0].rpo_s, 1.0);
   }
 }
 
@@ -246,10 +248,10 @@ TEST(WritePath, ACrashShorterThanTheFailoverLosesNothing) {
                                           Json::array({fault("1h", "node_crash", "e1/n0", "10s")})),
                                checker, 5);
   for (const TrialObservation& o : obs) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kReturned);
-    EXPECT_EQ(o.writes.incidents[0].lost_writes, 0u);  // the WAL on its disk survives
-    EXPECT_DOUBLE_EQ(o.writes.incidents[0].rto_s, 10.0);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    EXPECT_EQ(write_incidents(o.incidents)[0].outcome, Incident::Outcome::kReturned);
+    EXPECT_EQ(write_incidents(o.incidents)[0].lost_writes, 0u);  // the WAL on its disk survives
+    EXPECT_DOUBLE_EQ(write_incidents(o.incidents)[0].rto_s, 10.0);
   }
 }
 
@@ -259,9 +261,9 @@ TEST(WritePath, LosingEveryCopyLosesEveryWriteSinceTheStart) {
                                           Json::array({fault("1h", "earthquake", "east")})),
                                checker, 5);
   for (const TrialObservation& o : obs) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    const WriteIncident& i = o.writes.incidents[0];
-    EXPECT_EQ(i.outcome, WriteIncident::Outcome::kDataLoss);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    const Incident i = write_incidents(o.incidents)[0];
+    EXPECT_EQ(i.outcome, Incident::Outcome::kDataLoss);
     EXPECT_EQ(i.rpo_s, -1.0);  // unbounded: nothing recovered (was 3600 s, since the start)
     EXPECT_NEAR(static_cast<double>(i.lost_writes), 3.6e6, 5 * std::sqrt(3.6e6));
     EXPECT_EQ(o.writes.lost_writes, i.lost_writes);

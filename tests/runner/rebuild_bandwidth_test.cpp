@@ -74,10 +74,10 @@ TEST(RebuildBandwidthHeavy, ABackupStreamIsSharedByEveryPartitionItCopiesOrResto
     ASSERT_EQ(x.hardware_loss, y.hardware_loss) << "trial " << t;
     // The restore's point in time: the newest full complete at the loss.
     std::vector<double> pit_one, pit_many;
-    for (const WriteIncident& i : x.writes.incidents)
-      if (i.outcome == WriteIncident::Outcome::kRestored) pit_one.push_back(i.restore_pit_s);
-    for (const WriteIncident& i : y.writes.incidents)
-      if (i.outcome == WriteIncident::Outcome::kRestored) pit_many.push_back(i.restore_pit_s);
+    for (const Incident& i : write_incidents(x.incidents))
+      if (i.outcome == Incident::Outcome::kRestored) pit_one.push_back(i.restore_pit_s);
+    for (const Incident& i : write_incidents(y.incidents))
+      if (i.outcome == Incident::Outcome::kRestored) pit_many.push_back(i.restore_pit_s);
     ASSERT_EQ(pit_one.size() * 64, pit_many.size()) << "trial " << t;
     for (std::size_t i = 0; i < pit_many.size(); ++i)
       ASSERT_EQ(pit_many[i], pit_one[i / 64]) << "trial " << t;
@@ -86,12 +86,13 @@ TEST(RebuildBandwidthHeavy, ABackupStreamIsSharedByEveryPartitionItCopiesOrResto
     ASSERT_NEAR(x.unreachable_s, y.unreachable_s, 1e-6 * (1.0 + x.unreachable_s)) << "trial " << t;
     // The bad delete: 64 recoveries reading 1/64 of the data each through the stream end when
     // the one does.
-    ASSERT_EQ(x.logical.size(), 1u) << "trial " << t;
-    ASSERT_EQ(y.logical.size(), 64u) << "trial " << t;
-    for (const LogicalIncident& l : y.logical) {
-      ASSERT_EQ(l.source, x.logical[0].source) << "trial " << t;
-      ASSERT_EQ(l.source_pit_s, x.logical[0].source_pit_s) << "trial " << t;
-      ASSERT_NEAR(l.recovery_s, x.logical[0].recovery_s, 1e-6 * x.logical[0].recovery_s)
+    ASSERT_EQ(recoveries(x.incidents).size(), 1u) << "trial " << t;
+    ASSERT_EQ(recoveries(y.incidents).size(), 64u) << "trial " << t;
+    for (const Incident& l : recoveries(y.incidents)) {
+      ASSERT_EQ(l.source, recoveries(x.incidents)[0].source) << "trial " << t;
+      ASSERT_EQ(l.source_pit_s, recoveries(x.incidents)[0].source_pit_s) << "trial " << t;
+      ASSERT_NEAR(l.rto_s, recoveries(x.incidents)[0].rto_s,
+                  1e-6 * recoveries(x.incidents)[0].rto_s)
           << "trial " << t;
     }
   }
@@ -112,11 +113,11 @@ TEST(RebuildBandwidth, ABadDeleteRecoveryReadsTheWholeDataSetThroughTheStreamAnd
     const Scenario s = parse_scenario(doc, "t");
     TrialRunner runner(s);
     const TrialObservation o = runner.run(0, nullptr);
-    ASSERT_EQ(o.logical.size(), 8u);
-    for (const LogicalIncident& l : o.logical) {
+    ASSERT_EQ(recoveries(o.incidents).size(), 8u);
+    for (const Incident& l : recoveries(o.incidents)) {
       EXPECT_EQ(l.source, RecoverySource::kFull);
       EXPECT_DOUBLE_EQ(l.source_pit_s, 196 * 86400.0);
-      EXPECT_NEAR(l.recovery_s, 3600.0 + read_s, 1e-6) << stream;
+      EXPECT_NEAR(l.rto_s, 3600.0 + read_s, 1e-6) << stream;
     }
   }
 }
@@ -134,10 +135,10 @@ TEST(RebuildBandwidth, ABadDeleteRecoveryReadsTheWalThroughItsOwnStream) {
   const Scenario s = parse_scenario(doc, "t");
   TrialRunner runner(s);
   const TrialObservation o = runner.run(0, nullptr);
-  ASSERT_EQ(o.logical.size(), 8u);
-  for (const LogicalIncident& l : o.logical) {
+  ASSERT_EQ(recoveries(o.incidents).size(), 8u);
+  for (const Incident& l : recoveries(o.incidents)) {
     EXPECT_EQ(l.source, RecoverySource::kWalArchive);
-    EXPECT_NEAR(l.recovery_s, 3600.0 + 8e12 / 50e6 + 96 * 4096.0 * 10 * 3600 / 3e6, 1e-6);
+    EXPECT_NEAR(l.rto_s, 3600.0 + 8e12 / 50e6 + 96 * 4096.0 * 10 * 3600 / 3e6, 1e-6);
   }
 }
 
@@ -159,8 +160,8 @@ TEST(RebuildBandwidth, RestoresFromOneBackupShareItsStream) {
   EXPECT_EQ(restored.size(), 8u);
   for (const double t : restored) EXPECT_NEAR(t, 101 * 86400.0 + 8e12 / 50e6, 1e-6);
   int incidents = 0;
-  for (const WriteIncident& i : o.writes.incidents) {
-    if (i.outcome != WriteIncident::Outcome::kRestored) continue;
+  for (const Incident& i : write_incidents(o.incidents)) {
+    if (i.outcome != Incident::Outcome::kRestored) continue;
     ++incidents;
     EXPECT_DOUBLE_EQ(i.restore_pit_s, 98 * 86400.0);
   }
@@ -191,8 +192,8 @@ TEST(RebuildBandwidth, ARestoreReadsEachKindOfPieceThroughItsOwnStream) {
       EXPECT_NEAR(t, 101 * 86400.0 + 8e12 / 50e6 + 48 * 4096.0 * 10 * 3600 / 3e6, 1e-6)
           << partitions;
     EXPECT_EQ(restored.size(), static_cast<std::size_t>(partitions));
-    for (const WriteIncident& i : o.writes.incidents) {
-      if (i.outcome == WriteIncident::Outcome::kRestored) {
+    for (const Incident& i : write_incidents(o.incidents)) {
+      if (i.outcome == Incident::Outcome::kRestored) {
         EXPECT_DOUBLE_EQ(i.restore_pit_s, 100 * 86400.0);
       }
     }

@@ -54,8 +54,8 @@ TEST(RunnerHeavy, ReportIsIdenticalForOneAndTwoThreadsAndRepeatedRuns) {
 std::vector<std::tuple<double, FailureKind, std::uint32_t>> hardware_incidents(
     const TrialObservation& obs) {
   std::vector<std::tuple<double, FailureKind, std::uint32_t>> out;
-  for (const Incident& i : obs.incidents) {
-    if (i.kind != FailureKind::kBadDelete) out.emplace_back(i.time_s, i.kind, i.lost_partitions);
+  for (const Incident& i : failure_incidents(obs.incidents)) {
+    if (i.cause != FailureKind::kBadDelete) out.emplace_back(i.time_s, i.cause, i.lost_partitions);
   }
   return out;
 }
@@ -143,10 +143,11 @@ TEST(Runner, LastCopyDestroyedIsALossAndAttributedToItsCause) {
   ])J");
   EXPECT_EQ(obs.loss_events, 1u);
   EXPECT_DOUBLE_EQ(obs.first_loss_s, 10 * 86400.0);
-  ASSERT_EQ(obs.incidents.size(), 2u);
-  EXPECT_EQ(obs.incidents[0].lost_partitions, 0u);
-  EXPECT_EQ(obs.incidents[1].kind, FailureKind::kFire);
-  EXPECT_EQ(obs.incidents[1].lost_partitions, 1u);
+  const std::vector<Incident> failures = failure_incidents(obs.incidents);
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].lost_partitions, 0u);
+  EXPECT_EQ(failures[1].cause, FailureKind::kFire);
+  EXPECT_EQ(failures[1].lost_partitions, 1u);
 }
 
 TEST(Runner, RebuildBeforeTheSecondFailureSavesTheData) {

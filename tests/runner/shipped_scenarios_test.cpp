@@ -284,9 +284,9 @@ void expect_losses_add_up_by_cause(const TrialObservation& o) {
   // Partitions lost entirely: the loss events that are neither writes nor records.
   std::uint64_t partitions = 0, other_events = 0;
   for (const Incident& i : o.incidents) partitions += i.lost_partitions;
-  for (const WriteIncident& i : o.writes.incidents)
-    other_events += i.outcome != WriteIncident::Outcome::kDataLoss && i.lost_writes > 0;
-  for (const LogicalIncident& l : o.logical) other_events += l.lost_records > 0;
+  for (const Incident& i : write_incidents(o.incidents))
+    other_events += i.outcome != Incident::Outcome::kDataLoss && i.lost_writes > 0;
+  for (const Incident& l : recoveries(o.incidents)) other_events += l.lost_records > 0;
   EXPECT_EQ(partitions, o.loss_events - other_events) << "trial " << o.trial;
 }
 
@@ -305,13 +305,13 @@ TEST(ShippedScenarios, WriteInvariantsHoldInEveryScenario) {
       TrialObservation o;
       EXPECT_NO_THROW(o = runner.run(t, nullptr));
       // A restore never brings back data newer than its source's point in time.
-      for (const WriteIncident& i : o.writes.incidents) {
-        if (i.outcome == WriteIncident::Outcome::kRestored) {
+      for (const Incident& i : write_incidents(o.incidents)) {
+        if (i.outcome == Incident::Outcome::kRestored) {
           EXPECT_LE(i.restore_pit_s, i.time_s);
         }
       }
       expect_losses_add_up_by_cause(o);
-      for (const LogicalIncident& i : o.logical) {
+      for (const Incident& i : recoveries(o.incidents)) {
         EXPECT_LE(i.source_pit_s, i.time_s);
         EXPECT_LE(i.lost_records, i.deleted_records);
         if (i.source == RecoverySource::kNone) {

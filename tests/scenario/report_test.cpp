@@ -23,7 +23,10 @@ Json report_of(std::uint64_t n, std::uint64_t losses) {
       obs.first_loss_s = kSecondsPerYear / 2;
       obs.loss_events = 1;
       obs.lost_bytes = 1000;
-      obs.incidents.push_back({kSecondsPerYear / 2, FailureKind::kFire, false, 1, 1000});
+      Incident fire = Incident::failure(kSecondsPerYear / 2, FailureKind::kFire, false);
+      fire.lost_partitions = 1;
+      fire.lost_bytes = 1000;
+      obs.incidents.push_back(fire);
     }
     acc.add(obs);
   }

@@ -33,12 +33,12 @@ TEST(BackupRpo, MeanRpoOfNightlyFullsMatchesTheClosedForm) {
   double max_rpo = 0.0;
   for (std::uint64_t t = 0; t < s.trials; ++t) {
     const TrialObservation o = runner.run(t, nullptr);
-    ASSERT_FALSE(o.writes.incidents.empty());
+    ASSERT_FALSE(write_incidents(o.incidents).empty());
     // Backups due while the data was being restored failed, so only a first loss has the
     // bound (a later one reaches back over the failed backups).
-    for (const WriteIncident& i : o.writes.incidents) EXPECT_LE(i.rpo_s, i.time_s);
-    const WriteIncident& first = o.writes.incidents[0];
-    if (first.outcome != WriteIncident::Outcome::kRestored) {
+    for (const Incident& i : write_incidents(o.incidents)) EXPECT_LE(i.rpo_s, i.time_s);
+    const Incident first = write_incidents(o.incidents)[0];
+    if (first.outcome != Incident::Outcome::kRestored) {
       ASSERT_LT(first.time_s, D);  // only before the first backup is complete
       continue;
     }

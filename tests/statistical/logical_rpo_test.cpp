@@ -46,12 +46,12 @@ void check(const Case& c) {
   double max_rpo = 0.0;
   for (std::uint64_t t = 0; t < s.trials; ++t) {
     const TrialObservation o = runner.run(t, nullptr);
-    for (const LogicalIncident& i : o.logical) {
+    for (const Incident& i : recoveries(o.incidents)) {
       ASSERT_LE(i.source_pit_s, i.time_s);  // never data newer than the delete
       if (i.source != RecoverySource::kNone) max_rpo = std::max(max_rpo, i.rpo_s);
     }
-    if (o.logical.empty()) continue;  // no delete within the horizon
-    const LogicalIncident& first = o.logical[0];
+    if (recoveries(o.incidents).empty()) continue;  // no delete within the horizon
+    const Incident first = recoveries(o.incidents)[0];
     if (first.time_s <= c.D_prime) continue;  // before the first piece was usable
     ASSERT_TRUE(first.source == c.source || first.source == c.also);
     rpo.add(first.rpo_s);

@@ -115,7 +115,7 @@ Side run_side(const Scenario& s, const ModelCase& c, const std::vector<double>& 
     side.refused_s.push_back(o.writes.refused_s);
     for (std::size_t k = 0; k < c.incidents_s.size(); ++k) {
       double rpo = 0.0;  // the largest over the partitions
-      for (const WriteIncident& i : o.writes.incidents)
+      for (const Incident& i : write_incidents(o.incidents))
         if (i.time_s == c.incidents_s[k]) rpo = std::max(rpo, i.rpo_s);
       side.rpo[k].push_back(rpo);
     }

@@ -69,8 +69,8 @@ TEST_P(AsyncQueue, LostWritesAtAFailureAreTheWritesInTheSystem) {
   const TrialRun run = run_each(s, 3000, &recorder);
   Moments lost;
   for (const TrialObservation& o : run.obs) {
-    ASSERT_EQ(o.writes.incidents.size(), 1u);
-    EXPECT_EQ(o.writes.incidents[0].outcome, WriteIncident::Outcome::kFailover);
+    ASSERT_EQ(write_incidents(o.incidents).size(), 1u);
+    EXPECT_EQ(write_incidents(o.incidents)[0].outcome, Incident::Outcome::kFailover);
     lost.add(static_cast<double>(o.writes.lost_writes));
   }
   expect_mean_in_interval(lost, rho / (1.0 - rho), "lost writes");

@@ -2,9 +2,10 @@
 // hands over each failure (a domain destroyed or made unreachable) as it happens, with the
 // durability model's loss records it made, and at the end of the trial the write path's refusal
 // episodes and the bad deletes' recoveries. The models report facts; this is where they become
-// the trial's incidents (one per failure and per bad delete, with the partitions, bytes,
-// acknowledged writes and records each lost), its loss flags, its loss events and its first
-// loss (DESIGN.md: the kinds of loss).
+// the trial's incidents (metrics/incident.hpp: one per failure and per bad delete, with the
+// partitions, bytes, acknowledged writes and records each lost, then the write incidents and the
+// recoveries), its loss flags, its loss events and its first loss (DESIGN.md: the kinds of
+// loss).
 //
 // Charging rules: a partition lost entirely is the failure's that destroyed its last copy; when
 // the loss is found later (the backup chosen for it was gone when its restore ran), it is still

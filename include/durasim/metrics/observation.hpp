@@ -18,23 +18,16 @@
 #include "durasim/backup/logical.hpp"
 #include "durasim/core/histogram.hpp"
 #include "durasim/failure/failure_kind.hpp"
+#include "durasim/metrics/incident.hpp"
 #include "durasim/metrics/stats.hpp"
 #include "durasim/replication/write_path.hpp"
 
 namespace durasim {
 
-struct Incident {
-  double time_s = 0.0;
-  FailureKind kind = FailureKind::kDiskBurnout;
-  bool injected = false;
-  std::uint32_t lost_partitions = 0;
-  double lost_bytes = 0.0;
-  std::uint64_t lost_writes = 0;   // acknowledged writes its failovers lost
-  std::uint64_t lost_records = 0;  // records a bad delete took for good
-};
-
 struct TrialObservation {
   std::uint64_t trial = 0;
+  // Its incidents: failures and bad deletes with what each cost, then write incidents, then
+  // bad-delete recoveries (metrics/incident.hpp; each scope in the order it happened).
   std::vector<Incident> incidents;
   // The first loss: a partition lost entirely, acknowledged writes lost at a failover or a
   // restore, or records a bad delete took for good.
@@ -49,7 +42,6 @@ struct TrialObservation {
   bool data_loss = false;
   bool write_loss = false;
   bool record_loss = false;
-  std::vector<LogicalIncident> logical;
   double unreachable_s = 0.0;  // time without a reachable intact copy, averaged over partitions
   std::vector<double> unreachable_episodes_s;     // ended within the horizon
   std::uint32_t unreachable_open_at_horizon = 0;  // still unreachable at the horizon
@@ -115,7 +107,8 @@ struct WriteTotals {
   std::vector<LogHistogram> lag_s;          // per role
   std::array<std::uint64_t, 3> restores{};  // from a full, an incremental, a WAL archive
 
-  void add(const WriteStats& w);
+  // A trial's counters and its incidents (those of scope kWrites are read).
+  void add(const WriteStats& w, const std::vector<Incident>& incidents);
   void merge(const WriteTotals& o);
 };
 

@@ -134,7 +134,6 @@ struct WriteStats {
   double degraded_lost_bytes = 0.0;
   double refused_s =
       0.0;  // time writes were refused, averaged over partitions (report: writes.unavailable_s)
-  std::vector<WriteIncident> incidents;
   LogHistogram latency_s;           // issue to acknowledgement
   std::vector<LogHistogram> lag_s;  // per replica: replica durable - primary durable
 };
@@ -246,6 +245,8 @@ class WritePath {
   std::uint64_t timeline_writes_before(std::uint32_t p, SimTime pit);
 
   const WriteStats& stats() const { return stats_; }
+  // The trial's write incidents (complete after finish()).
+  const std::vector<WriteIncident>& incidents() const { return incidents_.list(); }
   WriteStats& stats() { return stats_; }
 
  private:
