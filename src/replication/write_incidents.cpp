@@ -6,9 +6,36 @@
 
 namespace durasim {
 
-void WriteIncidents::clear() {
+void WriteIncidents::reset(std::uint32_t partitions) {
   list_.clear();
   totals_ = {};
+  episodes_.assign(partitions, Episode{});
+}
+
+void WriteIncidents::begin(std::uint32_t p, SimTime now, FailureKind cause) {
+  Episode& e = episodes_[p];
+  if (e.open) return;
+  e.open = true;
+  e.since = now;
+  e.cause = cause;
+  e.index = open(p, now, cause);
+}
+
+std::optional<double> WriteIncidents::end(std::uint32_t p, SimTime now,
+                                          WriteIncident::Outcome outcome) {
+  Episode& e = episodes_[p];
+  if (!e.open) return std::nullopt;
+  const double rto_s = close(e.index, e.since, now, outcome);
+  e.refused_s += rto_s;
+  e.open = false;
+  return rto_s;
+}
+
+void WriteIncidents::censor_open(std::uint32_t p, SimTime horizon) {
+  Episode& e = episodes_[p];
+  if (!e.open) return;
+  e.refused_s += censor(e.index, e.since, horizon);
+  e.open = false;
 }
 
 std::size_t WriteIncidents::open(std::uint32_t partition, SimTime now, FailureKind cause) {

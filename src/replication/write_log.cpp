@@ -79,4 +79,26 @@ std::size_t WriteLog::held_by(std::size_t role, SimTime t) const {
   return lo;
 }
 
+bool WriteLog::stop_role(std::size_t role, SimTime now, SimTime given_up) {
+  bool waived_any = false;
+  for (std::size_t i = 0; i < size_; ++i) {
+    SimTime& h = held(role, i);
+    SimTime& c = confirmed(role, i);
+    if (h > now) h = SimTime::never();
+    if (c > now) {
+      waive(i, role);
+      c = given_up;
+      waived_any = true;
+    }
+  }
+  return waived_any;
+}
+
+void WriteLog::resume_role(std::size_t role, SimTime ready) {
+  for (std::size_t i = 0; i < size_; ++i) {
+    SimTime& h = held(role, i);
+    if (h == SimTime::never()) h = ready;
+  }
+}
+
 }  // namespace durasim

@@ -88,14 +88,9 @@ struct WritePath::Partition {
   bool accepting = true;
   bool failover_due = false;
   std::uint32_t failover_gen = 0;
-  bool refusing = false;  // an episode of refused writes is open
-  SimTime refusing_since{0};
-  FailureKind refusing_cause = FailureKind::kDiskBurnout;
   // The failure that made the primary unusable, and when (a failover's losses are its).
   FailureKind primary_lost_cause = FailureKind::kDiskBurnout;
   SimTime primary_lost_at{0};
-  std::size_t incident = 0;  // index into stats_.incidents while refusing
-  double refused_total_s = 0.0;
   Timeline timeline;     // the writes issued since (re)creation, those not yet final in its log
   WriteHistory history;  // a checkpoint per advance: writes between are a Poisson stretch
   RngStream restore_rng{0, 0, 0, 0};
@@ -159,7 +154,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
   stats_.lost_writes = 0;
   stats_.degraded_acks = stats_.degraded_lost_writes = 0;
   stats_.lost_bytes = stats_.degraded_lost_bytes = 0.0;
-  incidents_.clear();
+  incidents_.reset(partitions_);
   stats_.refused_s = 0.0;
   stats_.latency_s = LogHistogram();
   for (LogHistogram& h : stats_.lag_s) h = LogHistogram();
@@ -186,8 +181,7 @@ void WritePath::start(std::uint64_t seed, std::uint64_t trial) {
     reroute(g);
     g.now = g.durable_last = SimTime{0};
     g.primary_usable = g.accepting = true;
-    g.failover_due = g.refusing = false;
-    g.refused_total_s = 0.0;
+    g.failover_due = false;
     g.timeline.reset(k);
     g.next_arrival =
         enabled() && spec_->write_rate_per_partition > 0.0 ? SimTime{0} + interarrival(g) : kNever;
@@ -445,32 +439,14 @@ void WritePath::detach(Partition& g, std::size_t r, SimTime now) {
                 .count = held(g, r).writes,
                 .total = g.timeline.next()});
   }
-  // Entries it had not confirmed by now: the ack rule stops waiting for it.
-  bool recompute = false;
-  for (std::size_t i = 0; i < g.log().size(); ++i) {
-    SimTime& held_i = g.log().held(r, i);
-    SimTime& confirmed_i = g.log().confirmed(r, i);
-    if (held_i > now) held_i = kNever;
-    if (confirmed_i > now) {
-      g.log().waive(i, r);
-      confirmed_i = given_up(replica, now);
-      recompute = recompute || is_sync(replica.mode);
-    }
-  }
-  std::size_t first_failed = g.log().size();
-  for (std::size_t i = 0; i < g.log().size() && recompute; ++i) {
-    if (g.log().ack(i) <= now) continue;
-    const SimTime prev = i > 0 ? g.log().ack(i - 1) : SimTime{0};
-    const SimTime a = ack_time(g, i, now);
-    if (a == kNever) {
-      first_failed = i;
-      break;
-    }
-    g.log().set_ack(i, later(a, prev));
-  }
-  if (first_failed < g.log().size()) {
-    // Quorum lost: these writes can never be acknowledged.
-    drop_from(g, first_failed);
+  // Entries it had not confirmed by now: the ack rule stops waiting for it, and a sync replica's
+  // absence may delay the acknowledgements still to come, or make them impossible (a quorum lost:
+  // those writes leave the timeline).
+  const bool waived = g.log().stop_role(r, now, given_up(replica, now));
+  if (waived && is_sync(replica.mode)) {
+    const std::size_t first_failed =
+        g.log().reacknowledge(now, [&](std::size_t i) { return ack_time(g, i, now); });
+    if (first_failed < g.log().size()) drop_from(g, first_failed);
   }
   // The first write it lacks, acknowledged as recomputed above.
   if (!catching) {
@@ -503,28 +479,20 @@ void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, E
                 .bytes = rebuilt ? 0.0 : backlog,
                 .seconds = rebuilt ? 0.0 : (ready - now).seconds()});
   }
-  for (std::size_t i = 0; i < g.log().size(); ++i) {
-    SimTime& held = g.log().held(r, i);
-    if (held == kNever) held = ready;
-  }
+  g.log().resume_role(r, ready);
 }
 
 void WritePath::open_episode(Partition& g, SimTime now, FailureKind cause) {
-  if (g.refusing) return;
-  g.refusing = true;
-  g.refusing_since = now;
-  g.refusing_cause = cause;
-  g.incident = incidents_.open(g.partition, now, cause);
+  incidents_.begin(g.partition, now, cause);
 }
 
 void WritePath::close_episode(Partition& g, SimTime now, WriteIncident::Outcome outcome) {
-  if (!g.refusing) return;
-  const double rto_s = incidents_.close(g.incident, g.refusing_since, now, outcome);
-  g.refused_total_s += rto_s;
-  g.refusing = false;
-  narrate(
-      g,
-      {.time = now, .kind = TraceKind::kWritesAccepted, .domain = disk_of(g, 0), .seconds = rto_s});
+  const std::optional<double> rto_s = incidents_.end(g.partition, now, outcome);
+  if (!rto_s) return;
+  narrate(g, {.time = now,
+              .kind = TraceKind::kWritesAccepted,
+              .domain = disk_of(g, 0),
+              .seconds = *rto_s});
 }
 
 // Writes the primary had not acknowledged by `now` will never be: they leave the timeline.
@@ -564,8 +532,9 @@ void WritePath::lose_after(Partition& g, std::uint64_t keep, double keep_bytes, 
   if (lost > 0) {
     const double bytes = std::max(0.0, g.timeline.bytes() - keep_bytes);
     const double degraded_bytes = bytes * static_cast<double>(degraded) / static_cast<double>(lost);
-    incidents_.lose(g.incident, {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes},
-                    (g.refusing_since - std::min(oldest_ack, g.refusing_since)).seconds());
+    incidents_.lose(incidents_.current(g.partition),
+                    {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes},
+                    incidents_.rpo_s(g.partition, oldest_ack));
   }
   // The timeline goes on from `keep`.
   g.degraded.cut(keep);
@@ -594,7 +563,7 @@ void WritePath::lose_unheld(Partition& g, SimTime now, FailureKind cause, const 
               .kind = TraceKind::kWritesLost,
               .variant = TraceRecord::kUnheld,
               .count = lost,
-              .seconds = (g.refusing_since - std::min(oldest, g.refusing_since)).seconds()});
+              .seconds = incidents_.rpo_s(g.partition, oldest)});
   lose_after(g, best.writes, best.bytes, oldest, now, cause, now);
 }
 
@@ -604,7 +573,7 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
   note_destroyed(g, views);
   primary_down(g, now, cause, queue);
   trim(g, now, Trim::kAcknowledged);  // the lost writes reach the observer as acknowledged
-  WriteIncident& inc = incidents_.at(g.incident);
+  WriteIncident& inc = incidents_.at(incidents_.current(g.partition));
   std::uint64_t kept = 0;
   SimTime oldest_lost = g.timeline.created();  // without a backup: all since the (re)creation
   if (restore) {
@@ -632,10 +601,10 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
       share.degraded_bytes = lost_bytes * static_cast<double>(degraded) / static_cast<double>(lost);
       // From the incident's time, as at a failover (lose_after): writes may have been refused
       // since before the last copy was lost, and none was acknowledged after that.
-      const SimTime incident = std::min(lost_at, g.refusing_since);
+      const SimTime incident = std::min(lost_at, incidents_.refusing_since(g.partition));
       rpo_s = (incident - std::min(incident, oldest_lost)).seconds();
     }
-    incidents_.lose(g.incident, share, rpo_s);
+    incidents_.lose(incidents_.current(g.partition), share, rpo_s);
   }
   if (!restore) {
     // Lost entirely: the partition's whole size is counted (its loss record), and it holds the
@@ -643,8 +612,8 @@ void WritePath::on_data_loss(std::uint32_t p, SimTime now, FailureKind cause, Ev
     // failover), which are not counted twice. Nothing recovered: how far back the loss reaches
     // has no bound (the data set itself is gone), which the report counts apart rather than as
     // the time since the partition's creation.
-    incidents_.forget_bytes(g.incident);
-    incidents_.unbounded(g.incident);
+    incidents_.forget_bytes(incidents_.current(g.partition));
+    incidents_.unbounded(incidents_.current(g.partition));
   }
   narrate(g, {.time = now,
               .kind = TraceKind::kWritesLost,
@@ -750,12 +719,14 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now, const CopyView
                 .flag = is_sync(cand.mode),
                 .domain = disk_of(g, r),
                 .count = lost,
-                .seconds = lost == 0 ? 0.0 : (g.refusing_since - oldest).seconds()});
+                .seconds =
+                    lost == 0 ? 0.0 : (incidents_.refusing_since(g.partition) - oldest).seconds()});
   }
   // The promoted copy's history is the timeline from now on.
   lose_after(g, std::min(holding.writes, g.timeline.next()), holding.bytes, oldest, now,
              g.primary_lost_cause, g.primary_lost_at);
-  incidents_.settle(g.incident, WriteIncident::Outcome::kFailover);  // a restore stays one
+  incidents_.settle(incidents_.current(g.partition),
+                    WriteIncident::Outcome::kFailover);  // a restore stays one
   Replica& old_primary = g.replicas[0];
   // The promoted copy holds the timeline (rebuilt while the primary was down, it holds what its
   // source held); the old primary's copy takes the promoted one's place, holding at most the new
@@ -775,7 +746,7 @@ void WritePath::refresh(std::uint32_t p, SimTime now, std::optional<FailureKind>
                         const CopyView* views, EventQueue& queue) {
   Partition& g = partition_writes_[p];
   // A repair only brings copies back: nothing it does stops writes, so nothing needs a cause.
-  const FailureKind cause = failure.value_or(g.refusing_cause);
+  const FailureKind cause = failure.value_or(incidents_.last_cause(g.partition));
   const bool was_accepting = g.accepting, was_usable = g.primary_usable;
   DURASIM_ASSERT(g.now >= now);  // advance(p, now) first
   note_destroyed(g, views);
@@ -835,14 +806,14 @@ void WritePath::handle(const Event& event, const CopyView* views, EventQueue& qu
   Partition& g = partition_writes_[event.target];
   if (EventTag::type(event.tag) == kCaughtUpType) {
     advance(g.partition, event.time, Window::kNone);  // writes are refused until now
-    refresh(g.partition, event.time, g.refusing_cause, views, queue);
+    refresh(g.partition, event.time, incidents_.last_cause(g.partition), views, queue);
     return;
   }
   DURASIM_ASSERT(EventTag::type(event.tag) == kFailoverType);
   if (EventTag::gen(event.tag) != (g.failover_gen & EventTag::kGenMask) || g.primary_usable) return;
   advance(g.partition, event.time, Window::kNone);  // writes are refused: nothing to window
   g.failover_due = true;
-  refresh(g.partition, event.time, g.refusing_cause, views, queue);
+  refresh(g.partition, event.time, incidents_.last_cause(g.partition), views, queue);
 }
 
 void WritePath::finish(SimTime horizon) {
@@ -859,11 +830,8 @@ void WritePath::finish(SimTime horizon) {
     advance(g.partition, horizon, Window::kNone);
     // Acknowledged within the horizon though a replica has not confirmed yet: counted too.
     trim(g, horizon, Trim::kAcknowledged);
-    if (g.refusing) {
-      g.refused_total_s += incidents_.censor(g.incident, g.refusing_since, horizon);
-      g.refusing = false;
-    }
-    total += g.refused_total_s;
+    incidents_.censor_open(g.partition, horizon);
+    total += incidents_.refused_s(g.partition);
   }
   stats_.refused_s = partitions_ ? total / partitions_ : 0.0;
   // What the incidents lost, as the book summed it.

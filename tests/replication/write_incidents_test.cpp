@@ -78,5 +78,41 @@ TEST(WriteIncidents, AnIncidentOpenAtTheHorizonIsCensored) {
   EXPECT_EQ(book.at(i).outcome, Outcome::kOpen);
 }
 
+// A partition's episodes: one open at a time, its RTO and the partition's refused time; the RPO
+// measured from its start; what stopped the writes last stays known after it closes.
+TEST(WriteIncidents, APartitionHasOneEpisodeOpenAtATime) {
+  WriteIncidents book;
+  book.reset(3);
+  EXPECT_FALSE(book.refusing(1));
+  EXPECT_FALSE(book.end(1, at(5), Outcome::kReturned));  // nothing open
+  book.begin(1, at(10), FailureKind::kNodeCrash);
+  book.begin(1, at(12), FailureKind::kFire);  // open already: the same episode
+  EXPECT_TRUE(book.refusing(1));
+  EXPECT_FALSE(book.refusing(0));
+  EXPECT_EQ(book.list().size(), 1u);
+  EXPECT_EQ(book.refusing_since(1), at(10));
+  EXPECT_EQ(book.last_cause(1), FailureKind::kNodeCrash);
+  EXPECT_DOUBLE_EQ(book.rpo_s(1, at(4)), 6.0);   // acknowledged 6 s before it began
+  EXPECT_DOUBLE_EQ(book.rpo_s(1, at(11)), 0.0);  // after it began: nothing before it
+  book.lose(book.current(1), {FailureKind::kFire, 12.0, 2, 0, 20.0, 0.0}, book.rpo_s(1, at(4)));
+  const std::optional<double> rto = book.end(1, at(40), Outcome::kReturned);
+  ASSERT_TRUE(rto);
+  EXPECT_DOUBLE_EQ(*rto, 30.0);
+  EXPECT_FALSE(book.refusing(1));
+  EXPECT_EQ(book.last_cause(1), FailureKind::kNodeCrash);
+  EXPECT_DOUBLE_EQ(book.at(0).rpo_s, 6.0);
+  // A second episode, open at the horizon: censored, its time counted.
+  book.begin(1, at(100), FailureKind::kPowerOutage);
+  EXPECT_EQ(book.current(1), 1u);
+  book.censor_open(1, at(160));
+  book.censor_open(2, at(160));  // none open: nothing
+  EXPECT_TRUE(book.at(1).censored);
+  EXPECT_DOUBLE_EQ(book.refused_s(1), 90.0);
+  EXPECT_DOUBLE_EQ(book.refused_s(2), 0.0);
+  book.reset(3);
+  EXPECT_TRUE(book.list().empty());
+  EXPECT_DOUBLE_EQ(book.refused_s(1), 0.0);
+}
+
 }  // namespace
 }  // namespace durasim

@@ -94,5 +94,52 @@ TEST(WriteLog, AcknowledgementsNeverDecreaseAlongTheLog) {
   EXPECT_THROW(log.pop_front(), InternalError);  // nothing to retire
 }
 
+// A replica leaving at 10 us: what it had not made durable by then is never held, what it had not
+// confirmed is waived and confirmed at the give-up time; back, it holds the rest at once.
+TEST(WriteLog, ARoleLeavingWaivesWhatItHadNotConfirmedAndHoldsItOnReturn) {
+  WriteLog log;
+  log.reset(2);
+  for (std::int64_t i = 0; i < 4; ++i) {
+    const std::size_t at = log.append(us(i), us(i + 1), 1.0F);
+    log.held(1, at) = us(8 + i);       // 8, 9, 10, 11
+    log.confirmed(1, at) = us(9 + i);  // 9, 10, 11, 12
+    log.set_ack(at, us(9 + i));
+  }
+  EXPECT_TRUE(log.stop_role(1, us(10), us(15)));
+  EXPECT_EQ(log.held(1, 2), us(10));            // durable there at 10: kept
+  EXPECT_EQ(log.held(1, 3), SimTime::never());  // not by 10: never
+  EXPECT_FALSE(log.waived(1, 1));               // confirmed at 10
+  EXPECT_TRUE(log.waived(2, 1));
+  EXPECT_TRUE(log.waived(3, 1));
+  EXPECT_EQ(log.confirmed(1, 2), us(15));
+  EXPECT_EQ(log.confirmed(1, 1), us(10));
+  EXPECT_FALSE(log.stop_role(1, us(20), us(25)));  // nothing left to waive
+  log.resume_role(1, us(30));
+  EXPECT_EQ(log.held(1, 3), us(30));
+  EXPECT_EQ(log.held(1, 2), us(10));
+}
+
+// Acknowledgements recomputed front to back: writes acknowledged by `now` stay; the others take
+// the new time but never before the write ahead; the first that can no longer be stops it.
+TEST(WriteLog, ReacknowledgingKeepsTheAcknowledgedPrefixAndStopsAtTheImpossible) {
+  WriteLog log;
+  log.reset(2);
+  for (std::int64_t i = 0; i < 5; ++i) log.set_ack(log.append(us(i), us(i + 1), 1.0F), us(10 + i));
+  // At 11 us: writes 0 and 1 were acknowledged. New times: 2 -> 20, 3 -> 18 (raised to 20),
+  // 4 -> never.
+  const std::size_t failed = log.reacknowledge(us(11), [](std::size_t i) {
+    return i == 2 ? us(20) : i == 3 ? us(18) : i == 4 ? SimTime::never() : us(0);
+  });
+  EXPECT_EQ(failed, 4u);
+  EXPECT_EQ(log.ack(0), us(10));
+  EXPECT_EQ(log.ack(1), us(11));
+  EXPECT_EQ(log.ack(2), us(20));
+  EXPECT_EQ(log.ack(3), us(20));
+  EXPECT_EQ(log.ack(4), us(14));  // left as it was: the caller drops it
+  // Nothing impossible: size().
+  EXPECT_EQ(log.reacknowledge(us(11), [](std::size_t) { return us(30); }), log.size());
+  for (std::size_t i = 2; i < log.size(); ++i) EXPECT_EQ(log.ack(i), us(30));
+}
+
 }  // namespace
 }  // namespace durasim

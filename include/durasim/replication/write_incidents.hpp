@@ -9,12 +9,17 @@
 // a partition lost entirely counts its whole size in its loss record, so the bytes its incident
 // lost before are forgotten (forget_bytes), not counted twice.
 //
-//   WriteIncidents book;  book.clear();
-//   const std::size_t i = book.open(partition, now, cause);
-//   book.lose(i, {cause, struck_s, writes, degraded, bytes, degraded_bytes}, rpo_s);
-//   book.close(i, since, now, WriteIncident::Outcome::kReturned);
+// Per partition, the book also keeps its episode in progress (begin, end, censor_open: at most
+// one open at a time, asserted), the time its writes were refused in all, and what stopped them
+// last.
+//
+//   WriteIncidents book;  book.reset(partitions);
+//   book.begin(p, now, cause);                     // no-op while p's episode is open
+//   book.lose(book.current(p), {cause, struck_s, writes, degraded, bytes, degraded_bytes}, rpo_s);
+//   book.end(p, now, WriteIncident::Outcome::kReturned);
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -65,7 +70,33 @@ struct WriteLossTotals {
 
 class WriteIncidents {
  public:
-  void clear();
+  // A new trial of `partitions` partitions, none refusing writes.
+  void reset(std::uint32_t partitions);
+  void clear() { reset(0); }
+
+  // Partition p's episode in progress.
+  bool refusing(std::uint32_t p) const { return episodes_[p].open; }
+  // The start of p's open episode (or of its last one), and what stopped its writes last.
+  SimTime refusing_since(std::uint32_t p) const { return episodes_[p].since; }
+  FailureKind last_cause(std::uint32_t p) const { return episodes_[p].cause; }
+  // The index of p's open (or last) episode.
+  std::size_t current(std::uint32_t p) const { return episodes_[p].index; }
+  // Opens p's episode at `now` unless one is open.
+  void begin(std::uint32_t p, SimTime now, FailureKind cause);
+  // Writes are accepted again at `now`: closes p's open episode with `outcome` (one set already
+  // stays) and returns its RTO; nothing when none is open.
+  std::optional<double> end(std::uint32_t p, SimTime now, WriteIncident::Outcome outcome);
+  // The horizon: p's open episode, if any, is cut there (censored).
+  void censor_open(std::uint32_t p, SimTime horizon);
+  // The seconds p's writes were refused in the trial (episodes closed or censored).
+  double refused_s(std::uint32_t p) const { return episodes_[p].refused_s; }
+  // The RPO of writes lost in p's open episode, the oldest acknowledged at `oldest_ack`: how far
+  // before the episode's start it was acknowledged (0 if after).
+  double rpo_s(std::uint32_t p, SimTime oldest_ack) const {
+    const SimTime since = episodes_[p].since;
+    return (since - std::min(oldest_ack, since)).seconds();
+  }
+
   // Partition `partition` starts refusing writes at `now` because of `cause`: its incident.
   std::size_t open(std::uint32_t partition, SimTime now, FailureKind cause);
   WriteIncident& at(std::size_t i) { return list_[i]; }
@@ -88,8 +119,16 @@ class WriteIncidents {
   const WriteLossTotals& totals() const { return totals_; }
 
  private:
+  struct Episode {
+    bool open = false;
+    SimTime since{0};
+    FailureKind cause = FailureKind::kDiskBurnout;
+    std::size_t index = 0;
+    double refused_s = 0.0;
+  };
   std::vector<WriteIncident> list_;
   WriteLossTotals totals_;
+  std::vector<Episode> episodes_;  // per partition
 };
 
 }  // namespace durasim

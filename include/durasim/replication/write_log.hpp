@@ -66,6 +66,27 @@ class WriteLog {
   // log for a role receiving the stream).
   std::size_t held_by(std::size_t role, SimTime t) const;
 
+  // A role stops receiving the stream at `now`: writes not durable there by then never will be
+  // (held: never), and those it had not confirmed are waived, confirmed at `given_up` (when the
+  // primary stopped waiting for it). Returns whether any was waived.
+  bool stop_role(std::size_t role, SimTime now, SimTime given_up);
+  // The role receives the stream again: the writes it never held are durable there at `ready`.
+  void resume_role(std::size_t role, SimTime ready);
+  // Writes not acknowledged by `now` are acknowledged again at ack_at(i) (never before the write
+  // before them), front to back; ack_at returns SimTime::never() for a write that can no longer
+  // be. Returns the first such write (size() if none): it and those after are left as they were.
+  template <class AckAt>
+  std::size_t reacknowledge(SimTime now, AckAt ack_at) {
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (ack(i) <= now) continue;
+      const SimTime a = ack_at(i);
+      if (a == SimTime::never()) return i;
+      const SimTime prev = i > 0 ? ack(i - 1) : SimTime{0};
+      set_ack(i, a < prev ? prev : a);
+    }
+    return size_;
+  }
+
  private:
   std::size_t at(std::size_t i) const { return (head_ + i) & mask_; }
   std::size_t cell(std::size_t role, std::size_t i) const { return role * capacity() + at(i); }
