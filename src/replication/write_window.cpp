@@ -36,4 +36,20 @@ CountedSplit split_counted(std::uint64_t n, SimTime from, SimTime to,
   return s;
 }
 
+double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_s) {
+  const double path_s = 2.0 * spec.fsync.mean() + 2.0 * max_one_way_mean_s;
+  double window = 10.0 * path_s;
+  if (spec.write_rate_per_partition > 0.0)
+    window = std::max(window, 20.0 / spec.write_rate_per_partition);
+  for (const RoleSpec& r : spec.roles) {
+    if (r.bandwidth_Bps <= 0.0) continue;
+    const double mu = r.bandwidth_Bps / spec.write_size.mean();
+    const double rho = spec.write_rate_per_partition / mu;
+    DURASIM_ASSERT(rho < 1.0);
+    const double relax = 1.0 / (mu * (1.0 - std::sqrt(rho)) * (1.0 - std::sqrt(rho)));
+    window = std::max(window, 30.0 * relax);
+  }
+  return window;
+}
+
 }  // namespace durasim

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "durasim/core/assert.hpp"
+
+#include <cmath>
+
 #include <vector>
 
 namespace durasim {
@@ -48,6 +52,27 @@ TEST(WriteWindow, WritesAreBehindForTheShareOfTheGapASyncReplicaWasBehind) {
   const CountedSplit none = split_counted(1000, at(20), at(100), replicas);
   EXPECT_EQ(none.behind, 0u);
   EXPECT_EQ(none.in_step_slots, 0b110u);
+}
+
+// The window is the longest of its three terms, each made to dominate in turn.
+TEST(WriteWindow, TheSteadyStateWindowIsTheLongestOfItsThreeTerms) {
+  WritePathSpec spec;
+  spec.roles = {RoleSpec{}, RoleSpec{ReplicaMode::kAsync, 0.0, 0.0}};
+  spec.write_size = Distribution::fixed(4096.0);
+  spec.fsync = Distribution::fixed(200e-6);
+  spec.write_rate_per_partition = 10.0;
+  // 20 intervals between writes: 2 s (the round trip is 10 x 0.1004 s).
+  EXPECT_DOUBLE_EQ(steady_state_window_s(spec, 0.05), 2.0);
+  // A longer path: 10 round trips of 2 fsyncs and 2 crossings of 0.5 s.
+  EXPECT_DOUBLE_EQ(steady_state_window_s(spec, 0.5), 10.0 * (2 * 200e-6 + 2 * 0.5));
+  // A busy stream: mu = 20 writes/s at 81,920 B/s, rho = 0.5, 30 relaxation times.
+  spec.roles[1].bandwidth_Bps = 81920.0;
+  const double relax = 1.0 / (20.0 * (1.0 - std::sqrt(0.5)) * (1.0 - std::sqrt(0.5)));
+  EXPECT_NEAR(steady_state_window_s(spec, 0.05), 30.0 * relax, 1e-9);
+  EXPECT_GT(30.0 * relax, 17.0);
+  // A stream that cannot keep up has no steady state.
+  spec.roles[1].bandwidth_Bps = 4096.0 * 10.0;
+  EXPECT_THROW(steady_state_window_s(spec, 0.05), InternalError);
 }
 
 }  // namespace

@@ -69,43 +69,14 @@
 #include "durasim/replication/write_history.hpp"
 #include "durasim/replication/write_incidents.hpp"
 #include "durasim/replication/write_log.hpp"
+#include "durasim/replication/write_observer.hpp"
+#include "durasim/replication/write_spec.hpp"
+#include "durasim/replication/write_window.hpp"
 #include "durasim/storage/copy_table.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
 
 namespace durasim {
-
-enum class WriteModel : std::uint8_t { kNone, kFull, kWindowed };
-const char* write_model_name(WriteModel m);
-
-inline constexpr std::size_t kMaxCopiesPerPartition = 16;
-
-struct RoleSpec {
-  ReplicaMode mode = ReplicaMode::kPrimary;
-  double bandwidth_Bps = 0.0;  // 0: unlimited
-  double delay_s = 0.0;        // applies received writes this long after they are durable
-};
-
-struct WritePathSpec {
-  std::vector<RoleSpec> roles;  // replica 0 is the primary; replica r starts on copy slot r
-  std::uint32_t quorum = 0;     // 0: all_sync
-  SyncUnreachable on_sync_unreachable = SyncUnreachable::kBlock;
-  double degrade_after_s = 0.0;  // kDegrade
-  double failover_s = 30.0;
-  double write_rate_per_partition = 0.0;
-  Distribution write_size = Distribution::fixed(4096.0);
-  Distribution fsync = Distribution::fixed(200e-6);
-  WriteModel model = WriteModel::kFull;
-  double window_s = 1.0;          // steady-state window before each event (windowed model)
-  double latency_window_s = 1.0;  // simulated at the start of partition 0 (windowed model)
-  // Written the scenario's way: window_s = steady_state_window_s(...), latency_window_s =
-  // max(window_s, the time of 2000 writes of one partition).
-};
-
-// The steady-state window for a spec: the longest of 20 mean intervals between writes, 10 mean
-// round trips of a write (two fsyncs and two crossings of the longest path) and 30 relaxation
-// times 1 / (mu (1 - sqrt(rho))^2) of every stream's queue. Needs rho < 1 on every stream.
-double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_s);
 
 // What the runner tells the write path about a copy slot of a partition.
 struct CopyView {
@@ -136,54 +107,6 @@ struct WriteStats {
       0.0;  // time writes were refused, averaged over partitions (report: writes.unavailable_s)
   LogHistogram latency_s;           // issue to acknowledgement
   std::vector<LogHistogram> lag_s;  // per replica: replica durable - primary durable
-};
-
-// A finished write as the ack rule saw it, for observers (the invariant checker of tests).
-struct FinalWrite {
-  std::uint32_t partition = 0;
-  std::uint64_t seq = 0;  // its place in the partition's timeline
-  SimTime issue, primary_durable, ack;
-  // Per replica: its confirmation of this write (never when it was not counted), when the primary
-  // gave up waiting for it (never when it did not), its mode and the copy slot it lives on.
-  const SimTime* confirmed;
-  const SimTime* dropped;
-  const ReplicaMode* mode;
-  const std::uint32_t* slot;
-  std::size_t roles;
-  std::uint32_t quorum;  // 0: all_sync
-  SyncUnreachable on_sync_unreachable;
-};
-
-// Acknowledged writes [from, to) of a partition's timeline, lost at `time`; `degraded` of them
-// were acknowledged without a sync replica whose copy still stands (cause degraded_ack).
-struct LostWrites {
-  std::uint32_t partition = 0;
-  std::uint64_t from = 0, to = 0;
-  SimTime time;
-  std::uint64_t degraded = 0;
-};
-
-// Writes counted instead of simulated (windowed model): [from, to), acknowledged with the sync
-// replicas on `confirmed_slots` (a bit per copy slot) and without those on `waived_slots`.
-struct CountedWrites {
-  std::uint32_t partition = 0;
-  std::uint64_t from = 0, to = 0;
-  SimTime first_issue;
-  std::uint32_t confirmed_slots = 0, waived_slots = 0;
-};
-
-// Watches the write path without being part of it; null in production runs.
-class WriteObserver {
- public:
-  virtual ~WriteObserver() = default;
-  virtual void on_final(const FinalWrite& write) = 0;
-  virtual void on_counted(const CountedWrites& writes) = 0;
-  // Acknowledged writes lost (at a destruction, a failover or a data loss). The timeline is cut
-  // at `from`: later writes reuse those places.
-  virtual void on_loss(const LostWrites& lost) = 0;
-  // The runner's report of a copy destroyed with its domain, and of a new trial.
-  virtual void on_copy_destroyed(std::uint32_t partition, std::uint32_t slot, SimTime t) = 0;
-  virtual void on_trial_start() = 0;
 };
 
 class WritePath {

@@ -18,8 +18,14 @@
 
 #include "durasim/core/time.hpp"
 #include "durasim/replication/ack_rule.hpp"
+#include "durasim/replication/write_spec.hpp"
 
 namespace durasim {
+
+// The steady-state window for a spec: the longest of 20 mean intervals between writes, 10 mean
+// round trips of a write (two fsyncs and two crossings of the longest path) and 30 relaxation
+// times 1 / (mu (1 - sqrt(rho))^2) of every stream's queue. Needs rho < 1 on every stream.
+double steady_state_window_s(const WritePathSpec& spec, double max_one_way_mean_s);
 
 std::optional<SimTime> count_until(SimTime now, SimTime t, Duration window, bool keep_window);
 
