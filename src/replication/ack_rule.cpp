@@ -7,18 +7,8 @@
 
 namespace durasim {
 
-namespace {
-// At most 16 copies of a partition (kMaxCopiesPerPartition): 15 sync votes and the primary.
-constexpr std::size_t kMaxVotes = 16;
-}  // namespace
-
-SimTime AckRule::ack(SimTime primary_durable, std::span<const AckVote> sync_votes) const {
+SimTime AckRule::quorum_ack(SimTime primary_durable, std::span<const AckVote> sync_votes) const {
   DURASIM_ASSERT(sync_votes.size() < kMaxVotes);
-  if (quorum == 0) {
-    SimTime t = primary_durable;
-    for (const AckVote& v : sync_votes) t = std::max(t, v.confirmed);
-    return t;
-  }
   std::array<SimTime, kMaxVotes> votes{};
   std::size_t n = 0;
   votes[n++] = primary_durable;

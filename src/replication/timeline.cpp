@@ -6,29 +6,11 @@
 
 namespace durasim {
 
-void Timeline::check() const {
-  DURASIM_ASSERT(base_ <= next_ && log_.size() == next_ - base_);
-}
-
 void Timeline::reset(std::size_t roles) {
   log_.reset(roles);
   base_ = next_ = 0;
   bytes_ = 0.0;
   created_ = SimTime{0};
-}
-
-std::size_t Timeline::append(SimTime issue, SimTime durable, double bytes) {
-  const std::size_t i = log_.append(issue, durable, static_cast<float>(bytes));
-  bytes_ += bytes;
-  ++next_;
-  check();
-  return i;
-}
-
-void Timeline::retire() {
-  log_.pop_front();
-  ++base_;
-  check();
 }
 
 void Timeline::count(std::uint64_t n, double mean_bytes) {

@@ -40,32 +40,6 @@ void WriteLog::grow() {
   mask_ = cap * 2 - 1;
 }
 
-std::size_t WriteLog::append(SimTime issue, SimTime primary_durable, float bytes) {
-  if (size_ == capacity()) grow();
-  const std::size_t i = size_++;
-  const std::size_t s = at(i);
-  issue_[s] = issue;
-  primary_durable_[s] = primary_durable;
-  bytes_[s] = bytes;
-  return i;
-}
-
-void WriteLog::set_ack(std::size_t i, SimTime t) {
-  DURASIM_ASSERT(i < size_ && (i == 0 || ack(i - 1) <= t));
-  ack_[at(i)] = t;
-}
-
-void WriteLog::pop_front() {
-  DURASIM_ASSERT(size_ > 0 && (size_ == 1 || ack(0) <= ack(1)));
-  head_ = (head_ + 1) & mask_;
-  --size_;
-}
-
-void WriteLog::truncate(std::size_t n) {
-  DURASIM_ASSERT(n <= size_);
-  size_ = n;
-}
-
 std::size_t WriteLog::held_by(std::size_t role, SimTime t) const {
   std::size_t lo = 0, hi = size_;
   while (lo < hi) {

@@ -176,13 +176,12 @@ SimTime WritePath::primary_durable(Partition& g, SimTime t) const {
 
 // The earliest time the ack rule holds for ring entry i, or never.
 SimTime WritePath::ack_time(const Partition& g, std::size_t i, SimTime floor) const {
-  std::array<AckVote, kMaxCopiesPerPartition> votes{};
   std::size_t n = 0;
   for (std::size_t r = 1; r < g.replicas.size(); ++r) {
     if (!is_sync(g.replicas[r].mode)) continue;
-    votes[n++] = {g.log().confirmed(r, i), !g.log().waived(i, r)};
+    votes_[n++] = {g.log().confirmed(r, i), !g.log().waived(i, r)};
   }
-  return later(rule_.ack(g.log().primary_durable(i), {votes.data(), n}), floor);
+  return later(rule_.ack(g.log().primary_durable(i), {votes_.data(), n}), floor);
 }
 
 void WritePath::issue_one(Partition& g, SimTime t) {

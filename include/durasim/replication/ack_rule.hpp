@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <span>
 
+#include "durasim/core/assert.hpp"
 #include "durasim/core/time.hpp"
 
 namespace durasim {
@@ -38,19 +39,30 @@ struct AckVote {
 };
 
 struct AckRule {
+  // At most 16 copies of a partition (kMaxCopiesPerPartition): 15 sync votes and the primary.
+  static constexpr std::size_t kMaxVotes = 16;
   std::uint32_t quorum = 0;  // 0: all_sync
   SyncUnreachable on_sync_unreachable = SyncUnreachable::kBlock;
   double degrade_after_s = 0.0;
 
   // The earliest time the rule holds for a write durable on the primary at `primary_durable`,
   // given the votes of the sync replicas (async ones have none); never when it cannot hold.
-  SimTime ack(SimTime primary_durable, std::span<const AckVote> sync_votes) const;
+  SimTime ack(SimTime primary_durable, std::span<const AckVote> sync_votes) const {
+    if (quorum != 0) return quorum_ack(primary_durable, sync_votes);
+    DURASIM_ASSERT(sync_votes.size() < kMaxVotes);
+    SimTime t = primary_durable;
+    for (const AckVote& v : sync_votes) t = t < v.confirmed ? v.confirmed : t;
+    return t;
+  }
   // The confirmation a replica of `mode` is given for a write issued at `t` while the primary
   // is not waiting for it (since `dropped`).
   SimTime given_up(ReplicaMode mode, SimTime dropped, SimTime t) const;
   // Whether writes may be accepted with `voters` sync replicas attached (quorum: the primary
   // and they must reach it; all_sync: always, "block" is judged by the write path).
   bool voters_suffice(std::uint32_t voters) const { return quorum == 0 || voters + 1 >= quorum; }
+
+  // ack() under a quorum: the k-th earliest of the primary's and the counted votes.
+  SimTime quorum_ack(SimTime primary_durable, std::span<const AckVote> sync_votes) const;
 };
 
 }  // namespace durasim

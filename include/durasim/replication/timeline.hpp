@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "durasim/core/assert.hpp"
 #include "durasim/core/time.hpp"
 #include "durasim/replication/write_log.hpp"
 
@@ -36,9 +37,19 @@ class Timeline {
   const WriteLog& log() const { return log_; }
 
   // A write issued at `issue`, durable on the primary at `durable`: its log index.
-  std::size_t append(SimTime issue, SimTime durable, double bytes);
+  std::size_t append(SimTime issue, SimTime durable, double bytes) {
+    const std::size_t i = log_.append(issue, durable, static_cast<float>(bytes));
+    bytes_ += bytes;
+    ++next_;
+    check();
+    return i;
+  }
   // The oldest write in the log is final.
-  void retire();
+  void retire() {
+    log_.pop_front();
+    ++base_;
+    check();
+  }
   // `n` writes counted instead of simulated, `mean_bytes` each; the log is empty and stays so.
   void count(std::uint64_t n, double mean_bytes);
   // The writes from log index `i` on will never be acknowledged: they leave the timeline. Returns
@@ -54,7 +65,7 @@ class Timeline {
   void restart(std::uint64_t kept, double lost_bytes, bool restored, SimTime now);
 
  private:
-  void check() const;
+  void check() const { DURASIM_ASSERT(base_ <= next_ && log_.size() == next_ - base_); }
 
   WriteLog log_;
   std::uint64_t base_ = 0, next_ = 0;

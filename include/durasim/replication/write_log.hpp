@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "durasim/core/assert.hpp"
 #include "durasim/core/time.hpp"
 
 namespace durasim {
@@ -36,14 +37,32 @@ class WriteLog {
 
   // Appends a write (growing the ring when full); returns its index, size() - 1. Its ack,
   // waived roles, held and confirmed times are the caller's to set.
-  std::size_t append(SimTime issue, SimTime primary_durable, float bytes);
+  std::size_t append(SimTime issue, SimTime primary_durable, float bytes) {
+    if (size_ == capacity()) grow();
+    const std::size_t i = size_++;
+    const std::size_t s = at(i);
+    issue_[s] = issue;
+    primary_durable_[s] = primary_durable;
+    bytes_[s] = bytes;
+    return i;
+  }
   // Acknowledges write i at t: never before write i - 1 (writes after it may be raised next, as
   // when the rule is recomputed front to back).
-  void set_ack(std::size_t i, SimTime t);
+  void set_ack(std::size_t i, SimTime t) {
+    DURASIM_ASSERT(i < size_ && (i == 0 || ack(i - 1) <= t));
+    ack_[at(i)] = t;
+  }
   // Retires the oldest write.
-  void pop_front();
+  void pop_front() {
+    DURASIM_ASSERT(size_ > 0 && (size_ == 1 || ack(0) <= ack(1)));
+    head_ = (head_ + 1) & mask_;
+    --size_;
+  }
   // Keeps the first n writes.
-  void truncate(std::size_t n);
+  void truncate(std::size_t n) {
+    DURASIM_ASSERT(n <= size_);
+    size_ = n;
+  }
   void clear() { truncate(0); }
 
   SimTime issue(std::size_t i) const { return issue_[at(i)]; }

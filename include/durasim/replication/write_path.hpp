@@ -234,6 +234,8 @@ class WritePath {
   const std::atomic<bool>* cancel_ = nullptr;
   std::vector<Partition> partition_writes_;
   WriteIncidents incidents_;
+  // Scratch for ack_time's votes (written before read, never cleared: once per write, no cost).
+  mutable std::array<AckVote, kMaxCopiesPerPartition> votes_;
   WriteStats stats_;  // complete after finish()
 };
 
