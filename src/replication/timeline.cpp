@@ -18,6 +18,7 @@ void Timeline::count(std::uint64_t n, double mean_bytes) {
   next_ += n;
   base_ = next_;
   bytes_ += static_cast<double>(n) * mean_bytes;
+  check();
 }
 
 std::size_t Timeline::drop_from(std::size_t i) {
@@ -53,6 +54,7 @@ void Timeline::restart(std::uint64_t kept, double lost_bytes, bool restored, Sim
   next_ = base_ = kept;
   bytes_ -= lost_bytes;
   log_.clear();
+  check();
 }
 
 }  // namespace durasim

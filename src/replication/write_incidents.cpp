@@ -13,7 +13,7 @@ void WriteIncidents::reset(std::uint32_t partitions) {
 }
 
 void WriteIncidents::begin(std::uint32_t p, SimTime now, FailureKind cause) {
-  Episode& e = episodes_[p];
+  Episode& e = episode(p);
   if (e.open) return;
   e.open = true;
   e.since = now;
@@ -23,7 +23,7 @@ void WriteIncidents::begin(std::uint32_t p, SimTime now, FailureKind cause) {
 
 std::optional<double> WriteIncidents::end(std::uint32_t p, SimTime now,
                                           WriteIncident::Outcome outcome) {
-  Episode& e = episodes_[p];
+  Episode& e = episode(p);
   if (!e.open) return std::nullopt;
   const double rto_s = close(e.index, e.since, now, outcome);
   e.refused_s += rto_s;
@@ -32,7 +32,7 @@ std::optional<double> WriteIncidents::end(std::uint32_t p, SimTime now,
 }
 
 void WriteIncidents::censor_open(std::uint32_t p, SimTime horizon) {
-  Episode& e = episodes_[p];
+  Episode& e = episode(p);
   if (!e.open) return;
   e.refused_s += censor(e.index, e.since, horizon);
   e.open = false;

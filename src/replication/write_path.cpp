@@ -50,12 +50,12 @@ bool WritePath::copy_lost(const Replica& replica, const CopyView& view) {
   return view.generation != replica.held_generation;
 }
 
-// The write path of one partition: its replicas, its write log and its incident state.
+// The write path of one partition: its replicas, its timeline and write log, its history.
 struct WritePath::Partition {
   std::uint32_t partition = 0;
   std::vector<Replica> replicas;
   RngStream arrivals{0, 0, 0, 0}, sizes{0, 0, 0, 0}, fsync{0, 0, 0, 0};
-  SimTime now{0}, next_arrival{0}, durable_last{0}, created{0};
+  SimTime now{0}, next_arrival{0}, durable_last{0};
   bool primary_usable = true;
   bool accepting = true;
   bool failover_due = false;
@@ -96,6 +96,8 @@ CopyTable::Holding WritePath::held(const Partition& g, std::size_t r) const {
 }
 
 void WritePath::set_held(const Partition& g, std::size_t r, std::uint64_t writes, double bytes) {
+  // Without writes every copy holds the empty timeline: nothing to record.
+  if (!enabled() || spec_->write_rate_per_partition <= 0.0) return;
   copies_->set_held(copies_->id(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot),
                     {writes, bytes});
 }
@@ -175,7 +177,7 @@ SimTime WritePath::primary_durable(Partition& g, SimTime t) const {
 }
 
 // The earliest time the ack rule holds for ring entry i, or never.
-SimTime WritePath::ack_time(const Partition& g, std::size_t i, SimTime floor) const {
+SimTime WritePath::ack_time(const Partition& g, std::size_t i, SimTime floor) {
   std::size_t n = 0;
   for (std::size_t r = 1; r < g.replicas.size(); ++r) {
     if (!is_sync(g.replicas[r].mode)) continue;
@@ -438,7 +440,10 @@ void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, E
   replica.attached = true;
   replica.dropped = kNever;
   replica.catch_up_end = rebuilt ? now : ready;
-  if (rebuilt) set_held(g, r, g.timeline.next(), g.timeline.bytes());
+  // Rebuilt, it holds the whole timeline and is in step: the write log says what it holds from
+  // now on, until it leaves the stream again (detach records it then).
+  if (rebuilt)
+    copies_->forget_held(copies_->id(PartitionId{std::size_t{g.partition}}, replica.slot));
   // A blocked all_sync primary accepts writes again once the replica is in step.
   if (!sync_in_step(g, now) && replica.catch_up_end > now)
     queue.push(replica.catch_up_end, g.partition, EventTag::make(channel_, kCaughtUpType, 0, 0));

@@ -104,6 +104,31 @@ TEST(Runner, CenturiesLongDelaysDoNotCutTrialsShort) {
   }
 }
 
+// What copies hold of the timeline is recorded only for copies that left the replication stream
+// and were not rebuilt since: none at all without writes, whatever the failures; with writes, no
+// more than the copies.
+TEST(Runner, CopiesRecordWhatTheyHoldOnlyWhenWritesAreSimulated) {
+  const Scenario quiet = load_scenario(source_path("scenarios/markov-3way.json"),
+                                       {"data/partitions=3000", "trials=20"});
+  TrialRunner a(quiet);
+  std::uint64_t events = 0;
+  for (std::uint64_t t = 0; t < quiet.trials; ++t) {
+    events += a.run(t, nullptr).events;
+    EXPECT_EQ(a.copies().holdings(), 0u) << "trial " << t;
+  }
+  // Disks burnt and copies were rebuilt (the replicas left the stream and came back).
+  EXPECT_GT(events, 20u * 3000u);
+  const Scenario busy = load_scenario(source_path("scenarios/default.json"), {"trials=3"});
+  TrialRunner b(busy);
+  std::size_t most = 0;
+  for (std::uint64_t t = 0; t < busy.trials; ++t) {
+    b.run(t, nullptr);
+    most = std::max(most, b.copies().holdings());
+    EXPECT_LE(b.copies().holdings(), b.copies().size());
+  }
+  EXPECT_GT(most, 0u);
+}
+
 TEST(Runner, TrialDoesNotDependOnWhichRunnerRunsIt) {
   const Scenario s = load_scenario(source_path("scenarios/default.json"), {});
   TrialRunner a(s), b(s);

@@ -6,9 +6,10 @@
 // restore brought back, or all of it (every copy lost, nothing to restore: the partition starts
 // over, re-created then).
 //
-// Invariants (asserted after every change): the log holds exactly the writes [base, next); the
-// bytes are those of writes [0, next) (a write's bytes are counted in full, the log keeps them
-// as a float; counted writes are the mean size each).
+// Invariant (asserted after every change): the log holds exactly the writes [base, next). The
+// bytes are those of writes [0, next) by construction, not asserted: a write's bytes are added in
+// full and the log keeps them as a float, so writes dropped from the log take off their rounded
+// size (within a float's precision of the write's); counted writes are the mean size each.
 //
 //   Timeline t;  t.reset(roles);
 //   const std::size_t i = t.append(issue, durable, bytes);   // t.log() index i: write t.base() + i

@@ -24,6 +24,7 @@
 #include <optional>
 #include <vector>
 
+#include "durasim/core/assert.hpp"
 #include "durasim/core/time.hpp"
 #include "durasim/failure/failure_kind.hpp"
 
@@ -75,12 +76,15 @@ class WriteIncidents {
   void clear() { reset(0); }
 
   // Partition p's episode in progress.
-  bool refusing(std::uint32_t p) const { return episodes_[p].open; }
+  bool refusing(std::uint32_t p) const { return episode(p).open; }
   // The start of p's open episode (or of its last one), and what stopped its writes last.
-  SimTime refusing_since(std::uint32_t p) const { return episodes_[p].since; }
-  FailureKind last_cause(std::uint32_t p) const { return episodes_[p].cause; }
-  // The index of p's open (or last) episode.
-  std::size_t current(std::uint32_t p) const { return episodes_[p].index; }
+  SimTime refusing_since(std::uint32_t p) const { return episode(p).since; }
+  FailureKind last_cause(std::uint32_t p) const { return episode(p).cause; }
+  // The index of p's open (or last) episode; p has had one.
+  std::size_t current(std::uint32_t p) const {
+    DURASIM_ASSERT(episode(p).index < list_.size() && list_[episode(p).index].partition == p);
+    return episode(p).index;
+  }
   // Opens p's episode at `now` unless one is open.
   void begin(std::uint32_t p, SimTime now, FailureKind cause);
   // Writes are accepted again at `now`: closes p's open episode with `outcome` (one set already
@@ -89,11 +93,11 @@ class WriteIncidents {
   // The horizon: p's open episode, if any, is cut there (censored).
   void censor_open(std::uint32_t p, SimTime horizon);
   // The seconds p's writes were refused in the trial (episodes closed or censored).
-  double refused_s(std::uint32_t p) const { return episodes_[p].refused_s; }
+  double refused_s(std::uint32_t p) const { return episode(p).refused_s; }
   // The RPO of writes lost in p's open episode, the oldest acknowledged at `oldest_ack`: how far
   // before the episode's start it was acknowledged (0 if after).
   double rpo_s(std::uint32_t p, SimTime oldest_ack) const {
-    const SimTime since = episodes_[p].since;
+    const SimTime since = episode(p).since;
     return (since - std::min(oldest_ack, since)).seconds();
   }
 
@@ -126,6 +130,15 @@ class WriteIncidents {
     std::size_t index = 0;
     double refused_s = 0.0;
   };
+  const Episode& episode(std::uint32_t p) const {
+    DURASIM_ASSERT(p < episodes_.size());  // reset(partitions) first
+    return episodes_[p];
+  }
+  Episode& episode(std::uint32_t p) {
+    DURASIM_ASSERT(p < episodes_.size());
+    return episodes_[p];
+  }
+
   std::vector<WriteIncident> list_;
   WriteLossTotals totals_;
   std::vector<Episode> episodes_;  // per partition

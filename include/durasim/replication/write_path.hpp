@@ -38,7 +38,7 @@
 // writes are counted (Poisson) instead of simulated, and the streams restart empty at
 // (next event - window): the window is long enough for the queues to reach steady state.
 //
-//   WritePath writes(spec, latency, placement, channel);
+//   WritePath writes(spec, latency, placement, copies, channel);
 //   writes.start(seed, trial);
 //   writes.advance(p, now);                       // after each domain change or repair, then
 //   writes.on_data_loss(p, now, ...);             // if the partition lost its last copy, then
@@ -215,7 +215,8 @@ class WritePath {
   void open_episode(Partition& g, SimTime now, FailureKind cause);
   void close_episode(Partition& g, SimTime now, WriteIncident::Outcome outcome);
   bool voters_suffice(const Partition& g) const;
-  SimTime ack_time(const Partition& g, std::size_t i, SimTime floor) const;
+  // Not const: gathers the votes in a scratch array of the WritePath (one per trial runner).
+  SimTime ack_time(const Partition& g, std::size_t i, SimTime floor);
   std::uint64_t held_by(const Partition& g, std::size_t r, SimTime t) const;
   // What replica r's copy holds, as the copy table last recorded it, and recording it.
   CopyTable::Holding held(const Partition& g, std::size_t r) const;
@@ -235,7 +236,7 @@ class WritePath {
   std::vector<Partition> partition_writes_;
   WriteIncidents incidents_;
   // Scratch for ack_time's votes (written before read, never cleared: once per write, no cost).
-  mutable std::array<AckVote, kMaxCopiesPerPartition> votes_;
+  std::array<AckVote, kMaxCopiesPerPartition> votes_;
   WriteStats stats_;  // complete after finish()
 };
 

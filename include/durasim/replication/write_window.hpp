@@ -1,4 +1,4 @@
-// The windowed write model's two decisions, as pure functions (tests/replication/
+// The windowed write model's decisions, as pure functions (tests/replication/
 // write_window_test.cpp). In a gap with nothing happening to a partition, its writes are counted
 // (a Poisson number) instead of simulated one by one, and its streams restart empty at the end of
 // the gap; a window before the next event is simulated, long enough for the queues to reach

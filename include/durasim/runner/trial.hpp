@@ -46,6 +46,8 @@ class TrialRunner {
   TrialObservation run(std::uint64_t trial, TraceSink* trace);
   // Once *cancel is true, run() throws Interrupted within kCancelPollEvery events or writes.
   void set_cancel(const std::atomic<bool>* cancel);
+  // The trial's copy table, as the last trial left it (for tests).
+  const CopyTable& copies() const { return copies_; }
   // Tests attach the write-path invariant checker here.
   void set_observer(WriteObserver* observer) {
     observer_ = observer;

@@ -1,16 +1,19 @@
 // Every copy of every partition in one trial: the one owner of a copy's state. Durability,
-// the write path, backups and bad-delete recovery read it; only the durability model changes it,
-// and only through set_state, which asserts that the transition is legal. Readers keep no copy
-// state of their own: the write path remembers, per replica, only the generation of its copy when
-// it last held the timeline (a copy whose generation moved on was lost since).
+// the write path, backups and bad-delete recovery read it; only the durability model changes a
+// copy's state, and only through set_state, which asserts that the transition is legal (the write
+// path records what a copy holds of the timeline, below). Readers keep no copy state of their
+// own: the write path remembers, per replica, only the generation of its copy when it last held
+// the timeline (a copy whose generation moved on was lost since).
 //
 // What a copy holds of its partition's timeline of writes (a prefix: the first `writes`, of
 // `bytes` in all) is recorded here too, by the write path, which brings the writes: while a
 // copy receives the replication stream in step, the write log says how far it is; the table
 // keeps the prefix of a copy that stopped receiving it (its replica detached or catching up), of
-// the copies a failover or a data loss leaves, and of a copy rebuilt from another. Kept apart
-// from the dense arrays: only copies that left the stream in the trial have one (none when the
-// scenario simulates no writes); a copy with none holds the empty prefix.
+// the copies a failover or a data loss leaves; a copy rebuilt from another is in step again and
+// its record goes. Kept apart from the dense arrays: only copies that left the stream in the
+// trial and were not rebuilt since have one (none when the scenario simulates no writes; with
+// writes, about 40 bytes each); a copy with none holds the empty prefix. A lost copy keeps its
+// record until it is rebuilt: the write path tells it lost by the generation its replica saw.
 //
 // Fault model (what a copy can go through): its place is destroyed with its disk or an ancestor
 // (the copy is lost, whatever it was doing: destroyed()); once new hardware stands, it is
@@ -151,6 +154,10 @@ class CopyTable {
     return it == held_.end() ? Holding{} : it->second;
   }
   void set_held(CopyId c, Holding holding) { held_[c.value] = holding; }
+  // Copy c receives the stream in step again (rebuilt): the write log says what it holds.
+  void forget_held(CopyId c) {
+    if (!held_.empty()) held_.erase(c.value);
+  }
   std::size_t holdings() const { return held_.size(); }
 
   // Bytes held by the table (its vectors' capacities), for the memory budget.
