@@ -109,7 +109,7 @@ TEST(Runner, CenturiesLongDelaysDoNotCutTrialsShort) {
 // more than the copies.
 TEST(Runner, CopiesRecordWhatTheyHoldOnlyWhenWritesAreSimulated) {
   const Scenario quiet = load_scenario(source_path("scenarios/markov-3way.json"),
-                                       {"data/partitions=3000", "trials=20"});
+                                       {"data/partitions=500", "trials=10"});
   TrialRunner a(quiet);
   std::uint64_t events = 0;
   for (std::uint64_t t = 0; t < quiet.trials; ++t) {
@@ -117,8 +117,9 @@ TEST(Runner, CopiesRecordWhatTheyHoldOnlyWhenWritesAreSimulated) {
     EXPECT_EQ(a.copies().holdings(), 0u) << "trial " << t;
   }
   // Disks burnt and copies were rebuilt (the replicas left the stream and came back).
-  EXPECT_GT(events, 20u * 3000u);
-  const Scenario busy = load_scenario(source_path("scenarios/default.json"), {"trials=3"});
+  EXPECT_GT(events, 10u * 500u);
+  const Scenario busy =
+      load_scenario(source_path("scenarios/default.json"), {"trials=2", "horizon=1y"});
   TrialRunner b(busy);
   std::size_t most = 0;
   for (std::uint64_t t = 0; t < busy.trials; ++t) {
