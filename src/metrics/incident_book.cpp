@@ -4,6 +4,17 @@
 
 namespace durasim {
 
+namespace {
+
+// The incident of the failure of kind `cause` at `time_s`, the first if several; null if none.
+Incident* failure_at(TrialObservation& obs, double time_s, FailureKind cause) {
+  for (Incident& change : obs.incidents)
+    if (change.time_s == time_s && change.cause == cause) return &change;
+  return nullptr;
+}
+
+}  // namespace
+
 void IncidentBook::failure(SimTime now, FailureKind kind, bool injected,
                            std::span<const LossRecord> losses, std::size_t losses_before,
                            TrialObservation& obs) {
@@ -39,12 +50,9 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
     if (i < counted_.size() && counted_[i]) continue;  // counted in its failure's incident
     // Lost for good when the backup chosen was gone (found at a replacement, maybe at the very
     // instant of the loss): the failure that took the last copy lost it.
-    for (Incident& change : obs.incidents) {
-      if (change.time_s == loss.lost_at.seconds() && change.cause == loss.cause) {
-        ++change.lost_partitions;
-        change.lost_bytes += loss.bytes;
-        break;
-      }
+    if (Incident* change = failure_at(obs, loss.lost_at.seconds(), loss.cause)) {
+      ++change->lost_partitions;
+      change->lost_bytes += loss.bytes;
     }
   }
   // Acknowledged writes lost at a failover are a loss too (P(any lost write), DESIGN.md).
@@ -61,12 +69,8 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
     // loss.by_cause.degraded_ack counts.
     for (const WriteIncident::LostTo& share : i.lost_to) {
       first_loss(share.time_s);
-      for (Incident& change : obs.incidents) {
-        if (change.time_s == share.time_s && change.cause == share.cause) {
-          change.lost_writes += share.writes - share.degraded_writes;
-          break;
-        }
-      }
+      if (Incident* change = failure_at(obs, share.time_s, share.cause))
+        change->lost_writes += share.writes - share.degraded_writes;
     }
   }
   obs.write_loss = obs.writes.lost_writes > 0;

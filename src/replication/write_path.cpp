@@ -91,15 +91,18 @@ WritePath::WritePath(const WritePathSpec& spec, const LatencyModel& latency,
 WritePath::~WritePath() = default;
 WritePath::WritePath(WritePath&&) noexcept = default;
 
+CopyId WritePath::copy_of(const Partition& g, std::size_t r) const {
+  return copies_->id(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot);
+}
+
 CopyTable::Holding WritePath::held(const Partition& g, std::size_t r) const {
-  return copies_->held(copies_->id(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot));
+  return copies_->held(copy_of(g, r));
 }
 
 void WritePath::set_held(const Partition& g, std::size_t r, std::uint64_t writes, double bytes) {
   // Without writes every copy holds the empty timeline: nothing to record.
   if (!enabled() || spec_->write_rate_per_partition <= 0.0) return;
-  copies_->set_held(copies_->id(PartitionId{std::size_t{g.partition}}, g.replicas[r].slot),
-                    {writes, bytes});
+  copies_->set_held(copy_of(g, r), {writes, bytes});
 }
 
 std::uint32_t WritePath::disk_of(const Partition& g, std::size_t r) const {
@@ -442,8 +445,7 @@ void WritePath::attach(Partition& g, std::size_t r, SimTime now, bool rebuilt, E
   replica.catch_up_end = rebuilt ? now : ready;
   // Rebuilt, it holds the whole timeline and is in step: the write log says what it holds from
   // now on, until it leaves the stream again (detach records it then).
-  if (rebuilt)
-    copies_->forget_held(copies_->id(PartitionId{std::size_t{g.partition}}, replica.slot));
+  if (rebuilt) copies_->forget_held(copy_of(g, r));
   // A blocked all_sync primary accepts writes again once the replica is in step.
   if (!sync_in_step(g, now) && replica.catch_up_end > now)
     queue.push(replica.catch_up_end, g.partition, EventTag::make(channel_, kCaughtUpType, 0, 0));

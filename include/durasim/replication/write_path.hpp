@@ -218,7 +218,8 @@ class WritePath {
   // Not const: gathers the votes in a scratch array of the WritePath (one per trial runner).
   SimTime ack_time(const Partition& g, std::size_t i, SimTime floor);
   std::uint64_t held_by(const Partition& g, std::size_t r, SimTime t) const;
-  // What replica r's copy holds, as the copy table last recorded it, and recording it.
+  // Replica r's copy; what it holds, as the copy table last recorded it, and recording it.
+  CopyId copy_of(const Partition& g, std::size_t r) const;
   CopyTable::Holding held(const Partition& g, std::size_t r) const;
   void set_held(const Partition& g, std::size_t r, std::uint64_t writes, double bytes);
   Duration interarrival(Partition& g) const;  // to the partition's next write
