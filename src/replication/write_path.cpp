@@ -697,8 +697,7 @@ void WritePath::promote(Partition& g, std::size_t r, SimTime now, const CopyView
                 .flag = is_sync(cand.mode),
                 .domain = disk_of(g, r),
                 .count = lost,
-                .seconds =
-                    lost == 0 ? 0.0 : (incidents_.refusing_since(g.partition) - oldest).seconds()});
+                .seconds = lost == 0 ? 0.0 : incidents_.rpo_s(g.partition, oldest)});
   }
   // The promoted copy's history is the timeline from now on.
   lose_after(g, std::min(holding.writes, g.timeline.next()), holding.bytes, oldest, now,
