@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "durasim/core/units.hpp"
+#include "durasim/replication/write_window.hpp"
 
 namespace durasim {
 namespace {
