@@ -296,13 +296,12 @@ void PartitionWrites::failover_facts(
   }
 }
 
-bool PartitionWrites::try_promote(SimTime now, const CopyView* views) {
+FailoverChoice::Kind PartitionWrites::try_promote(SimTime now, const CopyView* views) {
   std::array<FailoverFacts, kMaxCopiesPerPartition> facts{};
   failover_facts(views, facts);
   const FailoverChoice choice = choose_failover({facts.data(), replicas_.size()});
-  if (choice.kind != FailoverChoice::Kind::kPromote) return false;
-  promote(choice.replica, now, views);
-  return true;
+  if (choice.kind == FailoverChoice::Kind::kPromote) promote(choice.replica, now, views);
+  return choice.kind;
 }
 
 // Replica r's copy becomes the primary; acknowledged writes it lacks are lost.
@@ -358,8 +357,11 @@ void PartitionWrites::refresh(SimTime now, std::optional<FailureKind> failure,
     if (v.intact && v.available && !replicas_[0].lost_since_held(v.generation)) {
       primary_usable_ = true;  // back before any failover
     } else if (v.intact && v.available) {
-      // Rebuilt from a replica while down: the timeline is the best surviving copy's.
-      if (!try_promote(now, views)) {
+      // Rebuilt from a replica while down, it holds what its source held: the best reachable
+      // copy takes over (its copy holds at least as much); while a sync copy holding more is
+      // out of reach, the failover waits for it, as it would with the rebuilt copy as a
+      // candidate. With no other copy reachable, the rebuilt one carries on.
+      if (try_promote(now, views) == FailoverChoice::Kind::kNone) {
         replicas_[0].held_generation = v.generation;
         primary_usable_ = true;
       }

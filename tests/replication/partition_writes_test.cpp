@@ -32,13 +32,14 @@ struct Recorder : WriteObserver {
   void on_trial_start() override {}
 };
 
-// Primary in "east", one replica in "west" (35 ms one way, fixed), fsync 1 ms (fixed), 1,000
-// writes/s of 4 KiB, one partition, every write simulated, failover after 30 s.
-Json doc(const char* mode, const char* bandwidth = nullptr) {
+// Primary in "east" (e1), replicas as given: e2 is 1 ms away, w1 in "west" 35 ms (both fixed);
+// fsync 1 ms (fixed), 1,000 writes/s of 4 KiB, one partition, every write simulated, failover
+// after 30 s.
+Json doc_of(const Json& replicas) {
   Json d = Json::parse(R"J({
     "schema_version": 1, "name": "p", "seed": 3, "trials": 1, "horizon": "1h",
     "topology": { "regions": [
-      { "name": "east", "datacenters": [ { "name": "e1", "nodes": 1 } ] },
+      { "name": "east", "datacenters": [ { "name": "e1", "nodes": 1 }, { "name": "e2", "nodes": 1 } ] },
       { "name": "west", "datacenters": [ { "name": "w1", "nodes": 1 } ] } ],
       "latency": { "cross_region": "35ms" } },
     "storage": { "fsync": "1ms" },
@@ -46,10 +47,15 @@ Json doc(const char* mode, const char* bandwidth = nullptr) {
     "replication": { "primary": "e1", "failover": "30s" },
     "limits": { "write_model": "full" }
   })J");
+  d["replication"]["replicas"] = replicas;
+  return d;
+}
+
+// One replica in w1.
+Json doc(const char* mode, const char* bandwidth = nullptr) {
   Json replica = {{"at", "w1"}, {"mode", mode}};
   if (bandwidth) replica["bandwidth"] = bandwidth;
-  d["replication"]["replicas"] = Json::array({replica});
-  return d;
+  return doc_of(Json::array({replica}));
 }
 
 // The write path of the scenario's one partition, with its context and an event queue.
@@ -71,7 +77,7 @@ struct Rig {
     context.placement = scenario.placement.get();
     context.copies = &copies;
     context.observer = &recorder;
-    context.stats.lag_s.resize(2);
+    context.stats.lag_s.resize(scenario.writes.roles.size());
     context.incidents.reset(1);
     copies.reset();
     writes.start(context, 0, scenario.seed, 0);
@@ -187,6 +193,49 @@ TEST(PartitionWrites, LosingEveryCopyLosesEveryAcknowledgedWriteWithNoBoundOnThe
   EXPECT_EQ(incident.rpo_s, -1.0);              // nothing recovered
   EXPECT_EQ(rig.writes.timeline().next(), 0u);  // started over, empty
   EXPECT_FALSE(rig.writes.accepting());
+}
+
+// The primary's disk burns while the sync replica (e2) is out of reach: the failover waits for
+// it, since it alone holds the last acknowledged writes. The primary's copy is rebuilt meanwhile
+// from the async replica (w1), which lacks them: it must not take over as if it held them; the
+// sync copy does once back, and nothing is lost.
+TEST(PartitionWrites, APrimaryRebuiltFromACopyLackingWritesWaitsForTheSyncCopyThatHoldsThem) {
+  Rig rig(
+      doc_of(Json::array({{{"at", "e2"}, {"mode", "sync"}}, {{"at", "w1"}, {"mode", "async"}}})));
+  const SimTime burn = at_s(10);
+  rig.writes.advance(burn, PartitionWrites::Window::kBefore);
+  rig.destroy(0, burn);
+  rig.views[1].available = false;
+  rig.writes.refresh(burn, FailureKind::kDiskBurnout, rig.views.data(), rig.queue);
+  EXPECT_TRUE(rig.recorder.losses.empty());  // the sync copy stands with every write
+  const Event timer = rig.queue.pop();
+  rig.writes.handle(timer, rig.views.data(), rig.queue);
+  EXPECT_FALSE(rig.writes.primary_usable());  // waiting for the sync copy
+  // Rebuilt at 100 s (from w1, the one reachable copy): still waiting.
+  rig.writes.advance(at_s(100), PartitionWrites::Window::kNone);
+  rig.views[0].intact = rig.views[0].available = true;
+  ++rig.views[0].generation;
+  rig.writes.refresh(at_s(100), std::nullopt, rig.views.data(), rig.queue);
+  EXPECT_FALSE(rig.writes.primary_usable());
+  EXPECT_FALSE(rig.writes.accepting());
+  // e2 back at 200 s: it takes over, holding every acknowledged write.
+  rig.writes.advance(at_s(200), PartitionWrites::Window::kNone);
+  rig.views[1].available = true;
+  rig.writes.refresh(at_s(200), std::nullopt, rig.views.data(), rig.queue);
+  EXPECT_TRUE(rig.writes.primary_usable());
+  EXPECT_TRUE(rig.writes.accepting());
+  EXPECT_EQ(rig.writes.follower(0).slot, 1u);
+  // The failover cuts the timeline where e2's copy ends: after the last write, so nothing.
+  ASSERT_EQ(rig.recorder.losses.size(), 1u);
+  EXPECT_EQ(rig.recorder.losses[0].from, rig.recorder.losses[0].to);
+  EXPECT_EQ(rig.recorder.losses[0].to, rig.acknowledged(SimTime{-1}, burn, burn));
+  ASSERT_EQ(rig.context.incidents.list().size(), 1u);
+  const WriteIncident& incident = rig.context.incidents.list()[0];
+  EXPECT_EQ(incident.lost_writes, 0u);
+  EXPECT_EQ(incident.outcome, WriteIncident::Outcome::kFailover);
+  EXPECT_DOUBLE_EQ(incident.rto_s, 190.0);
+  // The timeline goes on from every write acknowledged before the burn.
+  EXPECT_EQ(rig.writes.timeline().next(), rig.acknowledged(SimTime{-1}, burn, burn));
 }
 
 }  // namespace
