@@ -22,8 +22,10 @@ void IncidentBook::failure(SimTime now, FailureKind kind, bool injected,
   counted_.resize(losses.size(), 0);
   for (std::size_t i = losses_before; i < losses.size(); ++i) {
     const LossRecord& loss = losses[i];
-    // A restore, or a backup gone (the loss is the earlier failure's: finish).
-    if (loss.restore || loss.lost_at != loss.time) continue;
+    // A restore, or a backup gone: the loss is the failure's that took the last copy (finish),
+    // an earlier one or another failure of the same instant (a fire takes the last copy, a
+    // flood at that instant the backup its restore was to read).
+    if (loss.restore || loss.lost_at != loss.time || loss.cause != kind) continue;
     counted_[i] = 1;
     ++incident.lost_partitions;
     incident.lost_bytes += loss.bytes;

@@ -78,6 +78,27 @@ TEST(IncidentBook, ALossFoundLaterIsTheFailuresThatDestroyedTheLastCopy) {
   EXPECT_EQ(obs.loss_events, 1u);
 }
 
+// A fire at 31 h takes a partition's last copy; a flood at the same instant takes the backup its
+// restore was to read, so it is lost for good then. The loss is the fire's: the record's cause,
+// though the flood's failure is the one being recorded when it appears.
+TEST(IncidentBook, ALossFoundAtAnotherFailureOfTheSameInstantIsTheOnesThatTookTheLastCopy) {
+  IncidentBook book;
+  book.clear();
+  TrialObservation obs;
+  std::vector<LossRecord> losses;
+  book.failure(hours(31), FailureKind::kFire, false, losses, 0, obs);
+  losses.push_back(lost(7, hours(31), FailureKind::kFire, 1e12));
+  book.failure(hours(31), FailureKind::kFlood, false, losses, 0, obs);
+  ASSERT_EQ(obs.incidents.size(), 2u);
+  EXPECT_EQ(obs.incidents[1].lost_partitions, 0u);  // not the flood's
+  book.finish(losses, {}, {}, obs);
+  EXPECT_EQ(obs.incidents[0].lost_partitions, 1u);
+  EXPECT_EQ(obs.incidents[0].lost_bytes, 1e12);
+  EXPECT_EQ(obs.incidents[1].lost_partitions, 0u);
+  EXPECT_EQ(obs.incidents[1].lost_bytes, 0.0);
+  EXPECT_EQ(obs.loss_events, 1u);
+}
+
 // Writes lost at a failover: a loss event of their own, charged to the failure that lost them
 // (not the one that stopped the writes), those acknowledged while degraded apart.
 TEST(IncidentBook, LostWritesAreTheFailuresThatLostThemButTheDegradedOnes) {
