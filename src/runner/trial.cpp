@@ -127,7 +127,8 @@ void TrialRunner::dispatch(const Event& event, TrialObservation& obs, TraceSink*
 //   4. the write path of each of those partitions is advanced to now with the states it saw
 //      before (writes issued before the change were issued under them), then told of its
 //      partition's data losses (which cut its timeline), then refreshed with the new states;
-//   5. the trial records the change as an incident (losses counted against its cause).
+//   5. a failure (a domain destroyed, an outage starting) is recorded as an incident, the
+//      losses it caused counted against it; an outage ending and a repair record none.
 // Steps 2 and 4 meet through durability's changed() and the loss records it appended, which
 // every handler passes on whole: apply_to_models asserts that each new loss record's partition
 // is among the changed ones, so no loss reaches the write path late or not at all.

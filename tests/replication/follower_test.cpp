@@ -81,7 +81,7 @@ TEST(Follower, CatchingUpItHoldsWritesWhenItsBacklogHasDrained) {
       f.follower.receive(ms(1500), ms(1500.5), 10.0, f.fsync, quorum);
   EXPECT_FALSE(counted.waived);
   EXPECT_EQ(counted.held, ready);
-  EXPECT_EQ(counted.confirmed, f.follower.stream.confirmed_last());
+  EXPECT_EQ(counted.confirmed, ready);  // the stream restarted empty at the catch-up's end
   // From the catch-up's end it is shipped each write again.
   const Follower::Received after = f.follower.receive(ms(2000), ms(2000.5), 0.0, f.fsync, quorum);
   EXPECT_FALSE(after.waived);

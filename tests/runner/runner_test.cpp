@@ -143,6 +143,17 @@ TEST(Runner, TrialDoesNotDependOnWhichRunnerRunsIt) {
   EXPECT_EQ(x.lost_bytes, y.lost_bytes);
   EXPECT_EQ(x.unreachable_s, y.unreachable_s);
   EXPECT_GT(x.events, 0u);
+  // The write path's state too (its partitions' timers, streams and books are reset per trial).
+  EXPECT_GT(x.writes.issued, 0u);
+  EXPECT_EQ(x.writes.issued, y.writes.issued);
+  EXPECT_EQ(x.writes.acknowledged, y.writes.acknowledged);
+  EXPECT_EQ(x.writes.refused, y.writes.refused);
+  EXPECT_EQ(x.writes.failed, y.writes.failed);
+  EXPECT_EQ(x.writes.lost_writes, y.writes.lost_writes);
+  EXPECT_EQ(x.writes.lost_bytes, y.writes.lost_bytes);
+  EXPECT_EQ(x.writes.refused_s, y.writes.refused_s);
+  EXPECT_EQ(x.writes.latency_s.count(), y.writes.latency_s.count());
+  EXPECT_EQ(x.writes.latency_s.quantile(0.99), y.writes.latency_s.quantile(0.99));
 }
 
 TEST(Runner, EventLimitStopsTheTrialWithAClearError) {

@@ -56,8 +56,8 @@ struct Follower {
       if (rule.quorum == 0) return {catch_up_end, issued, true};
       return {catch_up_end, stream.confirmed_last(), false};
     }
-    stream.ship(durable, bytes, fsync);
-    return {stream.durable_last(), stream.confirmed_last(), false};
+    const ReplicaStream::Shipped shipped = stream.ship(durable, bytes, fsync);
+    return {shipped.durable, shipped.confirmed, false};
   }
 
   // The primary stops shipping to it at `now`.

@@ -31,8 +31,12 @@ class ReplicaStream {
   // The legs of the one-way path from the primary (redrawn for every crossing).
   void set_route(std::vector<const Distribution*> route) { route_ = std::move(route); }
 
-  // Ships a write of `bytes` durable on the primary at `pd` (the recursion above).
-  void ship(SimTime pd, double bytes, const Distribution& fsync);
+  // Ships a write of `bytes` durable on the primary at `pd` (the recursion above); returns its
+  // durable_last() and confirmed_last() (in registers: no reload of what was just stored).
+  struct Shipped {
+    SimTime durable, confirmed;
+  };
+  Shipped ship(SimTime pd, double bytes, const Distribution& fsync);
   SimTime durable_last() const { return durable_last_; }
   SimTime confirmed_last() const { return confirmed_last_; }
 

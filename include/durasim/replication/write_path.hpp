@@ -31,8 +31,9 @@
 // RPO is unbounded (rpo_s = -1: nothing was recovered).
 //
 // What each copy holds of the timeline is the copy table's (storage/copy_table.hpp): the write
-// path records it there when a copy leaves the stream, is caught up by a rebuild, or is left by a
-// failover or a data loss, and reads it back to catch a replica up or to choose a failover.
+// path records it there when a copy leaves the stream or is left by a failover or a data loss,
+// forgets it when a rebuilt copy rejoins in step, and reads it back to catch a replica up or to
+// choose a failover.
 //
 // Memory: the ring of a partition holds only writes not yet final (acknowledged and on every
 // attached replica), so it is bounded by the queues, not by the number of writes.
@@ -78,6 +79,9 @@ class WritePath {
   // timeline from it and records it there (CopyTable::held, set_held).
   WritePath(const WritePathSpec& spec, const LatencyModel& latency, const Placement& placement,
             CopyTable& copies, std::uint32_t channel);
+  // Its partitions point at its context: it stays where it was built.
+  WritePath(const WritePath&) = delete;
+  WritePath& operator=(const WritePath&) = delete;
 
   void start(std::uint64_t seed, std::uint64_t trial);
   void set_observer(WriteObserver* observer) { context_.observer = observer; }

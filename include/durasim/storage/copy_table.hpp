@@ -11,9 +11,10 @@
 // keeps the prefix of a copy that stopped receiving it (its replica detached or catching up), of
 // the copies a failover or a data loss leaves; a copy rebuilt from another is in step again and
 // its record goes. Kept apart from the dense arrays: only copies that left the stream in the
-// trial and were not rebuilt since have one (none when the scenario simulates no writes; with
-// writes, about 40 bytes each); a copy with none holds the empty prefix. A lost copy keeps its
-// record until it is rebuilt: the write path tells it lost by the generation its replica saw.
+// trial, or that a failover or a data loss left, and were not rebuilt since have one (none when the
+// scenario simulates no writes; with writes, about 40 bytes each); a copy with none holds the empty
+// prefix. A lost copy keeps its record until it is rebuilt: the write path tells it lost by the
+// generation its replica saw.
 //
 // Fault model (what a copy can go through): its place is destroyed with its disk or an ancestor
 // (the copy is lost, whatever it was doing: destroyed()); once new hardware stands, it is
