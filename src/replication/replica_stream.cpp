@@ -10,21 +10,6 @@ void ReplicaStream::reset(double bandwidth_Bps, const RngStream& rng) {
   rng_ = rng;
 }
 
-Duration ReplicaStream::one_way() {
-  double s = 0.0;
-  for (const Distribution* d : route_) s += d->sample(rng_.uniform());
-  return Duration::from_seconds(s);
-}
-
-ReplicaStream::Shipped ReplicaStream::ship(SimTime pd, double bytes, const Distribution& fsync) {
-  tx_free_ = std::max(pd, tx_free_) + Duration::from_seconds(bytes * s_per_byte_);
-  arrive_last_ = std::max(arrive_last_, tx_free_ + one_way());
-  durable_last_ =
-      std::max(durable_last_, arrive_last_ + Duration::from_seconds(fsync.sample(rng_.uniform())));
-  confirmed_last_ = std::max(confirmed_last_, durable_last_ + one_way());
-  return {durable_last_, confirmed_last_};
-}
-
 SimTime ReplicaStream::catch_up(SimTime now, double backlog_bytes, double load_Bps) {
   // The spare bandwidth is positive: the scenario check sees to it.
   const SimTime ready =

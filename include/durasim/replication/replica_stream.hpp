@@ -16,6 +16,7 @@
 //   s.ship(pd, 4096.0, fsync);  s.durable_last();  s.confirmed_last();
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "durasim/core/distribution.hpp"
@@ -36,7 +37,20 @@ class ReplicaStream {
   struct Shipped {
     SimTime durable, confirmed;
   };
-  Shipped ship(SimTime pd, double bytes, const Distribution& fsync);
+  // Inline: it is the write path's innermost step, once per write and replica. The times are
+  // kept in locals and stored once: the calls that draw the legs may not change them.
+  Shipped ship(SimTime pd, double bytes, const Distribution& fsync) {
+    const SimTime tx = std::max(pd, tx_free_) + Duration::from_seconds(bytes * s_per_byte_);
+    const SimTime arrive = std::max(arrive_last_, tx + one_way());
+    const SimTime durable =
+        std::max(durable_last_, arrive + Duration::from_seconds(fsync.sample(rng_.uniform())));
+    const SimTime confirmed = std::max(confirmed_last_, durable + one_way());
+    tx_free_ = tx;
+    arrive_last_ = arrive;
+    durable_last_ = durable;
+    confirmed_last_ = confirmed;
+    return {durable, confirmed};
+  }
   SimTime durable_last() const { return durable_last_; }
   SimTime confirmed_last() const { return confirmed_last_; }
 
@@ -47,7 +61,11 @@ class ReplicaStream {
   void restart_at(SimTime t);
 
  private:
-  Duration one_way();
+  Duration one_way() {
+    double s = 0.0;
+    for (const Distribution* d : route_) s += d->sample(rng_.uniform());
+    return Duration::from_seconds(s);
+  }
 
   double s_per_byte_ = 0.0;  // 0: unlimited
   SimTime tx_free_{0}, arrive_last_{0}, durable_last_{0}, confirmed_last_{0};
