@@ -10,16 +10,6 @@
 #include "durasim/replication/failover.hpp"
 
 namespace durasim {
-namespace {
-
-constexpr SimTime kNever = SimTime::never();
-
-SimTime later(SimTime a, SimTime b) {
-  return a < b ? b : a;
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------------------------
 // Failures
 
@@ -357,10 +347,13 @@ void PartitionWrites::refresh(SimTime now, std::optional<FailureKind> failure,
     if (v.intact && v.available && !replicas_[0].lost_since_held(v.generation)) {
       primary_usable_ = true;  // back before any failover
     } else if (v.intact && v.available) {
-      // Rebuilt from a replica while down, it holds what its source held: the best reachable
-      // copy takes over (its copy holds at least as much); while a sync copy holding more is
-      // out of reach, the failover waits for it, as it would with the rebuilt copy as a
-      // candidate. With no other copy reachable, the rebuilt one carries on.
+      // Rebuilt from a replica while down, it holds what its source held. The write path does
+      // not know the source (durability picks it by load, and may switch mid-transfer), so the
+      // failover chooses among the other copies: the best reachable one takes over, and while a
+      // sync copy holding more is out of reach it waits for it. With no other copy reachable,
+      // the rebuilt one carries on and is taken to hold the whole timeline: a model limit that
+      // can miss acknowledged writes only when the copies that held them all went out of reach
+      // after the rebuild began.
       if (try_promote(now, views) == FailoverChoice::Kind::kNone) {
         replicas_[0].held_generation = v.generation;
         primary_usable_ = true;

@@ -11,16 +11,6 @@
 #include "durasim/replication/write_window.hpp"
 
 namespace durasim {
-namespace {
-
-constexpr SimTime kNever = SimTime::never();
-
-SimTime later(SimTime a, SimTime b) {
-  return a < b ? b : a;
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------------------------
 // Places
 

@@ -45,4 +45,8 @@ struct SimTime {
 // Saturating: t + d is never() when it would pass never().
 SimTime operator+(SimTime t, Duration d);
 
+constexpr SimTime later(SimTime a, SimTime b) {
+  return a < b ? b : a;
+}
+
 }  // namespace durasim

@@ -146,6 +146,8 @@ class PartitionWrites {
   const Follower& follower(std::size_t r) const { return replicas_[r]; }
 
  private:
+  static constexpr SimTime kNever = SimTime::never();
+
   // Retires the oldest writes: kFinal those acknowledged and durable on every attached replica
   // by `now`, kAcknowledged those acknowledged by `now` (at the horizon).
   enum class Trim : std::uint8_t { kFinal, kAcknowledged };
