@@ -15,22 +15,36 @@ Incident* failure_at(TrialObservation& obs, double time_s, FailureKind cause) {
 
 }  // namespace
 
-void IncidentBook::failure(SimTime now, FailureKind kind, bool injected,
+// The incident of the failure of `domain` of kind `cause` at `time_s`; null if none.
+Incident* IncidentBook::failure_of(TrialObservation& obs, double time_s, FailureKind cause,
+                                   DomainId domain) const {
+  DURASIM_ASSERT(domains_.size() <= obs.incidents.size());
+  for (std::size_t i = 0; i < domains_.size(); ++i) {
+    Incident& change = obs.incidents[i];
+    if (change.time_s == time_s && change.cause == cause && domains_[i] == domain) return &change;
+  }
+  return nullptr;
+}
+
+void IncidentBook::failure(SimTime now, FailureKind kind, DomainId domain, bool injected,
                            std::span<const LossRecord> losses, std::size_t losses_before,
                            TrialObservation& obs) {
+  DURASIM_ASSERT(domains_.size() == obs.incidents.size());  // failures only, so far
   Incident incident = Incident::failure(now.seconds(), kind, injected);
   counted_.resize(losses.size(), 0);
   for (std::size_t i = losses_before; i < losses.size(); ++i) {
     const LossRecord& loss = losses[i];
     // A restore, or a backup gone: the loss is the failure's that took the last copy (finish),
     // an earlier one or another failure of the same instant (a fire takes the last copy, a
-    // flood at that instant the backup its restore was to read).
-    if (loss.restore || loss.lost_at != loss.time || loss.cause != kind) continue;
+    // flood or a fire elsewhere at that instant the backup its restore was to read).
+    if (loss.restore || loss.lost_at != loss.time || loss.cause != kind || loss.domain != domain)
+      continue;
     counted_[i] = 1;
     ++incident.lost_partitions;
     incident.lost_bytes += loss.bytes;
   }
   obs.incidents.push_back(incident);
+  domains_.push_back(domain);
 }
 
 void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const WriteIncident> writes,
@@ -52,7 +66,7 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
     if (i < counted_.size() && counted_[i]) continue;  // counted in its failure's incident
     // Lost for good when the backup chosen was gone (found at a replacement, maybe at the very
     // instant of the loss): the failure that took the last copy lost it.
-    if (Incident* change = failure_at(obs, loss.lost_at.seconds(), loss.cause)) {
+    if (Incident* change = failure_of(obs, loss.lost_at.seconds(), loss.cause, loss.domain)) {
       ++change->lost_partitions;
       change->lost_bytes += loss.bytes;
     }

@@ -141,7 +141,8 @@ void TrialRunner::domain_destroyed(const DomainChange& change, SimTime now, Tria
   // No copy under a destroyed domain is intact any more.
   for (const CopyId c : copies_.copies_under(change.domain)) DURASIM_ASSERT(!copies_.intact(c));
   apply_to_models(now, change.kind, losses_before, WritePath::Window::kBefore);
-  incidents_.failure(now, change.kind, change.injected, durability_.losses(), losses_before, obs);
+  incidents_.failure(now, change.kind, change.domain, change.injected, durability_.losses(),
+                     losses_before, obs);
 }
 
 void TrialRunner::outage_started(const DomainChange& change, SimTime now, TrialObservation& obs,
@@ -150,7 +151,8 @@ void TrialRunner::outage_started(const DomainChange& change, SimTime now, TrialO
   durability_.on_change(change, now, failures_, queue_, trace);
   DURASIM_ASSERT(durability_.losses().size() == losses_before);  // an outage destroys nothing
   apply_to_models(now, change.kind, losses_before, WritePath::Window::kBefore);
-  incidents_.failure(now, change.kind, change.injected, durability_.losses(), losses_before, obs);
+  incidents_.failure(now, change.kind, change.domain, change.injected, durability_.losses(),
+                     losses_before, obs);
 }
 
 void TrialRunner::outage_ended(const DomainChange& change, SimTime now, TraceSink* trace) {

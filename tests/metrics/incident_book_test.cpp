@@ -28,14 +28,14 @@ TEST(IncidentBook, AFailureCountsThePartitionsItLostForGoodNotThoseRestored) {
   book.clear();
   TrialObservation obs;
   std::vector<LossRecord> losses = {lost(0, hours(1), FailureKind::kDiskBurnout, 10.0)};
-  book.failure(hours(1), FailureKind::kDiskBurnout, false, losses, 0, obs);
+  book.failure(hours(1), FailureKind::kDiskBurnout, DomainId{0}, false, losses, 0, obs);
   // A fire at 5 h: two partitions lost, a third restored from backup.
   losses.push_back(lost(1, hours(5), FailureKind::kFire, 20.0));
   losses.push_back(lost(2, hours(5), FailureKind::kFire, 30.0));
   LossRecord restored = lost(3, hours(5), FailureKind::kFire, 0.0);
   restored.restore = RestoreOffer{};
   losses.push_back(restored);
-  book.failure(hours(5), FailureKind::kFire, true, losses, 1, obs);
+  book.failure(hours(5), FailureKind::kFire, DomainId{0}, true, losses, 1, obs);
   ASSERT_EQ(obs.incidents.size(), 2u);
   EXPECT_EQ(obs.incidents[0].lost_partitions, 1u);
   EXPECT_EQ(obs.incidents[1].lost_partitions, 2u);
@@ -62,12 +62,12 @@ TEST(IncidentBook, ALossFoundLaterIsTheFailuresThatDestroyedTheLastCopy) {
   book.clear();
   TrialObservation obs;
   std::vector<LossRecord> losses;
-  book.failure(hours(2), FailureKind::kNodeCrash, false, losses, 0, obs);
-  book.failure(hours(2), FailureKind::kDiskBurnout, false, losses, 0, obs);
+  book.failure(hours(2), FailureKind::kNodeCrash, DomainId{0}, false, losses, 0, obs);
+  book.failure(hours(2), FailureKind::kDiskBurnout, DomainId{0}, false, losses, 0, obs);
   LossRecord later = lost(4, hours(9), FailureKind::kDiskBurnout, 70.0);
   later.lost_at = hours(2);
   losses.push_back(later);
-  book.failure(hours(9), FailureKind::kDiskBurnout, false, losses, 0, obs);
+  book.failure(hours(9), FailureKind::kDiskBurnout, DomainId{0}, false, losses, 0, obs);
   EXPECT_EQ(obs.incidents[2].lost_partitions, 0u);  // not the failure at 9 h
   book.finish(losses, {}, {}, obs);
   EXPECT_EQ(obs.incidents[0].lost_partitions, 0u);  // same time, another cause
@@ -86,9 +86,9 @@ TEST(IncidentBook, ALossFoundAtAnotherFailureOfTheSameInstantIsTheOnesThatTookTh
   book.clear();
   TrialObservation obs;
   std::vector<LossRecord> losses;
-  book.failure(hours(31), FailureKind::kFire, false, losses, 0, obs);
+  book.failure(hours(31), FailureKind::kFire, DomainId{0}, false, losses, 0, obs);
   losses.push_back(lost(7, hours(31), FailureKind::kFire, 1e12));
-  book.failure(hours(31), FailureKind::kFlood, false, losses, 0, obs);
+  book.failure(hours(31), FailureKind::kFlood, DomainId{0}, false, losses, 0, obs);
   ASSERT_EQ(obs.incidents.size(), 2u);
   EXPECT_EQ(obs.incidents[1].lost_partitions, 0u);  // not the flood's
   book.finish(losses, {}, {}, obs);
@@ -99,14 +99,41 @@ TEST(IncidentBook, ALossFoundAtAnotherFailureOfTheSameInstantIsTheOnesThatTookTh
   EXPECT_EQ(obs.loss_events, 1u);
 }
 
+// Three fires at 31 h (a scenario burns three datacenters at once): domain 9 first, then domain 4
+// takes a partition's last copy (its restore planned from a backup), then domain 11 the backup
+// the restore was to read. Same kind, same instant: the loss is the fire's whose domain its record
+// names, both when the third is recorded and when the trial ends.
+TEST(IncidentBook, OfTwoFailuresOfOneKindAtOneInstantTheLossIsTheOneWhoseDomainTookTheLastCopy) {
+  IncidentBook book;
+  book.clear();
+  TrialObservation obs;
+  std::vector<LossRecord> losses;
+  book.failure(hours(31), FailureKind::kFire, DomainId{9}, true, losses, 0, obs);  // elsewhere
+  book.failure(hours(31), FailureKind::kFire, DomainId{4}, true, losses, 0, obs);
+  LossRecord last_copy = lost(7, hours(31), FailureKind::kFire, 1e12);
+  last_copy.domain = DomainId{4};
+  losses.push_back(last_copy);  // lost for good when the third fire took the backup
+  book.failure(hours(31), FailureKind::kFire, DomainId{11}, true, losses, 0, obs);
+  ASSERT_EQ(obs.incidents.size(), 3u);
+  EXPECT_EQ(obs.incidents[2].lost_partitions, 0u);
+  book.finish(losses, {}, {}, obs);
+  EXPECT_EQ(obs.incidents[0].lost_partitions, 0u);  // same kind and instant, another domain
+  EXPECT_EQ(obs.incidents[1].lost_partitions, 1u);
+  EXPECT_EQ(obs.incidents[1].lost_bytes, 1e12);
+  EXPECT_EQ(obs.incidents[2].lost_partitions, 0u);
+  EXPECT_EQ(obs.loss_events, 1u);
+}
+
 // Writes lost at a failover: a loss event of their own, charged to the failure that lost them
 // (not the one that stopped the writes), those acknowledged while degraded apart.
 TEST(IncidentBook, LostWritesAreTheFailuresThatLostThemButTheDegradedOnes) {
   IncidentBook book;
   book.clear();
   TrialObservation obs;
-  book.failure(hours(1), FailureKind::kNodeCrash, false, {}, 0, obs);    // the replica's node
-  book.failure(hours(3), FailureKind::kDiskBurnout, false, {}, 0, obs);  // the primary's disk
+  book.failure(hours(1), FailureKind::kNodeCrash, DomainId{0}, false, {}, 0,
+               obs);  // the replica's node
+  book.failure(hours(3), FailureKind::kDiskBurnout, DomainId{0}, false, {}, 0,
+               obs);  // the primary's disk
   WriteIncident failover;
   failover.cause = FailureKind::kNodeCrash;
   failover.outcome = WriteIncident::Outcome::kFailover;
@@ -137,7 +164,7 @@ TEST(IncidentBook, WritesLostWithThePartitionAreNotASecondEvent) {
   book.clear();
   TrialObservation obs;
   const std::vector<LossRecord> losses = {lost(0, hours(4), FailureKind::kFire, 10.0)};
-  book.failure(hours(4), FailureKind::kFire, false, losses, 0, obs);
+  book.failure(hours(4), FailureKind::kFire, DomainId{0}, false, losses, 0, obs);
   WriteIncident data_loss;
   data_loss.outcome = WriteIncident::Outcome::kDataLoss;
   data_loss.lost_writes = 3;

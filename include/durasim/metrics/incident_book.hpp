@@ -34,12 +34,16 @@ namespace durasim {
 class IncidentBook {
  public:
   // A new trial.
-  void clear() { counted_.clear(); }
-  // A failure at `now`: its incident, with the partitions it lost: loss records
-  // [losses_before, losses.size()) lost for good at `now` (restores and losses of earlier
-  // failures found now are not its).
-  void failure(SimTime now, FailureKind kind, bool injected, std::span<const LossRecord> losses,
-               std::size_t losses_before, TrialObservation& obs);
+  void clear() {
+    counted_.clear();
+    domains_.clear();
+  }
+  // A failure of `domain` at `now`: its incident, with the partitions it lost: loss records
+  // [losses_before, losses.size()) lost for good at `now` by its hand (restores, and losses of
+  // earlier failures or of another of the same instant found now, are not its).
+  void failure(SimTime now, FailureKind kind, DomainId domain, bool injected,
+               std::span<const LossRecord> losses, std::size_t losses_before,
+               TrialObservation& obs);
   // The trial's end: every loss record (those not charged yet go to the failure that destroyed
   // the last copy), the write path's incidents and the bad deletes' recoveries (in the order they
   // happened, a delete's together), folded into the incidents and the trial's loss counts.
@@ -47,8 +51,14 @@ class IncidentBook {
               std::span<const LogicalIncident> recoveries, TrialObservation& obs) const;
 
  private:
+  Incident* failure_of(TrialObservation& obs, double time_s, FailureKind cause,
+                       DomainId domain) const;
+
   // Per loss record: charged to the incident of the failure that made it.
   std::vector<std::uint8_t> counted_;
+  // Per failure incident (obs.incidents' first ones): the domain that failed. Lost writes are
+  // charged by time and kind only (a write incident's share names no domain).
+  std::vector<DomainId> domains_;
 };
 
 }  // namespace durasim
