@@ -4,14 +4,37 @@
 #include "durasim/storage/copy_table.hpp"
 
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <array>
 #include <set>
 
 #include "durasim/core/assert.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define DURASIM_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DURASIM_TEST_ASAN 1
+#endif
+#endif
+#ifdef DURASIM_TEST_ASAN
+#include <sanitizer/allocator_interface.h>
+#endif
+
 namespace durasim {
 namespace {
+
+// Bytes the allocator has handed out and not had back, as the allocator counts them (not as the
+// code under test does): glibc's arena and mmapped blocks, or AddressSanitizer's own count.
+std::size_t heap_in_use() {
+#ifdef DURASIM_TEST_ASAN
+  return __sanitizer_get_current_allocated_bytes();
+#else
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+#endif
+}
 
 // Two datacenters of 3 nodes x 2 disks; partition p has copy 0 in dc a and copy 1 in dc b.
 struct Small {
@@ -224,9 +247,14 @@ TEST(CopyTable, AFleetOfTenThousandDisksAndAMillionPartitionsFitsIn64MB) {
     for (std::uint32_t c = 0; c < 3; ++c) layout.push_back(disks[(p + c * 3331) % 10'000]);
   }
   const Placement placement(kPartitions, 3, std::move(layout));
+  const std::size_t heap_before = heap_in_use();
   CopyTable table(topology, placement);
+  const std::size_t heap_table = heap_in_use() - heap_before;
+  EXPECT_LT(heap_table, 64'000'000u);  // what the allocator says the table took
   EXPECT_LT(table.memory_bytes(), 64'000'000u);
   EXPECT_GT(table.memory_bytes(), 27'000'000u);  // 9 bytes a copy and 1 a partition: 28 MB
+  // The table's own account leaves nothing big out (the allocator adds a few bytes a block).
+  EXPECT_LE(heap_table, table.memory_bytes() + 1'000'000u);
   // Each disk holds 300 copies: partitions p with (p + 3331 c) = d (mod 10000).
   const DomainId disk = disks[1234];
   const auto on = table.copies_on(disk);
@@ -234,12 +262,14 @@ TEST(CopyTable, AFleetOfTenThousandDisksAndAMillionPartitionsFitsIn64MB) {
   for (const CopyId c : on) EXPECT_EQ(table.disk_of(c), disk);
   // A node lost (3000 copies) and the holdings of its copies recorded: a few hundred KB more.
   const std::size_t before = table.memory_bytes();
+  const std::size_t heap_before_loss = heap_in_use();
   for (const CopyId c : table.copies_under(topology.parent(disk))) {
     table.set_state(c, CopyState::kLost);
     table.set_held(c, {c.value, 4096.0 * c.value});
   }
   EXPECT_EQ(table.holdings(), 3000u);
   EXPECT_LT(table.memory_bytes() - before, 3000u * 100u);
+  EXPECT_LT(heap_in_use() - heap_before_loss, 3000u * 100u);
   EXPECT_LT(table.memory_bytes(), 64'000'000u);
   // A node's copies: its 10 disks' 3000.
   EXPECT_EQ(table.copies_under(topology.parent(disk)).size(), 3000u);
