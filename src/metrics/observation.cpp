@@ -134,7 +134,9 @@ void LossAccumulator::add(const TrialObservation& obs) {
     for (const Incident::LostTo& share : i.lost_to) {
       CauseTotals& to = by_cause_[static_cast<std::size_t>(share.cause)];
       to.lost_writes += share.writes - share.degraded_writes;  // the rest: degraded_ack's
-      to.lost_bytes += share.bytes - share.degraded_bytes;
+      // All degraded: none of the bytes are the failure's (the difference could be a rounding).
+      if (share.writes != share.degraded_writes)
+        to.lost_bytes += share.bytes - share.degraded_bytes;
     }
     if (i.rpo_s < 0.0) {
       ++c.rpo_unbounded;
