@@ -553,6 +553,13 @@ void DurabilityModel::complete(std::uint32_t copy, SimTime now, TraceSink* trace
                         .label = offer.phases[phase].what});
     return;
   }
+  if (!restore) {
+    // It holds what its source held (the sibling on the disk it read from last).
+    const std::uint32_t from = transfers_.source(copy);
+    for (const CopyId c : copies_->copies_of(p))
+      if (c.value != copy && copies_->disk_of(c).value == from)
+        copies_->inherit_held(CopyId{std::size_t{copy}}, c);
+  }
   set_state(copy, CopyState::kIntact);
   if (restore) restores_->done(p);
   if (trace)

@@ -127,7 +127,8 @@ void PartitionWrites::lose_after(std::uint64_t keep, double keep_bytes, SimTime 
   if (lost > 0) {
     const double bytes = std::max(0.0, timeline_.bytes() - keep_bytes);
     const double degraded_bytes =
-        degraded == lost ? bytes : bytes * static_cast<double>(degraded) / static_cast<double>(lost);
+        degraded == lost ? bytes
+                         : bytes * static_cast<double>(degraded) / static_cast<double>(lost);
     context_->incidents.lose(context_->incidents.current(partition_),
                              {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes},
                              context_->incidents.rpo_s(partition_, oldest_ack));
@@ -195,9 +196,9 @@ void PartitionWrites::on_data_loss(SimTime now, FailureKind cause, EventQueue& q
     std::optional<double> rpo_s;
     if (restore) {  // the data itself comes back: the bytes of the writes after it are lost
       share.bytes = lost_bytes;
-      share.degraded_bytes = degraded == lost ? lost_bytes
-                                              : lost_bytes * static_cast<double>(degraded) /
-                                                    static_cast<double>(lost);
+      share.degraded_bytes =
+          degraded == lost ? lost_bytes
+                           : lost_bytes * static_cast<double>(degraded) / static_cast<double>(lost);
       // From the incident's time, as at a failover (lose_after): writes may have been refused
       // since before the last copy was lost, and none was acknowledged after that.
       const SimTime incident = std::min(lost_at, context_->incidents.refusing_since(partition_));
@@ -289,12 +290,11 @@ void PartitionWrites::failover_facts(
   }
 }
 
-FailoverChoice::Kind PartitionWrites::try_promote(SimTime now, const CopyView* views) {
+void PartitionWrites::try_promote(SimTime now, const CopyView* views) {
   std::array<FailoverFacts, kMaxCopiesPerPartition> facts{};
   failover_facts(views, facts);
   const FailoverChoice choice = choose_failover({facts.data(), replicas_.size()});
   if (choice.kind == FailoverChoice::Kind::kPromote) promote(choice.replica, now, views);
-  return choice.kind;
 }
 
 // Replica r's copy becomes the primary; acknowledged writes it lacks are lost.
@@ -335,6 +335,54 @@ void PartitionWrites::promote(std::size_t r, SimTime now, const CopyView* views)
   reroute();
 }
 
+// The primary's copy was rebuilt while it was down: it holds what its source held (the record
+// the durability model gave it; none: its source was in step, so the whole timeline). The best
+// reachable copy takes over if it holds as much, as the failover would have it; a sync copy out
+// of reach holding more is waited for. Otherwise the rebuilt copy carries on, and the
+// acknowledged writes it lacks are lost to the failure that took the primary's copy.
+void PartitionWrites::rebuilt_primary(SimTime now, const CopyView* views) {
+  const CopyId own_copy = copy_of(0);
+  const CopyTable::Holding own = context_->copies->has_held(own_copy)
+                                     ? held(0)
+                                     : CopyTable::Holding{timeline_.next(), timeline_.bytes()};
+  std::array<FailoverFacts, kMaxCopiesPerPartition> facts{};
+  failover_facts(views, facts);
+  const FailoverChoice choice = choose_failover({facts.data(), replicas_.size()});
+  if (choice.kind == FailoverChoice::Kind::kPromote && facts[choice.replica].holds >= own.writes) {
+    promote(choice.replica, now, views);
+    return;
+  }
+  for (std::size_t r = 1; r < replicas_.size(); ++r) {
+    const FailoverFacts& f = facts[r];
+    if (f.mode == ReplicaMode::kSync && f.intact && f.holds_timeline && f.holds > own.writes)
+      return;  // out of reach (reachable, the failover would have chosen a copy holding more)
+  }
+  const std::uint64_t keep = std::min(own.writes, timeline_.next());
+  if (keep < timeline_.next()) {
+    // The first write it lacks was acknowledged at: in the log, or as the replica it was
+    // rebuilt from (holding as much) noted when it left the stream.
+    SimTime oldest = kNever;
+    if (keep >= timeline_.base()) {
+      oldest = log().ack(keep - timeline_.base());
+    } else {
+      for (std::size_t r = 1; r < replicas_.size(); ++r)
+        if (held(r).writes == keep) oldest = std::min(oldest, replicas_[r].first_missing_ack);
+    }
+    narrate({.time = now,
+             .kind = TraceKind::kWritesLost,
+             .variant = TraceRecord::kRebuiltShort,
+             .domain = disk_of(0),
+             .count = timeline_.next() - keep,
+             .seconds = context_->incidents.rpo_s(partition_, oldest)});
+    lose_after(keep, own.bytes, oldest, now, primary_lost_cause_, primary_lost_at_);
+  }
+  // It is the timeline from now on.
+  context_->copies->forget_held(own_copy);
+  replicas_[0].held_generation = views[replicas_[0].slot].generation;
+  primary_usable_ = true;
+  failover_due_ = false;
+}
+
 void PartitionWrites::refresh(SimTime now, std::optional<FailureKind> failure,
                               const CopyView* views, EventQueue& queue) {
   // A repair only brings copies back: nothing it does stops writes, so nothing needs a cause.
@@ -350,17 +398,7 @@ void PartitionWrites::refresh(SimTime now, std::optional<FailureKind> failure,
     if (v.intact && v.available && !replicas_[0].lost_since_held(v.generation)) {
       primary_usable_ = true;  // back before any failover
     } else if (v.intact && v.available) {
-      // Rebuilt from a replica while down, it holds what its source held. The write path does
-      // not know the source (durability picks it by load, and may switch mid-transfer), so the
-      // failover chooses among the other copies: the best reachable one takes over, and while a
-      // sync copy holding more is out of reach it waits for it. With no other copy reachable,
-      // the rebuilt one carries on and is taken to hold the whole timeline: a model limit that
-      // can miss acknowledged writes only when the copies that held them all went out of reach
-      // after the rebuild began.
-      if (try_promote(now, views) == FailoverChoice::Kind::kNone) {
-        replicas_[0].held_generation = v.generation;
-        primary_usable_ = true;
-      }
+      rebuilt_primary(now, views);
     } else if (failover_due_) {
       try_promote(now, views);
     }

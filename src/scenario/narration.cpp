@@ -143,6 +143,12 @@ Narration narrate(const TraceRecord& r, const Scenario& s) {
                 "the primary's copy is gone and no standing copy holds the last " +
                     std::to_string(r.count) + " acknowledged writes; RPO " +
                     format_seconds(r.seconds)};
+      if (r.variant == R::kRebuiltShort)
+        return {"writes_lost", partition_name(r.partition),
+                "the primary's copy, rebuilt while it was down, lacks the last " +
+                    std::to_string(r.count) +
+                    " acknowledged writes and no copy that holds them is waited for; RPO " +
+                    format_seconds(r.seconds)};
       return {"writes_lost", partition_name(r.partition),
               std::string("every copy destroyed: ") + std::to_string(r.count) +
                   " acknowledged writes lost" +
@@ -263,7 +269,9 @@ Json trace_json(std::uint64_t trial, const TraceRecord& r, const Scenario& s) {
       j["rpo_s"] = r.seconds;
       break;
     case TraceKind::kWritesLost:
-      j["why"] = r.variant == R::kUnheld ? "primary_copy_gone" : "every_copy_destroyed";
+      j["why"] = r.variant == R::kUnheld         ? "primary_copy_gone"
+                 : r.variant == R::kRebuiltShort ? "primary_rebuilt_short"
+                                                 : "every_copy_destroyed";
       j["lost_writes"] = r.count;
       if (r.seconds >= 0.0) {
         j["rpo_s"] = r.seconds;

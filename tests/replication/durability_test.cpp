@@ -133,6 +133,38 @@ TEST(Durability, TwoRebuildsReadingFromOneDiskShareItsBandwidth) {
   EXPECT_EQ(rig.copies.state(rig.copy(2)), CopyState::kIntact);
 }
 
+// A rebuilt copy holds what its source held: the copy table's record of the source (set by the
+// write path when it left the stream) passes to it, and a stale record of its own goes.
+TEST(Durability, ARebuiltCopyHoldsWhatItsSourceHeld) {
+  Rig rig(doc_with(Json::array({burn("1h", "dc/n0"), burn("1h", "dc/n2")})));
+  rig.run_to(at_s(3600));
+  rig.copies.set_held(rig.copy(1), {42, 42 * 4096.0});  // n1, the one source left
+  rig.copies.set_held(rig.copy(0), {99, 99 * 4096.0});  // what n0 held before it burned
+  const double replaced = 3600.0 + 86400.0, both = 2.0 * 8e12 / 100e6;  // sharing n1
+  rig.run_to(at_s(replaced + both - 1e-3));
+  EXPECT_EQ(rig.copies.held(rig.copy(0)).writes, 99u);  // not done yet
+  rig.run_to(at_s(replaced + both));
+  ASSERT_EQ(rig.copies.state(rig.copy(0)), CopyState::kIntact);
+  ASSERT_EQ(rig.copies.state(rig.copy(2)), CopyState::kIntact);
+  for (const std::uint32_t slot : {0u, 2u}) {
+    EXPECT_TRUE(rig.copies.has_held(rig.copy(slot)));
+    EXPECT_EQ(rig.copies.held(rig.copy(slot)).writes, 42u);
+    EXPECT_EQ(rig.copies.held(rig.copy(slot)).bytes, 42 * 4096.0);
+  }
+}
+
+// A source with no record receives the stream in step: so does the copy rebuilt from it, and
+// the copy's old record goes.
+TEST(Durability, ACopyRebuiltFromACopyInStepKeepsNoRecord) {
+  Rig rig(doc_with(Json::array({burn("1h", "dc/n0"), burn("1h", "dc/n2")})));
+  rig.run_to(at_s(3600));
+  rig.copies.set_held(rig.copy(0), {99, 99 * 4096.0});
+  rig.run_to(at_s(3600.0 + 86400.0 + 2.0 * 8e12 / 100e6));
+  ASSERT_EQ(rig.copies.state(rig.copy(0)), CopyState::kIntact);
+  EXPECT_FALSE(rig.copies.has_held(rig.copy(0)));
+  EXPECT_EQ(rig.copies.holdings(), 0u);
+}
+
 TEST(Durability, AnOutageDestroysNothingAndTellsWhichPartitionsChanged) {
   Rig rig(doc_with(Json::array(
       {{{"at", "1h"}, {"kind", "node_crash"}, {"target", "dc/n0"}, {"duration", "10h"}}})));

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "../scenario/test_support.hpp"
 #include "durasim/runner/trial.hpp"
 
@@ -56,6 +59,28 @@ TEST(Narration, AFailoverLineNamesItsNumbers) {
   EXPECT_DOUBLE_EQ(j["rpo_s"].get<double>(), 0.25);
   EXPECT_EQ(j["detail"],
             "promoted the sync replica on b/n0/d0: 12 acknowledged writes lost, RPO 250ms");
+}
+
+TEST(Narration, EachWayOfLosingWritesSaysWhy) {
+  const Scenario s = small();
+  TraceRecord r{.time = SimTime{0}, .kind = TraceKind::kWritesLost, .count = 7, .seconds = 0.5};
+  const std::pair<std::uint8_t, const char*> ways[] = {
+      {TraceRecord::kUnheld, "primary_copy_gone"},
+      {TraceRecord::kEveryCopy, "every_copy_destroyed"},
+      {TraceRecord::kRebuiltShort, "primary_rebuilt_short"}};
+  std::set<std::string> details;
+  for (const auto& [variant, why] : ways) {
+    r.variant = variant;
+    const Json j = trace_json(0, r, s);
+    EXPECT_EQ(j["why"], why);
+    EXPECT_EQ(j["lost_writes"], 7);
+    details.insert(narrate(r, s).detail);
+  }
+  EXPECT_EQ(details.size(), 3u);  // three sentences
+  r.variant = TraceRecord::kRebuiltShort;
+  EXPECT_EQ(narrate(r, s).detail,
+            "the primary's copy, rebuilt while it was down, lacks the last 7 acknowledged writes "
+            "and no copy that holds them is waited for; RPO 500ms");
 }
 
 TEST(Narration, ATrialsRecordsNarrateWhatItDid) {

@@ -225,6 +225,17 @@ TEST(CopyTable, AHoldingIsPerCopyAndLastsTheTrial) {
   t.set_held(a, {9, 9 * 4096.0});
   EXPECT_EQ(t.held(a).writes, 9u);
   EXPECT_EQ(t.holdings(), 2u);
+  // A rebuild from b: a takes b's record; from a copy with none, the record goes.
+  t.inherit_held(a, b);
+  EXPECT_EQ(t.held(a).writes, 5u);
+  EXPECT_EQ(t.held(a).bytes, 5 * 4096.0);
+  EXPECT_EQ(t.holdings(), 2u);
+  t.forget_held(b);
+  EXPECT_FALSE(t.has_held(b));
+  t.inherit_held(a, b);
+  EXPECT_FALSE(t.has_held(a));
+  EXPECT_EQ(t.holdings(), 0u);
+  t.set_held(a, {3, 3.0});
   t.reset();
   EXPECT_EQ(t.holdings(), 0u);
   EXPECT_EQ(t.held(a).writes, 0u);

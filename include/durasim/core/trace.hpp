@@ -46,8 +46,9 @@ enum class TraceKind : std::uint8_t {
   kReplicaDetached,  // replica on domain holds count of total writes
   kReplicaAttached,  // replica on domain; flag: rebuilt (in step), else catches up bytes in seconds
   kFailover,         // promoted the replica on domain (flag: sync); count lost, seconds: RPO
-  kWritesLost,       // variant kUnheld or kEveryCopy; count lost; seconds: the incident's RPO so
-                     // far (-1: unbounded); kEveryCopy restored: label and pit_s of the backup
+  kWritesLost,  // variant kUnheld, kEveryCopy or kRebuiltShort; count lost; seconds: the incident's
+                // RPO so
+                // far (-1: unbounded); kEveryCopy restored: label and pit_s of the backup
   // Bad deletes.
   kBadDelete,  // count of total partitions; ratio: records deleted; seconds: detected after;
                // flag: injected
@@ -62,7 +63,7 @@ struct TraceRecord {
   enum DataLoss : std::uint8_t { kFirst = 0, kBackupGone = 1 };
   enum RebuildWaiting : std::uint8_t { kNoSource = 0, kDiskUnreachable = 1 };
   enum WritesRefused : std::uint8_t { kPrimaryLost = 0, kQuorum = 1, kBlock = 2 };
-  enum WritesLost : std::uint8_t { kUnheld = 0, kEveryCopy = 1 };
+  enum WritesLost : std::uint8_t { kUnheld = 0, kEveryCopy = 1, kRebuiltShort = 2 };
 
   SimTime time;
   TraceKind kind = TraceKind::kDomainFailed;

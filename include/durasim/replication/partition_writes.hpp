@@ -189,9 +189,10 @@ class PartitionWrites {
   void primary_down(SimTime now, FailureKind cause, EventQueue& queue);
   void failover_facts(const CopyView* views,
                       std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const;
-  // Promotes the replica the failover chooses, if it chooses one; returns the choice's kind.
-  FailoverChoice::Kind try_promote(SimTime now, const CopyView* views);
+  // Promotes the replica the failover chooses, if it chooses one.
+  void try_promote(SimTime now, const CopyView* views);
   void promote(std::size_t r, SimTime now, const CopyView* views);
+  void rebuilt_primary(SimTime now, const CopyView* views);
   void open_episode(SimTime now, FailureKind cause);
   void close_episode(SimTime now, WriteIncident::Outcome outcome);
 

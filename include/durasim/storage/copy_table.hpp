@@ -9,12 +9,13 @@
 // `bytes` in all) is recorded here too, by the write path, which brings the writes: while a
 // copy receives the replication stream in step, the write log says how far it is; the table
 // keeps the prefix of a copy that stopped receiving it (its replica detached or catching up), of
-// the copies a failover or a data loss leaves; a copy rebuilt from another is in step again and
-// its record goes. Kept apart from the dense arrays: only copies that left the stream in the
-// trial, or that a failover or a data loss left, and were not rebuilt since have one (none when the
-// scenario simulates no writes; with writes, about 40 bytes each); a copy with none holds the empty
-// prefix. A lost copy keeps its record until it is rebuilt: the write path tells it lost by the
-// generation its replica saw.
+// the copies a failover or a data loss leaves. A copy rebuilt from another holds what its source
+// held: the durability model gives it the source's record when the rebuild is done
+// (inherit_held); the write path forgets it when the copy rejoins the stream in step. Kept apart
+// from the dense arrays: only copies that left the stream in the trial, or that a failover or a
+// data loss left, and were not rebuilt since have one (none when the scenario simulates no writes;
+// with writes, about 40 bytes each); a copy with none holds the empty prefix. A lost copy keeps its
+// record until it is rebuilt: the write path tells it lost by the generation its replica saw.
 //
 // Fault model (what a copy can go through): its place is destroyed with its disk or an ancestor
 // (the copy is lost, whatever it was doing: destroyed()); once new hardware stands, it is
@@ -155,9 +156,22 @@ class CopyTable {
     return it == held_.end() ? Holding{} : it->second;
   }
   void set_held(CopyId c, Holding holding) { held_[c.value] = holding; }
+  bool has_held(CopyId c) const { return !held_.empty() && held_.contains(c.value); }
   // Copy c receives the stream in step again (rebuilt): the write log says what it holds.
   void forget_held(CopyId c) {
     if (!held_.empty()) held_.erase(c.value);
+  }
+  // A rebuild of copy `to` from copy `from` is done: `to` holds what `from` held, its record or,
+  // with none, what the stream says of `from` (in step, or the primary's timeline).
+  void inherit_held(CopyId to, CopyId from) {
+    if (held_.empty()) return;
+    const auto it = held_.find(from.value);
+    if (it == held_.end()) {
+      held_.erase(to.value);
+      return;
+    }
+    const Holding holding = it->second;  // the insertion below may rehash
+    held_[to.value] = holding;
   }
   std::size_t holdings() const { return held_.size(); }
 
