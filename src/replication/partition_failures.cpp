@@ -304,9 +304,7 @@ void PartitionWrites::promote(std::size_t r, SimTime now, const CopyView* views)
   const CopyTable::Holding holding = held(r);
   const std::uint64_t lost =
       timeline_.next() > holding.writes ? timeline_.next() - holding.writes : 0;
-  SimTime oldest = cand.first_missing_ack;
-  if (holding.writes >= timeline_.base() && holding.writes < timeline_.next())
-    oldest = log().ack(holding.writes - timeline_.base());
+  const SimTime oldest = ack_of_write(holding.writes, cand.first_missing_ack, views);
   if (context_->trace) {
     narrate({.time = now,
              .kind = TraceKind::kFailover,
@@ -330,9 +328,28 @@ void PartitionWrites::promote(std::size_t r, SimTime now, const CopyView* views)
   old_primary.held_generation = promoted;
   set_held(r, timeline_.next(), timeline_.bytes());
   cand.first_missing_ack = kNever;
+  context_->copies->forget_held(copy_of(0));  // the primary's copy is the timeline
   primary_usable_ = true;
   failover_due_ = false;
   reroute();
+}
+
+// The acknowledgement of write `writes` (the first a copy holding that prefix lacks): in the
+// log, or as a replica holding that very prefix of its own noted it when it left the stream (a
+// copy rebuilt from it inherited the prefix, not the note); `fallback` if none knows.
+SimTime PartitionWrites::ack_of_write(std::uint64_t writes, SimTime fallback,
+                                      const CopyView* views) const {
+  if (writes >= timeline_.base() && writes < timeline_.next())
+    return log().ack(writes - timeline_.base());
+  SimTime noted = kNever;
+  for (std::size_t r = 1; r < replicas_.size(); ++r) {
+    const Follower& replica = replicas_[r];
+    if (replica.first_missing_ack == kNever || held(r).writes != writes ||
+        replica.lost_since_held(views[replica.slot].generation))
+      continue;
+    noted = std::min(noted, replica.first_missing_ack);
+  }
+  return noted != kNever ? noted : fallback;
 }
 
 // The primary's copy was rebuilt while it was down: it holds what its source held (the record
@@ -359,15 +376,7 @@ void PartitionWrites::rebuilt_primary(SimTime now, const CopyView* views) {
   }
   const std::uint64_t keep = std::min(own.writes, timeline_.next());
   if (keep < timeline_.next()) {
-    // The first write it lacks was acknowledged at: in the log, or as the replica it was
-    // rebuilt from (holding as much) noted when it left the stream.
-    SimTime oldest = kNever;
-    if (keep >= timeline_.base()) {
-      oldest = log().ack(keep - timeline_.base());
-    } else {
-      for (std::size_t r = 1; r < replicas_.size(); ++r)
-        if (held(r).writes == keep) oldest = std::min(oldest, replicas_[r].first_missing_ack);
-    }
+    const SimTime oldest = ack_of_write(keep, kNever, views);
     narrate({.time = now,
              .kind = TraceKind::kWritesLost,
              .variant = TraceRecord::kRebuiltShort,

@@ -253,27 +253,23 @@ TEST(PartitionWrites, APrimaryRebuiltFromACopyLackingWritesWaitsForTheSyncCopyTh
   EXPECT_EQ(rig.writes.timeline().next(), rig.acknowledged(SimTime{-1}, burn, burn));
 }
 
-// The primary's copy rebuilt from the sync copy while it was down, and the sync copy out of reach
-// before the failover: the rebuilt copy holds every acknowledged write and carries on, rather than
-// the async replica, which lacks the last ones, taking over.
-TEST(PartitionWrites, APrimaryRebuiltFromTheSyncCopyCarriesOnWithEveryWrite) {
+// The primary's copy rebuilt from the sync copy while it was down, before the failover is due,
+// both replicas reachable: the sync copy holds as much as the rebuilt one, and takes over, as the
+// failover would have it (ties go to the replica); nothing is lost.
+TEST(PartitionWrites, APrimaryRebuiltFromTheSyncCopyHandsOverToItOnATie) {
   Rig rig(
       doc_of(Json::array({{{"at", "e2"}, {"mode", "sync"}}, {{"at", "w1"}, {"mode", "async"}}})));
   const SimTime burn = at_s(10);
   rig.writes.advance(burn, PartitionWrites::Window::kBefore);
   rig.destroy(0, burn);
   rig.writes.refresh(burn, FailureKind::kDiskBurnout, rig.views.data(), rig.queue);
-  rig.outage(1, true, at_s(15));
   rig.rebuild_primary_from(1, at_s(20));  // before the failover is due at 40 s
   EXPECT_TRUE(rig.writes.primary_usable());
-  EXPECT_FALSE(rig.writes.accepting());  // the sync replica is away: writes wait (block)
-  EXPECT_EQ(rig.writes.follower(0).slot, 0u);
-  rig.outage(1, false, at_s(60));  // e2 back: no failover happened, nothing to catch up
-  EXPECT_TRUE(rig.writes.accepting());
-  EXPECT_EQ(rig.writes.follower(0).slot, 0u);
+  EXPECT_EQ(rig.writes.follower(0).slot, 1u);  // e2's copy is the primary's now
   for (const LostWrites& l : rig.recorder.losses) EXPECT_EQ(l.from, l.to);
   ASSERT_EQ(rig.context.incidents.list().size(), 1u);
   EXPECT_EQ(rig.context.incidents.list()[0].lost_writes, 0u);
+  EXPECT_EQ(rig.context.incidents.list()[0].outcome, WriteIncident::Outcome::kFailover);
   EXPECT_EQ(rig.writes.timeline().next(), rig.acknowledged(SimTime{-1}, burn, burn));
 }
 
@@ -306,8 +302,23 @@ TEST(PartitionWrites, APrimaryRebuiltFromALaggingCopyCarriesOnWithoutWhatItLacks
   EXPECT_EQ(rig.writes.follower(0).slot, 0u);
   EXPECT_EQ(lost(), w1_lacks);
   ASSERT_EQ(rig.context.incidents.list().size(), 1u);
-  EXPECT_EQ(rig.context.incidents.list()[0].lost_writes, w1_lacks);
+  const WriteIncident& incident = rig.context.incidents.list()[0];
+  EXPECT_EQ(incident.lost_writes, w1_lacks);
   EXPECT_EQ(rig.writes.timeline().next(), acknowledged - w1_lacks);
+  // All of them lost to the burn, at the burn (one share), though found in two steps.
+  ASSERT_EQ(incident.lost_to.size(), 1u);
+  EXPECT_EQ(incident.lost_to[0].cause, FailureKind::kDiskBurnout);
+  EXPECT_DOUBLE_EQ(incident.lost_to[0].time_s, 10.0);
+  EXPECT_EQ(incident.lost_to[0].writes, w1_lacks);
+  // The RPO: from the oldest lost write's acknowledgement (the first w1 lacked) to the burn.
+  SimTime oldest = SimTime::never();
+  for (const Recorder::Write& w : rig.recorder.finals)
+    if (w.issue > at_s(10 - 0.037) && w.issue <= burn && w.ack <= burn)
+      oldest = std::min(oldest, w.ack);
+  EXPECT_DOUBLE_EQ(incident.rpo_s, (burn - oldest).seconds());
+  EXPECT_GT(incident.rpo_s, 0.03);
+  // The primary's copy came back where it was: no failover.
+  EXPECT_EQ(incident.outcome, WriteIncident::Outcome::kReturned);
 }
 
 }  // namespace

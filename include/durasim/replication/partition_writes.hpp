@@ -193,6 +193,7 @@ class PartitionWrites {
   void try_promote(SimTime now, const CopyView* views);
   void promote(std::size_t r, SimTime now, const CopyView* views);
   void rebuilt_primary(SimTime now, const CopyView* views);
+  SimTime ack_of_write(std::uint64_t writes, SimTime fallback, const CopyView* views) const;
   void open_episode(SimTime now, FailureKind cause);
   void close_episode(SimTime now, WriteIncident::Outcome outcome);
 
