@@ -88,6 +88,12 @@ struct Rig {
     views[slot].destroyed_at = t;
     ++views[slot].generation;
   }
+  // The primary's disk burns at t.
+  void burn_primary(SimTime t) {
+    writes.advance(t, PartitionWrites::Window::kBefore);
+    destroy(0, t);
+    writes.refresh(t, FailureKind::kDiskBurnout, views.data(), queue);
+  }
   // The primary's copy rebuilt at t from the copy in `source`'s slot, as the durability model
   // does it: the copy table gives it the source's record (CopyTable::inherit_held).
   void rebuild_primary_from(std::uint32_t source, SimTime t) {
@@ -116,9 +122,7 @@ struct Rig {
 TEST(PartitionWrites, AnAsyncReplicaLacksTheWritesStillOnTheWireWhenThePrimaryBurns) {
   Rig rig(doc("async"));
   const SimTime burn = at_s(10);
-  rig.writes.advance(burn, PartitionWrites::Window::kBefore);
-  rig.destroy(0, burn);
-  rig.writes.refresh(burn, FailureKind::kDiskBurnout, rig.views.data(), rig.queue);
+  rig.burn_primary(burn);
   EXPECT_FALSE(rig.writes.accepting());
   EXPECT_FALSE(rig.writes.primary_usable());
 
@@ -260,9 +264,7 @@ TEST(PartitionWrites, APrimaryRebuiltFromTheSyncCopyHandsOverToItOnATie) {
   Rig rig(
       doc_of(Json::array({{{"at", "e2"}, {"mode", "sync"}}, {{"at", "w1"}, {"mode", "async"}}})));
   const SimTime burn = at_s(10);
-  rig.writes.advance(burn, PartitionWrites::Window::kBefore);
-  rig.destroy(0, burn);
-  rig.writes.refresh(burn, FailureKind::kDiskBurnout, rig.views.data(), rig.queue);
+  rig.burn_primary(burn);
   rig.rebuild_primary_from(1, at_s(20));  // before the failover is due at 40 s
   EXPECT_TRUE(rig.writes.primary_usable());
   EXPECT_EQ(rig.writes.follower(0).slot, 1u);  // e2's copy is the primary's now
@@ -283,9 +285,7 @@ TEST(PartitionWrites, APrimaryRebuiltFromALaggingCopyCarriesOnWithoutWhatItLacks
   Rig rig(
       doc_of(Json::array({{{"at", "e2"}, {"mode", "async"}}, {{"at", "w1"}, {"mode", "async"}}})));
   const SimTime burn = at_s(10);
-  rig.writes.advance(burn, PartitionWrites::Window::kBefore);
-  rig.destroy(0, burn);
-  rig.writes.refresh(burn, FailureKind::kDiskBurnout, rig.views.data(), rig.queue);
+  rig.burn_primary(burn);
   const std::uint64_t acknowledged = rig.acknowledged(SimTime{-1}, burn, burn);
   const std::uint64_t w1_lacks = rig.acknowledged(at_s(10 - 0.037), burn, burn);
   EXPECT_GT(w1_lacks, 15u);
