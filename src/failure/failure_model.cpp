@@ -1,5 +1,6 @@
 #include "durasim/failure/failure_model.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "durasim/core/assert.hpp"
@@ -59,8 +60,18 @@ void FailureModel::start(EventQueue& queue, std::uint64_t seed, std::uint64_t tr
       schedule_next(m, d, SimTime{}, queue);
     }
   }
+  // An injected fault strikes its target, or the domains drawn for it in this trial, each an
+  // event of its own at the fault's time (a plain fault's strike has the fault's index).
+  strikes_.clear();
   for (std::size_t f = 0; f < spec_->faults.size(); ++f) {
-    queue.push(spec_->faults[f].at, static_cast<std::uint32_t>(f),
+    if (spec_->faults[f].count == 0) {
+      strikes_.push_back({static_cast<std::uint32_t>(f), spec_->faults[f].target});
+    } else {
+      draw_strikes(f, seed, trial);
+    }
+  }
+  for (std::size_t i = 0; i < strikes_.size(); ++i) {
+    queue.push(spec_->faults[strikes_[i].fault].at, static_cast<std::uint32_t>(i),
                EventTag::make(channel_, kInjected, 0, 0));
   }
   // Bad deletes: the stochastic process's first, then the injected ones in file order.
@@ -74,6 +85,26 @@ void FailureModel::start(EventQueue& queue, std::uint64_t seed, std::uint64_t tr
     queue.push(spec_->bad_deletes[i].at, static_cast<std::uint32_t>(i),
                EventTag::make(bad_delete_channel_, kInjected, 0, 0));
   }
+}
+
+// `count` distinct domains of the fault's level, uniformly at random (a partial Fisher-Yates
+// shuffle of the level's positions), from a stream of their own; struck in domain order.
+void FailureModel::draw_strikes(std::size_t fault, std::uint64_t seed, std::uint64_t trial) {
+  const InjectedFault& f = spec_->faults[fault];
+  const std::vector<DomainId>& level = topology_->domains_at(*level_of(f.kind));
+  DURASIM_ASSERT(f.count >= 1 && f.count <= level.size());
+  RngStream rng(seed, trial, stream_id("failure.injected.draw"), fault);
+  draw_scratch_.resize(level.size());
+  for (std::size_t i = 0; i < level.size(); ++i) draw_scratch_[i] = static_cast<std::uint32_t>(i);
+  for (std::size_t i = 0; i < f.count; ++i) {
+    const std::size_t left = level.size() - i;
+    const auto j =
+        i + std::min(left - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(left)));
+    std::swap(draw_scratch_[i], draw_scratch_[j]);
+  }
+  std::sort(draw_scratch_.begin(), draw_scratch_.begin() + f.count);
+  for (std::size_t i = 0; i < f.count; ++i)
+    strikes_.push_back({static_cast<std::uint32_t>(fault), level[draw_scratch_[i]]});
 }
 
 BadDeleteArrival FailureModel::bad_delete(const Event& event) const {
@@ -126,30 +157,32 @@ std::optional<DomainChange> FailureModel::handle(const Event& event, EventQueue&
                     queue);
     }
     case kInjected: {
-      const InjectedFault& f = spec_->faults[event.target];
-      if (destroyed_[f.target.index()]) {
+      const Strike& s = strikes_[event.target];
+      const InjectedFault& f = spec_->faults[s.fault];
+      if (destroyed_[s.domain.index()]) {
         if (trace) {
           trace->push_back({.time = event.time,
                             .kind = TraceKind::kNoEffect,
                             .cause = static_cast<std::uint8_t>(f.kind),
                             .flag = true,  // only injected faults can hit a destroyed domain
-                            .domain = f.target.value});
+                            .domain = s.domain.value});
         }
         return std::nullopt;
       }
-      return strike(f.kind, f.target, Source{event.target, true}, f.duration, f.replace_after,
-                    event.time, queue);
+      return strike(f.kind, s.domain, Source{s.fault, true, event.target}, f.duration,
+                    f.replace_after, event.time, queue);
     }
     case kOutageEnd: {
       const std::uint32_t sub = EventTag::sub(event.tag);
       const bool injected = sub == kInjectedSub;
-      // Injected outages carry the fault index as target, stochastic ones the domain.
+      // Injected outages carry the strike's index as target, stochastic ones the domain.
       const DomainId d =
-          injected ? spec_->faults[event.target].target : DomainId{std::size_t{event.target}};
+          injected ? strikes_[event.target].domain : DomainId{std::size_t{event.target}};
       if (EventTag::gen(event.tag) != (gen_[d.index()] & EventTag::kGenMask)) return std::nullopt;
       DURASIM_ASSERT(outages_[d.index()] > 0);
       --outages_[d.index()];
-      const FailureKind kind = injected ? spec_->faults[event.target].kind : spec_->modes[sub].kind;
+      const FailureKind kind =
+          injected ? spec_->faults[strikes_[event.target].fault].kind : spec_->modes[sub].kind;
       if (!injected) schedule_next(sub, d, event.time, queue);  // renewal after recovery
       return DomainChange{DomainChange::What::kOutageEnd, kind, d, injected, nullptr};
     }
@@ -181,7 +214,7 @@ std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, S
                                 : stream(source.index, d);
       const Duration length = Duration::from_seconds(duration->sample(rng.uniform()));
       ++outages_[d.index()];
-      const auto target = static_cast<std::uint32_t>(injected ? source.index : d.index());
+      const auto target = static_cast<std::uint32_t>(injected ? source.strike : d.index());
       const auto sub = static_cast<std::uint32_t>(injected ? kInjectedSub : source.index);
       queue.push(now + length, target, EventTag::make(channel_, kOutageEnd, sub, gen_[d.index()]));
       return DomainChange{DomainChange::What::kOutageStart, kind, d, injected, nullptr};

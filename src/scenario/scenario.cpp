@@ -96,6 +96,8 @@ struct Parser {
   void logical(ObjectReader& failures_reader);
   BadDeleteSpec bad_delete_spec(ObjectReader& r);
   std::optional<double> fraction(ObjectReader& r);
+  std::uint32_t drawn_count(ObjectReader& f, Level level, const std::string& kind_name,
+                            bool has_target);
   void storage_and_data(ObjectReader& top);
   void replication(ObjectReader& top);
   void write_path(const std::string& requested_model);
@@ -493,8 +495,16 @@ void Parser::domain_fault(ObjectReader& f, FailureKind kind, const std::string& 
   fault.at = at;
   fault.kind = kind;
   const Level level = *level_of(fault.kind);
-  const auto target = f.string("target", Need::kRequired);
-  if (target) {
+  const bool drawn = f.raw("fraction") || f.raw("count");
+  const auto target = f.string("target", drawn ? Need::kOptional : Need::kRequired);
+  if (drawn) {
+    fault.count = drawn_count(f, level, kind_name, target.has_value());
+    if (fault.count > 0 && at.ns == 0 && effect_of(kind) == Effect::kDestroy)
+      problems.add(pointer_join(f.path(), "at"),
+                   "a " + kind_name +
+                       " drawn at random at time 0 would destroy copies before they exist; "
+                       "give it a time after 0");
+  } else if (target) {
     const auto d =
         domain(*target, pointer_join(f.path(), "target"), std::string(level_name(level)).c_str());
     if (d && s.topology->level(*d) != level) {
@@ -519,10 +529,38 @@ void Parser::domain_fault(ObjectReader& f, FailureKind kind, const std::string& 
                        kind_name);
     }
   }
-  for (const char* key : {"fraction", "detected_after"}) {
-    if (f.raw(key)) problems.add(pointer_join(f.path(), key), "applies only to bad_delete faults");
-  }
+  if (f.raw("detected_after"))
+    problems.add(pointer_join(f.path(), "detected_after"), "applies only to bad_delete faults");
   s.failures.faults.push_back(fault);
+}
+
+// How many domains of `level` a correlated fault strikes: `count`, or `fraction` of them
+// rounded to the nearest whole domain (at least one). Exactly one of target, fraction, count.
+std::uint32_t Parser::drawn_count(ObjectReader& f, Level level, const std::string& kind_name,
+                                  bool has_target) {
+  const std::size_t n = s.topology->domains_at(level).size();
+  const std::string of = std::string(level_name(level)) + "s";
+  if (has_target || (f.raw("fraction") && f.raw("count"))) {
+    problems.add(f.path(), "give one of 'target', 'fraction' or 'count' for a " + kind_name +
+                               ": a named domain, or a share or number of the " + of +
+                               " drawn in each trial");
+    f.skip({"fraction", "count"});
+    return 0;
+  }
+  if (f.raw("count")) {
+    const auto count = f.integer("count", 1, n, Need::kRequired);
+    return count ? static_cast<std::uint32_t>(*count) : 0;
+  }
+  const std::optional<double> share = fraction(f);
+  if (!share) return 0;
+  const auto count = static_cast<std::uint64_t>(std::llround(*share * static_cast<double>(n)));
+  if (count == 0) {
+    problems.add(pointer_join(f.path(), "fraction"),
+                 format_number(*share) + " of the " + std::to_string(n) + " " + of +
+                     " is less than half of one: it would strike none (use 'count')");
+    return 0;
+  }
+  return static_cast<std::uint32_t>(count);
 }
 
 // Bad deletes strike partitions of the data, not a domain: they go to failures.bad_deletes,
@@ -621,7 +659,7 @@ void check_placement(Parser& p) {
   // A copy placed under a domain that an injected fault destroys at time zero never exists.
   for (std::size_t i = 0; i < p.s.failures.faults.size(); ++i) {
     const InjectedFault& f = p.s.failures.faults[i];
-    if (f.at.ns != 0 || effect_of(f.kind) != Effect::kDestroy) continue;
+    if (f.at.ns != 0 || effect_of(f.kind) != Effect::kDestroy || f.count > 0) continue;
     for (std::size_t c = 0; c < p.s.copies.size(); ++c) {
       if (p.s.topology->contains(f.target, p.s.copies[c].site) ||
           p.s.topology->contains(p.s.copies[c].site, f.target)) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <set>
 
 namespace durasim {
 namespace {
@@ -157,6 +159,87 @@ TEST(FailureModel, InjectedFaultOnDestroyedDomainHasNoEffect) {
   f.start(q, 1, 0);
   EXPECT_TRUE(next(f, q));
   EXPECT_FALSE(next(f, q));
+}
+
+// A correlated fault ("count" instead of a target): in each trial, exactly `count` distinct
+// domains of its level, struck at its time, drawn afresh per trial and the same for the same
+// (seed, trial); over many trials each domain is struck count/N of the time (every domain's
+// tally within 5 standard deviations of its binomial mean, computed here).
+TEST(FailureModel, ACorrelatedFaultStrikesCountDistinctDomainsDrawnInEachTrial) {
+  TopologySpec ts;
+  ts.regions = {{"r", {{"dc", 20, 1, 1e12}}}};
+  const Topology t(ts);
+  FailureSpec spec;
+  InjectedFault fault{SimTime{10}, FailureKind::kNodeLoss, DomainId{}, std::nullopt, std::nullopt};
+  fault.count = 5;
+  spec.faults.push_back(fault);
+  FailureModel f(t, spec, 0);
+  const std::vector<DomainId>& nodes = t.domains_at(Level::kNode);
+  ASSERT_EQ(nodes.size(), 20u);
+  std::map<std::size_t, std::uint64_t> hits;
+  auto draw = [&](std::uint64_t trial) {
+    EventQueue q;
+    f.start(q, 7, trial);
+    std::set<std::size_t> struck;
+    while (!q.empty()) {
+      const Event e = q.pop();
+      EXPECT_EQ(e.time, SimTime{10});
+      const auto change = f.handle(e, q, nullptr);
+      EXPECT_TRUE(change);
+      if (!change) continue;
+      EXPECT_EQ(change->what, DomainChange::What::kDestroyed);
+      EXPECT_TRUE(change->injected);
+      EXPECT_EQ(t.level(change->domain), Level::kNode);
+      EXPECT_TRUE(f.destroyed(change->domain));
+      struck.insert(change->domain.index());
+    }
+    EXPECT_EQ(struck.size(), 5u);  // distinct
+    return struck;
+  };
+  constexpr std::uint64_t kTrials = 2000;
+  std::set<std::set<std::size_t>> different;
+  for (std::uint64_t trial = 0; trial < kTrials; ++trial) {
+    const std::set<std::size_t> struck = draw(trial);
+    if (trial < 10) different.insert(struck);
+    for (const std::size_t d : struck) ++hits[d];
+  }
+  EXPECT_EQ(draw(3), draw(3));      // the same trial draws the same domains
+  EXPECT_GT(different.size(), 5u);  // and other trials others
+  const double p = 5.0 / 20.0, mean = p * kTrials, sd = std::sqrt(kTrials * p * (1.0 - p));
+  ASSERT_EQ(hits.size(), 20u);
+  for (const auto& [domain, n] : hits)
+    EXPECT_LT(std::abs(static_cast<double>(n) - mean), 5.0 * sd) << t.name(DomainId{domain});
+}
+
+// A correlated outage: each drawn datacenter goes down and comes back after the duration.
+TEST(FailureModel, ACorrelatedOutageEndsOnTheDomainsItStruck) {
+  const Topology t(small());
+  FailureSpec spec;
+  InjectedFault fault{SimTime{10}, FailureKind::kPowerOutage, DomainId{}, Distribution::fixed(5.0),
+                      std::nullopt};
+  fault.count = 2;
+  spec.faults.push_back(fault);
+  FailureModel f(t, spec, 0);
+  EventQueue q;
+  f.start(q, 1, 0);
+  std::set<std::size_t> down, up;
+  while (!q.empty()) {
+    const Event e = q.pop();
+    const auto change = f.handle(e, q, nullptr);
+    ASSERT_TRUE(change);
+    if (change->what == DomainChange::What::kOutageStart) {
+      EXPECT_EQ(e.time, SimTime{10});
+      EXPECT_FALSE(f.available(change->domain));
+      down.insert(change->domain.index());
+    } else {
+      EXPECT_EQ(change->what, DomainChange::What::kOutageEnd);
+      EXPECT_EQ(e.time, SimTime{10} + Duration::from_seconds(5.0));
+      EXPECT_TRUE(f.available(change->domain));
+      up.insert(change->domain.index());
+    }
+  }
+  EXPECT_EQ(down, (std::set<std::size_t>{t.find("a")->index(), t.find("b")->index()}));
+  EXPECT_EQ(up, down);
 }
 
 }  // namespace

@@ -265,15 +265,30 @@ TEST(Scenario, RefusedPartitionCountDoesNotAlsoRefuseTargets) {
   EXPECT_THAT(problem_paths(doc), ElementsAre("/data/partitions"));
 }
 
-TEST(Scenario, BadDeleteKeysStayRefusedOnDomainFaults) {
+// A domain fault names its target, or a share (fraction) or number (count) of the domains of its
+// level drawn in each trial: exactly one of the three. detected_after stays bad_delete's.
+TEST(Scenario, ADomainFaultTakesOneOfTargetFractionOrCount) {
   Json doc = minimal_doc();
   doc["faults"] = Json::parse(R"J([
     { "at": "1d", "kind": "fire", "target": "b", "fraction": 0.5, "detected_after": "1h" },
     { "at": "1d", "kind": "node_loss" },
-    { "at": "1d", "kind": "node_loss", "target": [0] }
+    { "at": "1d", "kind": "node_loss", "target": [0] },
+    { "at": "1d", "kind": "node_loss", "count": 0 }
   ])J");
-  EXPECT_THAT(problem_paths(doc), ElementsAre("/faults/0/fraction", "/faults/0/detected_after",
-                                              "/faults/1/target", "/faults/2/target"));
+  EXPECT_THAT(problem_paths(doc), ElementsAre("/faults/0", "/faults/0/detected_after",
+                                              "/faults/1/target", "/faults/2/target",
+                                              "/faults/3/count"));
+  const std::size_t nodes =
+      parse_scenario(minimal_doc(), "t").topology->domains_at(Level::kNode).size();
+  doc["faults"] = Json::parse(R"J([
+    { "at": "1d", "kind": "node_loss", "fraction": "50%" },
+    { "at": "1d", "kind": "power_outage", "count": 1, "duration": "1h" }
+  ])J");
+  const Scenario s = parse_scenario(doc, "t");
+  ASSERT_EQ(s.failures.faults.size(), 2u);
+  EXPECT_EQ(s.failures.faults[0].count, (nodes + 1) / 2);  // rounded to the nearest
+  EXPECT_FALSE(s.failures.faults[0].target.valid());
+  EXPECT_EQ(s.failures.faults[1].count, 1u);
 }
 
 TEST(Scenario, BackupsAreCheckedAndResolved) {

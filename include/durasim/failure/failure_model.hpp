@@ -35,9 +35,12 @@ struct FailureMode {
 struct InjectedFault {
   SimTime at;
   FailureKind kind = FailureKind::kDiskBurnout;
-  DomainId target;
+  DomainId target;  // invalid when `count` domains are drawn instead
   std::optional<Distribution> duration;
   std::optional<Distribution> replace_after;
+  // Correlated: this many distinct domains of the kind's level, drawn at random in each trial
+  // and struck together (0: the one `target`).
+  std::uint32_t count = 0;
 };
 
 // A bad delete: each record of the target partitions is deleted with probability `fraction`;
@@ -123,7 +126,14 @@ class FailureModel {
   struct Source {
     std::size_t index;  // mode index, or fault index when injected
     bool injected;
+    std::uint32_t strike = 0;  // injected: the strike's index (strikes_)
   };
+  // One domain an injected fault strikes in this trial: its target, or one of those drawn.
+  struct Strike {
+    std::uint32_t fault;
+    DomainId domain;
+  };
+  void draw_strikes(std::size_t fault, std::uint64_t seed, std::uint64_t trial);
   std::optional<DomainChange> strike(FailureKind kind, DomainId d, Source source,
                                      const std::optional<Distribution>& duration,
                                      const std::optional<Distribution>& replace_after, SimTime now,
@@ -137,6 +147,8 @@ class FailureModel {
   std::vector<std::size_t> stream_offset_;                // per mode
   std::vector<std::uint32_t> level_pos_;                  // domain -> index within its level
   std::vector<RngStream> streams_;
+  std::vector<Strike> strikes_;              // this trial's, faults in file order
+  std::vector<std::uint32_t> draw_scratch_;  // positions within a level, for drawing
   RngStream replace_rng_{0, 0, 0, 0};
   RngStream bad_delete_rng_{0, 0, 0, 0};
   std::vector<bool> destroyed_;
