@@ -538,6 +538,10 @@ void Parser::domain_fault(ObjectReader& f, FailureKind kind, const std::string& 
 // rounded to the nearest whole domain (at least one). Exactly one of target, fraction, count.
 std::uint32_t Parser::drawn_count(ObjectReader& f, Level level, const std::string& kind_name,
                                   bool has_target) {
+  if (!s.topology) {  // refused already: there are no domains to count
+    f.skip({"fraction", "count"});
+    return 0;
+  }
   const std::size_t n = s.topology->domains_at(level).size();
   const std::string of = std::string(level_name(level)) + "s";
   if (has_target || (f.raw("fraction") && f.raw("count"))) {
