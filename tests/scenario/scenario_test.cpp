@@ -275,9 +275,9 @@ TEST(Scenario, ADomainFaultTakesOneOfTargetFractionOrCount) {
     { "at": "1d", "kind": "node_loss", "target": [0] },
     { "at": "1d", "kind": "node_loss", "count": 0 }
   ])J");
-  EXPECT_THAT(problem_paths(doc), ElementsAre("/faults/0", "/faults/0/detected_after",
-                                              "/faults/1/target", "/faults/2/target",
-                                              "/faults/3/count"));
+  EXPECT_THAT(problem_paths(doc),
+              ElementsAre("/faults/0", "/faults/0/detected_after", "/faults/1/target",
+                          "/faults/2/target", "/faults/3/count"));
   const std::size_t nodes =
       parse_scenario(minimal_doc(), "t").topology->domains_at(Level::kNode).size();
   doc["faults"] = Json::parse(R"J([
