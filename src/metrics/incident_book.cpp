@@ -4,24 +4,15 @@
 
 namespace durasim {
 
-namespace {
-
-// The incident of the failure of kind `cause` at `time_s`, the first if several; null if none.
-Incident* failure_at(TrialObservation& obs, double time_s, FailureKind cause) {
-  for (Incident& change : obs.incidents)
-    if (change.time_s == time_s && change.cause == cause) return &change;
-  return nullptr;
-}
-
-}  // namespace
-
-// The incident of the failure of `domain` of kind `cause` at `time_s`; null if none.
+// The incident of the failure of kind `cause` at `time_s` (of `domain`, if given; else the first
+// of that kind and instant); null if none.
 Incident* IncidentBook::failure_of(TrialObservation& obs, double time_s, FailureKind cause,
-                                   DomainId domain) const {
+                                   std::optional<DomainId> domain) const {
   DURASIM_ASSERT(domains_.size() <= obs.incidents.size());
   for (std::size_t i = 0; i < domains_.size(); ++i) {
     Incident& change = obs.incidents[i];
-    if (change.time_s == time_s && change.cause == cause && domains_[i] == domain) return &change;
+    if (change.time_s == time_s && change.cause == cause && (!domain || domains_[i] == *domain))
+      return &change;
   }
   return nullptr;
 }
@@ -85,7 +76,7 @@ void IncidentBook::finish(std::span<const LossRecord> losses, std::span<const Wr
     // loss.by_cause.degraded_ack counts.
     for (const WriteIncident::LostTo& share : i.lost_to) {
       first_loss(share.time_s);
-      if (Incident* change = failure_at(obs, share.time_s, share.cause))
+      if (Incident* change = failure_of(obs, share.time_s, share.cause, std::nullopt))
         change->lost_writes += share.writes - share.degraded_writes;
     }
   }

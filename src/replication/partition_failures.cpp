@@ -10,6 +10,17 @@
 #include "durasim/replication/failover.hpp"
 
 namespace durasim {
+namespace {
+
+// The bytes of the `degraded` of `lost` writes (of `bytes` in all): exactly `bytes` when every
+// one was degraded, so that what is left to the failure is 0 and not a rounding.
+double degraded_share(double bytes, std::uint64_t degraded, std::uint64_t lost) {
+  return degraded == lost ? bytes
+                          : bytes * static_cast<double>(degraded) / static_cast<double>(lost);
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Failures
 
@@ -126,9 +137,7 @@ void PartitionWrites::lose_after(std::uint64_t keep, double keep_bytes, SimTime 
     context_->observer->on_loss({partition_, keep, timeline_.next(), now, degraded});
   if (lost > 0) {
     const double bytes = std::max(0.0, timeline_.bytes() - keep_bytes);
-    const double degraded_bytes =
-        degraded == lost ? bytes
-                         : bytes * static_cast<double>(degraded) / static_cast<double>(lost);
+    const double degraded_bytes = degraded_share(bytes, degraded, lost);
     context_->incidents.lose(context_->incidents.current(partition_),
                              {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes},
                              context_->incidents.rpo_s(partition_, oldest_ack));
@@ -196,9 +205,7 @@ void PartitionWrites::on_data_loss(SimTime now, FailureKind cause, EventQueue& q
     std::optional<double> rpo_s;
     if (restore) {  // the data itself comes back: the bytes of the writes after it are lost
       share.bytes = lost_bytes;
-      share.degraded_bytes =
-          degraded == lost ? lost_bytes
-                           : lost_bytes * static_cast<double>(degraded) / static_cast<double>(lost);
+      share.degraded_bytes = degraded_share(lost_bytes, degraded, lost);
       // From the incident's time, as at a failover (lose_after): writes may have been refused
       // since before the last copy was lost, and none was acknowledged after that.
       const SimTime incident = std::min(lost_at, context_->incidents.refusing_since(partition_));

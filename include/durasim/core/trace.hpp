@@ -46,9 +46,9 @@ enum class TraceKind : std::uint8_t {
   kReplicaDetached,  // replica on domain holds count of total writes
   kReplicaAttached,  // replica on domain; flag: rebuilt (in step), else catches up bytes in seconds
   kFailover,         // promoted the replica on domain (flag: sync); count lost, seconds: RPO
-  kWritesLost,  // variant kUnheld, kEveryCopy or kRebuiltShort; count lost; seconds: the incident's
-                // RPO so
-                // far (-1: unbounded); kEveryCopy restored: label and pit_s of the backup
+  // Variant kUnheld, kEveryCopy or kRebuiltShort; count lost; seconds: the incident's RPO so far
+  // (-1: unbounded); kEveryCopy restored: label and pit_s of the backup.
+  kWritesLost,
   // Bad deletes.
   kBadDelete,  // count of total partitions; ratio: records deleted; seconds: detected after;
                // flag: injected

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -52,7 +53,7 @@ class IncidentBook {
 
  private:
   Incident* failure_of(TrialObservation& obs, double time_s, FailureKind cause,
-                       DomainId domain) const;
+                       std::optional<DomainId> domain) const;
 
   // Per loss record: charged to the incident of the failure that made it.
   std::vector<std::uint8_t> counted_;
