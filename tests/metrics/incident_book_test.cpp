@@ -103,7 +103,7 @@ TEST(IncidentBook, ALossFoundAtAnotherFailureOfTheSameInstantIsTheOnesThatTookTh
 // takes a partition's last copy (its restore planned from a backup), then domain 11 the backup
 // the restore was to read. Same kind, same instant: the loss is the fire's whose domain its record
 // names, both when the third is recorded and when the trial ends.
-TEST(IncidentBook, OfTwoFailuresOfOneKindAtOneInstantTheLossIsTheOneWhoseDomainTookTheLastCopy) {
+TEST(IncidentBook, OfFailuresOfOneKindAtOneInstantTheLossIsTheOneWhoseDomainTookTheLastCopy) {
   IncidentBook book;
   book.clear();
   TrialObservation obs;
