@@ -124,7 +124,82 @@ std::string csv_number(const Json& v) {
   return v.is_null() ? std::string() : fmt(v.get<double>(), 17);
 }
 
+// The fleet form: the fleet's figures, each named for what it is.
+void print_fleet_summary(const Json& r, std::ostream& out) {
+  const Json& loss = r["loss"];
+  const Json& f = r["fleet"];
+  const Json& l = f["layout"];
+  out << "scenario      " << r["scenario"]["name"].get<std::string>() << "  (seed " << r["seed"]
+      << ", " << r["trials"] << " trials, horizon " << r["scenario"]["horizon"].get<std::string>()
+      << ")\n";
+  out << "fleet         " << l["disks"] << " disks, " << l["partitions"] << " partitions of "
+      << l["replication"].get<std::string>() << ", spread by " << l["spread"].get<std::string>()
+      << ", " << l["placement"].get<std::string>() << " placement (" << l["distinct_sets"]
+      << " distinct disk sets; layout drawn once from the seed)\n";
+  const Json& data = loss["data_loss"];
+  out << "P(data loss)  " << fmt(data["probability"]["estimate"].get<double>()) << "  95% CI ["
+      << fmt(data["probability"]["ci95"][0].get<double>()) << ", "
+      << fmt(data["probability"]["ci95"][1].get<double>()) << "]  within the horizon\n";
+  if (!data["annual_probability"].is_null()) {
+    out << "annual P      " << fmt(data["annual_probability"]["estimate"].get<double>())
+        << "  95% CI [" << fmt(data["annual_probability"]["ci95"][0].get<double>()) << ", "
+        << fmt(data["annual_probability"]["ci95"][1].get<double>())
+        << "]  P(the fleet loses any data in a year)\n";
+  }
+  const Json& nines = f["object_nines"];
+  const char* per =
+      f.contains("fraction_lost_per_year") ? "fraction_lost_per_year" : "fraction_lost_per_trial";
+  out << "lost          " << fmt(f[per]["estimate"].get<double>()) << " of the data per "
+      << (f.contains("fraction_lost_per_year") ? "year" : "trial") << "  95% CI ["
+      << fmt(f[per]["ci95"][0].get<double>()) << ", " << fmt(f[per]["ci95"][1].get<double>())
+      << "]\n";
+  out << "object nines  "
+      << (nines["estimate"].is_null() ? std::string("none lost")
+                                      : fmt(nines["estimate"].get<double>(), 3))
+      << (nines["lower_bound"].is_null()
+              ? std::string()
+              : "  (lower bound " + fmt(nines["lower_bound"].get<double>(), 3) + ")")
+      << "  -log10(fraction lost per year), the per-object figure vendors quote\n";
+  const Json& events = f["partitions_per_loss_event"];
+  if (events["events"].get<std::uint64_t>() > 0) {
+    out << "loss events   " << events["events"] << " in all, "
+        << fmt(events["per_trial"].get<double>()) << " per trial; partitions per event mean "
+        << fmt(events["mean"].get<double>()) << ", max " << fmt(events["max"].get<double>())
+        << "\n";
+  }
+  if (!f["mttdl_s"].is_null())
+    out << "MTTDL         " << format_seconds(f["mttdl_s"].get<double>()) << "\n";
+  if (r.contains("analytic")) {
+    out << "    analytic  " << fmt(r["analytic"]["probability"].get<double>()) << "  ("
+        << r["analytic"].value("model", std::string("CTMC")) << ")\n";
+  }
+  const Json& rep = f["repair"];
+  out << "repair        " << fmt(rep["failures_per_year"].get<double>()) << " failures/y, "
+      << format_bytes(rep["rebuild_bytes_read_per_year"].get<double>()) << " read by rebuilds/y; "
+      << fmt(100.0 * rep["degraded_fraction"].get<double>()) << "% of partition-time degraded, "
+      << fmt(100.0 * rep["critical_fraction"].get<double>()) << "% critical\n";
+  if (rep["waits_per_year"].get<double>() > 0.0)
+    out << "  waiting     " << fmt(rep["waits_per_year"].get<double>())
+        << " members/y waited for a disk to rebuild onto, "
+        << format_seconds(rep["wait_member_s_per_year"].get<double>()) << " in all per year\n";
+  if (f.contains("latent_errors")) {
+    const Json& u = f["latent_errors"];
+    out << "latent errors " << u["hits"] << " of " << u["last_copy_reads"]
+        << " reads of the last copies hit (expected fraction "
+        << fmt(u["hit_fraction"]["expected"].get<double>()) << ")\n";
+  }
+  for (const auto& [cause, c] : loss["by_cause"].items()) {
+    out << "  " << std::left << std::setw(14) << cause << c["incidents"] << " incidents, "
+        << c["loss_incidents"] << " lost data (" << format_bytes(c["lost_bytes"].get<double>())
+        << ")\n";
+  }
+}
+
 void print_summary(const Json& r, std::ostream& out) {
+  if (r.contains("fleet")) {
+    print_fleet_summary(r, out);
+    return;
+  }
   const Json& loss = r["loss"];
   out << "scenario      " << r["scenario"]["name"].get<std::string>() << "  (seed " << r["seed"]
       << ", " << r["trials"] << " trials, horizon " << r["scenario"]["horizon"].get<std::string>()
@@ -328,6 +403,10 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
   outputs.add_input(a.scenario);
   Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
   Output* csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+  if (s.fleet && !a.trace_file.empty())
+    throw ScenarioError(a.scenario, {{"/replication",
+                                      "--trace narrates explicit copies; the "
+                                      "fleet form (factor or ec) has no trace"}});
   Output* trace = a.trace_file.empty() ? nullptr : &outputs.add("--trace", a.trace_file);
 
   RunOptions opts;
@@ -376,6 +455,10 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
                                                      " is not below the scenario's " +
                                                      std::to_string(s.trials) + " trials"}});
   }
+  if (s.fleet)
+    throw ScenarioError(a.scenario, {{"/replication",
+                                      "explain narrates explicit copies; the "
+                                      "fleet form (factor or ec) has no narration"}});
   TrialRunner runner(s);
   runner.set_cancel(&g_interrupted);
   TraceSink trace;
@@ -410,8 +493,12 @@ int cmd_validate(const std::vector<std::string>& files, std::ostream& out, std::
     try {
       const Scenario s = load_scenario(f, {});
       for (const std::string& w : s.warnings) err << f << ": warning: " << w << "\n";
-      out << f << ": ok (" << s.topology->domains_at(Level::kDisk).size() << " disks, "
-          << s.copies.size() << " copies per partition)\n";
+      out << f << ": ok (" << s.topology->domains_at(Level::kDisk).size() << " disks, ";
+      if (s.fleet) {
+        out << s.fleet->partitions << " partitions of " << s.fleet->describe() << ")\n";
+      } else {
+        out << s.copies.size() << " copies per partition)\n";
+      }
     } catch (const ScenarioError& e) {
       err << e.what() << "\n";
       code = 2;

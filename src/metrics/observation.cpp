@@ -88,6 +88,50 @@ void LogicalTotals::merge(const LogicalTotals& o) {
   recovery_s.merge(o.recovery_s);
 }
 
+void FleetTotals::add(const FleetStats& f) {
+  ++trials;
+  bytes_lost.add(f.bytes_lost);
+  partitions_lost += f.partitions_lost;
+  loss_events += f.loss_events;
+  for (std::size_t e = 0; e < f.event_partitions.size(); ++e) {
+    partitions_per_event.add(f.event_partitions[e]);
+    if (f.event_ure[e]) {
+      ++ure_events;
+      ure_partitions += f.event_partitions[e];
+    }
+  }
+  ure_reads += f.ure_reads;
+  ure_hits += f.ure_hits;
+  ure_bytes_lost += f.ure_bytes_lost;
+  failures += f.failures;
+  rebuilds += f.rebuilds;
+  waits += f.waits;
+  rebuild_bytes_read += f.rebuild_bytes_read;
+  degraded_partition_s += f.degraded_partition_s;
+  critical_partition_s += f.critical_partition_s;
+  wait_member_s += f.wait_member_s;
+}
+
+void FleetTotals::merge(const FleetTotals& o) {
+  trials += o.trials;
+  bytes_lost.merge(o.bytes_lost);
+  partitions_lost += o.partitions_lost;
+  loss_events += o.loss_events;
+  partitions_per_event.merge(o.partitions_per_event);
+  ure_events += o.ure_events;
+  ure_partitions += o.ure_partitions;
+  ure_reads += o.ure_reads;
+  ure_hits += o.ure_hits;
+  ure_bytes_lost += o.ure_bytes_lost;
+  failures += o.failures;
+  rebuilds += o.rebuilds;
+  waits += o.waits;
+  rebuild_bytes_read += o.rebuild_bytes_read;
+  degraded_partition_s += o.degraded_partition_s;
+  critical_partition_s += o.critical_partition_s;
+  wait_member_s += o.wait_member_s;
+}
+
 void LossAccumulator::add(const TrialObservation& obs) {
   ++trials_;
   if (obs.hardware_loss) ++trials_with_hardware_loss_;
@@ -144,8 +188,11 @@ void LossAccumulator::add(const TrialObservation& obs) {
       c.rpo_s.add(i.rpo_s);
     }
   }
+  for (std::size_t k = 0; k < kFailureKindCount; ++k)
+    by_cause_[k].incidents += obs.quiet_failures[k];
   writes_.add(obs.writes, obs.incidents);
   logical_.add(obs);
+  fleet_.add(obs.fleet);
   events_ += obs.events;
 }
 
@@ -176,6 +223,7 @@ void LossAccumulator::merge(const LossAccumulator& o) {
     by_cause_[k].rpo_unbounded += o.by_cause_[k].rpo_unbounded;
   }
   writes_.merge(o.writes_);
+  fleet_.merge(o.fleet_);
   logical_.merge(o.logical_);
   events_ += o.events_;
 }

@@ -11,6 +11,7 @@
 #include "durasim/core/assert.hpp"
 #include "durasim/metrics/copy_checker.hpp"
 #include "durasim/metrics/write_checker.hpp"
+#include "durasim/runner/fleet_trial.hpp"
 
 namespace durasim {
 namespace {
@@ -89,31 +90,50 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
       std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(chunks)));
   const std::uint64_t ahead = kChunksAheadPerThread * threads;
 
+  // Runs the chunks given out to this thread with `one(trial, chunk)` for each trial.
+  auto chunks_of_worker = [&](auto&& one) {
+    for (std::uint64_t c = next++; c < chunks && !stop; c = next++) {
+      merge.wait_for_room(c, ahead, stop);
+      if (stop) break;
+      Chunk chunk{LossAccumulator(horizon_s), {}};
+      const std::uint64_t end = std::min(trials, (c + 1) * kChunkTrials);
+      for (std::uint64_t t = c * kChunkTrials; t < end; ++t) {
+        if (cancelled()) throw Interrupted();
+        one(t, chunk);
+      }
+      merge.finish(c, std::move(chunk));
+    }
+  };
+  auto explicit_copies = [&] {
+    TrialRunner runner(scenario);
+    WriteChecker checker;
+    CopyChecker copy_checker(*scenario.topology, *scenario.placement);
+    if (options.check) runner.set_observer(&checker);
+    runner.set_cancel(options.cancel);
+    chunks_of_worker([&](std::uint64_t t, Chunk& chunk) {
+      TraceSink trace;
+      const bool traced = options.trace || options.check;
+      chunk.totals.add(runner.run(t, traced ? &trace : nullptr));
+      if (options.check) {
+        // The copies' invariants, judged from the trial's own records.
+        const AssertContextScope context(scenario.seed, t);
+        copy_checker.check_trial(trace);
+      }
+      if (options.trace) chunk.traces.emplace_back(t, std::move(trace));
+    });
+  };
+  auto fleet = [&] {
+    FleetTrialRunner runner(scenario);
+    runner.set_cancel(options.cancel);
+    runner.set_check(options.check);
+    chunks_of_worker([&](std::uint64_t t, Chunk& chunk) { chunk.totals.add(runner.run(t)); });
+  };
   auto worker = [&] {
     try {
-      TrialRunner runner(scenario);
-      WriteChecker checker;
-      CopyChecker copy_checker(*scenario.topology, *scenario.placement);
-      if (options.check) runner.set_observer(&checker);
-      runner.set_cancel(options.cancel);
-      for (std::uint64_t c = next++; c < chunks && !stop; c = next++) {
-        merge.wait_for_room(c, ahead, stop);
-        if (stop) break;
-        Chunk chunk{LossAccumulator(horizon_s), {}};
-        const std::uint64_t end = std::min(trials, (c + 1) * kChunkTrials);
-        for (std::uint64_t t = c * kChunkTrials; t < end; ++t) {
-          if (cancelled()) throw Interrupted();
-          TraceSink trace;
-          const bool traced = options.trace || options.check;
-          chunk.totals.add(runner.run(t, traced ? &trace : nullptr));
-          if (options.check) {
-            // The copies' invariants, judged from the trial's own records.
-            const AssertContextScope context(scenario.seed, t);
-            copy_checker.check_trial(trace);
-          }
-          if (options.trace) chunk.traces.emplace_back(t, std::move(trace));
-        }
-        merge.finish(c, std::move(chunk));
+      if (scenario.fleet) {
+        fleet();
+      } else {
+        explicit_copies();
       }
     } catch (const Interrupted&) {
       stop = true;  // the chunk in progress is dropped; what is merged stays

@@ -120,6 +120,17 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
                                 {"lost_records", 0},
                                 {"rpo_s", rpo_summary(LogHistogram{}, 0)}};
   }
+  if (t.fleet().ure_events > 0) {
+    // Rebuilds that met an unrecoverable read error on the last members holding the data.
+    by_cause["latent_error"] = {{"incidents", t.fleet().ure_events},
+                                {"loss_incidents", t.fleet().ure_events},
+                                {"data_loss_incidents", t.fleet().ure_events},
+                                {"lost_bytes", t.fleet().ure_bytes_lost},
+                                {"write_incidents", 0},
+                                {"lost_writes", 0},
+                                {"lost_records", 0},
+                                {"rpo_s", rpo_summary(LogHistogram{}, 0)}};
+  }
   loss["by_cause"] = by_cause;
   // Hardware (copies destroyed or unreachable) against logical (bad deletes) loss.
   auto effect = [n](std::uint64_t trials) {
@@ -208,9 +219,107 @@ bool copy_rate(const Scenario& s, double* rate) {
   return true;
 }
 
+Json fleet_layout_json(const Scenario& s) {
+  const FleetSpec& f = *s.fleet;
+  const FleetLayout& l = *s.fleet_layout;
+  Json out = {{"replication", f.describe()},
+              {"spread", std::string(level_name(f.spread))},
+              {"placement", fleet_placement_name(f.placement)},
+              {"disks", l.disks().size()},
+              {"partitions", f.partitions},
+              {"groups", l.groups()},
+              {"distinct_sets", l.distinct_sets()},
+              {"mean_scatter", l.mean_scatter()},
+              {"note",
+               "the layout is drawn once from the scenario seed: every trial runs the same "
+               "cluster"}};
+  if (f.placement == FleetPlacement::kCopyset) {
+    out["scatter_width"] = f.scatter_width;
+    out["copysets"] = l.copysets();
+  }
+  return out;
+}
+
+// The fleet's figures, each named for what it is (the "summary" says which is which).
+Json fleet_json(const Scenario& s, const LossAccumulator& t, bool annualisable) {
+  const FleetTotals& f = t.fleet();
+  const double n = static_cast<double>(t.trials());
+  const double years = t.horizon_s() / kSecondsPerYear;
+  const double total_bytes = s.data.size_bytes;
+  Json out;
+  out["layout"] = fleet_layout_json(s);
+  const Json data = kind_json(t.trials_with_data_loss(), t.trials(), t.horizon_s(), annualisable);
+  out["annual_loss_probability"] = data["annual_probability"];
+  // Per year of each trial's horizon: expected bytes lost over fleet bytes.
+  const Interval lost = f.bytes_lost.mean_interval(0.95);
+  const double per_year = annualisable ? 1.0 / years : 1.0;
+  const double fraction = f.bytes_lost.mean() / total_bytes * per_year;
+  const Interval fraction_ci{lost.low / total_bytes * per_year, lost.high / total_bytes * per_year};
+  const char* per = annualisable ? "fraction_lost_per_year" : "fraction_lost_per_trial";
+  out[per] = {{"estimate", fraction},
+              {"ci95", interval_json(fraction_ci)},
+              {"method", ZeroInflatedMoments::kMethod}};
+  Json nines;
+  nines["estimate"] = fraction > 0.0 ? Json(-std::log10(fraction)) : Json(nullptr);
+  nines["lower_bound"] =
+      fraction_ci.high > 0.0 ? Json(-std::log10(fraction_ci.high)) : Json(nullptr);
+  if (fraction == 0.0)
+    nines["note"] = "no data lost in " + std::to_string(t.trials()) +
+                    " trials: the expected fraction lost has no upper bound from this run "
+                    "(see annual_loss_probability)";
+  out["object_nines"] = nines;
+  out[annualisable ? "bytes_lost_per_pb_year" : "bytes_lost_per_pb_per_trial"] = {
+      {"estimate", fraction * 1e15},
+      {"ci95", interval_json({fraction_ci.low * 1e15, fraction_ci.high * 1e15})}};
+  Json events = summary(f.partitions_per_event, "events");
+  events["per_trial"] = static_cast<double>(f.loss_events) / n;
+  out["partitions_per_loss_event"] = events;
+  out["partitions_lost"] = f.partitions_lost;
+  out["mttdl_s"] = t.trials_with_data_loss() == 0 || !annualisable
+                       ? Json(nullptr)
+                       : Json(t.exposure_s() / static_cast<double>(t.trials_with_data_loss()));
+  const double partition_s = n * static_cast<double>(s.fleet->partitions) * t.horizon_s();
+  out["repair"] = {{"failures_per_year", static_cast<double>(f.failures) / n / years},
+                   {"rebuilds_per_year", static_cast<double>(f.rebuilds) / n / years},
+                   {"rebuild_bytes_read_per_year", f.rebuild_bytes_read / n / years},
+                   {"degraded_fraction", f.degraded_partition_s / partition_s},
+                   {"critical_fraction", f.critical_partition_s / partition_s},
+                   {"waits_per_year", static_cast<double>(f.waits) / n / years},
+                   {"wait_member_s_per_year", f.wait_member_s / n / years}};
+  if (s.fleet_repair.ure_per_bit > 0.0) {
+    const double bits = 8.0 * s.fleet->partition_bytes;
+    out["latent_errors"] = {
+        {"ure_rate_per_bit", s.fleet_repair.ure_per_bit},
+        {"last_copy_reads", f.ure_reads},
+        {"hits", f.ure_hits},
+        {"hit_fraction",
+         {{"estimate", f.ure_reads == 0
+                           ? 0.0
+                           : static_cast<double>(f.ure_hits) / static_cast<double>(f.ure_reads)},
+          {"ci95", interval_json(
+                       clopper_pearson(f.ure_hits, std::max<std::uint64_t>(1, f.ure_reads), 0.95))},
+          {"expected", -std::expm1(-s.fleet_repair.ure_per_bit * bits)}}},
+        {"loss_events", f.ure_events},
+        {"partitions_lost", f.ure_partitions}};
+  }
+  out["summary"] = {
+      {"annual_loss_probability",
+       "P(the fleet loses any data within a year): what an operator "
+       "sees as 'a data loss incident'"},
+      {"object_nines",
+       "-log10(expected fraction of the data lost per year): the per-object "
+       "durability vendors quote as '11 nines'"},
+      {"mttdl_s", "mean time to the fleet's first data loss (exposure / trials with a loss)"},
+      {"partitions_per_loss_event",
+       "how many partitions each loss event took: frequency "
+       "against magnitude"}};
+  return out;
+}
+
 }  // namespace
 
 std::optional<AnalyticModel> analytic_model(const Scenario& s) {
+  if (s.fleet) return std::nullopt;  // the fleet's groups: fleet_analytic (to come)
   // The chain counts copies destroyed; a restore from backup would end a loss it counts.
   if (s.data.partitions != 1 || !s.failures.faults.empty() || s.failures.modes.empty() ||
       s.failures.bad_delete || !s.failures.bad_deletes.empty() || !s.backups.schedules.empty())
@@ -319,6 +428,7 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   r["logical"] = logical_json(t.logical());
   r["events"] = {{"total", t.events()},
                  {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
+  if (s.fleet) r["fleet"] = fleet_json(s, t, annualisable);
   const Json analytic = make_markov_report(s);
   if (!analytic.is_null()) r["analytic"] = analytic;
   return r;

@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::uint64_t kMaxDisks = 2'000'000;
 constexpr std::uint64_t kMaxCopies = 20'000'000;
+constexpr std::uint64_t kMaxFleetWidth = 64;  // members of a partition in the fleet form
 constexpr double kMaxHorizonS = 290.0 * kSecondsPerYear;
 constexpr std::uint32_t kMaxWritePartitions = 4096;
 // Work and value limits (scenarios/README.md, "Limits"); each refusal names the one it breaks.
@@ -87,6 +88,9 @@ struct Parser {
   std::vector<std::string> mode_paths;              // s.failures.modes[i] -> its ttf
   std::vector<std::string> link_paths;              // s.latency.links[i] -> its one_way
   std::vector<std::string> bad_delete_fault_paths;  // s.failures.bad_deletes[i] -> the fault
+  std::vector<std::string> fault_paths;             // s.failures.faults[i] -> the fault
+  bool detect_given = false;                        // storage.detect_after (fleet form only)
+  bool ure_given = false;                           // storage.ure_rate (fleet form only)
 
   void topology(ObjectReader& top);
   void latency(ObjectReader& topo_reader);
@@ -100,6 +104,9 @@ struct Parser {
                             bool has_target);
   void storage_and_data(ObjectReader& top);
   void replication(ObjectReader& top);
+  void fleet_replication(ObjectReader& r);
+  // What the fleet form does not simulate, refused; the fleet form's keys refused without it.
+  void fleet_rules();
   void write_path(const std::string& requested_model);
   void bound_draws();
   void bound_failure_work();
@@ -346,6 +353,13 @@ void Parser::storage_and_data(ObjectReader& top) {
             .value_or(s.failures.replace_after);
     const auto repair = st->one_of("repair", {"parallel", "serial"}, Need::kOptional, "parallel");
     s.repair.policy = repair == "serial" ? RepairPolicy::kSerial : RepairPolicy::kParallel;
+    s.fleet_repair.serial = s.repair.policy == RepairPolicy::kSerial;
+    detect_given = st->has("detect_after");
+    s.fleet_repair.detect_after =
+        st->distribution("detect_after", Quantity::kDuration, Need::kOptional)
+            .value_or(s.fleet_repair.detect_after);
+    ure_given = st->has("ure_rate");
+    s.fleet_repair.ure_per_bit = st->number("ure_rate", 0.0, 1e-6, Need::kOptional).value_or(0.0);
     st->finish();
   }
   std::optional<ObjectReader> d = top.object("data", Need::kOptional);
@@ -365,11 +379,25 @@ void Parser::storage_and_data(ObjectReader& top) {
     partitions_known = false;  // data is not an object
   }
   s.repair.partition_bytes = s.data.size_bytes / s.data.partitions;
+  s.fleet_repair.rebuild_bandwidth_Bps = s.repair.rebuild_bandwidth_Bps;
 }
 
 void Parser::replication(ObjectReader& top) {
   std::optional<ObjectReader> r = top.object("replication", Need::kRequired);
   if (!r) return;
+  if (r->has("factor") || r->has("ec")) {
+    fleet_replication(*r);
+    r->finish();
+    return;
+  }
+  if (r->has("spread") || r->has("placement") || r->has("scatter_width")) {
+    for (const char* key : {"spread", "placement", "scatter_width"}) {
+      if (r->has(key))
+        problems.add(pointer_join(r->path(), key),
+                     "belongs to the fleet form of replication: give \"factor\" or \"ec\" too");
+    }
+    r->skip({"spread", "placement", "scatter_width"});
+  }
   const std::optional<std::string> primary = r->string("primary", Need::kRequired);
   if (primary) {
     const auto d = domain(*primary, pointer_join(r->path(), "primary"), "datacenter, node or disk");
@@ -435,6 +463,107 @@ void Parser::replication(ObjectReader& top) {
   s.failover_s = r->duration("failover", Need::kOptional, Default{"30s"}).value_or(30.0);
   sync_unreachable(*r);
   r->finish();
+}
+
+// The fleet form: "factor": R or "ec": "k+m", "spread", "placement", "scatter_width".
+void Parser::fleet_replication(ObjectReader& r) {
+  for (const char* key : {"primary", "replicas", "ack", "on_sync_unreachable", "failover"}) {
+    if (!r.has(key)) continue;
+    problems.add(pointer_join(r.path(), key),
+                 "explicit copies do not mix with the fleet form (factor or ec): give one or the "
+                 "other");
+    r.skip({key});
+  }
+  FleetSpec f;
+  if (r.has("factor") && r.has("ec")) {
+    problems.add(pointer_join(r.path(), "ec"),
+                 "give factor (copies) or ec (\"k+m\" shards), not both");
+    r.skip({"ec"});
+  }
+  if (r.has("factor")) {
+    const auto n = r.integer("factor", 1, kMaxFleetWidth, Need::kRequired);
+    f.copies = static_cast<std::uint32_t>(n.value_or(1));
+    f.data = 1;
+    f.parity = f.copies - 1;
+  } else if (const auto ec = r.string("ec", Need::kRequired)) {
+    const std::size_t plus = ec->find('+');
+    std::uint64_t k = 0, m = 0;
+    const bool ok = plus != std::string::npos && plus > 0 && plus + 1 < ec->size() &&
+                    ec->find_first_not_of("0123456789+") == std::string::npos &&
+                    ec->find('+', plus + 1) == std::string::npos && plus <= 3 &&
+                    ec->size() - plus - 1 <= 3;
+    if (ok) {
+      k = std::stoull(ec->substr(0, plus));
+      m = std::stoull(ec->substr(plus + 1));
+    }
+    if (!ok || k < 1 || m < 1 || k + m > kMaxFleetWidth) {
+      problems.add(pointer_join(r.path(), "ec"),
+                   "expected \"k+m\": k >= 1 data and m >= 1 parity shards, k + m at most " +
+                       std::to_string(kMaxFleetWidth) + " (\"17+3\"), found '" + *ec + "'");
+    } else {
+      f.erasure_coded = true;
+      f.data = static_cast<std::uint32_t>(k);
+      f.parity = static_cast<std::uint32_t>(m);
+      f.copies = f.data + f.parity;
+    }
+  }
+  const auto spread =
+      r.one_of("spread", {"disk", "node", "datacenter", "region"}, Need::kOptional, "node");
+  f.spread = spread == "disk"         ? Level::kDisk
+             : spread == "datacenter" ? Level::kDatacenter
+             : spread == "region"     ? Level::kRegion
+                                      : Level::kNode;
+  const auto placement = r.one_of("placement", {"random", "copyset"}, Need::kOptional, "random");
+  f.placement = placement == "copyset" ? FleetPlacement::kCopyset : FleetPlacement::kRandom;
+  if (f.placement == FleetPlacement::kCopyset) {
+    const std::uint64_t least = std::max<std::uint64_t>(1, f.width() - 1);
+    const auto scatter = r.integer("scatter_width", 1, 100'000, Need::kOptional, least);
+    if (scatter && *scatter < least)
+      problems.add(pointer_join(r.path(), "scatter_width"),
+                   "expected at least " + std::to_string(least) +
+                       " (each disk shares a copyset with width - 1 others), found " +
+                       std::to_string(*scatter));
+    f.scatter_width = static_cast<std::uint32_t>(scatter.value_or(least));
+  } else if (r.has("scatter_width")) {
+    problems.add(pointer_join(r.path(), "scatter_width"),
+                 "applies to \"placement\": \"copyset\" only");
+    r.skip({"scatter_width"});
+  }
+  f.partitions = s.data.partitions;
+  f.partition_bytes = s.repair.partition_bytes;
+  s.fleet = f;
+}
+
+void Parser::fleet_rules() {
+  if (!s.fleet) {
+    if (detect_given)
+      problems.add("/storage/detect_after",
+                   "applies to the fleet form of replication (factor or ec); explicit copies are "
+                   "rebuilt once their hardware is replaced");
+    if (ure_given)
+      problems.add("/storage/ure_rate",
+                   "latent errors are simulated in the fleet form of replication (factor or ec) "
+                   "only");
+    return;
+  }
+  const std::string why = " is not simulated in the fleet form of replication (factor or ec)";
+  if (s.data.write_rate_per_s > 0.0)
+    problems.add("/data/write_rate",
+                 "writes" + why + ": remove write_rate, or name the copies (primary, replicas)");
+  if (!s.backups.schedules.empty()) problems.add("/backups", "a backup" + why);
+  if (s.failures.bad_delete) problems.add("/failures/logical/bad_delete", "a bad delete" + why);
+  for (const std::string& path : bad_delete_fault_paths) problems.add(path, "a bad delete" + why);
+  for (std::size_t i = 0; i < s.failures.modes.size(); ++i) {
+    if (effect_of(s.failures.modes[i].kind) == Effect::kOutage)
+      problems.add(mode_paths[i], "an outage loses no data and" + why + "; remove it");
+  }
+  for (std::size_t i = 0; i < s.failures.faults.size(); ++i) {
+    if (effect_of(s.failures.faults[i].kind) == Effect::kOutage)
+      problems.add(pointer_join(fault_paths[i], "kind"),
+                   "an outage loses no data and" + why + "; remove it");
+  }
+  if (!detect_given) s.resolved["storage"]["detect_after"] = "0s";
+  if (!ure_given) s.resolved["storage"]["ure_rate"] = 0.0;
 }
 
 // replication.on_sync_unreachable: "block" (default) or {"degrade_after": DURATION}.
@@ -532,6 +661,7 @@ void Parser::domain_fault(ObjectReader& f, FailureKind kind, const std::string& 
   if (f.raw("detected_after"))
     problems.add(pointer_join(f.path(), "detected_after"), "applies only to bad_delete faults");
   s.failures.faults.push_back(fault);
+  fault_paths.push_back(f.path());
 }
 
 // How many domains of `level` a correlated fault strikes: `count`, or `fraction` of them
@@ -630,8 +760,27 @@ std::vector<std::uint32_t> Parser::partition_targets(ObjectReader& f) {
   return out;
 }
 
+void check_fleet_layout(Parser& p) {
+  const FleetSpec& f = *p.s.fleet;
+  if (std::uint64_t{f.partitions} * f.width() > kMaxCopies) {
+    p.problems.add("/data/partitions", "partitions x members (" + std::to_string(f.width()) +
+                                           ") exceeds " + std::to_string(kMaxCopies));
+    return;
+  }
+  Result<FleetLayout> layout = FleetLayout::draw(*p.s.topology, f, p.s.seed);
+  if (!layout) {
+    p.problems.add("/replication", layout.error());
+    return;
+  }
+  p.s.fleet_layout = std::make_unique<FleetLayout>(std::move(*layout));
+}
+
 void check_placement(Parser& p) {
   if (!p.problems.empty() || !p.s.topology) return;
+  if (p.s.fleet) {
+    check_fleet_layout(p);
+    return;
+  }
   PlacementSpec spec{p.s.data.partitions, p.s.repair.partition_bytes, {}};
   for (const CopySite& c : p.s.copies) {
     if (!c.site.valid()) return;
@@ -837,7 +986,7 @@ void Parser::bound_draws() {
     return;
   }
   const double records = s.repair.partition_bytes / mean_bytes;
-  if (records > kMaxRecordsPerPartition) {
+  if (!s.fleet && records > kMaxRecordsPerPartition) {
     problems.add("/data/size", "each partition would hold " + format_number(records) +
                                    " records (partition size / mean write_size); at most " +
                                    format_number(kMaxRecordsPerPartition) + " are counted exactly");
@@ -873,8 +1022,15 @@ void Parser::bound_failure_work() {
                             ? (m.duration ? m.duration->mean() : 0.0)
                             : m.replace_after.value_or(s.failures.replace_after).mean();
     const double cycle_s = m.ttf.mean() + back;
-    // A failure and its repair (or recovery) are two events at least.
-    const double events = cycle_s > 0.0 ? 2.0 * domains * horizon_s / cycle_s : HUGE_VAL;
+    // A failure and its repair (or recovery) are two events at least; in the fleet form each
+    // member on the domain's disks adds its repair's start and end.
+    double per_failure = 2.0;
+    if (s.fleet)
+      per_failure +=
+          2.0 *
+          static_cast<double>(s.fleet_layout ? s.fleet_layout->groups() : s.fleet->partitions) *
+          s.fleet->width() / domains;
+    const double events = cycle_s > 0.0 ? per_failure * domains * horizon_s / cycle_s : HUGE_VAL;
     total += events;
     if (events > worst_events) {
       worst_events = events;
@@ -1132,6 +1288,7 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
     limits->finish();
   }
   top.finish();
+  p.fleet_rules();
   p.bound_draws();
   check_placement(p);
   p.write_path(write_model);

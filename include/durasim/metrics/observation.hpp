@@ -20,6 +20,7 @@
 #include "durasim/failure/failure_kind.hpp"
 #include "durasim/metrics/incident.hpp"
 #include "durasim/metrics/stats.hpp"
+#include "durasim/replication/fleet_repair.hpp"
 #include "durasim/replication/write_path.hpp"
 
 namespace durasim {
@@ -47,6 +48,10 @@ struct TrialObservation {
   std::uint32_t unreachable_open_at_horizon = 0;  // still unreachable at the horizon
   std::uint64_t events = 0;
   WriteStats writes;
+  // The fleet form: what the fleet's repair saw, and per kind the failures that lost nothing
+  // (those that lost data are incidents).
+  FleetStats fleet;
+  std::array<std::uint64_t, kFailureKindCount> quiet_failures{};
 };
 
 // A non-negative quantity per trial: its mean with interval, and its quantiles.
@@ -112,6 +117,23 @@ struct WriteTotals {
   void merge(const WriteTotals& o);
 };
 
+// Totals of fleet trials (the fleet form of replication).
+struct FleetTotals {
+  std::uint64_t trials = 0;
+  ZeroInflatedMoments bytes_lost;  // per trial
+  std::uint64_t partitions_lost = 0;
+  std::uint64_t loss_events = 0;
+  LogHistogram partitions_per_event;
+  std::uint64_t ure_events = 0, ure_partitions = 0, ure_reads = 0, ure_hits = 0;
+  double ure_bytes_lost = 0.0;
+  std::uint64_t failures = 0, rebuilds = 0, waits = 0;
+  double rebuild_bytes_read = 0.0;
+  double degraded_partition_s = 0.0, critical_partition_s = 0.0, wait_member_s = 0.0;
+
+  void add(const FleetStats& f);
+  void merge(const FleetTotals& o);
+};
+
 class LossAccumulator {
  public:
   explicit LossAccumulator(double horizon_s = 0.0) : horizon_s_(horizon_s) {}
@@ -135,6 +157,7 @@ class LossAccumulator {
   std::uint64_t events() const { return events_; }
   const WriteTotals& writes() const { return writes_; }
   const LogicalTotals& logical() const { return logical_; }
+  const FleetTotals& fleet() const { return fleet_; }
   // Trials with a loss of each class (hardware: copies destroyed or unreachable; logical).
   std::uint64_t trials_with_hardware_loss() const { return trials_with_hardware_loss_; }
   std::uint64_t trials_with_logical_loss() const { return trials_with_logical_loss_; }
@@ -162,6 +185,7 @@ class LossAccumulator {
   std::uint64_t events_ = 0;
   WriteTotals writes_;
   LogicalTotals logical_;
+  FleetTotals fleet_;
 };
 
 }  // namespace durasim

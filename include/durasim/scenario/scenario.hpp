@@ -17,8 +17,10 @@
 #include "durasim/core/distribution.hpp"
 #include "durasim/failure/failure_model.hpp"
 #include "durasim/replication/durability.hpp"
+#include "durasim/replication/fleet_repair.hpp"
 #include "durasim/replication/write_path.hpp"
 #include "durasim/scenario/reader.hpp"
+#include "durasim/storage/fleet_layout.hpp"
 #include "durasim/storage/placement.hpp"
 #include "durasim/topology/latency.hpp"
 #include "durasim/topology/topology.hpp"
@@ -70,7 +72,12 @@ struct Scenario {
   double failover_s = 30.0;
   SyncUnreachable on_sync_unreachable = SyncUnreachable::kBlock;
   double degrade_after_s = 0.0;
-  std::unique_ptr<Placement> placement;
+  std::unique_ptr<Placement> placement;  // explicit copies (null in the fleet form)
+  // The fleet form of `replication` (factor or ec): its layout and repair; no copies, placement,
+  // writes, backups or bad deletes then.
+  std::optional<FleetSpec> fleet;
+  std::unique_ptr<FleetLayout> fleet_layout;
+  FleetRepairSpec fleet_repair;
   std::unique_ptr<LatencyModel> latency_model;
   WritePathSpec writes;  // roles from `copies`; the model chosen from limits and the budget
   std::uint64_t writes_per_trial = 2'000'000;  // budget above which "auto" picks windowed

@@ -1,0 +1,511 @@
+#include "durasim/replication/fleet_repair.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "durasim/core/assert.hpp"
+
+namespace durasim {
+namespace {
+constexpr std::uint32_t kNone = UINT32_MAX;
+constexpr int kPlaceAttempts = 64;
+
+std::size_t draw_index(RngStream& rng, std::size_t n) {
+  return std::min(n - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)));
+}
+}  // namespace
+
+FleetRepair::FleetRepair(const Topology& topology, const FleetLayout& layout,
+                         const FleetRepairSpec& spec, std::uint32_t channel)
+    : topology_(&topology),
+      layout_(&layout),
+      spec_(&spec),
+      channel_(channel),
+      width_(layout.width()),
+      tolerated_(layout.spec().tolerated()),
+      member_bytes_(layout.spec().member_bytes()),
+      batching_(spec.batch && !spec.serial && spec.detect_after.is_fixed()) {
+  DURASIM_ASSERT(width_ >= 1 && width_ < 256);
+  spread_of_.assign(topology.size(), kNone);
+  for (const DomainId d : layout.disks())
+    spread_of_[d.index()] = topology.ancestor_at(d, layout.spec().spread).value;
+}
+
+void FleetRepair::start(std::uint64_t seed, std::uint64_t trial) {
+  const std::size_t groups = layout_->groups();
+  slots_.resize(groups * width_);
+  on_disk_.resize(topology_->size());
+  for (auto& list : on_disk_) list.clear();
+  for (std::uint32_t g = 0; g < groups; ++g) {
+    const auto m = layout_->members(g);
+    for (std::uint32_t s = 0; s < width_; ++s) {
+      std::vector<std::uint32_t>& list = on_disk_[m[s]];
+      slots_[slot(g, s)] = {m[s], 0, static_cast<std::uint32_t>(list.size()), State::kIntact,
+                            SimTime{0}};
+      list.push_back(static_cast<std::uint32_t>(slot(g, s)));
+    }
+  }
+  groups_.assign(groups, Group{});
+  busy_until_.assign(topology_->size(), SimTime{0});
+  for (Batch& b : batches_) b.slots.clear();
+  free_batches_.clear();
+  for (std::size_t b = batches_.size(); b > 0; --b)
+    free_batches_.push_back(static_cast<std::uint32_t>(b - 1));
+  open_batch_ = kNone;
+  waiting_.clear();
+  stats_ = FleetStats{};
+  detect_rng_ = RngStream(seed, trial, stream_id("fleet.detect_after"), 0);
+  target_rng_ = RngStream(seed, trial, stream_id("fleet.target"), 0);
+  ure_rng_ = RngStream(seed, trial, stream_id("fleet.ure"), 0);
+}
+
+// Keeps the degraded and critical clocks of group g while its lost count changes.
+void FleetRepair::set_lost_count(std::uint32_t g, std::uint32_t lost, SimTime now) {
+  Group& gr = groups_[g];
+  const auto degraded = [&](std::uint32_t l) { return !gr.dead && l > 0; };
+  const auto critical = [&](std::uint32_t l) { return !gr.dead && l > 0 && l == tolerated_; };
+  const double parts = layout_->partitions_in(g);
+  const std::uint32_t before = gr.lost;
+  if (degraded(before) && !degraded(lost))
+    stats_.degraded_partition_s += parts * (now - gr.degraded_since).seconds();
+  if (!degraded(before) && degraded(lost)) gr.degraded_since = now;
+  if (critical(before) && !critical(lost))
+    stats_.critical_partition_s += parts * (now - gr.critical_since).seconds();
+  if (!critical(before) && critical(lost)) gr.critical_since = now;
+  DURASIM_ASSERT(lost <= width_);
+  gr.lost = static_cast<std::uint8_t>(lost);
+}
+
+void FleetRepair::settle_slow(std::uint32_t g, SimTime now, EventQueue* queue) {
+  for (;;) {
+    std::size_t first = kNone;
+    for (std::uint32_t s = 0; s < width_; ++s) {
+      const Slot& x = slots_[slot(g, s)];
+      if (x.state == State::kRebuilding && x.done <= now &&
+          (first == kNone || x.done < slots_[first].done))
+        first = slot(g, s);
+    }
+    if (first == kNone) return;
+    set_lost_count(g, groups_[g].lost - 1u, slots_[first].done);
+    rebuilt(first);
+    // Serial repair has an event per rebuild, so what settles here ends now: the next starts.
+    if (spec_->serial && queue) serial_next(g, now, *queue);
+  }
+}
+
+void FleetRepair::rebuilt(std::size_t sl) {
+  Slot& x = slots_[sl];
+  const std::uint32_t g = group_of(sl);
+  DURASIM_ASSERT(x.state == State::kRebuilding);
+  DURASIM_ASSERT(!groups_[g].dead);
+  x.state = State::kIntact;
+  ++x.gen;
+  --groups_[g].rebuilding;
+  ++stats_.rebuilds;
+  stats_.rebuild_bytes_read += member_bytes_ * layout_->spec().data * layout_->partitions_in(g);
+}
+
+void FleetRepair::destroyed(const DomainChange& change, SimTime now, FailureModel& failures,
+                            EventQueue& queue) {
+  DURASIM_ASSERT(change.what == DomainChange::What::kDestroyed);
+  ++stats_.failures;
+  ++stats_.failures_by_kind[static_cast<std::size_t>(change.kind)];
+  const DomainId root = change.domain;
+  queue.push(now + failures.draw_replacement(*change.replace_after), root.value,
+             EventTag::make(channel_, kReplaceDone, 0, failures.generation(root)));
+  // Collected first: losing a member may move members between disks.
+  scratch_.clear();
+  for (std::uint32_t d = root.value; d < root.value + topology_->subtree_size(root); ++d)
+    scratch_.insert(scratch_.end(), on_disk_[d].begin(), on_disk_[d].end());
+  if (batching_) {
+    open_batch_ = new_batch();
+    const Duration delay = Duration::from_seconds(spec_->detect_after.sample(0.5));
+    queue.push(now + delay, open_batch_, EventTag::make(channel_, kBatchReady, 0, 0));
+  }
+  std::uint64_t lost_parts = 0;
+  for (const std::uint32_t sl : scratch_) lose_member(sl, now, failures, queue, lost_parts);
+  open_batch_ = kNone;
+  if (lost_parts > 0) record_loss(now, lost_parts, change.kind, false);
+}
+
+void FleetRepair::lose_member(std::size_t sl, SimTime now, const FailureModel& failures,
+                              EventQueue& queue, std::uint64_t& lost_parts) {
+  const std::uint32_t g = group_of(sl);
+  settle(g, now, &queue);
+  Slot& x = slots_[sl];
+  Group& gr = groups_[g];
+  switch (x.state) {
+    case State::kIntact:
+      ++x.gen;
+      x.state = State::kLost;
+      set_lost_count(g, gr.lost + 1u, now);
+      if (gr.dead) {
+        // Empty since its group lost its data: nothing is lost; it stands again elsewhere.
+        if (!recreate(sl, failures)) wait(sl, now);
+        return;
+      }
+      if (gr.lost > tolerated_) {
+        lose_group(g, now, failures, lost_parts);
+        return;
+      }
+      request_repair(sl, now, queue, batching_);
+      return;
+    case State::kRebuilding:
+      // Its target burned: the rebuild starts over (the member was already not intact).
+      ++x.gen;
+      x.state = State::kLost;
+      --gr.rebuilding;
+      if (spec_->serial) gr.repairing = false;
+      request_repair(sl, now, queue, batching_);
+      return;
+    case State::kLost:
+    case State::kQueued:
+    case State::kWaiting:
+      return;  // held nothing on this disk
+  }
+}
+
+// More members lost than tolerated: the partitions are gone. The group starts over empty: every
+// member not intact stands again at once where it can (its pending repairs are void).
+void FleetRepair::lose_group(std::uint32_t g, SimTime now, const FailureModel& failures,
+                             std::uint64_t& lost_parts) {
+  Group& gr = groups_[g];
+  DURASIM_ASSERT(!gr.dead);
+  DURASIM_ASSERT(gr.lost == tolerated_ + 1u);
+  lost_parts += layout_->partitions_in(g);
+  // Its degraded clock stops (set_lost_count counts a group holding data), then it is dead.
+  const std::uint32_t lost = gr.lost;
+  set_lost_count(g, 0, now);
+  gr.dead = true;
+  gr.lost = static_cast<std::uint8_t>(lost);
+  gr.repairing = false;
+  gr.rebuilding = 0;
+  for (std::uint32_t s = 0; s < width_; ++s) {
+    const std::size_t sl = slot(g, s);
+    Slot& x = slots_[sl];
+    if (x.state == State::kIntact) continue;
+    ++x.gen;
+    if (x.state == State::kWaiting) continue;  // already in waiting_
+    x.state = State::kLost;
+    if (!recreate(sl, failures)) wait(sl, now);
+  }
+}
+
+void FleetRepair::request_repair(std::size_t sl, SimTime now, EventQueue& queue, bool batched) {
+  Slot& x = slots_[sl];
+  Group& gr = groups_[group_of(sl)];
+  if (spec_->serial) {
+    if (gr.repairing) {
+      x.state = State::kQueued;
+      return;
+    }
+    gr.repairing = true;
+  }
+  x.state = State::kLost;
+  if (batched && open_batch_ != kNone) {
+    batches_[open_batch_].slots.emplace_back(static_cast<std::uint32_t>(sl), x.gen);
+    return;
+  }
+  const Duration delay = Duration::from_seconds(spec_->detect_after.sample(detect_rng_.uniform()));
+  queue.push(now + delay, static_cast<std::uint32_t>(sl),
+             EventTag::make(channel_, kReady, 0, x.gen));
+}
+
+std::uint32_t FleetRepair::new_batch() {
+  if (free_batches_.empty()) {
+    batches_.emplace_back();
+    return static_cast<std::uint32_t>(batches_.size() - 1);
+  }
+  const std::uint32_t b = free_batches_.back();
+  free_batches_.pop_back();
+  return b;
+}
+
+void FleetRepair::handle(const Event& event, FailureModel& failures, EventQueue& queue) {
+  DURASIM_ASSERT(EventTag::channel(event.tag) == channel_);
+  const SimTime now = event.time;
+  switch (EventTag::type(event.tag)) {
+    case kReplaceDone: {
+      const DomainId root{std::size_t{event.target}};
+      if (EventTag::gen(event.tag) != (failures.generation(root) & EventTag::kGenMask)) return;
+      failures.replace(root, now, queue);
+      retry_waiting(now, failures, queue);
+      return;
+    }
+    case kReady: {
+      const std::size_t sl = event.target;
+      if (EventTag::gen(event.tag) != (slots_[sl].gen & EventTag::kGenMask)) return;
+      settle(group_of(sl), now, &queue);
+      DURASIM_ASSERT(slots_[sl].state == State::kLost);
+      if (!start_rebuild(sl, now, failures, queue, false)) wait(sl, now);
+      return;
+    }
+    case kDone: {
+      const std::size_t sl = event.target;
+      if (EventTag::gen(event.tag) != (slots_[sl].gen & EventTag::kGenMask)) return;
+      settle(group_of(sl), now, &queue);  // applies this rebuild (it ends now)
+      DURASIM_ASSERT(slots_[sl].state == State::kIntact);
+      return;
+    }
+    case kBatchReady:
+      batch_ready(event.target, now, failures, queue);
+      return;
+    case kBatchDone:
+      batch_done(event.target, now);
+      return;
+    default:
+      DURASIM_ASSERT(false);
+  }
+}
+
+// The members of a batch still lost start their rebuilds; the batch then waits for the last.
+void FleetRepair::batch_ready(std::uint32_t b, SimTime now, FailureModel& failures,
+                              EventQueue& queue) {
+  batch_end_ = now;
+  auto& list = batches_[b].slots;
+  std::size_t kept = 0;
+  for (const auto& [sl, gen] : list) {
+    Slot& x = slots_[sl];
+    if (x.gen != gen) continue;  // lost its place in the batch (group lost, target burned...)
+    settle(group_of(sl), now, &queue);
+    DURASIM_ASSERT(x.state == State::kLost);
+    if (!start_rebuild(sl, now, failures, queue, true)) {
+      wait(sl, now);
+      continue;
+    }
+    list[kept++] = {sl, x.gen};
+  }
+  list.resize(kept);
+  if (kept == 0) {
+    free_batches_.push_back(b);
+    return;
+  }
+  queue.push(batch_end_, b, EventTag::make(channel_, kBatchDone, 0, 0));
+}
+
+void FleetRepair::batch_done(std::uint32_t b, SimTime now) {
+  for (const auto& [sl, gen] : batches_[b].slots) {
+    if (slots_[sl].gen == gen) settle(group_of(sl), now, nullptr);  // never serial
+  }
+  batches_[b].slots.clear();
+  free_batches_.push_back(b);
+}
+
+void FleetRepair::serial_next(std::uint32_t g, SimTime now, EventQueue& queue) {
+  groups_[g].repairing = false;
+  for (std::uint32_t s = 0; s < width_; ++s) {
+    if (slots_[slot(g, s)].state == State::kQueued) {
+      request_repair(slot(g, s), now, queue, false);
+      return;
+    }
+  }
+}
+
+// The disk a member of group g may move to: standing, in a spread domain no other placed member
+// of g uses (drawn uniformly: rejection, then a scan); kNone when there is none.
+std::uint32_t FleetRepair::pick_target(std::size_t sl, const FailureModel& failures) {
+  const std::uint32_t g = group_of(sl);
+  auto eligible = [&](DomainId d) {
+    if (failures.destroyed(d)) return false;
+    for (std::uint32_t s = 0; s < width_; ++s) {
+      const Slot& o = slots_[slot(g, s)];
+      if (slot(g, s) == sl || (o.state != State::kIntact && o.state != State::kRebuilding))
+        continue;
+      if (spread_of_[o.disk] == spread_of_[d.index()]) return false;
+    }
+    return true;
+  };
+  const std::vector<DomainId>& disks = layout_->disks();
+  for (int attempt = 0; attempt < kPlaceAttempts; ++attempt) {
+    const DomainId d = disks[draw_index(target_rng_, disks.size())];
+    if (eligible(d)) return d.value;
+  }
+  scratch_pick_.clear();
+  for (const DomainId d : disks)
+    if (eligible(d)) scratch_pick_.push_back(d.value);
+  if (scratch_pick_.empty()) return kNone;
+  return scratch_pick_[draw_index(target_rng_, scratch_pick_.size())];
+}
+
+// Where a member not intact goes: random placement, a new disk; copyset, its own disk once
+// replaced. kNone: nowhere yet.
+std::uint32_t FleetRepair::destination(std::size_t sl, const FailureModel& failures) {
+  if (layout_->spec().placement == FleetPlacement::kRandom) return pick_target(sl, failures);
+  const std::uint32_t d = slots_[sl].disk;
+  return failures.destroyed(DomainId{std::size_t{d}}) ? kNone : d;
+}
+
+bool FleetRepair::start_rebuild(std::size_t sl, SimTime now, FailureModel& failures,
+                                EventQueue& queue, bool batched) {
+  const std::uint32_t g = group_of(sl);
+  DURASIM_ASSERT(!groups_[g].dead);
+  const std::uint32_t target = destination(sl, failures);
+  if (target == kNone) return false;
+  move(sl, target);
+  // Sources: the intact members whose disks are free first (`data` of them).
+  const std::uint32_t need = layout_->spec().data;
+  sources_.clear();
+  for (std::uint32_t s = 0; s < width_; ++s)
+    if (slots_[slot(g, s)].state == State::kIntact) sources_.push_back(slots_[slot(g, s)].disk);
+  DURASIM_ASSERT(sources_.size() >= need);
+  std::partial_sort(sources_.begin(), sources_.begin() + need, sources_.end(),
+                    [&](std::uint32_t a, std::uint32_t b) {
+                      return busy_until_[a] < busy_until_[b] ||
+                             (busy_until_[a] == busy_until_[b] && a < b);
+                    });
+  SimTime begin = std::max(now, busy_until_[target]);
+  for (std::uint32_t i = 0; i < need; ++i) begin = std::max(begin, busy_until_[sources_[i]]);
+  const double bytes = member_bytes_ * layout_->partitions_in(g);
+  const SimTime end = begin + Duration::from_seconds(bytes / spec_->rebuild_bandwidth_Bps);
+  busy_until_[target] = end;
+  for (std::uint32_t i = 0; i < need; ++i) busy_until_[sources_[i]] = end;
+  if (sources_.size() == need) latent_errors(g, now);
+  Slot& x = slots_[sl];
+  ++x.gen;
+  x.state = State::kRebuilding;
+  x.done = end;
+  ++groups_[g].rebuilding;
+  if (batched) {
+    batch_end_ = std::max(batch_end_, end);
+  } else {
+    queue.push(end, static_cast<std::uint32_t>(sl), EventTag::make(channel_, kDone, 0, x.gen));
+  }
+  return true;
+}
+
+// A rebuild reading the last members that hold the data: each partition it reads meets an
+// unrecoverable read error with probability 1 - exp(-rate x bits), and is lost.
+void FleetRepair::latent_errors(std::uint32_t g, SimTime now) {
+  if (spec_->ure_per_bit <= 0.0) return;
+  const std::uint32_t parts = layout_->partitions_in(g);
+  const double bits = 8.0 * layout_->spec().partition_bytes;
+  const double q = -std::expm1(-spec_->ure_per_bit * bits);
+  stats_.ure_reads += parts;
+  const std::uint64_t hits =
+      parts == 1 ? (ure_rng_.uniform() < q ? 1 : 0) : sample_binomial(parts, q, ure_rng_);
+  if (hits == 0) return;
+  stats_.ure_hits += hits;
+  stats_.ure_bytes_lost += static_cast<double>(hits) * layout_->spec().partition_bytes;
+  record_loss(now, hits, FailureKind::kDiskBurnout, true);
+}
+
+bool FleetRepair::recreate(std::size_t sl, const FailureModel& failures) {
+  const std::uint32_t g = group_of(sl);
+  Group& gr = groups_[g];
+  DURASIM_ASSERT(gr.dead);
+  const std::uint32_t target = destination(sl, failures);
+  if (target == kNone) return false;
+  move(sl, target);
+  Slot& x = slots_[sl];
+  ++x.gen;
+  x.state = State::kIntact;
+  gr.lost = static_cast<std::uint8_t>(gr.lost - 1u);
+  if (gr.lost == 0) gr.dead = false;  // every member stands: the new data can be lost again
+  return true;
+}
+
+void FleetRepair::move(std::size_t sl, std::uint32_t disk) {
+  Slot& x = slots_[sl];
+  if (x.disk == disk) return;
+  std::vector<std::uint32_t>& from = on_disk_[x.disk];
+  DURASIM_ASSERT(from[x.pos] == sl);
+  const std::uint32_t last = from.back();
+  from[x.pos] = last;
+  slots_[last].pos = x.pos;
+  from.pop_back();
+  std::vector<std::uint32_t>& to = on_disk_[disk];
+  x.pos = static_cast<std::uint32_t>(to.size());
+  to.push_back(static_cast<std::uint32_t>(sl));
+  x.disk = disk;
+}
+
+// Copyset placement waits for its own disk's replacement by design (replace_after): only random
+// placement finding no eligible disk is counted as waiting.
+bool FleetRepair::counts_wait(std::size_t sl) const {
+  return !groups_[group_of(sl)].dead && layout_->spec().placement == FleetPlacement::kRandom;
+}
+
+void FleetRepair::wait(std::size_t sl, SimTime now) {
+  slots_[sl].state = State::kWaiting;
+  waiting_.push_back({static_cast<std::uint32_t>(sl), now});
+  if (counts_wait(sl)) ++stats_.waits;
+}
+
+// New hardware stands: members waiting for a disk try again, in the order they began to wait.
+void FleetRepair::retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue) {
+  retry_.swap(waiting_);
+  waiting_.clear();
+  for (const Waiting& w : retry_) {
+    const std::size_t sl = w.slot;
+    if (slots_[sl].state != State::kWaiting) continue;  // stale entry
+    const std::uint32_t g = group_of(sl);
+    settle(g, now, &queue);
+    const bool counted = counts_wait(sl);
+    const bool was_dead = groups_[g].dead;
+    slots_[sl].state = State::kLost;
+    const bool moved =
+        was_dead ? recreate(sl, failures) : start_rebuild(sl, now, failures, queue, false);
+    if (!moved) {
+      slots_[sl].state = State::kWaiting;
+      waiting_.push_back(w);
+    } else if (counted) {
+      stats_.wait_member_s += (now - w.since).seconds();
+    }
+  }
+  retry_.clear();
+}
+
+void FleetRepair::record_loss(SimTime now, std::uint64_t partitions, FailureKind cause, bool ure) {
+  ++stats_.loss_events;
+  stats_.partitions_lost += partitions;
+  stats_.bytes_lost += static_cast<double>(partitions) * layout_->spec().partition_bytes;
+  stats_.event_time_s.push_back(now.seconds());
+  stats_.event_partitions.push_back(static_cast<std::uint32_t>(partitions));
+  stats_.event_causes.push_back(cause);
+  stats_.event_ure.push_back(ure);
+  if (stats_.first_loss_s < 0.0) stats_.first_loss_s = now.seconds();
+}
+
+void FleetRepair::finish(SimTime horizon) {
+  for (std::uint32_t g = 0; g < layout_->groups(); ++g) {
+    settle(g, horizon, nullptr);  // what ends after the horizon is not done
+    const Group& gr = groups_[g];
+    if (gr.dead || gr.lost == 0) continue;
+    const double parts = layout_->partitions_in(g);
+    stats_.degraded_partition_s += parts * (horizon - gr.degraded_since).seconds();
+    if (gr.lost == tolerated_)
+      stats_.critical_partition_s += parts * (horizon - gr.critical_since).seconds();
+  }
+  for (const Waiting& w : waiting_)
+    if (slots_[w.slot].state == State::kWaiting && counts_wait(w.slot))
+      stats_.wait_member_s += (horizon - w.since).seconds();
+}
+
+void FleetRepair::check() const {
+  for (std::uint32_t g = 0; g < layout_->groups(); ++g) {
+    const Group& gr = groups_[g];
+    std::uint32_t not_intact = 0, rebuilding = 0;
+    for (std::uint32_t s = 0; s < width_; ++s) {
+      const Slot& x = slots_[slot(g, s)];
+      DURASIM_ASSERT(on_disk_[x.disk][x.pos] == slot(g, s));
+      if (x.state != State::kIntact) ++not_intact;
+      if (x.state == State::kRebuilding) ++rebuilding;
+    }
+    DURASIM_ASSERT(not_intact == gr.lost);
+    DURASIM_ASSERT(rebuilding == gr.rebuilding);
+    if (!gr.dead) {
+      DURASIM_ASSERT(gr.lost <= tolerated_);
+      std::vector<std::uint32_t> placed;
+      for (std::uint32_t s = 0; s < width_; ++s) {
+        const Slot& x = slots_[slot(g, s)];
+        if (x.state == State::kIntact || x.state == State::kRebuilding) placed.push_back(x.disk);
+      }
+      DURASIM_ASSERT(keeps_spread(*topology_, placed, layout_->spec().spread));
+    }
+  }
+  std::size_t listed = 0;
+  for (const auto& list : on_disk_) listed += list.size();
+  DURASIM_ASSERT(listed == slots_.size());
+}
+
+}  // namespace durasim
