@@ -137,6 +137,28 @@ void print_fleet_summary(const Json& r, std::ostream& out) {
       << ", " << l["placement"].get<std::string>() << " placement (" << l["distinct_sets"]
       << " distinct disk sets; layout drawn once from the seed)\n";
   const Json& data = loss["data_loss"];
+  if (r.contains("importance")) {
+    const Json& is = r["importance"];
+    out << "P(data loss)  " << fmt(is["probability"]["estimate"].get<double>()) << "  95% CI ["
+        << fmt(is["probability"]["ci95"][0].get<double>()) << ", "
+        << fmt(is["probability"]["ci95"][1].get<double>())
+        << "]  within the horizon, by importance sampling\n";
+    out << "  sampling    relative error "
+        << (is["relative_error"].is_null() ? std::string("-")
+                                           : fmt(is["relative_error"].get<double>(), 3))
+        << ", effective sample size " << fmt(is["effective_sample_size"].get<double>(), 4) << ", "
+        << is["biased_trials_with_loss"] << " biased trials lost data\n";
+    if (!is["annual_probability"].is_null()) {
+      out << "annual P      " << fmt(is["annual_probability"]["estimate"].get<double>())
+          << "  95% CI [" << fmt(is["annual_probability"]["ci95"][0].get<double>()) << ", "
+          << fmt(is["annual_probability"]["ci95"][1].get<double>()) << "]\n";
+    }
+    if (r.contains("analytic"))
+      out << "    analytic  " << fmt(r["analytic"]["probability"].get<double>()) << "  ("
+          << r["analytic"].value("model", std::string("CTMC")) << ")\n";
+    out << "note          " << is["note"].get<std::string>() << "\n";
+    return;
+  }
   out << "P(data loss)  " << fmt(data["probability"]["estimate"].get<double>()) << "  95% CI ["
       << fmt(data["probability"]["ci95"][0].get<double>()) << ", "
       << fmt(data["probability"]["ci95"][1].get<double>()) << "]  within the horizon\n";

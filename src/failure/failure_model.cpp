@@ -226,6 +226,19 @@ std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, S
   return std::nullopt;
 }
 
+DomainChange FailureModel::destroy_by(DomainId d, const FailureMode& mode, SimTime now) {
+  DURASIM_ASSERT(effect_of(mode.kind) == Effect::kDestroy);
+  DURASIM_ASSERT(!destroyed_[d.index()]);
+  for (std::uint32_t x = d.value; x < d.value + topology_->subtree_size(d); ++x) {
+    destroyed_[x] = true;
+    destroyed_at_[x] = now;
+    outages_[x] = 0;
+    ++gen_[x];
+  }
+  return DomainChange{DomainChange::What::kDestroyed, mode.kind, d, false,
+                      mode.replace_after ? &*mode.replace_after : &spec_->replace_after};
+}
+
 Duration FailureModel::draw_replacement(const Distribution& replace_after) {
   return Duration::from_seconds(replace_after.sample(replace_rng_.uniform()));
 }

@@ -1,5 +1,7 @@
 #include "durasim/metrics/observation.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <string_view>
 
 namespace durasim {
@@ -132,6 +134,38 @@ void FleetTotals::merge(const FleetTotals& o) {
   wait_member_s += o.wait_member_s;
 }
 
+void ImportanceTotals::add(double weight, double log_ratio) {
+  weights.add(weight);
+  if (weight > 0.0) {
+    ++biased_losses;
+    sum_w2 += weight * weight;
+    max_log_ratio = std::max(max_log_ratio, log_ratio);
+  }
+}
+
+void ImportanceTotals::merge(const ImportanceTotals& o) {
+  weights.merge(o.weights);
+  biased_losses += o.biased_losses;
+  sum_w2 += o.sum_w2;
+  max_log_ratio = std::max(max_log_ratio, o.max_log_ratio);
+}
+
+Interval ImportanceTotals::ci95() const {
+  const double n = static_cast<double>(weights.n);
+  const double half = normal_two_sided_z(0.95) * std::sqrt(weights.variance() / n);
+  return {std::max(0.0, estimate() - half), estimate() + half};
+}
+
+double ImportanceTotals::relative_error() const {
+  const double n = static_cast<double>(weights.n);
+  return estimate() > 0.0 ? std::sqrt(weights.variance() / n) / estimate() : HUGE_VAL;
+}
+
+double ImportanceTotals::effective_sample_size() const {
+  const double sum = estimate() * static_cast<double>(weights.n);
+  return sum_w2 > 0.0 ? sum * sum / sum_w2 : 0.0;
+}
+
 void LossAccumulator::add(const TrialObservation& obs) {
   ++trials_;
   if (obs.hardware_loss) ++trials_with_hardware_loss_;
@@ -193,6 +227,7 @@ void LossAccumulator::add(const TrialObservation& obs) {
   writes_.add(obs.writes, obs.incidents);
   logical_.add(obs);
   fleet_.add(obs.fleet);
+  importance_.add(obs.importance_weight, obs.importance_log_ratio);
   events_ += obs.events;
 }
 
@@ -224,6 +259,7 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   }
   writes_.merge(o.writes_);
   fleet_.merge(o.fleet_);
+  importance_.merge(o.importance_);
   logical_.merge(o.logical_);
   events_ += o.events_;
 }

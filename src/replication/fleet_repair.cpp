@@ -46,6 +46,7 @@ void FleetRepair::start(std::uint64_t seed, std::uint64_t trial) {
     }
   }
   groups_.assign(groups, Group{});
+  degraded_.clear();
   busy_until_.assign(topology_->size(), SimTime{0});
   for (Batch& b : batches_) b.slots.clear();
   free_batches_.clear();
@@ -66,9 +67,19 @@ void FleetRepair::set_lost_count(std::uint32_t g, std::uint32_t lost, SimTime no
   const auto critical = [&](std::uint32_t l) { return !gr.dead && l > 0 && l == tolerated_; };
   const double parts = layout_->partitions_in(g);
   const std::uint32_t before = gr.lost;
-  if (degraded(before) && !degraded(lost))
+  if (degraded(before) && !degraded(lost)) {
     stats_.degraded_partition_s += parts * (now - gr.degraded_since).seconds();
-  if (!degraded(before) && degraded(lost)) gr.degraded_since = now;
+    const std::uint32_t last = degraded_.back();
+    degraded_[gr.degraded_pos] = last;
+    groups_[last].degraded_pos = gr.degraded_pos;
+    degraded_.pop_back();
+    gr.degraded_pos = UINT32_MAX;
+  }
+  if (!degraded(before) && degraded(lost)) {
+    gr.degraded_since = now;
+    gr.degraded_pos = static_cast<std::uint32_t>(degraded_.size());
+    degraded_.push_back(g);
+  }
   if (critical(before) && !critical(lost))
     stats_.critical_partition_s += parts * (now - gr.critical_since).seconds();
   if (!critical(before) && critical(lost)) gr.critical_since = now;
@@ -492,6 +503,9 @@ void FleetRepair::check() const {
       if (x.state == State::kRebuilding) ++rebuilding;
     }
     DURASIM_ASSERT(not_intact == gr.lost);
+    const bool degraded = !gr.dead && gr.lost > 0;
+    DURASIM_ASSERT(degraded == (gr.degraded_pos != UINT32_MAX));
+    if (degraded) DURASIM_ASSERT(degraded_[gr.degraded_pos] == g);
     DURASIM_ASSERT(rebuilding == gr.rebuilding);
     if (!gr.dead) {
       DURASIM_ASSERT(gr.lost <= tolerated_);

@@ -12,6 +12,7 @@
 #include "durasim/metrics/copy_checker.hpp"
 #include "durasim/metrics/write_checker.hpp"
 #include "durasim/runner/fleet_trial.hpp"
+#include "durasim/runner/importance_trial.hpp"
 
 namespace durasim {
 namespace {
@@ -122,6 +123,12 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
       if (options.trace) chunk.traces.emplace_back(t, std::move(trace));
     });
   };
+  auto importance = [&] {
+    ImportanceTrialRunner runner(scenario);
+    runner.set_cancel(options.cancel);
+    runner.set_check(options.check);
+    chunks_of_worker([&](std::uint64_t t, Chunk& chunk) { chunk.totals.add(runner.run(t)); });
+  };
   auto fleet = [&] {
     FleetTrialRunner runner(scenario);
     runner.set_cancel(options.cancel);
@@ -130,7 +137,9 @@ RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
   };
   auto worker = [&] {
     try {
-      if (scenario.fleet) {
+      if (scenario.estimator == Estimator::kImportance) {
+        importance();
+      } else if (scenario.fleet) {
         fleet();
       } else {
         explicit_copies();

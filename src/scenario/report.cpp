@@ -219,6 +219,39 @@ bool copy_rate(const Scenario& s, double* rate) {
   return true;
 }
 
+// Importance sampling's estimate of P(data loss within the horizon), with its normal interval,
+// relative error and effective sample size, and what follows from it per year.
+Json importance_json(const LossAccumulator& t, bool annualisable) {
+  const ImportanceTotals& w = t.importance();
+  const double h = t.horizon_s();
+  const double p = w.estimate();
+  const Interval ci = w.ci95();
+  Json out;
+  out["probability"] = {{"estimate", p}, {"ci95", interval_json(ci)}};
+  out["relative_error"] = p > 0.0 ? Json(w.relative_error()) : Json(nullptr);
+  out["effective_sample_size"] = w.effective_sample_size();
+  out["biased_trials_with_loss"] = w.biased_losses;
+  out["max_log_likelihood_ratio"] = w.biased_losses > 0 ? Json(w.max_log_ratio) : Json(nullptr);
+  if (annualisable) {
+    const Interval annual{annualise(ci.low, h), annualise(std::min(ci.high, 1.0), h)};
+    out["annual_probability"] = {{"estimate", annualise(p, h)}, {"ci95", interval_json(annual)}};
+    out["nines"] = {
+        {"estimate", p > 0.0 ? Json(-std::log10(annualise(p, h))) : Json(nullptr)},
+        {"lower_bound",
+         annual.high > 0.0 && annual.high < 1.0 ? Json(-std::log10(annual.high)) : Json(nullptr)}};
+  } else {
+    out["annual_probability"] = nullptr;
+    out["nines"] = {{"estimate", nullptr}, {"lower_bound", nullptr}};
+  }
+  out["method"] =
+      "failure biasing (balanced over the failures that take a member of the groups with the "
+      "most members lost) with forcing of the first failure; likelihood-ratio weights";
+  out["note"] =
+      "importance sampling estimates P(data loss) only; trials stop at their first loss, and "
+      "writes, bytes and repair figures of the biased trials are not estimates";
+  return out;
+}
+
 Json fleet_layout_json(const Scenario& s) {
   const FleetSpec& f = *s.fleet;
   const FleetLayout& l = *s.fleet_layout;
@@ -429,6 +462,24 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   r["events"] = {{"total", t.events()},
                  {"per_trial", static_cast<double>(t.events()) / static_cast<double>(t.trials())}};
   if (s.fleet) r["fleet"] = fleet_json(s, t, annualisable);
+  if (s.estimator == Estimator::kImportance) {
+    // The figures of the biased trials are no estimates: P(data loss) is the weighted one.
+    const Json is = importance_json(t, annualisable);
+    r["importance"] = is;
+    auto weighted = [&is](Json& kind) {
+      kind["probability"] = is["probability"];
+      kind["annual_probability"] = is["annual_probability"];
+      kind["nines"] = is["nines"];
+      kind["estimator"] = "importance";
+    };
+    weighted(r["loss"]);  // (one at a time: an ordered map moves its elements as it grows)
+    weighted(r["loss"]["data_loss"]);
+    r["loss"]["mttdl_s"] = nullptr;
+    r["loss"]["mttdl_s_ci95"] = Json::array({nullptr, nullptr});
+    r["fleet"] = {{"layout", fleet_layout_json(s)},
+                  {"annual_loss_probability", is["annual_probability"]},
+                  {"note", is["note"]}};
+  }
   const Json analytic = make_markov_report(s);
   if (!analytic.is_null()) r["analytic"] = analytic;
   return r;

@@ -535,6 +535,24 @@ void Parser::fleet_replication(ObjectReader& r) {
 }
 
 void Parser::fleet_rules() {
+  if (s.estimator == Estimator::kImportance) {
+    if (!s.fleet) {
+      problems.add("/estimator",
+                   "importance sampling applies to the fleet form of replication (factor or ec); "
+                   "explicit copies are estimated by plain Monte Carlo ('monte_carlo')");
+    } else if (s.failures.modes.empty()) {
+      problems.add("/estimator",
+                   "importance sampling biases the stochastic failures: give at least one "
+                   "failure mode");
+    }
+    for (std::size_t i = 0; i < s.failures.modes.size(); ++i) {
+      if (s.failures.modes[i].ttf.kind() != DistKind::kExponential)
+        problems.add(mode_paths[i],
+                     "importance sampling needs exponential failure times "
+                     "(exponential(mean=...) or afr(p%)); found " +
+                         s.failures.modes[i].ttf.to_string(Quantity::kDuration));
+    }
+  }
   if (!s.fleet) {
     if (detect_given)
       problems.add("/storage/detect_after",
@@ -1262,11 +1280,7 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
   }
   const auto estimator =
       top.one_of("estimator", {"monte_carlo", "importance"}, Need::kOptional, "monte_carlo");
-  if (estimator == "importance") {
-    p.problems.add("/estimator",
-                   "importance sampling is part of format v1 but this durasim version does not "
-                   "implement it yet; use 'monte_carlo'");
-  }
+  if (estimator == "importance") p.s.estimator = Estimator::kImportance;
   p.topology(top);
   p.failures(top);
   p.storage_and_data(top);

@@ -111,7 +111,8 @@ TEST(Scenario, OverridesApplyJsonOrString) {
   EXPECT_DOUBLE_EQ(s.failures.replace_after.mean(), 2 * 86400.0);
 }
 
-TEST(Scenario, NotYetSimulatedFeaturesAreRefusedClearly) {
+// Importance sampling is the fleet form's (explicit copies run plain Monte Carlo).
+TEST(Scenario, ImportanceSamplingOfExplicitCopiesIsRefusedClearly) {
   Json doc = minimal_doc();
   doc["backups"] = Json::parse(R"J([{ "kind": "full", "every": "24h", "to": "b" }])J");
   doc["estimator"] = "importance";

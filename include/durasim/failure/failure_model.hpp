@@ -105,6 +105,10 @@ class FailureModel {
   // How long the replacement of hardware destroyed by a change takes, drawn when it starts
   // (a repair crew may start it later than the destruction).
   Duration draw_replacement(const Distribution& replace_after);
+  // Destroys domain d by failure mode `mode` at `now`, as if its stochastic failure had struck:
+  // for an estimator that draws the failure times itself (importance sampling), with a spec
+  // whose modes it samples kept out of this model's (FailureSpec::modes empty then).
+  DomainChange destroy_by(DomainId d, const FailureMode& mode, SimTime now);
   // Brings a destroyed domain and its subtree back, empty, at `now`.
   void replace(DomainId domain, SimTime now, EventQueue& queue);
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -52,6 +53,10 @@ struct TrialObservation {
   // (those that lost data are incidents).
   FleetStats fleet;
   std::array<std::uint64_t, kFailureKindCount> quiet_failures{};
+  // Importance sampling: the path's likelihood ratio, and the trial's weight (the ratio when
+  // data was lost, else 0).
+  double importance_log_ratio = 0.0;
+  double importance_weight = 0.0;
 };
 
 // A non-negative quantity per trial: its mean with interval, and its quantiles.
@@ -134,6 +139,22 @@ struct FleetTotals {
   void merge(const FleetTotals& o);
 };
 
+// The weighted estimate over trials: mean of the weights (0 for trials without loss), with its
+// normal 95% interval (clipped at 0), relative error and effective sample size (sum w)^2 / sum w^2.
+struct ImportanceTotals {
+  Moments weights;                  // every trial, zeros included
+  std::uint64_t biased_losses = 0;  // trials that lost data under the biased law
+  double sum_w2 = 0.0;              // over trials with a loss, in trial order
+  double max_log_ratio = -HUGE_VAL;
+
+  void add(double weight, double log_ratio);
+  void merge(const ImportanceTotals& o);
+  double estimate() const { return weights.mean(); }
+  Interval ci95() const;
+  double relative_error() const;
+  double effective_sample_size() const;
+};
+
 class LossAccumulator {
  public:
   explicit LossAccumulator(double horizon_s = 0.0) : horizon_s_(horizon_s) {}
@@ -158,6 +179,7 @@ class LossAccumulator {
   const WriteTotals& writes() const { return writes_; }
   const LogicalTotals& logical() const { return logical_; }
   const FleetTotals& fleet() const { return fleet_; }
+  const ImportanceTotals& importance() const { return importance_; }
   // Trials with a loss of each class (hardware: copies destroyed or unreachable; logical).
   std::uint64_t trials_with_hardware_loss() const { return trials_with_hardware_loss_; }
   std::uint64_t trials_with_logical_loss() const { return trials_with_logical_loss_; }
@@ -186,6 +208,7 @@ class LossAccumulator {
   WriteTotals writes_;
   LogicalTotals logical_;
   FleetTotals fleet_;
+  ImportanceTotals importance_;
 };
 
 }  // namespace durasim

@@ -111,6 +111,19 @@ class FleetRepair {
   }
   std::uint32_t lost_members(std::uint32_t g) const { return groups_[g].lost; }
   bool holds_data(std::uint32_t g) const { return !groups_[g].dead; }
+  std::uint32_t tolerated() const { return tolerated_; }
+  // Groups holding data with a member not intact, in no particular order (for estimators that
+  // bias failures towards them).
+  const std::vector<std::uint32_t>& degraded_groups() const { return degraded_; }
+  // The disks of group g's intact members, appended to `out`.
+  void intact_disks(std::uint32_t g, std::vector<std::uint32_t>& out) const {
+    for (std::uint32_t s = 0; s < width_; ++s)
+      if (slots_[slot(g, s)].state == State::kIntact) out.push_back(slots_[slot(g, s)].disk);
+  }
+  // Whether an event of this model's channel is a replacement (new hardware stands).
+  static bool is_replacement(const Event& event) {
+    return EventTag::type(event.tag) == kReplaceDone;
+  }
   // Asserts every invariant over the whole state (slow: for tests and --check).
   void check() const;
 
@@ -139,6 +152,7 @@ class FleetRepair {
     bool repairing = false;       // serial: a member's repair under way
     SimTime degraded_since{0};
     SimTime critical_since{0};
+    std::uint32_t degraded_pos = UINT32_MAX;  // index in degraded_, while degraded
   };
   // Members whose repairs start (kBatchReady) or end (kBatchDone) together: one event for the
   // members a failure lost when detect_after is fixed and repair parallel.
@@ -196,6 +210,7 @@ class FleetRepair {
   // Per trial.
   std::vector<Slot> slots_;
   std::vector<Group> groups_;
+  std::vector<std::uint32_t> degraded_;              // groups holding data with a member not intact
   std::vector<std::vector<std::uint32_t>> on_disk_;  // [disk] slots
   std::vector<SimTime> busy_until_;                  // [disk]
   std::vector<Batch> batches_;

@@ -53,6 +53,9 @@ struct DataSpec {
   Distribution write_size = Distribution::fixed(4096.0);
 };
 
+// How P(loss) is estimated: plain Monte Carlo, or importance sampling (fleet form only).
+enum class Estimator : std::uint8_t { kMonteCarlo, kImportance };
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -60,6 +63,7 @@ struct Scenario {
   std::uint64_t trials = 1000;
   SimTime horizon;
   std::uint64_t events_per_trial = 10'000'000;
+  Estimator estimator = Estimator::kMonteCarlo;
 
   std::unique_ptr<Topology> topology;
   LatencySpec latency;

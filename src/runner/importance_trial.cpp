@@ -1,0 +1,123 @@
+#include "durasim/runner/importance_trial.hpp"
+
+#include <string>
+
+#include "durasim/core/assert.hpp"
+#include "durasim/core/cancel.hpp"
+#include "durasim/core/units.hpp"
+#include "durasim/runner/trial.hpp"
+
+namespace durasim {
+namespace {
+
+FailureSpec without_modes(const FailureSpec& spec) {
+  FailureSpec out = spec;
+  out.modes.clear();
+  return out;
+}
+
+FleetRepairSpec unbatched(const FleetRepairSpec& spec) {
+  FleetRepairSpec out = spec;
+  out.batch = false;
+  return out;
+}
+
+}  // namespace
+
+ImportanceSpec importance_spec(const Scenario& s) {
+  const FleetLayout& layout = *s.fleet_layout;
+  double partitions_per_group =
+      static_cast<double>(s.fleet->partitions) / static_cast<double>(layout.groups());
+  double repair_s = s.fleet_repair.detect_after.mean() +
+                    s.fleet->member_bytes() * partitions_per_group / s.repair.rebuild_bandwidth_Bps;
+  if (s.fleet->placement == FleetPlacement::kCopyset) {
+    double replace_s = s.failures.replace_after.mean();
+    for (const FailureMode& m : s.failures.modes)
+      if (m.replace_after) replace_s = std::max(replace_s, m.replace_after->mean());
+    repair_s = std::max(repair_s, replace_s + s.fleet->member_bytes() * partitions_per_group /
+                                                  s.repair.rebuild_bandwidth_Bps);
+  }
+  ImportanceSpec spec;
+  spec.mean_repair_s = std::max(repair_s, 1e-6);
+  return spec;
+}
+
+ImportanceTrialRunner::ImportanceTrialRunner(const Scenario& scenario)
+    : scenario_(&scenario),
+      injected_only_(without_modes(scenario.failures)),
+      repair_spec_(unbatched(scenario.fleet_repair)),
+      failures_(*scenario.topology, injected_only_, kFailureChannel),
+      repair_(*scenario.topology, *scenario.fleet_layout, repair_spec_, kRepairChannel),
+      sampler_(*scenario.topology, scenario.failures.modes, importance_spec(scenario)) {
+  DURASIM_ASSERT(scenario.fleet.has_value());
+}
+
+TrialObservation ImportanceTrialRunner::run(std::uint64_t trial) {
+  const Scenario& s = *scenario_;
+  AssertContextScope context(s.seed, trial);
+  TrialObservation obs;
+  obs.trial = trial;
+  queue_.clear();
+  queue_.set_horizon(s.horizon);
+  failures_.start(queue_, s.seed, trial);
+  repair_.start(s.seed, trial);
+  sampler_.start(s.seed, trial);
+  sampler_.recount(failures_);
+  sampler_.refresh(failures_, repair_);
+  // Failures are drawn in [0, end): the horizon itself included, as events at it run.
+  const SimTime end = s.horizon + Duration{1};
+  SimTime now{0};
+  while (repair_.stats().partitions_lost == 0) {
+    if (obs.events % kCancelPollEvery == 0) poll_cancel(cancel_);
+    if (++obs.events > s.events_per_trial) {
+      throw LimitError("trial " + std::to_string(trial) + " (seed " + std::to_string(s.seed) +
+                       ") processed more than limits/events_per_trial = " +
+                       std::to_string(s.events_per_trial) + " events by sim time " +
+                       format_seconds(now.seconds()) + "; raise the limit or shorten the horizon");
+    }
+    const SimTime until = queue_.empty() ? end : std::min(end, queue_.top().time);
+    const ImportanceSampler::Proposal p = sampler_.propose(now, until, end);
+    if (p.strikes) {
+      DURASIM_ASSERT(p.at >= now);
+      sampler_.take(p, now, end);
+      now = p.at;
+      assert_context().now_ns = now.ns;
+      const FailureMode& mode = s.failures.modes[p.mode];
+      after_destruction(failures_.destroy_by(p.domain, mode, now), now);
+    } else {
+      sampler_.pass(now, until, end);
+      now = until;
+      if (until == end) break;
+      const Event event = queue_.pop();
+      DURASIM_ASSERT(event.time == now);
+      assert_context().now_ns = now.ns;
+      if (EventTag::channel(event.tag) == kFailureChannel) {
+        if (const std::optional<DomainChange> change = failures_.handle(event, queue_, nullptr))
+          after_destruction(*change, now);
+      } else {
+        repair_.handle(event, failures_, queue_);
+        if (FleetRepair::is_replacement(event)) sampler_.recount(failures_);
+      }
+    }
+    if (check_) repair_.check();
+    sampler_.refresh(failures_, repair_);
+  }
+  const FleetStats& f = repair_.stats();
+  obs.fleet = f;
+  obs.data_loss = f.partitions_lost > 0;
+  obs.hardware_loss = obs.data_loss;
+  obs.first_loss_s = f.first_loss_s;
+  obs.loss_events = f.loss_events;
+  obs.lost_bytes = f.bytes_lost;
+  obs.importance_log_ratio = sampler_.log_ratio();
+  obs.importance_weight = obs.data_loss ? sampler_.likelihood_ratio() : 0.0;
+  obs.quiet_failures = f.failures_by_kind;
+  return obs;
+}
+
+void ImportanceTrialRunner::after_destruction(const DomainChange& change, SimTime now) {
+  repair_.destroyed(change, now, failures_, queue_);
+  sampler_.recount(failures_);
+}
+
+}  // namespace durasim
