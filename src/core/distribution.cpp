@@ -118,6 +118,61 @@ Result<Distribution> parse_weibull(std::string_view text, const Call& c, Quantit
   return Distribution::weibull_scale(*shape, scale);
 }
 
+// One piece "AGE: P%" of afr_by_age: AGE a duration (or a bare 0), P a percentage as written.
+Result<PiecewiseHazard::Piece> parse_age_piece(std::string_view arg, std::size_t index) {
+  using R = Result<PiecewiseHazard::Piece>;
+  const std::string which = "piece " + std::to_string(index + 1) + " '" + std::string(arg) + "'";
+  const auto colon = arg.find(':');
+  if (colon == std::string_view::npos || arg.find(':', colon + 1) != std::string_view::npos) {
+    return R::failure("expected 'AGE: P%' such as '1y: 1.1%', found " + which);
+  }
+  const std::string_view age_text = trim_blanks(arg.substr(0, colon));
+  const std::string_view percent_text = trim_blanks(arg.substr(colon + 1));
+  PiecewiseHazard::Piece piece;
+  if (const Result<double> age = parse_duration_seconds(age_text); age) {
+    piece.start_s = *age;
+  } else if (const Result<double> zero = parse_number(age_text); zero && *zero == 0.0) {
+    piece.start_s = 0.0;  // a bare 0 needs no unit
+  } else {
+    return R::failure("expected the age of " + which + " to be a duration: " + age.error());
+  }
+  // The number as written, so that the text reads back exactly (p / 100 * 100 may not); its
+  // range is checked with the table's.
+  const Result<double> percent = !percent_text.empty() && percent_text.back() == '%'
+                                     ? parse_number(percent_text.substr(0, percent_text.size() - 1))
+                                     : Result<double>::failure("no '%'");
+  if (!percent) {
+    return R::failure("expected a percentage such as '1.1%' after the age of " + which);
+  }
+  piece.percent = *percent;
+  return piece;
+}
+
+Result<Distribution> parse_afr_by_age(std::string_view text, const Call& c, Quantity q) {
+  if (q != Quantity::kDuration) {
+    return fail(text, "afr_by_age() describes a time to failure, not a size");
+  }
+  if (!c.named.empty()) {
+    return fail(text,
+                "afr_by_age() takes pieces 'AGE: P%' such as '0: 2.5%, 1y: 1.1%', not named "
+                "arguments");
+  }
+  if (c.positional.size() > PiecewiseHazard::kMaxPieces) {
+    return fail(text, "afr_by_age() takes at most " + std::to_string(PiecewiseHazard::kMaxPieces) +
+                          " pieces, found " + std::to_string(c.positional.size()));
+  }
+  std::vector<PiecewiseHazard::Piece> pieces;
+  pieces.reserve(c.positional.size());
+  for (std::size_t i = 0; i < c.positional.size(); ++i) {
+    const Result<PiecewiseHazard::Piece> piece = parse_age_piece(c.positional[i], i);
+    if (!piece) return fail(text, "afr_by_age(): " + piece.error());
+    pieces.push_back(*piece);
+  }
+  const auto table = PiecewiseHazard::make(std::move(pieces));
+  if (!table) return fail(text, "afr_by_age(): " + table.error());
+  return Distribution::afr_by_age(*table);
+}
+
 Result<Distribution> parse_call_distribution(std::string_view text, const Call& c, Quantity q) {
   if (c.name == "exponential") {
     if (auto e = check_named(c, {"mean"}); !e.empty()) return fail(text, e);
@@ -167,8 +222,10 @@ Result<Distribution> parse_call_distribution(std::string_view text, const Call& 
       return fail(text, "afr() needs a percentage strictly between 0% and 100%");
     return Distribution::afr(*p);
   }
-  return fail(text, "unknown distribution '" + c.name +
-                        "'; expected exponential, weibull, lognormal, uniform, fixed or afr");
+  if (c.name == "afr_by_age") return parse_afr_by_age(text, c, q);
+  return fail(text,
+              "unknown distribution '" + c.name +
+                  "'; expected exponential, weibull, lognormal, uniform, fixed, afr or afr_by_age");
 }
 
 }  // namespace
@@ -191,6 +248,13 @@ Distribution Distribution::uniform(double a, double b) {
 Distribution Distribution::afr(double yearly_probability) {
   return {DistKind::kExponential, -kSecondsPerYear / std::log1p(-yearly_probability),
           yearly_probability};
+}
+
+Distribution Distribution::afr_by_age(std::shared_ptr<const PiecewiseHazard> table) {
+  DURASIM_ASSERT(table != nullptr);
+  Distribution d(DistKind::kAfrByAge, 0.0, 0.0);
+  d.table_ = std::move(table);
+  return d;
 }
 
 Result<Distribution> Distribution::parse(std::string_view text, Quantity quantity) {
@@ -224,6 +288,8 @@ double Distribution::sample(double u) const {
       return a_ * std::exp(b_ * normal_quantile(u));
     case DistKind::kUniform:
       return a_ + (b_ - a_) * u;
+    case DistKind::kAfrByAge:
+      return table_->sample(u);
   }
   DURASIM_ASSERT(false);
 }
@@ -240,6 +306,8 @@ double Distribution::mean() const {
       return a_ * std::exp(b_ * b_ / 2.0);
     case DistKind::kUniform:
       return (a_ + b_) / 2.0;
+    case DistKind::kAfrByAge:
+      return table_->mean();
   }
   DURASIM_ASSERT(false);
 }
@@ -259,6 +327,8 @@ double Distribution::variance() const {
       return (std::exp(b_ * b_) - 1.0) * a_ * a_ * std::exp(b_ * b_);
     case DistKind::kUniform:
       return (b_ - a_) * (b_ - a_) / 12.0;
+    case DistKind::kAfrByAge:
+      return table_->variance();
   }
   DURASIM_ASSERT(false);
 }
@@ -281,6 +351,9 @@ std::string Distribution::to_string(Quantity q) const {
       return "lognormal(median=" + format_quantity(a_, q) + ", sigma=" + format_number(b_) + ")";
     case DistKind::kUniform:
       return "uniform(" + format_quantity(a_, q) + ", " + format_quantity(b_, q) + ")";
+    case DistKind::kAfrByAge:
+      DURASIM_ASSERT(q == Quantity::kDuration);
+      return "afr_by_age(" + table_->to_string() + ")";
   }
   DURASIM_ASSERT(false);
 }

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 
+#include "durasim/core/assert.hpp"
 #include "durasim/core/time.hpp"
 
 namespace durasim {
@@ -206,6 +207,16 @@ Result<double> parse_percent(std::string_view text) {
 
 std::string format_seconds(double seconds) {
   return seconds == 0.0 ? "0s" : format_in(seconds, kTimePrint);
+}
+std::string format_seconds_exact(double seconds) {
+  DURASIM_ASSERT(std::isfinite(seconds) && seconds >= 0.0);
+  if (seconds == 0.0) return "0s";
+  for (const Unit& u : kTimePrint) {
+    const double v = seconds / u.factor;
+    // parse_with_units computes number * factor: the same product, so the same double.
+    if (v >= 1.0 && v * u.factor == seconds) return format_number(v) + std::string(u.name);
+  }
+  return format_number(seconds) + "s";
 }
 std::string format_bytes(double bytes) {
   return format_in(bytes, kSizePrint);

@@ -4,7 +4,11 @@
 
 #include <cmath>
 #include <numbers>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "durasim/core/rng.hpp"
 #include "durasim/core/time.hpp"
 
 namespace durasim {
@@ -133,6 +137,182 @@ TEST(Distribution, InverseTransformsAtKnownQuantiles) {
         << z;
   }
   EXPECT_DOUBLE_EQ(Distribution::uniform(2, 4).sample(0.25), 2.5);
+}
+
+// --- afr_by_age: a piecewise-constant hazard from yearly failure probabilities by age --------
+
+constexpr const char* kFieldTable = "afr_by_age(0: 2.5%, 1y: 1.1%, 4y: 2.4%, 6y: 6%)";
+
+Distribution parsed_duration(const std::string& text) {
+  const Result<Distribution> d = Distribution::parse(text, Quantity::kDuration);
+  EXPECT_TRUE(d) << text << ": " << d.error();
+  return *d;
+}
+
+// The law written out here, independently of the class: pieces (start, P), hazard
+// -ln(1 - P) per year, H(t) summed piece by piece, S(t) = exp(-H(t)).
+struct Law {
+  std::vector<std::pair<double, double>> pieces;  // (start in seconds, P as a probability)
+
+  double hazard(std::size_t i) const { return -std::log(1.0 - pieces[i].second) / kSecondsPerYear; }
+  double cumulative(double t) const {
+    double h = 0.0;
+    for (std::size_t i = 0; i < pieces.size() && pieces[i].first < t; ++i) {
+      const double end = i + 1 < pieces.size() ? std::min(t, pieces[i + 1].first) : t;
+      h += hazard(i) * (end - pieces[i].first);
+    }
+    return h;
+  }
+  double survival(double t) const { return std::exp(-cumulative(t)); }
+};
+
+// Composite Simpson's rule of f over [a, b] with n (even) intervals.
+template <typename F>
+double simpson(F f, double a, double b, int n) {
+  const double h = (b - a) / n;
+  double sum = f(a) + f(b);
+  for (int i = 1; i < n; ++i) sum += (i % 2 == 1 ? 4.0 : 2.0) * f(a + h * i);
+  return sum * h / 3.0;
+}
+
+// E[T] = integral of S, E[T^2] = 2 integral of t S, integrated numerically piece by piece (S is
+// smooth inside a piece); the last piece up to where S has fallen by e^-60.
+std::pair<double, double> numeric_moments(const Law& law) {
+  double first = 0.0, second = 0.0;
+  for (std::size_t i = 0; i < law.pieces.size(); ++i) {
+    const double a = law.pieces[i].first;
+    const double b = i + 1 < law.pieces.size() ? law.pieces[i + 1].first : a + 60.0 / law.hazard(i);
+    first += simpson([&](double t) { return law.survival(t); }, a, b, 20000);
+    second += simpson([&](double t) { return 2.0 * t * law.survival(t); }, a, b, 20000);
+  }
+  return {first, second - first * first};
+}
+
+TEST(DistributionAfrByAge, TextRoundTripsExactlyAndComparesByTable) {
+  const double y = kSecondsPerYear;
+  for (const char* text :
+       {kFieldTable, "afr_by_age(0: 3%)", "afr_by_age(0: 3%, 1y: 0%, 2y: 5%)",
+        "afr_by_age(0: 0.07%, 1.5d: 1.3%, 1.5y: 99.9%)", "afr_by_age(0: 0.001%, 1.25s: 5%)"}) {
+    const Distribution d = parsed_duration(text);
+    EXPECT_EQ(d.kind(), DistKind::kAfrByAge);
+    EXPECT_EQ(d.to_string(Quantity::kDuration), text);
+    EXPECT_EQ(parsed_duration(d.to_string(Quantity::kDuration)), d) << text;
+  }
+  // Other spellings of the same table: a zero age with a unit, blanks, a year written in days.
+  const Distribution d = parsed_duration(kFieldTable);
+  EXPECT_EQ(parsed_duration("afr_by_age( 0s :2.5% ,365.25d: 1.1 %, 4 y : 2.4%, 6yr: 6%)"), d);
+  EXPECT_EQ(parsed_duration("afr_by_age(0y: 2.5%, 1y: 1.1%, 4y: 2.4%, 6y: 6%)")
+                .to_string(Quantity::kDuration),
+            kFieldTable);
+  // Equal tables compare equal though built apart; any other piece makes them differ.
+  EXPECT_NE(parsed_duration("afr_by_age(0: 2.5%, 1y: 1.1%, 4y: 2.4%, 7y: 6%)"), d);
+  EXPECT_NE(parsed_duration("afr_by_age(0: 2.5%, 1y: 1.1%, 4y: 2.4%, 6y: 6.5%)"), d);
+  EXPECT_NE(parsed_duration("afr_by_age(0: 2.5%, 1y: 1.1%, 4y: 2.4%)"), d);
+  EXPECT_NE(parsed_duration("afr_by_age(0: 2.5%)"), parsed_duration("afr(2.5%)"));
+  // Ages that are not whole units print exactly (in seconds if need be).
+  const double odd = 1.0 / 3.0 * y;
+  const auto table = PiecewiseHazard::make({{0.0, 1.0}, {odd, 2.0}});
+  ASSERT_TRUE(table);
+  const Distribution e = Distribution::afr_by_age(*table);
+  EXPECT_EQ(parsed_duration(e.to_string(Quantity::kDuration)), e)
+      << e.to_string(Quantity::kDuration);
+}
+
+TEST(DistributionAfrByAge, OnePieceDrawsAsAfrSampleForSample) {
+  for (const char* percent : {"0.5%", "2.5%", "6%", "37%", "99.9%"}) {
+    const Distribution afr = parsed_duration(std::string("afr(") + percent + ")");
+    const Distribution table = parsed_duration(std::string("afr_by_age(0: ") + percent + ")");
+    RngStream rng(11, 0, stream_id("test.afr_by_age"), 0);
+    for (int i = 0; i < 10000; ++i) {
+      const double u = rng.uniform();
+      ASSERT_EQ(table.sample(u), afr.sample(u)) << percent << " at u = " << u;
+    }
+    for (const double u : {1e-300, 0x1.0p-53, 0.5, 1.0 - 0x1.0p-53}) {
+      EXPECT_EQ(table.sample(u), afr.sample(u)) << percent << " at u = " << u;
+    }
+    EXPECT_DOUBLE_EQ(table.mean(), afr.mean()) << percent;
+    EXPECT_DOUBLE_EQ(table.variance(), afr.variance()) << percent;
+  }
+}
+
+// Mean and variance (closed forms in the class) against numeric integration of S(t) and t S(t)
+// here, to 1e-9 relative: typical field data (the series branch: hazard x width below 0.5), a 0%
+// piece, pieces where most units fail (the direct branch) and a short one.
+TEST(DistributionAfrByAge, MeanAndVarianceMatchNumericIntegration) {
+  const double y = kSecondsPerYear;
+  const std::vector<std::pair<std::string, Law>> cases = {
+      {kFieldTable, {{{0, 0.025}, {y, 0.011}, {4 * y, 0.024}, {6 * y, 0.06}}}},
+      {"afr_by_age(0: 3%, 1y: 0%, 2y: 5%)", {{{0, 0.03}, {y, 0.0}, {2 * y, 0.05}}}},
+      {"afr_by_age(0: 99%, 10y: 2%)", {{{0, 0.99}, {10 * y, 0.02}}}},
+      {"afr_by_age(0: 0%, 5y: 50%, 5.5y: 99.9%)", {{{0, 0.0}, {5 * y, 0.5}, {5.5 * y, 0.999}}}},
+      {"afr_by_age(0: 80%, 1h: 1%)", {{{0, 0.8}, {3600.0, 0.01}}}},
+  };
+  for (const auto& [text, law] : cases) {
+    const Distribution d = parsed_duration(text);
+    const auto [mean, variance] = numeric_moments(law);
+    EXPECT_NEAR(d.mean(), mean, 1e-9 * mean) << text;
+    EXPECT_NEAR(d.variance(), variance, 1e-9 * variance) << text;
+  }
+}
+
+// The inverse transform at known quantiles: P(T <= t) = 1 - exp(-H(t)), so sample(u) at
+// u = 1 - exp(-H(t)) is t, at every piece boundary and inside pieces.
+TEST(DistributionAfrByAge, SampleInvertsTheCumulativeHazard) {
+  const double y = kSecondsPerYear;
+  const Law law{{{0, 0.025}, {y, 0.011}, {4 * y, 0.024}, {6 * y, 0.06}}};
+  const Distribution d = parsed_duration(kFieldTable);
+  for (const double t : {0.5 * y, y, 2.5 * y, 4 * y, 5 * y, 6 * y, 10 * y, 40 * y}) {
+    const double u = -std::expm1(-law.cumulative(t));
+    EXPECT_NEAR(d.sample(u), t, 1e-9 * t) << t / y << "y";
+  }
+  // No draw falls inside a 0% piece: draws at its boundaries land on its end.
+  const Law gap{{{0, 0.03}, {y, 0.0}, {2 * y, 0.05}}};
+  const Distribution g = parsed_duration("afr_by_age(0: 3%, 1y: 0%, 2y: 5%)");
+  EXPECT_NEAR(g.sample(-std::expm1(-gap.cumulative(0.5 * y))), 0.5 * y, 1e-9 * y);
+  EXPECT_NEAR(g.sample(-std::expm1(-gap.cumulative(3 * y))), 3 * y, 1e-9 * y);
+  RngStream rng(12, 0, stream_id("test.afr_by_age"), 0);
+  for (int i = 0; i < 100000; ++i) {
+    const double t = g.sample(rng.uniform());
+    ASSERT_FALSE(t > 1.000001 * y && t < 0.999999 * 2 * y) << t / y << "y";
+  }
+}
+
+// A percentage so small that 1 / hazard is not finite acts as 0%: no draw lands in its piece.
+TEST(DistributionAfrByAge, AVanishingPercentageIsNoHazard) {
+  const double y = kSecondsPerYear;
+  const auto tiny = PiecewiseHazard::make({{0.0, 1e-320}, {y, 2.0}});
+  const auto zero = PiecewiseHazard::make({{0.0, 0.0}, {y, 2.0}});
+  ASSERT_TRUE(tiny && zero);
+  EXPECT_DOUBLE_EQ((*tiny)->mean(), (*zero)->mean());
+  EXPECT_DOUBLE_EQ((*tiny)->variance(), (*zero)->variance());
+  for (const double u : {1e-300, 1e-20, 0.5}) EXPECT_EQ((*tiny)->sample(u), (*zero)->sample(u));
+  EXPECT_FALSE(PiecewiseHazard::make({{0.0, 2.0}, {y, 1e-320}}));  // the last piece must fail
+}
+
+TEST(DistributionAfrByAge, RefusesBadTablesSayingWhatWasExpected) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"afr_by_age()", "at least one piece"},
+      {"afr_by_age(1y: 2%, 2y: 3%)", "first piece at age 0"},
+      {"afr_by_age(0: 2%, 4y: 3%, 1y: 4%)", "increasing order"},
+      {"afr_by_age(0: 2%, 1y: 3%, 1y: 4%)", "increasing order"},
+      {"afr_by_age(0: 100%)", "below 100%"},
+      {"afr_by_age(0: 2%, 1y: 150%)", "below 100%"},
+      {"afr_by_age(0: -1%)", "from 0%"},
+      {"afr_by_age(0: 2%, 1TB: 3%)", "to be a duration"},
+      {"afr_by_age(0: 2%, 1: 3%)", "has no unit"},
+      {"afr_by_age(0: 2%, 1y: 0%)", "above 0% for the last piece"},
+      {"afr_by_age(0: 2, 1y: 3%)", "percentage such as"},
+      {"afr_by_age(0 2%)", "'AGE: P%'"},
+      {"afr_by_age(0: 1y: 2%)", "'AGE: P%'"},
+      {"afr_by_age(age=0, p=2%)", "not named"},
+  };
+  for (const auto& [text, why] : cases) {
+    const Result<Distribution> d = Distribution::parse(text, Quantity::kDuration);
+    ASSERT_FALSE(d) << text;
+    EXPECT_NE(d.error().find(why), std::string::npos) << text << ": " << d.error();
+    EXPECT_NE(d.error().find(text), std::string::npos) << text << ": " << d.error();
+  }
+  EXPECT_FALSE(Distribution::parse("afr_by_age(0: 2%)", Quantity::kSize));
 }
 
 }  // namespace

@@ -59,6 +59,19 @@ TEST(Units, FormatRoundTrips) {
   EXPECT_EQ(format_bytes(2e12), "2TB");
 }
 
+TEST(Units, ExactFormatReadsBackToTheSameDouble) {
+  for (const char* text : {"1y", "4y", "1.5y", "36h", "90m", "7.2s", "250us", "1ns", "365.25d"}) {
+    const double s = *parse_duration_seconds(text);
+    EXPECT_EQ(*parse_duration_seconds(format_seconds_exact(s)), s) << text;
+  }
+  for (const double s : {1.0 / 3.0 * kSecondsPerYear, 1e-12, 0.1, 123456789.123456789, 1e300}) {
+    EXPECT_EQ(*parse_duration_seconds(format_seconds_exact(s)), s) << format_seconds_exact(s);
+  }
+  EXPECT_EQ(format_seconds_exact(4 * kSecondsPerYear), "4y");
+  EXPECT_EQ(format_seconds_exact(36 * 3600.0), "1.5d");
+  EXPECT_EQ(format_seconds_exact(0.0), "0s");
+}
+
 TEST(Time, SaturatesInsteadOfWrapping) {
   const Duration huge = Duration::from_seconds(2000 * kSecondsPerYear);  // beyond int64 ns
   EXPECT_EQ(huge, Duration::max());

@@ -31,6 +31,9 @@ Result<double> parse_percent(std::string_view text);
 
 // Shortest exact rendering in the largest fitting unit ("1d", "90m", "1.5s", "250us").
 std::string format_seconds(double seconds);
+// Exact: parse_duration_seconds reads it back to the same double. The largest unit in which the
+// value is at least 1 and is a whole multiple in floating point ("4y", "36h"), else seconds.
+std::string format_seconds_exact(double seconds);
 std::string format_bytes(double bytes);
 std::string format_bandwidth(double bytes_per_second);
 std::string format_rate(double per_second);

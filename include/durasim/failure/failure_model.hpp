@@ -5,8 +5,10 @@
 //
 // Invariants: destroying a domain destroys its whole subtree and cancels the subtree's pending
 // failures (generation bump); a destroyed domain neither fails nor recovers until replace()
-// puts it back, empty, with fresh time-to-failure draws (renewal). Outages nest: a domain is
-// available when neither it nor an ancestor is destroyed or in an outage.
+// puts it back, empty, with fresh time-to-failure draws (renewal: a draw is the life of new
+// hardware, so an age-dependent law such as afr_by_age starts again at age 0, as it does for
+// every domain at the trial's start). Outages nest: a domain is available when neither it nor an
+// ancestor is destroyed or in an outage.
 //
 //   FailureModel failures(topology, spec, channel);
 //   failures.start(queue, seed, trial);
