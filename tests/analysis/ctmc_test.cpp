@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "chain_reference.hpp"
 #include "durasim/core/time.hpp"
 
 namespace durasim {
@@ -38,29 +39,10 @@ GroupChainSpec group_of(const ReplicaChainSpec& c) {
   return {c.copies, c.copies - 1, c.failure_rate, c.repair_rate, c.serial};
 }
 
-// Birth rate (one more member lost) and death rate (one repaired) with `lost` members lost.
-Real birth(const GroupChainSpec& c, std::size_t lost) {
-  return static_cast<Real>(c.width - lost) * static_cast<Real>(c.failure_rate);
-}
-Real death(const GroupChainSpec& c, std::size_t lost) {
-  if (lost == 0) return 0;
-  return (c.serial ? Real{1} : static_cast<Real>(lost)) * static_cast<Real>(c.repair_rate);
-}
+using testing::birth;
+using testing::death;
+using testing::mttdl_closed_form;
 
-// With n = tolerated + 1 the absorbing state: T = sum_{k<n} (1 / (lambda_k pi_k)) sum_{j<=k}
-// pi_j, pi_0 = 1, pi_j = pi_{j-1} lambda_{j-1} / mu_j: the expected time from k lost members to
-// k + 1 is the mass below k over the flux up.
-Real mttdl_closed_form(const GroupChainSpec& c) {
-  const std::size_t n = c.tolerated + 1;
-  std::vector<Real> pi(n, 1);
-  for (std::size_t j = 1; j < n; ++j) pi[j] = pi[j - 1] * birth(c, j - 1) / death(c, j);
-  Real total = 0, below = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    below += pi[k];
-    total += below / (birth(c, k) * pi[k]);
-  }
-  return total;
-}
 Real mttdl_closed_form(const ReplicaChainSpec& c) {
   return mttdl_closed_form(group_of(c));
 }
