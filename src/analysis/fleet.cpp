@@ -40,12 +40,6 @@ constexpr std::size_t kMaxPieces = 4096;
 // Doublings or halvings of t: a long double spans 2^-16445 to 2^16384.
 constexpr int kMaxDoublings = 33000;
 
-Real any_of(Real p, Real count) {
-  if (p <= 0 || count == 0) return 0;
-  if (p >= 1) return 1;
-  return -std::expm1(count * std::log1p(-p));
-}
-
 double to_double(Real v) {
   DURASIM_ASSERT(v >= 0);
   if (v > static_cast<Real>(std::numeric_limits<double>::max()))
@@ -171,13 +165,19 @@ Real fleet_mean_time(const Ctmc& chain, std::uint64_t groups) {
 
 }  // namespace
 
-double any_of_independent(double p, std::uint64_t count) {
-  DURASIM_ASSERT(p >= 0.0);
-  DURASIM_ASSERT(p <= 1.0);
-  const Real q = any_of(p, static_cast<Real>(count));
+long double any_of_independent_ld(long double p, std::uint64_t count) {
+  DURASIM_ASSERT(p >= 0);
+  DURASIM_ASSERT(p <= 1);
+  if (p == 0 || count == 0) return 0;
+  if (p == 1) return 1;
+  const Real q = -std::expm1(static_cast<Real>(count) * std::log1p(-p));
   DURASIM_ASSERT(q >= 0);
   DURASIM_ASSERT(q <= 1);
-  return static_cast<double>(q);
+  return q;
+}
+
+double any_of_independent(double p, std::uint64_t count) {
+  return static_cast<double>(any_of_independent_ld(p, count));
 }
 
 FleetChainAnswer solve_fleet_chain(const GroupChainSpec& group, std::uint64_t groups,

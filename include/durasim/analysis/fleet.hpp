@@ -42,6 +42,8 @@ namespace durasim {
 
 // P(at least one of `count` independent events of probability p each), p in [0, 1].
 double any_of_independent(double p, std::uint64_t count);
+// The same in long double, for a p that is itself computed in long double (copysets.hpp).
+long double any_of_independent_ld(long double p, std::uint64_t count);
 
 struct FleetChainAnswer {
   std::size_t states = 0;          // of one group's chain
