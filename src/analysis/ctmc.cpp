@@ -14,8 +14,8 @@ using Real = long double;
 constexpr std::size_t kMaxStates = 1024;
 // exp(Q h) with L h <= 1/2: the terms fall below 2^-80 of the sum long before this.
 constexpr std::size_t kMaxSeriesTerms = 1000;
-// L t < (2 * 1024 * 1.8e308) * 1.8e308 < 2^2060.
-constexpr int kMaxSquarings = 2100;
+// L t is below the largest long double, 2^16384.
+constexpr int kMaxSquarings = 16400;
 
 // A nonnegative answer as a double: +inf beyond the largest double (a plain conversion of a long
 // double out of range is undefined).
@@ -208,16 +208,32 @@ double Ctmc::mean_time_to_absorption(std::size_t from) const {
 }
 
 double Ctmc::absorbed_by(std::size_t from, double t) const {
+  DURASIM_ASSERT(std::isfinite(t));
+  const Real p = occupancy(from, t).back();
+  DURASIM_ASSERT(p <= 1 + 1e-15L);
+  return std::min(1.0, to_double(p));
+}
+
+long double Ctmc::mean_time_to_absorption_ld(std::size_t from) const {
   DURASIM_ASSERT(from < states_);
-  DURASIM_ASSERT(t >= 0.0);
+  return mean_times(*this)[from];
+}
+
+std::vector<long double> Ctmc::occupancy(std::size_t from, long double t) const {
+  DURASIM_ASSERT(from < states_);
+  DURASIM_ASSERT(t >= 0);
   DURASIM_ASSERT(std::isfinite(t));
   const std::size_t absorbing = states_ - 1;
-  if (from == absorbing) return 1.0;
+  std::vector<long double> row(states_, 0.0L);
   Real fastest = 0;
   for (std::size_t i = 0; i < absorbing; ++i) fastest = std::max(fastest, outflow(*this, i));
-  if (fastest == 0 || t == 0.0) return 0.0;
+  if (from == absorbing || fastest == 0 || t == 0) {
+    row[from] = 1;
+    return row;
+  }
   const Real lambda = 2 * fastest;
-  Real x = lambda * static_cast<Real>(t);
+  Real x = lambda * t;
+  DURASIM_ASSERT(std::isfinite(x));
   int squarings = 0;
   while (x > 0.5L) {  // halving is exact
     x /= 2;
@@ -226,31 +242,61 @@ double Ctmc::absorbed_by(std::size_t from, double t) const {
   }
   Square e = uniformized_step(*this, lambda, x);
   for (int s = 0; s < squarings; ++s) e = squared(e);
-  const Real p = e(from, absorbing);
-  DURASIM_ASSERT(p <= 1 + 1e-15L);
-  return std::min(1.0, to_double(p));
+  for (std::size_t j = 0; j < states_; ++j) row[j] = j == from ? diagonal(e, j) : e(from, j);
+  return row;
 }
 
-CtmcAnswer solve_replica_chain(const ReplicaChainSpec& spec, double horizon_s) {
-  DURASIM_ASSERT(spec.copies >= 1);
+ChainLimit chain_limit(const GroupChainSpec& spec) {
+  DURASIM_ASSERT(spec.width >= 1);
+  DURASIM_ASSERT(spec.tolerated < spec.width);
   DURASIM_ASSERT(spec.failure_rate >= 0.0);  // +inf allowed
   DURASIM_ASSERT(spec.repair_rate >= 0.0);   // +inf allowed
-  DURASIM_ASSERT(horizon_s >= 0.0);
-  const std::size_t n = spec.copies;
   const bool instant_failure = std::isinf(spec.failure_rate);
-  const bool instant_repair = n >= 2 && std::isinf(spec.repair_rate);  // one copy is not repaired
+  // A group that tolerates no loss is lost before any repair starts.
+  const bool instant_repair = spec.tolerated >= 1 && std::isinf(spec.repair_rate);
   DURASIM_ASSERT(!(instant_failure && instant_repair));
-  if (instant_failure) return {n + 1, 0.0, horizon_s > 0.0 ? 1.0 : 0.0};
-  if (instant_repair) return {n + 1, std::numeric_limits<double>::infinity(), 0.0};
-  Ctmc chain(n + 1);
-  for (std::size_t lost = 0; lost < n; ++lost) {
-    // One rate per intact copy and per repair in progress, summed in the chain's long double.
-    for (std::size_t intact = n - lost; intact > 0; --intact)
+  if (instant_failure) return ChainLimit::kLostAtOnce;
+  if (instant_repair) return ChainLimit::kNeverLost;
+  return ChainLimit::kFinite;
+}
+
+Ctmc make_group_chain(const GroupChainSpec& spec) {
+  DURASIM_ASSERT(chain_limit(spec) == ChainLimit::kFinite);
+  const std::size_t lost_state = spec.tolerated + 1;
+  Ctmc chain(lost_state + 1);
+  for (std::size_t lost = 0; lost < lost_state; ++lost) {
+    // One rate per intact member and per repair in progress, summed in the chain's long double.
+    for (std::size_t intact = spec.width - lost; intact > 0; --intact)
       chain.add_rate(lost, lost + 1, spec.failure_rate);
     const std::size_t repairs = lost == 0 ? 0 : spec.serial ? 1 : lost;
     for (std::size_t r = 0; r < repairs; ++r) chain.add_rate(lost, lost - 1, spec.repair_rate);
   }
-  return {chain.states(), chain.mean_time_to_absorption(0), chain.absorbed_by(0, horizon_s)};
+  return chain;
+}
+
+GroupChainSpec as_group(const ReplicaChainSpec& spec) {
+  DURASIM_ASSERT(spec.copies >= 1);
+  return {spec.copies, spec.copies - 1, spec.failure_rate, spec.repair_rate, spec.serial};
+}
+
+CtmcAnswer solve_group_chain(const GroupChainSpec& spec, double horizon_s) {
+  DURASIM_ASSERT(horizon_s >= 0.0);
+  const std::size_t states = spec.tolerated + 2;
+  switch (chain_limit(spec)) {
+    case ChainLimit::kLostAtOnce:
+      return {states, 0.0, horizon_s > 0.0 ? 1.0 : 0.0};
+    case ChainLimit::kNeverLost:
+      return {states, std::numeric_limits<double>::infinity(), 0.0};
+    case ChainLimit::kFinite:
+      break;
+  }
+  const Ctmc chain = make_group_chain(spec);
+  DURASIM_ASSERT(chain.states() == states);
+  return {states, chain.mean_time_to_absorption(0), chain.absorbed_by(0, horizon_s)};
+}
+
+CtmcAnswer solve_replica_chain(const ReplicaChainSpec& spec, double horizon_s) {
+  return solve_group_chain(as_group(spec), horizon_s);
 }
 
 }  // namespace durasim

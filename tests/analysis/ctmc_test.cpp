@@ -1,5 +1,6 @@
-// The CTMC solver against answers computed here by other methods, in long double: the
-// birth-death first-passage closed form for the MTTDL; for P(loss by t), expm1 for one copy, the
+// The CTMC solver against answers computed here by other methods, in long double, for replica
+// chains and erasure-coded groups (k + m members tolerating m): the birth-death first-passage
+// closed form for the MTTDL; for P(loss by t), expm1 for one copy, the
 // two-exponential (hypoexponential) closed form for two, a Taylor series in Q for small t, and
 // plain uniformization (no scaling and squaring) for any t it can reach in ~1e5 steps. Failure and
 // repair rates are up to 5e13 apart; every answer must hold to 1e-12 relative.
@@ -12,8 +13,10 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "chain_reference.hpp"
 #include "durasim/core/time.hpp"
 
 namespace durasim {
@@ -30,31 +33,23 @@ double relative_error(double got, Real want) {
   return static_cast<double>(std::fabs((static_cast<Real>(got) - want) / want));
 }
 
-// Birth rate (one more copy lost) and death rate (one repaired) with `lost` copies lost.
-Real birth(const ReplicaChainSpec& c, std::size_t lost) {
-  return static_cast<Real>(c.copies - lost) * static_cast<Real>(c.failure_rate);
-}
-Real death(const ReplicaChainSpec& c, std::size_t lost) {
-  if (lost == 0) return 0;
-  return (c.serial ? Real{1} : static_cast<Real>(lost)) * static_cast<Real>(c.repair_rate);
+// The replica chain as a group (copies, tolerating copies - 1): written here, so the references
+// do not rest on as_group().
+GroupChainSpec group_of(const ReplicaChainSpec& c) {
+  return {c.copies, c.copies - 1, c.failure_rate, c.repair_rate, c.serial};
 }
 
-// T = sum_{k<n} (1 / (lambda_k pi_k)) sum_{j<=k} pi_j, pi_0 = 1, pi_j = pi_{j-1} lambda_{j-1} /
-// mu_j: the expected time from k lost copies to k + 1 is the mass below k over the flux up.
+using testing::birth;
+using testing::death;
+using testing::mttdl_closed_form;
+
 Real mttdl_closed_form(const ReplicaChainSpec& c) {
-  std::vector<Real> pi(c.copies, 1);
-  for (std::size_t j = 1; j < c.copies; ++j) pi[j] = pi[j - 1] * birth(c, j - 1) / death(c, j);
-  Real total = 0, below = 0;
-  for (std::size_t k = 0; k < c.copies; ++k) {
-    below += pi[k];
-    total += below / (birth(c, k) * pi[k]);
-  }
-  return total;
+  return mttdl_closed_form(group_of(c));
 }
 
-// The generator as a dense (n+1) x (n+1) matrix, diagonal included.
-std::vector<std::vector<Real>> generator(const ReplicaChainSpec& c) {
-  const std::size_t n = c.copies;
+// The generator as a dense (n+1) x (n+1) matrix, diagonal included; n = tolerated + 1.
+std::vector<std::vector<Real>> generator(const GroupChainSpec& c) {
+  const std::size_t n = c.tolerated + 1;
   std::vector<std::vector<Real>> q(n + 1, std::vector<Real>(n + 1, 0));
   for (std::size_t k = 0; k < n; ++k) {
     q[k][k + 1] = birth(c, k);
@@ -65,9 +60,9 @@ std::vector<std::vector<Real>> generator(const ReplicaChainSpec& c) {
 }
 
 // P(loss by t) = sum_k t^k / k! (Q^k)_{0,n}; for small Q t only (the terms alternate in sign).
-Real loss_by_taylor(const ReplicaChainSpec& c, double t) {
+Real loss_by_taylor(const GroupChainSpec& c, double t) {
   const auto q = generator(c);
-  const std::size_t n = c.copies;
+  const std::size_t n = c.tolerated + 1;
   std::vector<Real> v(n + 1, 0), next(n + 1);
   v[0] = 1;
   Real sum = 0;
@@ -85,12 +80,15 @@ Real loss_by_taylor(const ReplicaChainSpec& c, double t) {
   ADD_FAILURE() << "the Taylor series did not converge";
   return sum;
 }
+Real loss_by_taylor(const ReplicaChainSpec& c, double t) {
+  return loss_by_taylor(group_of(c), t);
+}
 
-// Plain uniformization: P = I + Q / L, P(loss by t) = sum_k Poisson(k; L t) (P^k)_{0,n}, all
-// terms nonnegative; the Poisson weights are built outward from the mode and normalised.
-Real loss_by_uniformization(const ReplicaChainSpec& c, double t) {
+// Plain uniformization: P = I + Q / L, the occupancy at t = sum_k Poisson(k; L t) row 0 of P^k,
+// all terms nonnegative; the Poisson weights are built outward from the mode and normalised.
+std::vector<Real> occupancy_by_uniformization(const GroupChainSpec& c, double t) {
   const auto q = generator(c);
-  const std::size_t n = c.copies;
+  const std::size_t n = c.tolerated + 1;
   Real fastest = 0;
   for (std::size_t i = 0; i < n; ++i) fastest = std::max(fastest, -q[i][i]);
   const Real lambda = 1.25L * fastest;
@@ -108,17 +106,24 @@ Real loss_by_uniformization(const ReplicaChainSpec& c, double t) {
   Real total_weight = 0;
   for (const Real wk : w) total_weight += wk;
   EXPECT_LT(w[last], 1e-40L * total_weight);
-  std::vector<Real> v(n + 1, 0), next(n + 1);
+  std::vector<Real> v(n + 1, 0), next(n + 1), sum(n + 1, 0);
   v[0] = 1;
-  Real sum = 0;
+  sum[0] = w[0];
   for (std::size_t k = 1; k <= last; ++k) {
     std::fill(next.begin(), next.end(), Real{0});
     for (std::size_t i = 0; i <= n; ++i)
       for (std::size_t j = 0; j <= n; ++j) next[j] += v[i] * p[i][j];
     v.swap(next);
-    sum += w[k] * v[n];
+    for (std::size_t j = 0; j <= n; ++j) sum[j] += w[k] * v[j];
   }
-  return sum / total_weight;
+  for (Real& s : sum) s /= total_weight;
+  return sum;
+}
+Real loss_by_uniformization(const GroupChainSpec& c, double t) {
+  return occupancy_by_uniformization(c, t).back();
+}
+Real loss_by_uniformization(const ReplicaChainSpec& c, double t) {
+  return loss_by_uniformization(group_of(c), t);
 }
 
 // Two copies: the absorption time is Exp(s) + Exp(b), s and b the eigenvalues of -Q_T, whose sum
@@ -352,6 +357,156 @@ TEST(CtmcLoss, NearOneForFastChains) {
       EXPECT_LE(got, 1.0);
     }
   }
+}
+
+// Erasure codes k + m as groups of k + m members tolerating m: 4+2 and 6+3, each with serial
+// and parallel repair; and 10+4 (14 members, 6 states), the widest common layout.
+std::vector<GroupChainSpec> erasure_codes(const RatePair& r) {
+  std::vector<GroupChainSpec> out;
+  for (const auto& [k, m] : {std::pair<std::size_t, std::size_t>{4, 2}, {6, 3}, {10, 4}})
+    for (const bool serial : {false, true})
+      out.push_back({k + m, m, r.failure_rate, r.repair_rate, serial});
+  return out;
+}
+
+std::string describe(const GroupChainSpec& c) {
+  std::ostringstream out;
+  out << c.width - c.tolerated << "+" << c.tolerated << ", " << (c.serial ? "serial" : "parallel")
+      << ", failure " << c.failure_rate << "/s, repair " << c.repair_rate << "/s";
+  return out.str();
+}
+
+TEST(GroupChain, ReplicaChainIsTheGroupToleratingAllButOne) {
+  for (const RatePair& r : kRatePairs) {
+    for (const ReplicaChainSpec& c : chains(r)) {
+      const CtmcAnswer replica = solve_replica_chain(c, kYear);
+      const CtmcAnswer group = solve_group_chain(group_of(c), kYear);
+      EXPECT_EQ(replica.states, group.states) << describe(c);
+      EXPECT_EQ(replica.mttdl_s, group.mttdl_s) << describe(c);
+      EXPECT_EQ(replica.probability, group.probability) << describe(c);
+    }
+  }
+}
+
+TEST(GroupChain, ToleratingNoLossIsTheFirstFailure) {
+  // Any member lost loses the data: exponential with rate width * lambda, repair irrelevant.
+  for (const std::size_t width : {1u, 4u, 12u}) {
+    for (const double repair : {0.0, 1 / kHour, std::numeric_limits<double>::infinity()}) {
+      const double lambda = 1 / (30 * kYear), t = 2 * kYear;
+      const CtmcAnswer a = solve_group_chain({width, 0, lambda, repair, false}, t);
+      const Real rate = static_cast<Real>(width) * static_cast<Real>(lambda);
+      EXPECT_EQ(a.states, 2u);
+      EXPECT_LT(relative_error(a.mttdl_s, 1 / rate), kRelative) << width << " members";
+      EXPECT_LT(relative_error(a.probability, -std::expm1(-rate * t)), kRelative) << width;
+    }
+  }
+}
+
+TEST(GroupChainMttdl, ErasureCodesMatchBirthDeathClosedForm) {
+  for (const RatePair& r : kRatePairs) {
+    for (const GroupChainSpec& c : erasure_codes(r)) {
+      const CtmcAnswer a = solve_group_chain(c, kHour);
+      EXPECT_EQ(a.states, c.tolerated + 2) << describe(c);
+      const Real want = mttdl_closed_form(c);
+      EXPECT_LT(relative_error(a.mttdl_s, want), kRelative)
+          << r.name << ", " << describe(c) << ": got " << a.mttdl_s << ", want "
+          << static_cast<double>(want);
+    }
+  }
+}
+
+TEST(GroupChainMttdl, FourPlusTwoClosedForm) {
+  // 6 members tolerating 2, written out: with a = 6 l, b = 5 l, c = 4 l (births) and mu_1, mu_2
+  // (deaths), T = 1/a + (a + mu_1)/(a b) + (a b + a mu_2 + mu_1 mu_2)/(a b c).
+  const Real l = 1e-3, m = 0.1;
+  for (const bool serial : {false, true}) {
+    const Real a = 6 * l, b = 5 * l, c = 4 * l, m1 = m, m2 = serial ? m : 2 * m;
+    const Real want = 1 / a + (a + m1) / (a * b) + (a * b + a * m2 + m1 * m2) / (a * b * c);
+    EXPECT_LT(relative_error(solve_group_chain({6, 2, 1e-3, 0.1, serial}, 1).mttdl_s, want),
+              kRelative)
+        << (serial ? "serial" : "parallel");
+  }
+}
+
+TEST(GroupChainLoss, ErasureCodesMatchPlainUniformization) {
+  for (const RatePair& r : kRatePairs) {
+    for (const GroupChainSpec& c : erasure_codes(r)) {
+      const Real fastest = static_cast<Real>(c.width) * c.failure_rate +
+                           static_cast<Real>(c.tolerated) * c.repair_rate;
+      for (const double t : {1.0, 60.0, kHour, kDay, 30 * kDay, kYear, 10 * kYear, 30 * kYear}) {
+        if (1.25L * fastest * t > 1e5L) continue;  // beyond the reference's reach
+        const double got = solve_group_chain(c, t).probability;
+        const Real want = loss_by_uniformization(c, t);
+        EXPECT_LT(relative_error(got, want), kRelative)
+            << r.name << ", " << describe(c) << ", t " << t << ": got " << got << ", want "
+            << static_cast<double>(want);
+      }
+    }
+  }
+}
+
+TEST(GroupChainLoss, ErasureCodesAtSmallTimesMatchTaylorSeries) {
+  for (const RatePair& r : kRatePairs) {
+    for (const GroupChainSpec& c : erasure_codes(r)) {
+      // Q t at most 1e-2: P about (lambda t)^(m+1), far below 1e-15.
+      for (const double mu_t : {1e-2, 1e-4, 1e-7}) {
+        const double t = mu_t / (static_cast<double>(c.width) * r.repair_rate);
+        const double got = solve_group_chain(c, t).probability;
+        const Real want = loss_by_taylor(c, t);
+        EXPECT_LT(relative_error(got, want), kRelative)
+            << r.name << ", " << describe(c) << ", t " << t << ": got " << got << ", want "
+            << static_cast<double>(want);
+      }
+    }
+  }
+}
+
+TEST(GroupChainLoss, ErasureCodesNearOneForFastChains) {
+  for (const bool serial : {false, true}) {
+    const GroupChainSpec c{6, 2, 0.05, 1.0, serial};
+    const double mttdl = static_cast<double>(mttdl_closed_form(c));
+    for (const double k : {0.5, 3.0, 10.0, 30.0}) {
+      const double got = solve_group_chain(c, k * mttdl).probability;
+      const Real want = loss_by_uniformization(c, k * mttdl);
+      EXPECT_LT(relative_error(got, want), kRelative) << describe(c) << ", " << k << " MTTDL";
+      EXPECT_LE(got, 1.0);
+    }
+  }
+}
+
+TEST(GroupChain, InfiniteRatesAreTheirLimits) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const CtmcAnswer destroyed = solve_group_chain({9, 3, inf, 1 / kDay, true}, kYear);
+  EXPECT_EQ(destroyed.states, 5u);
+  EXPECT_EQ(destroyed.mttdl_s, 0.0);
+  EXPECT_EQ(destroyed.probability, 1.0);
+  EXPECT_EQ(solve_group_chain({9, 3, inf, 1 / kDay, true}, 0.0).probability, 0.0);
+  const CtmcAnswer repaired = solve_group_chain({9, 3, 1e-8, inf, false}, kYear);
+  EXPECT_TRUE(std::isinf(repaired.mttdl_s) && repaired.mttdl_s > 0);
+  EXPECT_EQ(repaired.probability, 0.0);
+  EXPECT_EQ(chain_limit({9, 3, inf, 1 / kDay, true}), ChainLimit::kLostAtOnce);
+  EXPECT_EQ(chain_limit({9, 3, 1e-8, inf, false}), ChainLimit::kNeverLost);
+  EXPECT_EQ(chain_limit({9, 0, 1e-8, inf, false}), ChainLimit::kFinite);
+  EXPECT_THROW(solve_group_chain({9, 3, inf, inf, false}, kYear), InternalError);
+}
+
+TEST(GroupChain, OccupancySumsToOneAndHoldsTheSurvivalNearOne) {
+  // 4+2 at 40 MTTDLs: the survival e^-40 (4e-18) is the sum of the transient entries, not 1 - P.
+  const GroupChainSpec c{6, 2, 0.05, 1.0, false};
+  const Ctmc chain = make_group_chain(c);
+  const Real mttdl = mttdl_closed_form(c);
+  const std::vector<long double> row = chain.occupancy(0, 40 * mttdl);
+  // the sum of positive terms in plain uniformization; 1 - P would cancel
+  ASSERT_EQ(row.size(), 4u);
+  Real survival = 0;
+  for (std::size_t j = 0; j + 1 < row.size(); ++j) survival += row[j];
+  EXPECT_NEAR(static_cast<double>(survival + row.back()), 1.0, 1e-18);
+  const std::vector<Real> reference =
+      occupancy_by_uniformization(c, static_cast<double>(40 * mttdl));
+  const Real want = reference[0] + reference[1] + reference[2];
+  EXPECT_GT(want, 0);
+  EXPECT_LT(relative_error(static_cast<double>(survival), want), kRelative)
+      << "survival " << static_cast<double>(survival) << " want " << static_cast<double>(want);
 }
 
 }  // namespace

@@ -17,26 +17,35 @@
 //   is squared s times. Each matrix keeps its off-diagonal entries (sums of products of
 //   nonnegative numbers) and, while a row's off-diagonal sum c is at most 1/2, takes its diagonal
 //   as 1 - c: a diagonal near 1 stored by itself would carry a rounding that 2^s squarings raise
-//   to the power 2^s. Above 1/2 the diagonal is the sum of products, without cancellation.
+//   to the power 2^s. Above 1/2 the diagonal is the sum of products, without cancellation. The
+//   whole row (occupancy) is available: its transient entries sum to the survival without the
+//   cancellation of 1 - P when P is near 1.
 // - Arithmetic is long double: intermediates such as lambda^n / mu^(n-1) can leave the range of
-//   a double before the answer does. An answer beyond the largest double is +inf.
+//   a double before the answer does. An answer beyond the largest double is +inf; the `_ld`
+//   accessors return the long double itself, for callers that compute on with it.
 //
 // Invariant: every rate is finite and >= 0; the absorbing (last) state has no exits.
 //
-// The replica chain: n copies, each destroyed at rate lambda while intact; lost copies come back
-// at rate mu each ("parallel" repair) or one at a time ("serial"); state i = copies lost, state n
-// absorbs. mttdl_s is +inf when it exceeds the largest double or loss is unreachable. A rate of
-// +inf (a mean below 5.6e-309 s) is taken as its limit: copies destroyed at once (MTTDL 0, loss
-// certain within any horizon) or, with two copies or more, repaired at once (never lost); both
-// at once have no limit and are refused.
+// The group chain: `width` members (copies, or the k + m fragments of an erasure code), each
+// destroyed at rate lambda while intact; the data survive while at most `tolerated` members are
+// lost (replication: copies - 1; k + m erasure code: m). State i = members lost, i = 0..tolerated,
+// state tolerated + 1 absorbs. From state i members fail at (width - i) lambda; lost members come
+// back at i mu ("parallel" repair) or mu ("serial", one at a time). The replica chain is the group
+// chain with width = copies and tolerated = copies - 1. mttdl_s is +inf when it exceeds the
+// largest double or loss is unreachable. A rate of +inf (a mean below 5.6e-309 s) is taken as its
+// limit: members destroyed at once (MTTDL 0, loss certain within any horizon) or, when the group
+// tolerates a loss, repaired at once (never lost); both at once have no limit and are refused.
 //
 //   CtmcAnswer a = solve_replica_chain({.copies = 3, .failure_rate = 1e-8,
 //                                       .repair_rate = 1e-5, .serial = false}, horizon_s);
+//   CtmcAnswer ec = solve_group_chain({.width = 6, .tolerated = 2, .failure_rate = 1e-8,
+//                                      .repair_rate = 1e-5, .serial = true}, horizon_s);  // 4+2
 //   Ctmc c(3);  c.add_rate(0, 1, 2e-9);  c.add_rate(1, 0, 1e-5);  c.add_rate(1, 2, 1e-9);
 //   double mttdl_s = c.mean_time_to_absorption(0), p = c.absorbed_by(0, 3.15e8);
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "durasim/core/assert.hpp"
@@ -63,9 +72,23 @@ class Ctmc {
   // P(absorbed by time t | start in `from`), t >= 0 and finite.
   double absorbed_by(std::size_t from, double t) const;
 
+  // The mean time to absorption in long double (range to 1.2e4932); +inf if it may never end.
+  long double mean_time_to_absorption_ld(std::size_t from) const;
+  // Row `from` of exp(Q t), t >= 0 and finite: P(in state j at t | start in `from`) for each j,
+  // the last entry P(absorbed by t). Each entry keeps its own relative precision.
+  std::vector<long double> occupancy(std::size_t from, long double t) const;
+
  private:
   std::size_t states_;
   std::vector<long double> rates_;  // row-major states_ x states_; the diagonal stays 0
+};
+
+struct GroupChainSpec {
+  std::size_t width = 3;      // members; >= 1
+  std::size_t tolerated = 2;  // members that may be lost at once without losing data; < width
+  double failure_rate = 0.0;  // per second, per intact member; may be +inf
+  double repair_rate = 0.0;   // per second, per repair in progress; may be +inf
+  bool serial = false;        // one repair at a time
 };
 
 struct ReplicaChainSpec {
@@ -81,6 +104,16 @@ struct CtmcAnswer {
   double probability = 0.0;  // P(loss within the horizon)
 };
 
+// The limit an infinite rate stands for; kFinite when the chain itself is solved.
+enum class ChainLimit : std::uint8_t { kFinite, kLostAtOnce, kNeverLost };
+ChainLimit chain_limit(const GroupChainSpec& spec);
+
+// The group chain's states and rates; every rate finite (chain_limit(spec) == kFinite).
+Ctmc make_group_chain(const GroupChainSpec& spec);
+// Copies as a group: width = copies, tolerated = copies - 1.
+GroupChainSpec as_group(const ReplicaChainSpec& spec);
+
+CtmcAnswer solve_group_chain(const GroupChainSpec& spec, double horizon_s);
 CtmcAnswer solve_replica_chain(const ReplicaChainSpec& spec, double horizon_s);
 
 }  // namespace durasim
