@@ -534,8 +534,9 @@ int cmd_markov(const RunArgs& a, std::ostream& out, std::ostream& err) {
   const Json answer = make_markov_report(s);  // fast: the output is opened after it
   if (answer.is_null()) {
     err << a.scenario
-        << ": no Markov model applies (it needs one partition, exponential destroying failures "
-           "independent between copies, and no outages or injected faults)\n";
+        << ": no Markov model applies (explicit copies: one partition, exponential destroying "
+           "failures independent between copies, no outages or injected faults; the fleet form: "
+           "exponential failure modes at or below the spread level, no injected faults)\n";
     return 2;
   }
   OutputSet outputs(out);

@@ -25,20 +25,8 @@ FleetRepairSpec unbatched(const FleetRepairSpec& spec) {
 }  // namespace
 
 ImportanceSpec importance_spec(const Scenario& s) {
-  const FleetLayout& layout = *s.fleet_layout;
-  double partitions_per_group =
-      static_cast<double>(s.fleet->partitions) / static_cast<double>(layout.groups());
-  double repair_s = s.fleet_repair.detect_after.mean() +
-                    s.fleet->member_bytes() * partitions_per_group / s.repair.rebuild_bandwidth_Bps;
-  if (s.fleet->placement == FleetPlacement::kCopyset) {
-    double replace_s = s.failures.replace_after.mean();
-    for (const FailureMode& m : s.failures.modes)
-      if (m.replace_after) replace_s = std::max(replace_s, m.replace_after->mean());
-    repair_s = std::max(repair_s, replace_s + s.fleet->member_bytes() * partitions_per_group /
-                                                  s.repair.rebuild_bandwidth_Bps);
-  }
   ImportanceSpec spec;
-  spec.mean_repair_s = std::max(repair_s, 1e-6);
+  spec.mean_repair_s = std::max(member_repair_time(s).mean_s, 1e-6);
   return spec;
 }
 

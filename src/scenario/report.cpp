@@ -400,7 +400,87 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
   return model;
 }
 
+namespace {
+
+// Whether no domain of `level` holds members of two groups (one failure there hits one group).
+bool one_group_per_domain(const Scenario& s, Level level) {
+  const FleetLayout& l = *s.fleet_layout;
+  std::vector<std::uint32_t> owner(s.topology->size(), UINT32_MAX);
+  for (std::uint32_t g = 0; g < l.groups(); ++g) {
+    for (const std::uint32_t d : l.members(g)) {
+      std::uint32_t& o = owner[s.topology->ancestor_at(DomainId{std::size_t{d}}, level).index()];
+      if (o != UINT32_MAX && o != g) return false;
+      o = g;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<FleetAnalyticModel> fleet_analytic_model(const Scenario& s) {
+  if (!s.fleet || !s.failures.faults.empty() || s.failures.modes.empty()) return std::nullopt;
+  FleetAnalyticModel model;
+  double rate = 0.0;
+  std::vector<std::string> why;
+  bool independent =
+      s.fleet_layout->groups() == 1 || s.fleet->placement == FleetPlacement::kCopyset;
+  if (!independent) why.emplace_back("random placement moves members: partitions share disks");
+  for (const FailureMode& m : s.failures.modes) {
+    const Level level = *level_of(m.kind);
+    // A domain above the spread level may hold several members of one group.
+    if (m.ttf.kind() != DistKind::kExponential || level < s.fleet->spread) return std::nullopt;
+    rate += m.ttf.rate();
+    if (independent && !one_group_per_domain(s, level)) {
+      independent = false;
+      why.emplace_back(std::string("a ") + std::string(level_name(level)) +
+                       " holds members of several partitions");
+    }
+  }
+  const MemberRepairTime t = member_repair_time(s);
+  const double negligible = 1e-6 * t.mean_s;
+  if (s.fleet_repair.detect_after.kind() != DistKind::kExponential || t.rebuild_s > negligible ||
+      t.replace_s > negligible)
+    why.emplace_back(
+        "the repair time is not exponential (detect_after exponential, rebuild and "
+        "replacement negligible make it so)");
+  model.group = {.width = s.fleet->width(),
+                 .tolerated = s.fleet->tolerated(),
+                 .failure_rate = rate,
+                 .repair_rate = t.mean_s > 0.0 ? 1.0 / t.mean_s : HUGE_VAL,
+                 .serial = s.fleet_repair.serial};
+  if (std::isinf(model.group.failure_rate) && std::isinf(model.group.repair_rate))
+    return std::nullopt;
+  model.groups = s.fleet_layout->groups();
+  model.exact = why.empty();
+  for (std::size_t i = 0; i < why.size(); ++i) model.why += (i ? "; " : "") + why[i];
+  return model;
+}
+
+Json make_fleet_markov_report(const Scenario& s) {
+  const std::optional<FleetAnalyticModel> model = fleet_analytic_model(s);
+  if (!model) return nullptr;
+  const FleetChainAnswer a = solve_fleet_chain(model->group, model->groups, s.horizon.seconds());
+  Json out = {
+      {"states", a.states},
+      {"mttdl_s", std::isinf(a.mttdl_s) ? Json(nullptr) : Json(a.mttdl_s)},
+      {"probability", a.probability},
+      {"exact", model->exact},
+      {"groups", a.groups},
+      {"group_probability", a.group_probability},
+      {"group_mttdl_s", std::isinf(a.group_mttdl_s) ? Json(nullptr) : Json(a.group_mttdl_s)},
+      {"model", model->exact ? "CTMC of " + std::to_string(a.groups) + " independent groups (exact)"
+                             : "CTMC of " + std::to_string(a.groups) +
+                                   " groups taken as independent, exponential repair "
+                                   "(approximation: " +
+                                   model->why + ")"}};
+  if (std::isinf(a.mttdl_s))
+    out["mttdl_note"] = "the MTTDL is longer than 1.8e308 s, the largest number a double holds";
+  return out;
+}
+
 Json make_markov_report(const Scenario& s) {
+  if (s.fleet) return make_fleet_markov_report(s);
   const std::optional<AnalyticModel> model = analytic_model(s);
   if (!model) return nullptr;
   const CtmcAnswer a = solve_replica_chain(model->chain, s.horizon.seconds());

@@ -1247,6 +1247,23 @@ void Parser::bound_write_work(const PathTimes& path) {
 
 }  // namespace
 
+MemberRepairTime member_repair_time(const Scenario& s) {
+  DURASIM_ASSERT(s.fleet && s.fleet_layout);
+  MemberRepairTime t;
+  const double per_group =
+      static_cast<double>(s.fleet->partitions) /
+      static_cast<double>(std::max<std::uint32_t>(1, s.fleet_layout->groups()));
+  t.detect_s = s.fleet_repair.detect_after.mean();
+  t.rebuild_s = s.fleet->member_bytes() * per_group / s.repair.rebuild_bandwidth_Bps;
+  if (s.fleet->placement == FleetPlacement::kCopyset) {
+    t.replace_s = s.failures.replace_after.mean();
+    for (const FailureMode& m : s.failures.modes)
+      if (m.replace_after) t.replace_s = std::max(t.replace_s, m.replace_after->mean());
+  }
+  t.mean_s = std::max(t.detect_s, t.replace_s) + t.rebuild_s;
+  return t;
+}
+
 ScenarioError::ScenarioError(std::string source, std::vector<Problem> problems)
     : std::runtime_error(summary(source, problems)),
       source_(std::move(source)),

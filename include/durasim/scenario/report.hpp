@@ -10,6 +10,7 @@
 #include <string>
 
 #include "durasim/analysis/ctmc.hpp"
+#include "durasim/analysis/fleet.hpp"
 #include "durasim/metrics/observation.hpp"
 #include "durasim/scenario/scenario.hpp"
 
@@ -35,6 +36,21 @@ struct AnalyticModel {
   bool exact = false;
 };
 std::optional<AnalyticModel> analytic_model(const Scenario& scenario);
+
+// The fleet form's Markov model: its groups as `groups` copies of one group's chain (members
+// failing at the summed rate of the exponential modes at or below the spread level, repaired at
+// 1 / the mean repair time). Exact when the groups are independent (no disk and no failing
+// domain holds members of two groups, and members never move: copysets, or one partition) and
+// the repair time exponential (detect_after exponential, rebuild and replacement negligible);
+// otherwise an approximation, `why` saying which. None with injected faults, a non-exponential
+// mode, or a mode above the spread level (one failure taking several members of a group).
+struct FleetAnalyticModel {
+  GroupChainSpec group;
+  std::uint64_t groups = 0;
+  bool exact = false;
+  std::string why;  // what makes it approximate (empty when exact)
+};
+std::optional<FleetAnalyticModel> fleet_analytic_model(const Scenario& scenario);
 
 Json make_report(const Scenario& scenario, const LossAccumulator& totals, const RunInfo& run);
 // {"states", "mttdl_s", "probability", "exact"} of the scenario's replica chain, or null when it

@@ -93,6 +93,14 @@ struct Scenario {
   Json resolved;  // the document as run, defaults filled in
 };
 
+// The fleet form: the mean time from a member's loss to its return (detect_after and the rebuild
+// of a member, the replacement first with copysets), and its three parts.
+struct MemberRepairTime {
+  double detect_s = 0.0, replace_s = 0.0, rebuild_s = 0.0;
+  double mean_s = 0.0;
+};
+MemberRepairTime member_repair_time(const Scenario& scenario);
+
 // Applies "path=value" (a JSON pointer without the leading slash); the value is read as JSON
 // when it parses as JSON, else as a string. Throws ScenarioError on a bad path.
 void apply_override(Json& doc, const std::string& assignment, const std::string& source);
