@@ -87,7 +87,11 @@ Result<double> parse_with_units(std::string_view text, std::span<const Unit> uni
 // For people: the largest unit in which the value is at least 1, rounded to three decimals
 // ("1.5h", "7.2s", "24.167h"). Scenario text is never rewritten with this.
 std::string format_in(double value, std::span<const Unit> units_descending) {
-  if (value == 0.0) return "0" + std::string(units_descending.back().name);
+  if (value == 0.0) {
+    std::string zero = "0";  // (not "0" + std::string: g++ 12 -O3 warns falsely of -Wrestrict)
+    zero += units_descending.back().name;
+    return zero;
+  }
   const Unit* unit = &units_descending.back();
   for (const Unit& u : units_descending) {
     if (value / u.factor >= 1.0) {

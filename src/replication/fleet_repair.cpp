@@ -26,26 +26,52 @@ FleetRepair::FleetRepair(const Topology& topology, const FleetLayout& layout,
       member_bytes_(layout.spec().member_bytes()),
       batching_(spec.batch && !spec.serial && spec.detect_after.is_fixed()) {
   DURASIM_ASSERT(width_ >= 1 && width_ < 256);
+  // Every disk's members as the layout puts them, in slot order: what a trial starts from.
+  init_first_.assign(topology.size() + 1, 0);
+  for (std::uint32_t g = 0; g < layout.groups(); ++g)
+    for (const std::uint32_t d : layout.members(g)) ++init_first_[d + 1];
+  for (std::size_t d = 0; d < topology.size(); ++d) init_first_[d + 1] += init_first_[d];
+  init_slots_.resize(init_first_.back());
+  std::vector<std::uint32_t> fill(init_first_.begin(), init_first_.end() - 1);
+  for (std::uint32_t g = 0; g < layout.groups(); ++g)
+    for (std::uint32_t s = 0; s < width_; ++s)
+      init_slots_[fill[layout.members(g)[s]]++] = static_cast<std::uint32_t>(slot(g, s));
   spread_of_.assign(topology.size(), kNone);
   for (const DomainId d : layout.disks())
     spread_of_[d.index()] = topology.ancestor_at(d, layout.spec().spread).value;
 }
 
+// A new trial starts from the layout. After the first, only what the last trial touched is put
+// back: the groups that lost a member (nothing else changes a group) and the disks whose lists
+// a move changed; a trial touching a few disks of a large fleet costs little to undo.
 void FleetRepair::start(std::uint64_t seed, std::uint64_t trial) {
   const std::size_t groups = layout_->groups();
-  slots_.resize(groups * width_);
-  on_disk_.resize(topology_->size());
-  for (auto& list : on_disk_) list.clear();
-  for (std::uint32_t g = 0; g < groups; ++g) {
+  if (slots_.empty() && groups > 0) {
+    slots_.resize(groups * width_);
+    groups_.assign(groups, Group{});
+    on_disk_.resize(topology_->size());
+    group_touched_.assign(groups, 1);
+    for (std::uint32_t g = 0; g < groups; ++g) touched_groups_.push_back(g);
+    disk_touched_.assign(topology_->size(), 1);
+    for (std::uint32_t d = 0; d < topology_->size(); ++d) touched_disks_.push_back(d);
+  }
+  for (const std::uint32_t g : touched_groups_) {
     const auto m = layout_->members(g);
     for (std::uint32_t s = 0; s < width_; ++s) {
-      std::vector<std::uint32_t>& list = on_disk_[m[s]];
-      slots_[slot(g, s)] = {m[s], 0, static_cast<std::uint32_t>(list.size()), State::kIntact,
-                            SimTime{0}};
-      list.push_back(static_cast<std::uint32_t>(slot(g, s)));
+      Slot& x = slots_[slot(g, s)];
+      x = {m[s], 0, x.pos, State::kIntact, SimTime{0}};
     }
+    groups_[g] = Group{};
+    group_touched_[g] = 0;
   }
-  groups_.assign(groups, Group{});
+  touched_groups_.clear();
+  for (const std::uint32_t d : touched_disks_) {
+    on_disk_[d].assign(init_slots_.begin() + init_first_[d],
+                       init_slots_.begin() + init_first_[d + 1]);
+    for (std::uint32_t i = 0; i < on_disk_[d].size(); ++i) slots_[on_disk_[d][i]].pos = i;
+    disk_touched_[d] = 0;
+  }
+  touched_disks_.clear();
   degraded_.clear();
   busy_until_.assign(topology_->size(), SimTime{0});
   for (Batch& b : batches_) b.slots.clear();
@@ -142,6 +168,10 @@ void FleetRepair::destroyed(const DomainChange& change, SimTime now, FailureMode
 void FleetRepair::lose_member(std::size_t sl, SimTime now, const FailureModel& failures,
                               EventQueue& queue, std::uint64_t& lost_parts) {
   const std::uint32_t g = group_of(sl);
+  if (!group_touched_[g]) {  // every change to a group starts with the loss of a member
+    group_touched_[g] = 1;
+    touched_groups_.push_back(g);
+  }
   settle(g, now, &queue);
   Slot& x = slots_[sl];
   Group& gr = groups_[g];
@@ -418,6 +448,12 @@ bool FleetRepair::recreate(std::size_t sl, const FailureModel& failures) {
 void FleetRepair::move(std::size_t sl, std::uint32_t disk) {
   Slot& x = slots_[sl];
   if (x.disk == disk) return;
+  for (const std::uint32_t d : {x.disk, disk}) {
+    if (!disk_touched_[d]) {
+      disk_touched_[d] = 1;
+      touched_disks_.push_back(d);
+    }
+  }
   std::vector<std::uint32_t>& from = on_disk_[x.disk];
   DURASIM_ASSERT(from[x.pos] == sl);
   const std::uint32_t last = from.back();

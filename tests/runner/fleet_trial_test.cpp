@@ -73,6 +73,27 @@ TEST(FleetTrial, EveryInvariantHoldsAfterEveryEventOfStressedFleets) {
   }
 }
 
+TEST(FleetTrial, ARunnerReusedAcrossTrialsGivesWhatAFreshOneGives) {
+  // After its first trial a runner puts back only what the last trial touched.
+  for (const Json& replication : replications()) {
+    const Scenario s = parse_scenario(stressed(replication, 8), "t");
+    FleetTrialRunner reused(s);
+    for (std::uint64_t t = 0; t < 8; ++t) {
+      const TrialObservation a = reused.run(t);
+      FleetTrialRunner fresh(s);
+      const TrialObservation b = fresh.run(t);
+      EXPECT_EQ(a.fleet.event_time_s, b.fleet.event_time_s) << replication.dump() << " " << t;
+      EXPECT_EQ(a.fleet.rebuilds, b.fleet.rebuilds);
+      EXPECT_EQ(a.fleet.degraded_partition_s, b.fleet.degraded_partition_s);
+      EXPECT_EQ(a.fleet.wait_member_s, b.fleet.wait_member_s);
+      EXPECT_EQ(a.events, b.events);
+      for (std::uint32_t g = 0; g < s.fleet_layout->groups(); ++g)
+        for (std::uint32_t m = 0; m < s.fleet->width(); ++m)
+          ASSERT_EQ(reused.repair().disk_of(g, m), fresh.repair().disk_of(g, m));
+    }
+  }
+}
+
 Json comparable(Json report) {
   report.erase("run");
   return report;

@@ -203,14 +203,21 @@ class FleetRepair {
   std::uint32_t width_;
   std::uint32_t tolerated_;
   double member_bytes_;
-  std::vector<std::uint32_t> spread_of_;  // domain -> its spread-level ancestor (disks only)
+  std::vector<std::uint32_t> spread_of_;   // domain -> its spread-level ancestor (disks only)
+  std::vector<std::uint32_t> init_first_;  // [disk]: its members in init_slots_ as laid out
+  std::vector<std::uint32_t> init_slots_;
 
   bool batching_;  // parallel repair with a fixed detect_after
 
   // Per trial.
   std::vector<Slot> slots_;
   std::vector<Group> groups_;
-  std::vector<std::uint32_t> degraded_;              // groups holding data with a member not intact
+  std::vector<std::uint32_t> degraded_;  // groups holding data with a member not intact
+  // What a trial changed, put back by start(): groups that lost a member, disks whose lists moved.
+  std::vector<char> group_touched_;
+  std::vector<std::uint32_t> touched_groups_;
+  std::vector<char> disk_touched_;
+  std::vector<std::uint32_t> touched_disks_;
   std::vector<std::vector<std::uint32_t>> on_disk_;  // [disk] slots
   std::vector<SimTime> busy_until_;                  // [disk]
   std::vector<Batch> batches_;
