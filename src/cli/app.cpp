@@ -176,8 +176,9 @@ void print_fleet_summary(const Json& r, std::ostream& out) {
       << fmt(f[per]["ci95"][0].get<double>()) << ", " << fmt(f[per]["ci95"][1].get<double>())
       << "]\n";
   out << "object nines  "
-      << (nines["estimate"].is_null() ? std::string("none lost")
-                                      : fmt(nines["estimate"].get<double>(), 3))
+      << (!f.contains("fraction_lost_per_year") ? std::string("not given (injected faults)")
+          : nines["estimate"].is_null()         ? std::string("none lost")
+                                                : fmt(nines["estimate"].get<double>(), 3))
       << (nines["lower_bound"].is_null()
               ? std::string()
               : "  (lower bound " + fmt(nines["lower_bound"].get<double>(), 3) + ")")

@@ -37,27 +37,39 @@ FleetRepair::FleetRepair(const Topology& topology, const FleetLayout& layout,
     for (std::uint32_t s = 0; s < width_; ++s)
       init_slots_[fill[layout.members(g)[s]]++] = static_cast<std::uint32_t>(slot(g, s));
   spread_of_.assign(topology.size(), kNone);
-  for (const DomainId d : layout.disks())
-    spread_of_[d.index()] = topology.ancestor_at(d, layout.spec().spread).value;
+  disks_in_spread_.assign(topology.size(), 0);
+  for (const DomainId d : layout.disks()) {
+    const std::uint32_t sd = topology.ancestor_at(d, layout.spec().spread).value;
+    spread_of_[d.index()] = sd;
+    if (disks_in_spread_[sd]++ == 0) spread_domains_.push_back(sd);
+  }
 }
 
 // A new trial starts from the layout. After the first, only what the last trial touched is put
-// back: the groups that lost a member (nothing else changes a group) and the disks whose lists
-// a move changed; a trial touching a few disks of a large fleet costs little to undo.
+// back: the groups that lost a member (nothing else changes a group), their members moved back
+// to the disks the layout gives them. The order of a disk's list is not restored: nothing reads
+// it in order (destroyed() sorts what it collects), so a trial touching a few disks of a large
+// fleet costs little to undo.
 void FleetRepair::start(std::uint64_t seed, std::uint64_t trial) {
   const std::size_t groups = layout_->groups();
   if (slots_.empty() && groups > 0) {
     slots_.resize(groups * width_);
     groups_.assign(groups, Group{});
     on_disk_.resize(topology_->size());
-    group_touched_.assign(groups, 1);
-    for (std::uint32_t g = 0; g < groups; ++g) touched_groups_.push_back(g);
-    disk_touched_.assign(topology_->size(), 1);
-    for (std::uint32_t d = 0; d < topology_->size(); ++d) touched_disks_.push_back(d);
+    for (std::uint32_t d = 0; d < topology_->size(); ++d) {
+      on_disk_[d].assign(init_slots_.begin() + init_first_[d],
+                         init_slots_.begin() + init_first_[d + 1]);
+      for (std::uint32_t i = 0; i < on_disk_[d].size(); ++i) {
+        const std::uint32_t sl = on_disk_[d][i];
+        slots_[sl] = {d, 0, i, State::kIntact, SimTime{0}};
+      }
+    }
+    group_touched_.assign(groups, 0);
   }
   for (const std::uint32_t g : touched_groups_) {
     const auto m = layout_->members(g);
     for (std::uint32_t s = 0; s < width_; ++s) {
+      move(slot(g, s), m[s]);
       Slot& x = slots_[slot(g, s)];
       x = {m[s], 0, x.pos, State::kIntact, SimTime{0}};
     }
@@ -65,15 +77,11 @@ void FleetRepair::start(std::uint64_t seed, std::uint64_t trial) {
     group_touched_[g] = 0;
   }
   touched_groups_.clear();
-  for (const std::uint32_t d : touched_disks_) {
-    on_disk_[d].assign(init_slots_.begin() + init_first_[d],
-                       init_slots_.begin() + init_first_[d + 1]);
-    for (std::uint32_t i = 0; i < on_disk_[d].size(); ++i) slots_[on_disk_[d][i]].pos = i;
-    disk_touched_[d] = 0;
-  }
-  touched_disks_.clear();
   degraded_.clear();
   busy_until_.assign(topology_->size(), SimTime{0});
+  down_.assign(topology_->size(), 0);
+  standing_ = disks_in_spread_;
+  standing_total_ = layout_->disks().size();
   for (Batch& b : batches_) b.slots.clear();
   free_batches_.clear();
   for (std::size_t b = batches_.size(); b > 0; --b)
@@ -152,8 +160,15 @@ void FleetRepair::destroyed(const DomainChange& change, SimTime now, FailureMode
              EventTag::make(channel_, kReplaceDone, 0, failures.generation(root)));
   // Collected first: losing a member may move members between disks.
   scratch_.clear();
-  for (std::uint32_t d = root.value; d < root.value + topology_->subtree_size(root); ++d)
+  for (std::uint32_t d = root.value; d < root.value + topology_->subtree_size(root); ++d) {
     scratch_.insert(scratch_.end(), on_disk_[d].begin(), on_disk_[d].end());
+    if (spread_of_[d] != kNone && !down_[d]) {  // a disk standing until now
+      down_[d] = 1;
+      --standing_[spread_of_[d]];
+      --standing_total_;
+    }
+  }
+  std::sort(scratch_.begin(), scratch_.end());  // slot order: lists are kept in no order
   if (batching_) {
     open_batch_ = new_batch();
     const Duration delay = Duration::from_seconds(spec_->detect_after.sample(0.5));
@@ -270,7 +285,14 @@ void FleetRepair::handle(const Event& event, FailureModel& failures, EventQueue&
       const DomainId root{std::size_t{event.target}};
       if (EventTag::gen(event.tag) != (failures.generation(root) & EventTag::kGenMask)) return;
       failures.replace(root, now, queue);
-      retry_waiting(now, failures, queue);
+      for (std::uint32_t d = root.value; d < root.value + topology_->subtree_size(root); ++d) {
+        if (spread_of_[d] != kNone && down_[d]) {
+          down_[d] = 0;
+          ++standing_[spread_of_[d]];
+          ++standing_total_;
+        }
+      }
+      retry_waiting(root, now, failures, queue);
       return;
     }
     case kReady: {
@@ -342,30 +364,52 @@ void FleetRepair::serial_next(std::uint32_t g, SimTime now, EventQueue& queue) {
   }
 }
 
-// The disk a member of group g may move to: standing, in a spread domain no other placed member
-// of g uses (drawn uniformly: rejection, then a scan); kNone when there is none.
-std::uint32_t FleetRepair::pick_target(std::size_t sl, const FailureModel& failures) {
+// The spread domains group g's placed members (intact or being rebuilt) other than `sl` use.
+void FleetRepair::used_spread(std::size_t sl, std::vector<std::uint32_t>& out) const {
   const std::uint32_t g = group_of(sl);
-  auto eligible = [&](DomainId d) {
-    if (failures.destroyed(d)) return false;
-    for (std::uint32_t s = 0; s < width_; ++s) {
-      const Slot& o = slots_[slot(g, s)];
-      if (slot(g, s) == sl || (o.state != State::kIntact && o.state != State::kRebuilding))
-        continue;
-      if (spread_of_[o.disk] == spread_of_[d.index()]) return false;
-    }
-    return true;
+  out.clear();
+  for (std::uint32_t s = 0; s < width_; ++s) {
+    const Slot& o = slots_[slot(g, s)];
+    if (slot(g, s) == sl || (o.state != State::kIntact && o.state != State::kRebuilding)) continue;
+    if (std::find(out.begin(), out.end(), spread_of_[o.disk]) == out.end())
+      out.push_back(spread_of_[o.disk]);
+  }
+}
+
+// The disk a member of group g may move to: standing, in a spread domain no other placed member
+// of g uses, drawn uniformly among those (rejection, else the r-th such disk counted domain by
+// domain); kNone when there is none, known at once from the standing disks of each domain.
+std::uint32_t FleetRepair::pick_target(std::size_t sl, const FailureModel& failures) {
+  used_spread(sl, used_);
+  std::uint64_t eligible_disks = standing_total_;
+  for (const std::uint32_t sd : used_) eligible_disks -= standing_[sd];
+  if (eligible_disks == 0) return kNone;
+  auto eligible = [&](std::uint32_t d) {
+    return !down_[d] && std::find(used_.begin(), used_.end(), spread_of_[d]) == used_.end();
   };
   const std::vector<DomainId>& disks = layout_->disks();
   for (int attempt = 0; attempt < kPlaceAttempts; ++attempt) {
-    const DomainId d = disks[draw_index(target_rng_, disks.size())];
-    if (eligible(d)) return d.value;
+    const std::uint32_t d = disks[draw_index(target_rng_, disks.size())].value;
+    if (eligible(d)) return d;
   }
-  scratch_pick_.clear();
-  for (const DomainId d : disks)
-    if (eligible(d)) scratch_pick_.push_back(d.value);
-  if (scratch_pick_.empty()) return kNone;
-  return scratch_pick_[draw_index(target_rng_, scratch_pick_.size())];
+  std::uint64_t r = draw_index(target_rng_, eligible_disks);
+  for (const std::uint32_t sd : spread_domains_) {
+    if (std::find(used_.begin(), used_.end(), sd) != used_.end()) continue;
+    if (r >= standing_[sd]) {
+      r -= standing_[sd];
+      continue;
+    }
+    const DomainId root{std::size_t{sd}};
+    for (std::uint32_t d = sd; d < sd + topology_->subtree_size(root); ++d) {
+      if (spread_of_[d] == kNone || down_[d]) continue;
+      if (r-- == 0) {
+        DURASIM_ASSERT(!failures.destroyed(DomainId{std::size_t{d}}));
+        return d;
+      }
+    }
+  }
+  DURASIM_ASSERT(false);  // the counts said there was one
+  return kNone;
 }
 
 // Where a member not intact goes: random placement, a new disk; copyset, its own disk once
@@ -448,12 +492,6 @@ bool FleetRepair::recreate(std::size_t sl, const FailureModel& failures) {
 void FleetRepair::move(std::size_t sl, std::uint32_t disk) {
   Slot& x = slots_[sl];
   if (x.disk == disk) return;
-  for (const std::uint32_t d : {x.disk, disk}) {
-    if (!disk_touched_[d]) {
-      disk_touched_[d] = 1;
-      touched_disks_.push_back(d);
-    }
-  }
   std::vector<std::uint32_t>& from = on_disk_[x.disk];
   DURASIM_ASSERT(from[x.pos] == sl);
   const std::uint32_t last = from.back();
@@ -478,13 +516,32 @@ void FleetRepair::wait(std::size_t sl, SimTime now) {
   if (counts_wait(sl)) ++stats_.waits;
 }
 
-// New hardware stands: members waiting for a disk try again, in the order they began to wait.
-void FleetRepair::retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue) {
+// New hardware stands under `root`: members waiting for a disk try again, in the order they
+// began to wait. A member that cannot use it (random placement: its spread domain is one the
+// member's group uses; copyset: not its own disk) waits on without a try.
+void FleetRepair::retry_waiting(DomainId root, SimTime now, FailureModel& failures,
+                                EventQueue& queue) {
+  const bool random = layout_->spec().placement == FleetPlacement::kRandom;
+  // The one spread domain the new hardware lies in, when it lies within one.
+  const std::uint32_t gained = topology_->level(root) >= layout_->spec().spread
+                                   ? topology_->ancestor_at(root, layout_->spec().spread).value
+                                   : kNone;
   retry_.swap(waiting_);
   waiting_.clear();
   for (const Waiting& w : retry_) {
     const std::size_t sl = w.slot;
     if (slots_[sl].state != State::kWaiting) continue;  // stale entry
+    bool may = true;
+    if (random && gained != kNone) {
+      used_spread(sl, used_);
+      may = std::find(used_.begin(), used_.end(), gained) == used_.end();
+    } else if (!random) {
+      may = !down_[slots_[sl].disk];
+    }
+    if (!may) {
+      waiting_.push_back(w);
+      continue;
+    }
     const std::uint32_t g = group_of(sl);
     settle(g, now, &queue);
     const bool counted = counts_wait(sl);

@@ -300,6 +300,12 @@ Json fleet_json(const Scenario& s, const LossAccumulator& t, bool annualisable) 
     nines["note"] = "no data lost in " + std::to_string(t.trials()) +
                     " trials: the expected fraction lost has no upper bound from this run "
                     "(see annual_loss_probability)";
+  if (!annualisable) {
+    nines = {
+        {"estimate", nullptr},
+        {"lower_bound", nullptr},
+        {"note", "injected faults: a fault timeline is not a year (see fraction_lost_per_trial)"}};
+  }
   out["object_nines"] = nines;
   out[annualisable ? "bytes_lost_per_pb_year" : "bytes_lost_per_pb_per_trial"] = {
       {"estimate", fraction * 1e15},

@@ -8,6 +8,19 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh" || exit 2  # bin, tmp, pass, fail, ok, bad, check, summary
 for f in scenarios/*.json; do
   check "$bin" validate "$f"
+  if grep -qE '"(factor|ec)"' "$f"; then
+    # The fleet form: a fleet block; no trace or narration (refused, exit 2, nothing written).
+    check "$bin" run "$f" --trials 20 --json "$tmp/r.json" --csv "$tmp/r.csv" -q
+    check /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["trials"]==20 and "fleet" in r and "layout" in r["fleet"]' "$tmp/r.json"
+    set +e
+    "$bin" explain "$f" --trial 0 > /dev/null 2>&1; code=$?
+    "$bin" run "$f" --trials 20 --trace "$tmp/fleet.jsonl" -q 2>/dev/null; code2=$?
+    set -e
+    check test "$code" -eq 2
+    check test "$code2" -eq 2
+    check test ! -e "$tmp/fleet.jsonl"
+    continue
+  fi
   check "$bin" run "$f" --trials 20 --json "$tmp/r.json" --csv "$tmp/r.csv" --trace "$tmp/t.jsonl" -q
   check test -s "$tmp/r.json"
   check /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["trials"]==20 and "loss" in r and "scenario" in r' "$tmp/r.json"

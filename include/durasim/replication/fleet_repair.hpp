@@ -190,7 +190,8 @@ class FleetRepair {
   void move(std::size_t sl, std::uint32_t disk);
   void wait(std::size_t sl, SimTime now);
   bool counts_wait(std::size_t sl) const;
-  void retry_waiting(SimTime now, FailureModel& failures, EventQueue& queue);
+  void retry_waiting(DomainId root, SimTime now, FailureModel& failures, EventQueue& queue);
+  void used_spread(std::size_t sl, std::vector<std::uint32_t>& out) const;
   void record_loss(SimTime now, std::uint64_t partitions, FailureKind cause, bool ure);
   std::uint32_t new_batch();
   void batch_ready(std::uint32_t b, SimTime now, FailureModel& failures, EventQueue& queue);
@@ -206,6 +207,8 @@ class FleetRepair {
   std::vector<std::uint32_t> spread_of_;   // domain -> its spread-level ancestor (disks only)
   std::vector<std::uint32_t> init_first_;  // [disk]: its members in init_slots_ as laid out
   std::vector<std::uint32_t> init_slots_;
+  std::vector<std::uint32_t> spread_domains_;   // every spread domain holding disks
+  std::vector<std::uint32_t> disks_in_spread_;  // [spread domain id]
 
   bool batching_;  // parallel repair with a fixed detect_after
 
@@ -213,13 +216,15 @@ class FleetRepair {
   std::vector<Slot> slots_;
   std::vector<Group> groups_;
   std::vector<std::uint32_t> degraded_;  // groups holding data with a member not intact
-  // What a trial changed, put back by start(): groups that lost a member, disks whose lists moved.
+  // What a trial changed, put back by start(): the groups that lost a member.
   std::vector<char> group_touched_;
   std::vector<std::uint32_t> touched_groups_;
-  std::vector<char> disk_touched_;
-  std::vector<std::uint32_t> touched_disks_;
-  std::vector<std::vector<std::uint32_t>> on_disk_;  // [disk] slots
+  std::vector<std::vector<std::uint32_t>> on_disk_;  // [disk] slots, in no order
   std::vector<SimTime> busy_until_;                  // [disk]
+  std::vector<char> down_;                           // [disk] destroyed, not yet replaced
+  std::vector<std::uint32_t> standing_;              // [spread domain id] disks standing
+  std::uint64_t standing_total_ = 0;
+  std::vector<std::uint32_t> used_;  // scratch for used_spread
   std::vector<Batch> batches_;
   std::vector<std::uint32_t> free_batches_;
   std::uint32_t open_batch_ = UINT32_MAX;  // the batch a failure's lost members join
