@@ -157,6 +157,7 @@ void print_fleet_summary(const Json& r, std::ostream& out) {
       out << "    analytic  " << fmt(r["analytic"]["probability"].get<double>()) << "  ("
           << r["analytic"].value("model", std::string("CTMC")) << ")\n";
     out << "note          " << is["note"].get<std::string>() << "\n";
+    if (is.contains("warning")) out << "WARNING       " << is["warning"].get<std::string>() << "\n";
     return;
   }
   out << "P(data loss)  " << fmt(data["probability"]["estimate"].get<double>()) << "  95% CI ["

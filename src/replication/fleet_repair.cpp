@@ -114,8 +114,10 @@ void FleetRepair::set_lost_count(std::uint32_t g, std::uint32_t lost, SimTime no
     gr.degraded_pos = static_cast<std::uint32_t>(degraded_.size());
     degraded_.push_back(g);
   }
-  if (critical(before) && !critical(lost))
+  if (critical(before) && !critical(lost)) {
     stats_.critical_partition_s += parts * (now - gr.critical_since).seconds();
+    gr.ure_drawn = false;  // the last members' data is read again only in a new episode
+  }
   if (!critical(before) && critical(lost)) gr.critical_since = now;
   DURASIM_ASSERT(lost <= width_);
   gr.lost = static_cast<std::uint8_t>(lost);
@@ -462,6 +464,10 @@ bool FleetRepair::start_rebuild(std::size_t sl, SimTime now, FailureModel& failu
 // unrecoverable read error with probability 1 - exp(-rate x bits), and is lost.
 void FleetRepair::latent_errors(std::uint32_t g, SimTime now) {
   if (spec_->ure_per_bit <= 0.0) return;
+  // Rebuilds of several members read the same last members: a latent error is on the medium, so
+  // the partition's data is at risk once per episode, however many rebuilds read it.
+  if (groups_[g].ure_drawn) return;
+  groups_[g].ure_drawn = true;
   const std::uint32_t parts = layout_->partitions_in(g);
   const double bits = 8.0 * layout_->spec().partition_bytes;
   const double q = -std::expm1(-spec_->ure_per_bit * bits);

@@ -244,8 +244,9 @@ Json importance_json(const LossAccumulator& t, bool annualisable) {
     out["nines"] = {{"estimate", nullptr}, {"lower_bound", nullptr}};
   }
   out["method"] =
-      "failure biasing (balanced over the failures that take a member of the groups with the "
-      "most members lost) with forcing of the first failure; likelihood-ratio weights";
+      "failure biasing (the failures that take a member of the groups with the most members lost, "
+      "at a raised rate, equal for each) with forcing of the first failure; likelihood-ratio "
+      "weights";
   out["note"] =
       "importance sampling estimates P(data loss) only; trials stop at their first loss, and "
       "writes, bytes and repair figures of the biased trials are not estimates";
@@ -432,6 +433,13 @@ std::optional<FleetAnalyticModel> fleet_analytic_model(const Scenario& s) {
   bool independent =
       s.fleet_layout->groups() == 1 || s.fleet->placement == FleetPlacement::kCopyset;
   if (!independent) why.emplace_back("random placement moves members: partitions share disks");
+  if (s.fleet->placement == FleetPlacement::kCopyset &&
+      s.fleet->scatter_width > s.fleet->width() - 1) {
+    independent = false;
+    why.emplace_back(
+        "overlapping copysets: a replaced disk rebuilds its copysets one after "
+        "another, longer than the mean repair used here, so this understates loss");
+  }
   for (const FailureMode& m : s.failures.modes) {
     const Level level = *level_of(m.kind);
     // A domain above the spread level may hold several members of one group.
@@ -550,7 +558,20 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   if (s.fleet) r["fleet"] = fleet_json(s, t, annualisable);
   if (s.estimator == Estimator::kImportance) {
     // The figures of the biased trials are no estimates: P(data loss) is the weighted one.
-    const Json is = importance_json(t, annualisable);
+    Json is = importance_json(t, annualisable);
+    // Many failures per horizon: each degraded period multiplies the weights, which grow
+    // heavy-tailed (scenarios/README, Importance sampling): say so beside the figures.
+    double failures_per_horizon = 0.0;
+    for (const FailureMode& m : s.failures.modes)
+      failures_per_horizon +=
+          static_cast<double>(s.topology->domains_at(*level_of(m.kind)).size()) * m.ttf.rate() *
+          s.horizon.seconds();
+    if (failures_per_horizon > 1.0) {
+      is["warning"] = "about " + format_number(failures_per_horizon) +
+                      " failures per horizon: the weights of this estimator grow heavy-tailed "
+                      "with many degraded periods, and its interval understates the error (the "
+                      "estimate tends to run low); estimate one group and combine, 1 - (1 - p)^G";
+    }
     r["importance"] = is;
     auto weighted = [&is](Json& kind) {
       kind["probability"] = is["probability"];

@@ -143,6 +143,42 @@ TEST(FleetRepair, CopysetPlacementRebuildsOntoTheReplacement) {
   EXPECT_EQ(r.obs.fleet.waits, 0u);  // waiting for the replacement is the design, not a wait
 }
 
+TEST(FleetRepair, ACopysetMemberHoldsEveryPartitionOfItsCopyset) {
+  // 3 copies in copysets of scatter width 2 over 8 nodes: 2 copysets (6 disks). 40 partitions of
+  // 0.1 TB: a copyset member holds all of its copyset's, and its rebuild onto the replacement
+  // takes partitions x 0.1 TB / 100 MB/s after the day the replacement takes.
+  Json doc = small_fleet({{"factor", 3}, {"spread", "node"}, {"placement", "copyset"}}, "5d");
+  doc["data"] = {{"size", "4TB"}, {"partitions", 40}};
+  const Scenario probe = parse_scenario(doc, "t");
+  ASSERT_EQ(probe.fleet_layout->groups(), 2u);
+  const double parts = probe.fleet_layout->partitions_in(0);
+  ASSERT_GT(parts, 1.0);
+  const std::string disk =
+      probe.topology->name(DomainId{std::size_t{probe.fleet_layout->members(0)[0]}});
+  doc["faults"] = Json::array({burn("1h", disk)});
+  const FleetRun r(doc);
+  EXPECT_DOUBLE_EQ(r.obs.fleet.degraded_partition_s, parts * (86400.0 + parts * 1000.0));
+  EXPECT_DOUBLE_EQ(r.obs.fleet.rebuild_bytes_read, parts * 1e11);
+}
+
+TEST(FleetRepair, LatentErrorsThreatenOnlyReadsOfTheLastMembersOncePerEpisode) {
+  // 3 copies, ure_rate high enough to hit nearly always (1 TB = 8e12 bits at 1e-11: 1 - e^-80).
+  // One copy lost: two remain, the rebuild reads one with another to spare: no read at risk.
+  // Two lost at once: both rebuilds read the last copy, which is at risk once, not twice.
+  for (const int lost : {1, 2}) {
+    Json doc = small_fleet(kThreeCopies, "2d");
+    doc["storage"]["ure_rate"] = 1e-11;
+    const std::vector<std::string> d = member_disks(doc);
+    doc["faults"] = Json::array();
+    for (int i = 0; i < lost; ++i)
+      doc["faults"].push_back(burn("1h", d[static_cast<std::size_t>(i)]));
+    const FleetRun r(doc);
+    EXPECT_EQ(r.obs.fleet.ure_reads, lost == 2 ? 1u : 0u) << lost;
+    EXPECT_EQ(r.obs.fleet.ure_hits, lost == 2 ? 1u : 0u) << lost;
+    EXPECT_EQ(r.obs.fleet.partitions_lost, lost == 2 ? 1u : 0u) << lost;
+  }
+}
+
 TEST(FleetRepair, SerialRepairStartsTheNextMemberAfterThePrevious) {
   // Two copies lost at once, detect_after 1h. Parallel: both detected at 2h; the one source moves
   // one rebuild at a time: back at 2h + 1e4 s and 2h + 2e4 s. Serial: the second's detection

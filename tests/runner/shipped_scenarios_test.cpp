@@ -6,6 +6,7 @@
 
 #include "../scenario/test_support.hpp"
 #include "durasim/metrics/write_checker.hpp"
+#include "durasim/runner/fleet_trial.hpp"
 #include "durasim/runner/run.hpp"
 #include "durasim/runner/trial.hpp"
 #include "durasim/scenario/report.hpp"
@@ -298,6 +299,16 @@ TEST(ShippedScenarios, WriteInvariantsHoldInEveryScenario) {
     if (entry.path().extension() != ".json") continue;
     SCOPED_TRACE(entry.path().filename().string());
     const Scenario s = load_scenario(entry.path().string(), {});
+    if (s.fleet) {
+      // The fleet form simulates no writes: its repair's invariants, asserted after two trials.
+      FleetTrialRunner fleet(s);
+      for (std::uint64_t t = 0; t < 2; ++t) {
+        EXPECT_NO_THROW(fleet.run(t));
+        fleet.repair().check();
+      }
+      ++scenarios;
+      continue;
+    }
     TrialRunner runner(s);
     WriteChecker checker;
     runner.set_observer(&checker);

@@ -116,6 +116,11 @@ TEST(FleetLayout, ScatterWidthSetsHowManyCopysetsADiskIsIn) {
       FleetLayout::draw(t, replicated(3, Level::kNode, FleetPlacement::kCopyset, 100000, 6), 5);
   ASSERT_TRUE(l);
   EXPECT_EQ(l->copysets(), 60u);
+  // S = 5 needs ceil(5 / 2) = 3 permutations too (two would give each disk 4 peers at most).
+  const Result<FleetLayout> odd =
+      FleetLayout::draw(t, replicated(3, Level::kNode, FleetPlacement::kCopyset, 100000, 5), 5);
+  ASSERT_TRUE(odd);
+  EXPECT_EQ(odd->copysets(), 60u);
   EXPECT_LE(l->mean_scatter(), 6.0);
   EXPECT_GT(l->mean_scatter(), 5.0);  // two random permutations seldom pair a disk twice
   expect_spread(t, *l, Level::kNode);

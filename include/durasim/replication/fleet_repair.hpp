@@ -150,6 +150,7 @@ class FleetRepair {
     std::uint8_t rebuilding = 0;  // members in kRebuilding
     bool dead = false;            // lost its data; starting over
     bool repairing = false;       // serial: a member's repair under way
+    bool ure_drawn = false;       // latent errors drawn in this episode on its last members
     SimTime degraded_since{0};
     SimTime critical_since{0};
     std::uint32_t degraded_pos = UINT32_MAX;  // index in degraded_, while degraded
