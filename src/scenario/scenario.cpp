@@ -523,6 +523,13 @@ void Parser::fleet_replication(ObjectReader& r) {
                    "expected at least " + std::to_string(least) +
                        " (each disk shares a copyset with width - 1 others), found " +
                        std::to_string(*scatter));
+    // A disk shares copysets with other disks only: more would only make copysets repeat, and
+    // each permutation of the disks costs a pass over them.
+    const auto disks = s.topology ? s.topology->domains_at(Level::kDisk).size() : 0;
+    if (scatter && disks > 1 && *scatter > disks - 1)
+      problems.add(pointer_join(r.path(), "scatter_width"),
+                   "expected at most " + std::to_string(disks - 1) +
+                       " (the other disks of the topology), found " + std::to_string(*scatter));
     f.scatter_width = static_cast<std::uint32_t>(scatter.value_or(least));
   } else if (r.has("scatter_width")) {
     problems.add(pointer_join(r.path(), "scatter_width"),
