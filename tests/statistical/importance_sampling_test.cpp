@@ -116,6 +116,26 @@ TEST(ImportanceSampling, AnErasureCodedTomeLosesDataAsItsChainSaysAt2e13) {
   std::cout << "17+3 tome: the exact " << p << " in " << covered << " of 10 intervals\n";
 }
 
+TEST(ImportanceSampling, TwoFailureModesAreBiasedAndWeightedTogether) {
+  // Disks burn out and nodes (of one disk each) are lost, both exponential with a mean of 20 y:
+  // a copy fails at the sum of the rates, the chain of the first test with lambda = 2 / 20 y.
+  // Both modes are sampled, biased and weighted by the estimator; the exact answer must lie in
+  // the 99% interval (normal, from the estimator's own relative error) of 40,000 trials.
+  Json doc = rare_group("importance", 40000, 5);
+  doc["failures"]["disk"]["burnout"]["ttf"] = "exponential(mean=20y)";
+  doc["failures"]["node"] = {{"loss", {{"ttf", "exponential(mean=20y)"}}}};
+  const double p = solve_replica_chain({.copies = 3,
+                                        .failure_rate = 2.0 / (20.0 * kYear),
+                                        .repair_rate = 1.0 / (5.0 * 3600.0),
+                                        .serial = false},
+                                       kYear)
+                       .probability;
+  const RunResult r = run(doc);
+  const ImportanceTotals& w = r.totals.importance();
+  EXPECT_LT(w.relative_error(), 0.1);
+  EXPECT_NEAR(w.estimate(), p, 2.576 * w.relative_error() * w.estimate()) << "exact " << p;
+}
+
 TEST(ImportanceSampling, ACommonLossIsEstimatedAsPlainMonteCarloSeesIt) {
   // Loss within a year made common (disks of mean 1 y, repair of mean 30 d): the weighted estimate
   // and the plain one (same trials count, other draws) must both hold the exact answer in their
