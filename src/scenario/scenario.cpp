@@ -1048,9 +1048,15 @@ void Parser::bound_failure_work() {
                             : m.replace_after.value_or(s.failures.replace_after).mean();
     const double cycle_s = m.ttf.mean() + back;
     // A failure and its repair (or recovery) are two events at least; in the fleet form each
-    // member on the domain's disks adds its repair's start and end.
+    // member on the domain's disks adds its repair's start and end, or, batched (parallel repair,
+    // fixed detect_after, plain Monte Carlo), the failure's batch adds two.
     double per_failure = 2.0;
-    if (s.fleet)
+    const bool batched = s.fleet && s.fleet_repair.batch && !s.fleet_repair.serial &&
+                         s.fleet_repair.detect_after.is_fixed() &&
+                         s.estimator == Estimator::kMonteCarlo;
+    if (batched)
+      per_failure += 2.0;
+    else if (s.fleet)
       per_failure +=
           2.0 *
           static_cast<double>(s.fleet_layout ? s.fleet_layout->groups() : s.fleet->partitions) *

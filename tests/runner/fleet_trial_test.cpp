@@ -144,3 +144,28 @@ TEST(FleetTrial, TheReportsFiguresAgreeWithEachOther) {
 
 }  // namespace
 }  // namespace durasim
+
+namespace durasim {
+namespace {
+
+TEST(FleetTrial, TheEventBoundCountsBatchesAsBatches) {
+  // 1,200 nodes at 2% a year for 10 years: about 240 failures a trial, each losing about 500
+  // members of 100,000 partitions of 4+2. Batched (parallel repair, fixed detect_after), a
+  // failure is about 4 events; serial, every member's repair is two more.
+  Json doc = Json::parse(R"J({
+    "schema_version": 1, "name": "bound", "seed": 1, "trials": 2, "horizon": "10y",
+    "topology": { "regions": [ { "name": "r", "datacenters": [
+      { "name": "dc", "nodes": 1200, "disks_per_node": 1, "disk_capacity": "16TB" } ] } ] },
+    "failures": { "disk": { "burnout": { "ttf": "afr(2%)" } } },
+    "storage": { "detect_after": "1h" },
+    "data": { "size": "1PB", "partitions": 100000 },
+    "replication": { "ec": "4+2", "spread": "node" },
+    "limits": { "events_per_trial": 5000 }
+  })J");
+  EXPECT_NO_THROW(parse_scenario(doc, "t"));
+  doc["storage"]["repair"] = "serial";
+  EXPECT_EQ(testing::problem_paths(doc), std::vector<std::string>{"/failures/disk/burnout/ttf"});
+}
+
+}  // namespace
+}  // namespace durasim
