@@ -198,16 +198,8 @@ std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, S
                                                  SimTime now, EventQueue& queue) {
   const bool injected = source.injected;
   switch (effect_of(kind)) {
-    case Effect::kDestroy: {
-      for (std::uint32_t x = d.value; x < d.value + topology_->subtree_size(d); ++x) {
-        destroyed_[x] = true;
-        destroyed_at_[x] = now;
-        outages_[x] = 0;
-        ++gen_[x];
-      }
-      return DomainChange{DomainChange::What::kDestroyed, kind, d, injected,
-                          replace_after ? &*replace_after : &spec_->replace_after};
-    }
+    case Effect::kDestroy:
+      return destroy(kind, d, injected, replace_after, now);
     case Effect::kOutage: {
       DURASIM_ASSERT(duration.has_value());
       RngStream& rng = injected ? streams_[streams_.size() - spec_->faults.size() + source.index]
@@ -229,14 +221,19 @@ std::optional<DomainChange> FailureModel::strike(FailureKind kind, DomainId d, S
 DomainChange FailureModel::destroy_by(DomainId d, const FailureMode& mode, SimTime now) {
   DURASIM_ASSERT(effect_of(mode.kind) == Effect::kDestroy);
   DURASIM_ASSERT(!destroyed_[d.index()]);
+  return destroy(mode.kind, d, false, mode.replace_after, now);
+}
+
+DomainChange FailureModel::destroy(FailureKind kind, DomainId d, bool injected,
+                                   const std::optional<Distribution>& replace_after, SimTime now) {
   for (std::uint32_t x = d.value; x < d.value + topology_->subtree_size(d); ++x) {
     destroyed_[x] = true;
     destroyed_at_[x] = now;
     outages_[x] = 0;
     ++gen_[x];
   }
-  return DomainChange{DomainChange::What::kDestroyed, mode.kind, d, false,
-                      mode.replace_after ? &*mode.replace_after : &spec_->replace_after};
+  return DomainChange{DomainChange::What::kDestroyed, kind, d, injected,
+                      replace_after ? &*replace_after : &spec_->replace_after};
 }
 
 Duration FailureModel::draw_replacement(const Distribution& replace_after) {

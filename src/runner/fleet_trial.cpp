@@ -31,13 +31,7 @@ TrialObservation FleetTrialRunner::run(std::uint64_t trial) {
     DURASIM_ASSERT(event.time >= now);  // time never goes backwards
     now = event.time;
     assert_context().now_ns = now.ns;
-    if (obs.events % kCancelPollEvery == 0) poll_cancel(cancel_);
-    if (++obs.events > s.events_per_trial) {
-      throw LimitError("trial " + std::to_string(trial) + " (seed " + std::to_string(s.seed) +
-                       ") processed more than limits/events_per_trial = " +
-                       std::to_string(s.events_per_trial) + " events by sim time " +
-                       format_seconds(now.seconds()) + "; raise the limit or shorten the horizon");
-    }
+    count_event(obs, s, now, cancel_);
     if (EventTag::channel(event.tag) == kFailureChannel) {
       // Outages are refused in the fleet form: a change is a destruction.
       if (const std::optional<DomainChange> change = failures_.handle(event, queue_, nullptr))
@@ -48,7 +42,12 @@ TrialObservation FleetTrialRunner::run(std::uint64_t trial) {
     if (check_) repair_.check();
   }
   repair_.finish(s.horizon);
-  obs.fleet = repair_.stats();
+  observe_fleet(repair_.stats(), s, obs);
+  return obs;
+}
+
+void observe_fleet(const FleetStats& stats, const Scenario& s, TrialObservation& obs) {
+  obs.fleet = stats;
   const FleetStats& f = obs.fleet;
   obs.data_loss = f.partitions_lost > 0;
   obs.hardware_loss = obs.data_loss;
@@ -65,7 +64,6 @@ TrialObservation FleetTrialRunner::run(std::uint64_t trial) {
     obs.incidents.push_back(i);
     --obs.quiet_failures[static_cast<std::size_t>(f.event_causes[e])];
   }
-  return obs;
 }
 
 }  // namespace durasim

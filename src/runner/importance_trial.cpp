@@ -5,6 +5,7 @@
 #include "durasim/core/assert.hpp"
 #include "durasim/core/cancel.hpp"
 #include "durasim/core/units.hpp"
+#include "durasim/runner/fleet_trial.hpp"
 #include "durasim/runner/trial.hpp"
 
 namespace durasim {
@@ -56,13 +57,7 @@ TrialObservation ImportanceTrialRunner::run(std::uint64_t trial) {
   const SimTime end = s.horizon + Duration{1};
   SimTime now{0};
   while (repair_.stats().partitions_lost == 0) {
-    if (obs.events % kCancelPollEvery == 0) poll_cancel(cancel_);
-    if (++obs.events > s.events_per_trial) {
-      throw LimitError("trial " + std::to_string(trial) + " (seed " + std::to_string(s.seed) +
-                       ") processed more than limits/events_per_trial = " +
-                       std::to_string(s.events_per_trial) + " events by sim time " +
-                       format_seconds(now.seconds()) + "; raise the limit or shorten the horizon");
-    }
+    count_event(obs, s, now, cancel_);
     const SimTime until = queue_.empty() ? end : std::min(end, queue_.top().time);
     const ImportanceSampler::Proposal p = sampler_.propose(now, until, end);
     if (p.strikes) {
@@ -90,16 +85,9 @@ TrialObservation ImportanceTrialRunner::run(std::uint64_t trial) {
     if (check_) repair_.check();
     sampler_.refresh(failures_, repair_);
   }
-  const FleetStats& f = repair_.stats();
-  obs.fleet = f;
-  obs.data_loss = f.partitions_lost > 0;
-  obs.hardware_loss = obs.data_loss;
-  obs.first_loss_s = f.first_loss_s;
-  obs.loss_events = f.loss_events;
-  obs.lost_bytes = f.bytes_lost;
+  observe_fleet(repair_.stats(), s, obs);
   obs.importance_log_ratio = sampler_.log_ratio();
   obs.importance_weight = obs.data_loss ? sampler_.likelihood_ratio() : 0.0;
-  obs.quiet_failures = f.failures_by_kind;
   return obs;
 }
 

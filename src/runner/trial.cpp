@@ -33,6 +33,17 @@ void TrialRunner::set_cancel(const std::atomic<bool>* cancel) {
   writes_.set_cancel(cancel);
 }
 
+void count_event(TrialObservation& obs, const Scenario& s, SimTime now,
+                 const std::atomic<bool>* cancel) {
+  if (obs.events % kCancelPollEvery == 0) poll_cancel(cancel);
+  if (++obs.events > s.events_per_trial) {
+    throw LimitError("trial " + std::to_string(obs.trial) + " (seed " + std::to_string(s.seed) +
+                     ") processed more than limits/events_per_trial = " +
+                     std::to_string(s.events_per_trial) + " events by sim time " +
+                     format_seconds(now.seconds()) + "; raise the limit or shorten the horizon");
+  }
+}
+
 TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
   const Scenario& s = *scenario_;
   AssertContextScope context(s.seed, trial);
@@ -60,13 +71,7 @@ TrialObservation TrialRunner::run(std::uint64_t trial, TraceSink* trace) {
       throw LimitError("trial " + std::to_string(trial) + " scheduled more than " +
                        std::to_string(kMaxScheduled) + " events");
     }
-    if (obs.events % kCancelPollEvery == 0) poll_cancel(cancel_);
-    if (++obs.events > s.events_per_trial) {
-      throw LimitError("trial " + std::to_string(trial) + " (seed " + std::to_string(s.seed) +
-                       ") processed more than limits/events_per_trial = " +
-                       std::to_string(s.events_per_trial) + " events by sim time " +
-                       format_seconds(now.seconds()) + "; raise the limit or shorten the horizon");
-    }
+    count_event(obs, s, now, cancel_);
     dispatch(event, obs, trace);
   }
   logical_.finish(s.horizon, world_, trace);

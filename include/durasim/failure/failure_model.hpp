@@ -140,6 +140,9 @@ class FailureModel {
     DomainId domain;
   };
   void draw_strikes(std::size_t fault, std::uint64_t seed, std::uint64_t trial);
+  // Destroys d's subtree (a stochastic failure, a fault, or an estimator's draw).
+  DomainChange destroy(FailureKind kind, DomainId d, bool injected,
+                       const std::optional<Distribution>& replace_after, SimTime now);
   std::optional<DomainChange> strike(FailureKind kind, DomainId d, Source source,
                                      const std::optional<Distribution>& duration,
                                      const std::optional<Distribution>& replace_after, SimTime now,

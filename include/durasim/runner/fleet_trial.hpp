@@ -25,6 +25,11 @@
 
 namespace durasim {
 
+// What a fleet trial observed, from its repair's stats: the loss figures, and an incident for
+// each failure that lost data (latent errors are counted in the fleet totals). Both fleet
+// runners (this one and runner/importance_trial.hpp) end their trials with it.
+void observe_fleet(const FleetStats& stats, const Scenario& s, TrialObservation& obs);
+
 class FleetTrialRunner {
  public:
   explicit FleetTrialRunner(const Scenario& scenario);

@@ -37,6 +37,11 @@ class LimitError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One more event of trial obs.trial at `now`: polls the cancel flag every kCancelPollEvery
+// events and throws LimitError past limits/events_per_trial (every trial loop calls it).
+void count_event(TrialObservation& obs, const Scenario& s, SimTime now,
+                 const std::atomic<bool>* cancel);
+
 class TrialRunner {
  public:
   explicit TrialRunner(const Scenario& scenario);
