@@ -26,6 +26,8 @@ ImportanceSampler::ImportanceSampler(const Topology& topology,
     level_.push_back(*level_of(m.kind));
   }
   up_.assign(modes.size(), 0);
+  kept_.resize(modes.size());
+  for (const Level level : level_) universe_.push_back(&topology.domains_at(level));
   crit_per_mode_.assign(modes.size(), 0);
   critical_mark_.assign(topology.size() * std::max<std::size_t>(1, modes.size()), 0);
 }
@@ -40,11 +42,27 @@ void ImportanceSampler::start(std::uint64_t seed, std::uint64_t trial) {
   biased_ = critical_true_ = 0.0;
 }
 
+void ImportanceSampler::restrict_to(std::span<const std::uint32_t> disks) {
+  for (std::size_t m = 0; m < modes_->size(); ++m) {
+    if (disks.empty()) {
+      universe_[m] = &topology_->domains_at(level_[m]);
+      continue;
+    }
+    std::vector<DomainId>& kept = kept_[m];
+    kept.clear();
+    for (const std::uint32_t disk : disks)
+      kept.push_back(topology_->ancestor_at(DomainId{std::size_t{disk}}, level_[m]));
+    std::sort(kept.begin(), kept.end());
+    kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+    universe_[m] = &kept;
+  }
+}
+
 void ImportanceSampler::recount(const FailureModel& failures) {
   failures_ = &failures;
   for (std::size_t m = 0; m < modes_->size(); ++m) {
     std::uint32_t up = 0;
-    for (const DomainId d : topology_->domains_at(level_[m]))
+    for (const DomainId d : *universe_[m])
       if (!failures.destroyed(d)) ++up;
     up_[m] = up;
   }
@@ -101,7 +119,7 @@ bool ImportanceSampler::forcing(SimTime now, SimTime horizon) const {
 }
 
 std::uint32_t ImportanceSampler::pick_standing(std::size_t m) {
-  const std::vector<DomainId>& level = topology_->domains_at(level_[m]);
+  const std::vector<DomainId>& level = *universe_[m];
   const std::size_t modes = modes_->size();
   auto eligible = [&](DomainId d) {
     return !failures_->destroyed(d) && !critical_mark_[d.index() * modes + m];

@@ -148,6 +148,13 @@ void print_fleet_summary(const Json& r, std::ostream& out) {
                                            : fmt(is["relative_error"].get<double>(), 3))
         << ", effective sample size " << fmt(is["effective_sample_size"].get<double>(), 4) << ", "
         << is["biased_trials_with_loss"] << " biased trials lost data\n";
+    if (is.contains("groups")) {
+      const Json& g = is["groups"];
+      out << "  per group   " << fmt(g["per_group_probability"]["estimate"].get<double>())
+          << "  95% CI [" << fmt(g["per_group_probability"]["ci95"][0].get<double>()) << ", "
+          << fmt(g["per_group_probability"]["ci95"][1].get<double>()) << "]  (" << g["count"]
+          << " independent groups, one a trial: P = 1 - (1 - p)^" << g["count"] << ")\n";
+    }
     if (!is["annual_probability"].is_null()) {
       out << "annual P      " << fmt(is["annual_probability"]["estimate"].get<double>())
           << "  95% CI [" << fmt(is["annual_probability"]["ci95"][0].get<double>()) << ", "

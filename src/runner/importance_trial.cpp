@@ -1,5 +1,7 @@
 #include "durasim/runner/importance_trial.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "durasim/core/assert.hpp"
@@ -37,7 +39,8 @@ ImportanceTrialRunner::ImportanceTrialRunner(const Scenario& scenario)
       repair_spec_(unbatched(scenario.fleet_repair)),
       failures_(*scenario.topology, injected_only_, kFailureChannel),
       repair_(*scenario.topology, *scenario.fleet_layout, repair_spec_, kRepairChannel),
-      sampler_(*scenario.topology, scenario.failures.modes, importance_spec(scenario)) {
+      sampler_(*scenario.topology, scenario.failures.modes, importance_spec(scenario)),
+      groups_(importance_groups(scenario)) {
   DURASIM_ASSERT(scenario.fleet.has_value());
 }
 
@@ -51,6 +54,14 @@ TrialObservation ImportanceTrialRunner::run(std::uint64_t trial) {
   failures_.start(queue_, s.seed, trial);
   repair_.start(s.seed, trial);
   sampler_.start(s.seed, trial);
+  if (groups_ > 1) {
+    // Independent groups: this trial's group, drawn uniformly; the other groups' domains, which
+    // cannot touch it, never fail.
+    RngStream pick(s.seed, trial, stream_id("importance.group"), 0);
+    group_ = static_cast<std::uint32_t>(
+        std::min<double>(groups_ - 1, std::floor(pick.uniform() * static_cast<double>(groups_))));
+    sampler_.restrict_to(s.fleet_layout->members(group_));
+  }
   sampler_.recount(failures_);
   sampler_.refresh(failures_, repair_);
   // Failures are drawn in [0, end): the horizon itself included, as events at it run.

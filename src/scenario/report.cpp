@@ -221,14 +221,15 @@ bool copy_rate(const Scenario& s, double* rate) {
 
 // Importance sampling's estimate of P(data loss within the horizon), with its normal interval,
 // relative error and effective sample size, and what follows from it per year.
-Json importance_json(const LossAccumulator& t, bool annualisable) {
+Json importance_json(const LossAccumulator& t, bool annualisable, std::uint32_t groups) {
   const ImportanceTotals& w = t.importance();
   const double h = t.horizon_s();
-  const double p = w.estimate();
-  const Interval ci = w.ci95();
+  const ImportanceTotals::AnyOf fleet = w.any_of(groups);
+  const double p = fleet.estimate;
+  const Interval ci = fleet.ci95;
   Json out;
   out["probability"] = {{"estimate", p}, {"ci95", interval_json(ci)}};
-  out["relative_error"] = p > 0.0 ? Json(w.relative_error()) : Json(nullptr);
+  out["relative_error"] = p > 0.0 ? Json(fleet.relative_error) : Json(nullptr);
   out["effective_sample_size"] = w.effective_sample_size();
   out["biased_trials_with_loss"] = w.biased_losses;
   out["max_log_likelihood_ratio"] = w.biased_losses > 0 ? Json(w.max_log_ratio) : Json(nullptr);
@@ -247,6 +248,16 @@ Json importance_json(const LossAccumulator& t, bool annualisable) {
       "failure biasing (the failures that take a member of the groups with the most members lost, "
       "at a raised rate, equal for each) with forcing of the first failure; likelihood-ratio "
       "weights";
+  if (groups > 1) {
+    out["groups"] = {
+        {"count", groups},
+        {"per_group_probability", {{"estimate", w.estimate()}, {"ci95", interval_json(w.ci95())}}},
+        {"note",
+         "the groups fail independently (copysets that do not overlap, one group in each failing "
+         "domain): each trial simulates one group drawn at random, and the fleet's P is "
+         "1 - (1 - p)^G, p the mean over groups (exact for groups alike; for groups unlike a "
+         "lower bound within G p / 2)"}};
+  }
   out["note"] =
       "importance sampling estimates P(data loss) only; trials stop at their first loss, and "
       "writes, bytes and repair figures of the biased trials are not estimates";
@@ -407,50 +418,17 @@ std::optional<AnalyticModel> analytic_model(const Scenario& s) {
   return model;
 }
 
-namespace {
-
-// Whether no domain of `level` holds members of two groups (one failure there hits one group).
-bool one_group_per_domain(const Scenario& s, Level level) {
-  const FleetLayout& l = *s.fleet_layout;
-  std::vector<std::uint32_t> owner(s.topology->size(), UINT32_MAX);
-  for (std::uint32_t g = 0; g < l.groups(); ++g) {
-    for (const std::uint32_t d : l.members(g)) {
-      std::uint32_t& o = owner[s.topology->ancestor_at(DomainId{std::size_t{d}}, level).index()];
-      if (o != UINT32_MAX && o != g) return false;
-      o = g;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
 std::optional<FleetAnalyticModel> fleet_analytic_model(const Scenario& s) {
   if (!s.fleet || !s.failures.faults.empty() || s.failures.modes.empty()) return std::nullopt;
   FleetAnalyticModel model;
   double rate = 0.0;
-  std::vector<std::string> why;
-  bool independent =
-      s.fleet_layout->groups() == 1 || s.fleet->placement == FleetPlacement::kCopyset;
-  if (!independent) why.emplace_back("random placement moves members: partitions share disks");
-  if (s.fleet->placement == FleetPlacement::kCopyset &&
-      s.fleet->scatter_width > s.fleet->width() - 1) {
-    independent = false;
-    why.emplace_back(
-        "overlapping copysets: a replaced disk rebuilds its copysets one after "
-        "another, longer than the mean repair used here, so this understates loss");
-  }
   for (const FailureMode& m : s.failures.modes) {
-    const Level level = *level_of(m.kind);
     // A domain above the spread level may hold several members of one group.
-    if (m.ttf.kind() != DistKind::kExponential || level < s.fleet->spread) return std::nullopt;
+    if (m.ttf.kind() != DistKind::kExponential || *level_of(m.kind) < s.fleet->spread)
+      return std::nullopt;
     rate += m.ttf.rate();
-    if (independent && !one_group_per_domain(s, level)) {
-      independent = false;
-      why.emplace_back(std::string("a ") + std::string(level_name(level)) +
-                       " holds members of several partitions");
-    }
   }
+  std::vector<std::string> why = fleet_group_coupling(s);
   const MemberRepairTime t = member_repair_time(s);
   const double negligible = 1e-6 * t.mean_s;
   if (s.fleet_repair.detect_after.kind() != DistKind::kExponential || t.rebuild_s > negligible ||
@@ -558,7 +536,8 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   if (s.fleet) r["fleet"] = fleet_json(s, t, annualisable);
   if (s.estimator == Estimator::kImportance) {
     // The figures of the biased trials are no estimates: P(data loss) is the weighted one.
-    Json is = importance_json(t, annualisable);
+    const std::uint32_t groups = importance_groups(s);
+    Json is = importance_json(t, annualisable, groups);
     // Many failures per horizon: each degraded period multiplies the weights, which grow
     // heavy-tailed (scenarios/README, Importance sampling): say so beside the figures.
     double failures_per_horizon = 0.0;
@@ -566,11 +545,15 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
       failures_per_horizon +=
           static_cast<double>(s.topology->domains_at(*level_of(m.kind)).size()) * m.ttf.rate() *
           s.horizon.seconds();
-    if (failures_per_horizon > 1.0) {
+    if (groups == 1 && failures_per_horizon > 1.0) {
       is["warning"] = "about " + format_number(failures_per_horizon) +
                       " failures per horizon: the weights of this estimator grow heavy-tailed "
                       "with many degraded periods, and its interval understates the error (the "
-                      "estimate tends to run low); estimate one group and combine, 1 - (1 - p)^G";
+                      "estimate tends to run low). Independent groups are estimated one at a "
+                      "time, but not these: ";
+      const std::vector<std::string> why = fleet_group_coupling(s);
+      for (std::size_t i = 0; i < why.size(); ++i)
+        is["warning"] = is["warning"].get<std::string>() + (i ? "; " : "") + why[i];
     }
     r["importance"] = is;
     auto weighted = [&is](Json& kind) {

@@ -1277,6 +1277,59 @@ MemberRepairTime member_repair_time(const Scenario& s) {
   return t;
 }
 
+namespace {
+
+// Whether no domain of `level` holds members of two groups (one failure there hits one group).
+bool one_group_per_domain(const Scenario& s, Level level) {
+  const FleetLayout& l = *s.fleet_layout;
+  std::vector<std::uint32_t> owner(s.topology->size(), UINT32_MAX);
+  for (std::uint32_t g = 0; g < l.groups(); ++g) {
+    for (const std::uint32_t d : l.members(g)) {
+      std::uint32_t& o = owner[s.topology->ancestor_at(DomainId{std::size_t{d}}, level).index()];
+      if (o != UINT32_MAX && o != g) return false;
+      o = g;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> fleet_group_coupling(const Scenario& s) {
+  DURASIM_ASSERT(s.fleet && s.fleet_layout);
+  std::vector<std::string> why;
+  if (s.fleet_layout->groups() == 1) {
+    if (!s.failures.faults.empty()) why.emplace_back("injected faults");
+    return why;
+  }
+  if (!s.failures.faults.empty())
+    why.emplace_back("injected faults strike many partitions at once");
+  if (s.fleet->placement == FleetPlacement::kRandom) {
+    why.emplace_back("random placement moves members: partitions share disks");
+    return why;
+  }
+  if (s.fleet->scatter_width > s.fleet->width() - 1) {
+    why.emplace_back(
+        "overlapping copysets: a replaced disk rebuilds its copysets one after "
+        "another, longer than the mean repair used here, so this understates loss");
+    return why;
+  }
+  for (const FailureMode& m : s.failures.modes) {
+    const Level level = *level_of(m.kind);
+    if (!one_group_per_domain(s, level)) {
+      why.emplace_back(std::string("a ") + std::string(level_name(level)) +
+                       " holds members of several partitions");
+      break;
+    }
+  }
+  return why;
+}
+
+std::uint32_t importance_groups(const Scenario& s) {
+  if (!s.fleet || s.estimator != Estimator::kImportance) return 1;
+  return fleet_group_coupling(s).empty() ? s.fleet_layout->groups() : 1;
+}
+
 ScenarioError::ScenarioError(std::string source, std::vector<Problem> problems)
     : std::runtime_error(summary(source, problems)),
       source_(std::move(source)),

@@ -31,6 +31,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "durasim/core/rng.hpp"
@@ -54,6 +55,10 @@ class ImportanceSampler {
                     const ImportanceSpec& spec);
 
   void start(std::uint64_t seed, std::uint64_t trial);
+  // Only the domains above these disks fail (for each mode, their ancestors at its level): the
+  // trial simulates one group of a fleet of independent groups, whose other domains cannot touch
+  // it. Empty: every domain fails. Call before recount().
+  void restrict_to(std::span<const std::uint32_t> disks);
   // Recomputes what is standing and critical; call after any change of state.
   void refresh(const FailureModel& failures, const FleetRepair& repair);
   // Recounts standing domains (after a destruction or a replacement).
@@ -89,9 +94,12 @@ class ImportanceSampler {
   const Topology* topology_;
   const std::vector<FailureMode>* modes_;
   ImportanceSpec spec_;
-  std::vector<double> rate_;        // per mode
-  std::vector<Level> level_;        // per mode
-  std::vector<std::uint32_t> up_;   // per mode: standing domains of its level
+  std::vector<double> rate_;       // per mode
+  std::vector<Level> level_;       // per mode
+  std::vector<std::uint32_t> up_;  // per mode: standing domains of its level
+  // Per mode: the domains that may fail (its level's, or those restrict_to kept).
+  std::vector<const std::vector<DomainId>*> universe_;
+  std::vector<std::vector<DomainId>> kept_;
   std::vector<Critical> critical_;  // pairs failing at the biased rate
   std::vector<std::uint32_t> crit_per_mode_;
   double biased_ = 0.0;         // rate of each critical pair

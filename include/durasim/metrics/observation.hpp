@@ -153,6 +153,16 @@ struct ImportanceTotals {
   Interval ci95() const;
   double relative_error() const;
   double effective_sample_size() const;
+  // When each trial estimated one of `groups` independent groups (drawn uniformly), the mean
+  // weight is the groups' mean loss probability p and the fleet's is 1 - (1 - p)^groups (exact
+  // for groups alike, else a lower bound within groups x p / 2 of P): that figure, its interval
+  // (the ends of p's mapped) and relative error (delta method). groups = 1: the figures above.
+  struct AnyOf {
+    double estimate;
+    Interval ci95;
+    double relative_error;
+  };
+  AnyOf any_of(std::uint64_t groups) const;
 };
 
 class LossAccumulator {

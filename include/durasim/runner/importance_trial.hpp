@@ -3,8 +3,12 @@
 // keeps the likelihood ratio of the path; injected faults, replacements and repairs run as in a
 // plain fleet trial (runner/fleet_trial.hpp), unbiased. The trial stops at its first data loss.
 // Its weight is the ratio when data was lost, else 0: the mean weight over trials estimates
-// P(data loss within the horizon). Rebuilds have an event each (no batches): the sampler reads
-// the state after every event.
+// P(data loss within the horizon). When the fleet's groups are independent (importance_groups),
+// a trial simulates one group drawn uniformly, the others' domains never failing: the mean weight
+// is then the groups' mean P(loss), and the fleet's 1 - (1 - p)^G (ImportanceTotals::any_of);
+// a trial's handful of failures keeps the weights light where a whole fleet's many degraded
+// periods each multiply them (heavy tails: estimates running low). Rebuilds have an event each (no
+// batches): the sampler reads the state after every event.
 //
 //   ImportanceTrialRunner runner(scenario);
 //   TrialObservation obs = runner.run(17);   // obs.importance_weight
@@ -33,6 +37,8 @@ class ImportanceTrialRunner {
   TrialObservation run(std::uint64_t trial);
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
   void set_check(bool check) { check_ = check; }
+  // The group the last trial simulated (split fleets), UINT32_MAX when it ran the whole fleet.
+  std::uint32_t group() const { return group_; }
 
  private:
   static constexpr std::uint32_t kFailureChannel = 0;
@@ -50,6 +56,8 @@ class ImportanceTrialRunner {
   FailureModel failures_;
   FleetRepair repair_;
   ImportanceSampler sampler_;
+  std::uint32_t groups_;  // importance_groups: > 1, one group of them a trial
+  std::uint32_t group_ = UINT32_MAX;
 };
 
 }  // namespace durasim

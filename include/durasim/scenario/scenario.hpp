@@ -101,6 +101,16 @@ struct MemberRepairTime {
 };
 MemberRepairTime member_repair_time(const Scenario& scenario);
 
+// Why the fleet's groups do not fail independently of one another; empty when they do (no
+// injected faults, which strike many groups at once; copysets that do not overlap, or a single
+// group, as random placement moves members onto other groups' disks; no domain of a failure
+// mode's level holding members of two groups). Independent groups lose data as G separate
+// systems: P(any loss) = 1 - prod(1 - p_g), which the Markov model and importance sampling use.
+std::vector<std::string> fleet_group_coupling(const Scenario& scenario);
+// Importance sampling of independent groups simulates one group a trial, drawn uniformly: the
+// number of groups drawn from (the fleet's when they are independent), else 1 (the whole fleet).
+std::uint32_t importance_groups(const Scenario& scenario);
+
 // Applies "path=value" (a JSON pointer without the leading slash); the value is read as JSON
 // when it parses as JSON, else as a string. Throws ScenarioError on a bad path.
 void apply_override(Json& doc, const std::string& assignment, const std::string& source);
