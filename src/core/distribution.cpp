@@ -275,6 +275,25 @@ Result<Distribution> Distribution::parse(std::string_view text, Quantity quantit
   return d;
 }
 
+double Distribution::sure_beyond(double value) const {
+  // sample(u) = scale x (-log1p(-u))^power, increasing in u: above the CDF at `value` it is
+  // beyond it. The margin (1e-6 relative) covers the rounding of log1p, pow and expm1 (a few ulps
+  // each) and of the time to whole nanoseconds.
+  double x;
+  switch (kind_) {
+    case DistKind::kExponential:
+      x = value / a_;
+      break;
+    case DistKind::kWeibull:
+      x = std::pow(value / b_, a_);
+      break;
+    default:
+      return 1.0;
+  }
+  if (!(x >= 0.0) || !std::isfinite(x)) return 1.0;
+  return std::min(1.0, -std::expm1(-x) * (1.0 + 1e-6) + 1e-300);
+}
+
 double Distribution::sample(double u) const {
   DURASIM_ASSERT(u > 0.0 && u < 1.0);
   switch (kind_) {

@@ -55,9 +55,15 @@ void FailureModel::start(EventQueue& queue, std::uint64_t seed, std::uint64_t tr
   for (std::size_t f = 0; f < spec_->faults.size(); ++f) {
     streams_.emplace_back(seed, trial, stream_id("failure.injected"), f);
   }
+  // Most first failures of a long-lived fleet fall past the horizon, where the queue drops them:
+  // known from the uniform alone (the same draw, no logarithm; the same events either way).
+  const double horizon_s = queue.horizon().seconds();
   for (std::size_t m = 0; m < spec_->modes.size(); ++m) {
+    const double beyond = spec_->modes[m].ttf.sure_beyond(horizon_s);
     for (const DomainId d : topology_->domains_at(*level_of(spec_->modes[m].kind))) {
-      schedule_next(m, d, SimTime{}, queue);
+      const double u = stream(m, d).uniform();
+      if (u > beyond) continue;
+      schedule_at(m, d, SimTime{} + Duration::from_seconds(spec_->modes[m].ttf.sample(u)), queue);
     }
   }
   // An injected fault strikes its target, or the domains drawn for it in this trial, each an
@@ -123,7 +129,10 @@ void FailureModel::next_bad_delete(const Event& event, EventQueue& queue) {
 
 void FailureModel::schedule_next(std::size_t mode, DomainId d, SimTime now, EventQueue& queue) {
   const double ttf_s = spec_->modes[mode].ttf.sample(stream(mode, d).uniform());
-  const SimTime at = now + Duration::from_seconds(ttf_s);
+  schedule_at(mode, d, now + Duration::from_seconds(ttf_s), queue);
+}
+
+void FailureModel::schedule_at(std::size_t mode, DomainId d, SimTime at, EventQueue& queue) {
   if (at == SimTime::never()) return;
   queue.push(
       at, d.value,

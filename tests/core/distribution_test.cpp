@@ -317,3 +317,44 @@ TEST(DistributionAfrByAge, RefusesBadTablesSayingWhatWasExpected) {
 
 }  // namespace
 }  // namespace durasim
+
+namespace durasim {
+namespace {
+
+// sure_beyond lets a draw past the horizon be dropped without its logarithm: every u above it
+// must give a time past the value, to the nanosecond, and it must sit at the CDF (or it skips
+// nothing). Checked by bisection of sample() itself around the value, for laws and values from a
+// second to two centuries (SimTime ends at about 292 years).
+TEST(Distribution, SureBeyondIsJustAboveTheCdfAndNeverDropsADrawWithinTheValue) {
+  for (const char* text : {"exponential(mean=50y)", "exponential(mean=1h)", "afr(1.4%)",
+                           "weibull(shape=1.2, mean=50y)", "weibull(shape=0.7, mean=3y)"}) {
+    const Distribution d = *Distribution::parse(text, Quantity::kDuration);
+    for (const double value : {1.0, 3600.0, 10 * kSecondsPerYear, 200 * kSecondsPerYear}) {
+      const double beyond = d.sure_beyond(value);
+      ASSERT_GT(beyond, 0.0) << text;
+      // The largest u whose draw is within the value, to the nanosecond, by bisection.
+      double lo = 0.0, hi = 1.0;
+      auto within = [&](double u) {
+        return SimTime{0} + Duration::from_seconds(d.sample(u)) <=
+               SimTime{0} + Duration::from_seconds(value);
+      };
+      for (int i = 0; i < 200 && lo < hi; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        if (mid <= 0.0 || mid >= 1.0) break;
+        (within(mid) ? lo : hi) = mid;
+      }
+      EXPECT_LE(lo, beyond) << text << " at " << value;
+      if (beyond < 1.0) {
+        EXPECT_FALSE(within(std::nextafter(beyond, 1.0))) << text << " at " << value;
+        EXPECT_LT(beyond - lo, 1e-5 * lo + 1e-12) << text << " at " << value;
+      }
+    }
+  }
+  // Laws with no cheap bound skip nothing.
+  EXPECT_EQ(Distribution::parse("lognormal(median=1y, sigma=1)", Quantity::kDuration)
+                ->sure_beyond(kSecondsPerYear),
+            1.0);
+}
+
+}  // namespace
+}  // namespace durasim

@@ -50,6 +50,10 @@ class Distribution {
 
   // u in (0, 1). Values are in seconds or bytes.
   double sample(double u) const;
+  // A u beyond which sample(u) exceeds `value` for sure (a little above the CDF there, to be safe
+  // from rounding), so that a draw past a horizon can be known without its logarithm; 1 when
+  // the law gives no such bound cheaply.
+  double sure_beyond(double value) const;
   double mean() const;
   double variance() const;
   DistKind kind() const { return kind_; }

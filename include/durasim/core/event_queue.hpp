@@ -64,6 +64,7 @@ class EventQueue {
   // Events after the horizon are never run: they are counted and not stored.
   void set_horizon(SimTime horizon) { horizon_ns_ = horizon.ns; }
   std::uint64_t past_horizon() const { return past_horizon_; }
+  SimTime horizon() const { return SimTime{horizon_ns_}; }
 
   void push(SimTime time, std::uint32_t target, std::uint32_t tag) {
     DURASIM_ASSERT(time.ns >= 0);

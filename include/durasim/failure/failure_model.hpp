@@ -128,6 +128,7 @@ class FailureModel {
 
   RngStream& stream(std::size_t mode, DomainId d);
   void schedule_next(std::size_t mode, DomainId d, SimTime now, EventQueue& queue);
+  void schedule_at(std::size_t mode, DomainId d, SimTime at, EventQueue& queue);
   void schedule_modes_of(DomainId d, SimTime now, EventQueue& queue);
   struct Source {
     std::size_t index;  // mode index, or fault index when injected
