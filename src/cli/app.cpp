@@ -24,6 +24,7 @@
 #include "durasim/runner/trial.hpp"
 #include "durasim/scenario/narration.hpp"
 #include "durasim/scenario/report.hpp"
+#include "durasim/study/sweep.hpp"
 
 namespace durasim {
 namespace {
@@ -80,14 +81,22 @@ struct RunArgs {
   bool quiet = false;
   bool check = false;
   std::uint64_t explain_trial = 0;
+  std::vector<std::string> vary;
+  bool zip = false;
+  bool dry_run = false;
 };
 
-Scenario load(const RunArgs& a) {
+// The overrides every command applies: --trials, --seed, --horizon as --set would, then --set.
+std::vector<std::string> common_sets(const RunArgs& a) {
   std::vector<std::string> sets = a.sets;
   if (a.trials) sets.push_back("trials=" + std::to_string(*a.trials));
   if (a.seed) sets.push_back("seed=" + std::to_string(*a.seed));
   if (a.horizon) sets.push_back("horizon=\"" + *a.horizon + "\"");
-  return load_scenario(a.scenario, sets);
+  return sets;
+}
+
+Scenario load(const RunArgs& a) {
+  return load_scenario(a.scenario, common_sets(a));
 }
 
 std::string fmt(double v, int precision = 4) {
@@ -390,7 +399,8 @@ class ProgressBar {
  public:
   explicit ProgressBar(std::ostream& err) : err_(&err), start_(std::chrono::steady_clock::now()) {}
 
-  void update(std::uint64_t done, std::uint64_t total) {
+  // `what` comes before the trials ("point 3/24, "), for sweeps.
+  void update(std::uint64_t done, std::uint64_t total, const std::string& what = "") {
     constexpr int kWidth = 40;
     const double elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -399,8 +409,8 @@ class ProgressBar {
         static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(total));
     std::ostringstream line;
     line << "[" << std::string(static_cast<std::size_t>(filled), '#')
-         << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << done << "/"
-         << total << " trials, " << std::setprecision(3) << rate << " trials/s";
+         << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << what << done
+         << "/" << total << " trials, " << std::setprecision(3) << rate << " trials/s";
     if (done < total && rate > 0) {
       line << ", " << format_seconds(std::ceil(static_cast<double>(total - done) / rate))
            << " left";
@@ -477,6 +487,159 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
   }
   if (!a.quiet) print_summary(report, outputs.writes_stdout() ? err : out);
   return result.interrupted ? 130 : 0;
+}
+
+// A sweep's point as a scenario: the file, the common overrides, then the point's values (named
+// --vary in errors, with the point they belong to).
+Scenario sweep_point(const Json& doc, const RunArgs& a, const SweepSpec& spec,
+                     const SweepPoint& point, std::size_t index, std::size_t count) {
+  Json d = doc;
+  const std::vector<std::string> sets = point_overrides(spec, point);
+  try {
+    for (const std::string& o : sets) apply_override(d, o, a.scenario, "--vary");
+    return parse_scenario(d, a.scenario);
+  } catch (const ScenarioError& e) {
+    std::string where =
+        "sweep point " + std::to_string(index + 1) + " of " + std::to_string(count) + " (";
+    for (std::size_t i = 0; i < sets.size(); ++i) where += (i ? ", " : "") + sets[i];
+    std::vector<Problem> problems;
+    for (const Problem& p : e.problems()) problems.push_back({p.path, where + "): " + p.message});
+    throw ScenarioError(e.source(), problems);
+  }
+}
+
+// One line per point: its values and headline figures.
+void print_sweep_table(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                       const std::vector<Json>& reports, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head;
+  for (const SweepAxis& axis : spec.axes) head.push_back(axis.path);
+  for (const char* h : {"P(data loss) [95% CI]", "lost writes", "RPO p99", "write p99"})
+    head.emplace_back(h);
+  rows.push_back(head);
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const Json& r = reports[p];
+    std::vector<std::string> row;
+    for (const SweepAxis::Value& v : points[p].values) row.push_back(v.label);
+    const Json& data = r["loss"]["data_loss"]["probability"];
+    row.push_back(fmt(data["estimate"].get<double>()) + " [" + fmt(data["ci95"][0].get<double>()) +
+                  ", " + fmt(data["ci95"][1].get<double>()) + "]");
+    row.push_back(fmt(r["loss"]["lost_writes"]["mean"].get<double>()));
+    row.push_back(r["rpo_s"]["p99"].is_null() ? std::string("-")
+                                              : format_seconds(r["rpo_s"]["p99"].get<double>()));
+    row.push_back(format_seconds(r["write_latency_s"]["p99"].get<double>()));
+    rows.push_back(row);
+  }
+  std::vector<std::size_t> width(head.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      out << row[c];
+      if (c + 1 < row.size()) out << std::string(width[c] - row[c].size() + 2, ' ');
+    }
+    out << "\n";
+  }
+}
+
+int cmd_sweep(const RunArgs& a, const std::string& command, std::ostream& out, std::ostream& err) {
+  Json doc = read_json_file(a.scenario);
+  for (const std::string& o : common_sets(a)) apply_override(doc, o, a.scenario);
+  SweepSpec spec;
+  if (!a.vary.empty()) {
+    for (const std::string& v : a.vary) spec.axes.push_back(parse_vary(v));
+    spec.zip = a.zip;
+  } else {
+    const Scenario base = parse_scenario(doc, a.scenario);
+    if (!base.sweep)
+      throw UsageError("nothing to vary: give --vary PATH=V1,V2,... or a \"sweep\" block in '" +
+                       a.scenario + "'");
+    spec = *base.sweep;
+    spec.zip = spec.zip || a.zip;
+  }
+  const std::vector<SweepPoint> points = sweep_points(spec);
+  // Every point is checked before the first runs: a bad value fails the sweep at once.
+  std::vector<std::uint64_t> trials;
+  for (std::size_t p = 0; p < points.size(); ++p)
+    trials.push_back(sweep_point(doc, a, spec, points[p], p, points.size()).trials);
+  std::uint64_t total = 0;
+  for (const std::uint64_t t : trials) total += t;
+  if (a.dry_run) {
+    out << points.size() << " points, " << total << " trials\n";
+    for (std::size_t p = 0; p < points.size(); ++p) {
+      out << std::setw(4) << p + 1 << "  ";
+      const std::vector<std::string> sets = point_overrides(spec, points[p]);
+      for (std::size_t i = 0; i < sets.size(); ++i) out << (i ? "  " : "") << sets[i];
+      out << "  (" << trials[p] << " trials)\n";
+    }
+    return 0;
+  }
+  OutputSet outputs(out);
+  outputs.add_input(a.scenario);
+  Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
+  Output* csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+  RunOptions opts;
+  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  opts.check = a.check;
+  opts.cancel = &g_interrupted;
+  ProgressBar bar(err);
+  const bool progress =
+      !a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)));
+  std::vector<Json> reports;
+  std::uint64_t before = 0;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const Scenario s = sweep_point(doc, a, spec, points[p], p, points.size());
+    const std::string what =
+        "point " + std::to_string(p + 1) + "/" + std::to_string(points.size()) + ", ";
+    if (progress) {
+      opts.progress = [&bar, before, total, what](std::uint64_t done, std::uint64_t) {
+        bar.update(before + done, total, what);
+      };
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const RunResult result = run_trials(s, opts);
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (result.interrupted) {
+      bar.end_line();
+      err << "durasim: interrupted at point " << p + 1 << " of " << points.size()
+          << "; nothing written\n";
+      return 130;
+    }
+    before += s.trials;
+    std::string run_command = command + "  # point " + std::to_string(p + 1) + ":";
+    for (const std::string& o : point_overrides(spec, points[p])) run_command += " --set " + o;
+    reports.push_back(
+        make_report(s, result.totals, RunInfo{run_command, opts.threads, wall, false}));
+  }
+  if (json) {
+    Json j;
+    j["durasim_version"] = DURASIM_VERSION;
+    Json axes = Json::array();
+    for (const SweepAxis& axis : spec.axes) {
+      Json values = Json::array();
+      for (const SweepAxis::Value& v : axis.values) values.push_back(v.label);
+      axes.push_back({{"path", axis.path}, {"values", values}});
+    }
+    j["sweep"] = {{"scenario", a.scenario},
+                  {"axes", axes},
+                  {"zip", spec.zip},
+                  {"points", points.size()},
+                  {"command", command}};
+    Json list = Json::array();
+    for (std::size_t p = 0; p < points.size(); ++p) {
+      Json values = Json::object();
+      for (std::size_t i = 0; i < spec.axes.size(); ++i)
+        values[spec.axes[i].path] = points[p].values[i].label;
+      list.push_back({{"point", p + 1}, {"values", values}, {"report", reports[p]}});
+    }
+    j["points"] = std::move(list);
+    json->write(j.dump(2) + "\n");
+  }
+  if (csv) csv->write(sweep_csv(spec, points, reports));
+  outputs.commit();
+  if (!a.quiet) print_sweep_table(spec, points, reports, outputs.writes_stdout() ? err : out);
+  return 0;
 }
 
 int cmd_explain(const RunArgs& a, std::ostream& out) {
@@ -649,6 +812,10 @@ int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& va
     const InterruptScope interrupts;
     return cmd_explain(a, out);
   }
+  if (app.got_subcommand("sweep")) {
+    const InterruptScope interrupts;
+    return cmd_sweep(a, command, out, err);
+  }
   if (app.got_subcommand("validate")) return cmd_validate(validate_files, out, err);
   if (app.got_subcommand("markov")) return cmd_markov(a, out, err);
   DURASIM_ASSERT(false);  // require_subcommand(1)
@@ -685,6 +852,28 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_flag("-q,--quiet", a.quiet, "no summary or progress");
   run->add_flag("--check", a.check,
                 "run every invariant checker; a violation exits 70 naming the invariant");
+  CLI::App* sweep =
+      app.add_subcommand("sweep", "run a scenario at every point of a parameter study");
+  add_common(sweep);
+  sweep->add_option("--vary", a.vary,
+                    "PATH=V1,V2,...: the values a scenario path takes (units as in the file; "
+                    "JSON values too); repeat for more axes, combined as a cartesian product. "
+                    "Without it, the file's \"sweep\" block");
+  sweep->add_flag("--zip", a.zip,
+                  "take the axes' values side by side instead of every combination");
+  sweep->add_flag("--dry-run", a.dry_run, "list the points and their trials; run nothing");
+  sweep->add_option("--threads", a.threads, "worker threads (default: all cores)")
+      ->check(kWholeNumber)
+      ->check(CLI::Range(1u, 4096u));
+  sweep->add_option("--json", a.json_file, "write every point's report to FILE (- for stdout)");
+  sweep->add_option("--csv", a.csv_file,
+                    "write one row per point to FILE: the varied values, then every headline "
+                    "figure with its interval");
+  sweep->add_option("--progress", a.progress, "progress bar on stderr")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  sweep->add_flag("-q,--quiet", a.quiet, "no table or progress");
+  sweep->add_flag("--check", a.check,
+                  "run every invariant checker; a violation exits 70 naming the invariant");
   CLI::App* validate = app.add_subcommand("validate", "check scenario files without running them");
   validate->add_option("SCENARIO", validate_files, "scenario files")->required();
   CLI::App* explain = app.add_subcommand("explain", "narrate one trial's timeline");

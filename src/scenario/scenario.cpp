@@ -107,6 +107,7 @@ struct Parser {
   void fleet_replication(ObjectReader& r);
   // What the fleet form does not simulate, refused; the fleet form's keys refused without it.
   void fleet_rules();
+  void sweep(ObjectReader r);
   void write_path(const std::string& requested_model);
   void bound_draws();
   void bound_failure_work();
@@ -539,6 +540,61 @@ void Parser::fleet_replication(ObjectReader& r) {
   f.partitions = s.data.partitions;
   f.partition_bytes = s.repair.partition_bytes;
   s.fleet = f;
+}
+
+// The study kept in the file: its paths and values are checked here as far as they can be
+// alone (a pointer, a non-empty list); each point is checked as a scenario when the sweep runs.
+void Parser::sweep(ObjectReader r) {
+  SweepSpec spec;
+  const std::vector<ObjectReader> axes = r.objects("vary", Need::kRequired, 1);
+  for (ObjectReader axis : axes) {
+    SweepAxis a;
+    const std::optional<std::string> path = axis.string("path", Need::kRequired);
+    if (path) {
+      a.path = path->starts_with("/") ? path->substr(1) : *path;
+      try {
+        (void)Json::json_pointer("/" + a.path);
+      } catch (const Json::exception&) {
+        problems.add(pointer_join(axis.path(), "path"),
+                     "expected a scenario path such as backups/0/every, found '" + *path + "'");
+      }
+    }
+    const Json* values = axis.raw("values");
+    const std::string where = pointer_join(axis.path(), "values");
+    if (!values) {
+      problems.add(where, "required: the values this path takes, e.g. [\"1h\", \"6h\"]");
+    } else if (!values->is_array() || values->empty()) {
+      problems.add(where, "expected a non-empty array of values, found " + describe(*values));
+    } else {
+      for (const Json& v : *values) {
+        a.values.push_back({v.dump(), v.is_string() ? v.get<std::string>() : v.dump()});
+      }
+      axis.put("values", *values);
+    }
+    axis.finish();
+    spec.axes.push_back(std::move(a));
+  }
+  if (const Json* zip = r.raw("zip")) {
+    if (!zip->is_boolean()) {
+      problems.add(pointer_join(r.path(), "zip"),
+                   "expected true or false, found " + describe(*zip));
+    } else {
+      spec.zip = zip->get<bool>();
+      r.put("zip", *zip);
+    }
+  }
+  if (spec.zip) {
+    for (std::size_t i = 1; i < spec.axes.size(); ++i) {
+      if (spec.axes[i].values.size() != spec.axes[0].values.size() &&
+          !spec.axes[i].values.empty() && !spec.axes[0].values.empty())
+        problems.add(
+            pointer_join(pointer_join(r.path(), "vary"), std::to_string(i)),
+            "\"zip\" takes the values side by side: " + std::to_string(spec.axes[i].values.size()) +
+                " values here, " + std::to_string(spec.axes[0].values.size()) + " in the first");
+    }
+  }
+  r.finish();
+  s.sweep = std::move(spec);
 }
 
 void Parser::fleet_rules() {
@@ -1384,6 +1440,7 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
             .value_or(2'000'000);
     limits->finish();
   }
+  if (top.has("sweep")) p.sweep(*top.object("sweep", Need::kOptional));
   top.finish();
   p.fleet_rules();
   p.bound_draws();
@@ -1520,12 +1577,12 @@ namespace {
 // The element of `parent` that token names, created when absent (a key of an object, or the
 // index one past an array's end); refuses to pad an array or to descend into a scalar.
 Json& override_step(Json& parent, const std::string& token, bool last, const std::string& at,
-                    const std::string& source) {
+                    const std::string& source, const std::string& option) {
   if (parent.is_null()) parent = Json::object();
   if (parent.is_object()) return parent[token];
   const std::string where = at.empty() ? "/" : at;
   if (!parent.is_array()) {
-    throw ScenarioError(source, {{where, "--set cannot assign below " + describe(parent)}});
+    throw ScenarioError(source, {{where, option + " cannot assign below " + describe(parent)}});
   }
   const std::string size = std::to_string(parent.size());
   const bool digits =
@@ -1536,24 +1593,26 @@ Json& override_step(Json& parent, const std::string& token, bool last, const std
   if (token == "-" && last) return parent.emplace_back();
   if (!digits) {
     throw ScenarioError(
-        source, {{where, "--set expects an array index (0 to " + size +
+        source, {{where, option + " expects an array index (0 to " + size +
                              ", or '-' to append) after this array, found '" + token + "'"}});
   }
   const auto index = std::stoull(token);
   if (index < parent.size()) return parent[index];
   if (index == parent.size() && last) return parent.emplace_back();
-  throw ScenarioError(source, {{where, "--set index " + token + " is out of range: the array has " +
-                                           size + " element(s); use 0 to " +
-                                           std::to_string(parent.empty() ? 0 : parent.size() - 1) +
-                                           (last ? ", or " + size + " or '-' to append" : "")}});
+  throw ScenarioError(
+      source, {{where, option + " index " + token + " is out of range: the array has " + size +
+                           " element(s); use 0 to " +
+                           std::to_string(parent.empty() ? 0 : parent.size() - 1) +
+                           (last ? ", or " + size + " or '-' to append" : "")}});
 }
 
 }  // namespace
 
-void apply_override(Json& doc, const std::string& assignment, const std::string& source) {
+void apply_override(Json& doc, const std::string& assignment, const std::string& source,
+                    const std::string& option) {
   const auto eq = assignment.find('=');
   const std::string usage =
-      "--set expects PATH=VALUE (e.g. storage/replace_after=2d), found '" + assignment + "'";
+      option + " expects PATH=VALUE (e.g. storage/replace_after=2d), found '" + assignment + "'";
   if (eq == std::string::npos || eq == 0 || (eq == 1 && assignment[0] == '/')) {
     throw ScenarioError(source, {{"/", usage}});
   }
@@ -1566,13 +1625,14 @@ void apply_override(Json& doc, const std::string& assignment, const std::string&
     Json::json_pointer pointer(path);
     for (Json::json_pointer p = pointer; !p.empty(); p.pop_back()) tokens.push_back(p.back());
   } catch (const Json::exception& e) {
-    throw ScenarioError(source, {{"/", "--set path '" + path +
+    throw ScenarioError(source, {{"/", option + " path '" + path +
                                            "' is not a JSON pointer: " + std::string(e.what())}});
   }
   std::reverse(tokens.begin(), tokens.end());
   if (tokens.size() >= kMaxScenarioDepth) {
-    throw ScenarioError(source, {{"/", "--set path '" + path + "' is deeper than the limit of " +
-                                           std::to_string(kMaxScenarioDepth) + " levels"}});
+    throw ScenarioError(source,
+                        {{"/", option + " path '" + path + "' is deeper than the limit of " +
+                                   std::to_string(kMaxScenarioDepth) + " levels"}});
   }
   Json value = text;
   if (Json::accept(text)) {
@@ -1581,14 +1641,14 @@ void apply_override(Json& doc, const std::string& assignment, const std::string&
     } catch (const ScenarioError& e) {
       std::vector<Problem> problems;
       for (const Problem& p : e.problems())
-        problems.push_back({path + (p.path == "/" ? "" : p.path), "--set value: " + p.message});
+        problems.push_back({path + (p.path == "/" ? "" : p.path), option + " value: " + p.message});
       throw ScenarioError(source, problems);
     }
   }
   Json* at = &doc;
   std::string walked;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    at = &override_step(*at, tokens[i], i + 1 == tokens.size(), walked, source);
+    at = &override_step(*at, tokens[i], i + 1 == tokens.size(), walked, source, option);
     walked = pointer_join(walked, tokens[i]);
   }
   *at = std::move(value);

@@ -14,6 +14,7 @@
 #include <streambuf>
 
 #include "../scenario/test_support.hpp"
+#include "cli_support.hpp"
 
 namespace durasim {
 namespace {
@@ -23,45 +24,7 @@ using ::durasim::testing::source_path;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Cli {
-  int code = -1;
-  std::string out, err;
-};
-
-Cli cli(std::vector<std::string> args, std::ostream* out_stream = nullptr) {
-  args.insert(args.begin(), "durasim");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  Cli r;
-  r.code = run_cli(static_cast<int>(argv.size()), argv.data(), out_stream ? *out_stream : out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
-
 const std::string kScenario = source_path("scenarios/markov-3way.json");
-
-// A fresh folder per test, removed after it.
-class CliFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("durasim-cli-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::vector<std::string> files() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-  fs::path dir_;
-};
 
 TEST(Cli, RunPrintsTheSummaryByDefaultNotJson) {
   const Cli r = cli({"run", kScenario, "--trials", "20"});
@@ -125,7 +88,7 @@ TEST(Cli, UnknownVerbsAndOptionsGetDidYouMean) {
   EXPECT_THAT(verb.err, HasSubstr("unknown verb 'rnu'; did you mean 'run'?"));
   const Cli far = cli({"frobnicate"});
   EXPECT_EQ(far.code, 2);
-  EXPECT_THAT(far.err, HasSubstr("unknown verb 'frobnicate' (verbs: run, validate"));
+  EXPECT_THAT(far.err, HasSubstr("unknown verb 'frobnicate' (verbs: run, sweep, validate"));
   const Cli option = cli({"run", kScenario, "--trails", "5"});
   EXPECT_EQ(option.code, 2);
   EXPECT_THAT(option.err,

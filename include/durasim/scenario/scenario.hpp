@@ -56,6 +56,21 @@ struct DataSpec {
 // How P(loss) is estimated: plain Monte Carlo, or importance sampling (fleet form only).
 enum class Estimator : std::uint8_t { kMonteCarlo, kImportance };
 
+// A parameter study kept in the scenario file (`"sweep"`; study/sweep.hpp runs it): each axis a
+// scenario path and its values, combined as a cartesian product or, with zip, side by side.
+struct SweepAxis {
+  std::string path;  // a JSON pointer without the leading slash, as --set takes it
+  struct Value {
+    std::string assign;  // the VALUE of PATH=VALUE (JSON text, or a bare string)
+    std::string label;   // as a table shows it (a string without its quotes)
+  };
+  std::vector<Value> values;
+};
+struct SweepSpec {
+  std::vector<SweepAxis> axes;
+  bool zip = false;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -88,7 +103,8 @@ struct Scenario {
   std::string write_note;                      // why writes are not simulated, when they are not
   // Not errors, but what the user likely did not mean (validate prints them on stderr).
   std::vector<std::string> warnings;
-  BackupPlan backups;  // empty schedules: no backups
+  std::optional<SweepSpec> sweep;  // `durasim sweep` runs it; `run` runs the scenario as written
+  BackupPlan backups;              // empty schedules: no backups
 
   Json resolved;  // the document as run, defaults filled in
 };
@@ -113,7 +129,9 @@ std::uint32_t importance_groups(const Scenario& scenario);
 
 // Applies "path=value" (a JSON pointer without the leading slash); the value is read as JSON
 // when it parses as JSON, else as a string. Throws ScenarioError on a bad path.
-void apply_override(Json& doc, const std::string& assignment, const std::string& source);
+// `option` names the flag in messages (--set, or --vary for a sweep's point).
+void apply_override(Json& doc, const std::string& assignment, const std::string& source,
+                    const std::string& option = "--set");
 
 // Parses and checks; throws ScenarioError listing every problem.
 Scenario parse_scenario(const Json& doc, const std::string& source);
