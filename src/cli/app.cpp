@@ -162,7 +162,10 @@ void print_fleet_summary(const Json& r, std::ostream& out) {
       out << "  per group   " << fmt(g["per_group_probability"]["estimate"].get<double>())
           << "  95% CI [" << fmt(g["per_group_probability"]["ci95"][0].get<double>()) << ", "
           << fmt(g["per_group_probability"]["ci95"][1].get<double>()) << "]  (" << g["count"]
-          << " independent groups, one a trial: P = 1 - (1 - p)^" << g["count"] << ")\n";
+          << " independent groups, one a trial: P = 1 - (1 - p)^" << g["count"]
+          << (g["alike"].get<bool>() ? std::string()
+                                     : " up to " + g["count"].dump() + " p, the groups unlike")
+          << ")\n";
     }
     if (!is["annual_probability"].is_null()) {
       out << "annual P      " << fmt(is["annual_probability"]["estimate"].get<double>())

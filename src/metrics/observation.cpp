@@ -168,18 +168,15 @@ double ImportanceTotals::effective_sample_size() const {
   return sum_w2 > 0.0 ? sum * sum / sum_w2 : 0.0;
 }
 
-ImportanceTotals::AnyOf ImportanceTotals::any_of(std::uint64_t groups) const {
+ImportanceTotals::AnyOf ImportanceTotals::any_of(std::uint64_t groups, bool alike) const {
   DURASIM_ASSERT(groups >= 1);
   const double g = static_cast<double>(groups);
   // 1 - (1 - p)^g without cancellation, p in [0, 1].
   auto any = [g](double p) { return -std::expm1(g * std::log1p(-std::min(p, 1.0))); };
   const double p = estimate();
   const Interval ci = ci95();
-  AnyOf out{any(p), {any(ci.low), any(ci.high)}, relative_error()};
-  // d(any)/dp = g (1 - p)^(g - 1): the relative error of the fleet's figure.
-  if (groups > 1 && p > 0.0 && p < 1.0)
-    out.relative_error *= p * g * std::exp((g - 1.0) * std::log1p(-p)) / out.estimate;
-  return out;
+  const double high = alike ? any(ci.high) : std::min(1.0, g * ci.high);
+  return {any(p), {any(ci.low), high}, relative_error()};
 }
 
 void LossAccumulator::add(const TrialObservation& obs) {

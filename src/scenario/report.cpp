@@ -221,10 +221,11 @@ bool copy_rate(const Scenario& s, double* rate) {
 
 // Importance sampling's estimate of P(data loss within the horizon), with its normal interval,
 // relative error and effective sample size, and what follows from it per year.
-Json importance_json(const LossAccumulator& t, bool annualisable, std::uint32_t groups) {
+Json importance_json(const LossAccumulator& t, bool annualisable, std::uint32_t groups,
+                     bool alike) {
   const ImportanceTotals& w = t.importance();
   const double h = t.horizon_s();
-  const ImportanceTotals::AnyOf fleet = w.any_of(groups);
+  const ImportanceTotals::AnyOf fleet = w.any_of(groups, alike);
   const double p = fleet.estimate;
   const Interval ci = fleet.ci95;
   Json out;
@@ -252,11 +253,16 @@ Json importance_json(const LossAccumulator& t, bool annualisable, std::uint32_t 
     out["groups"] = {
         {"count", groups},
         {"per_group_probability", {{"estimate", w.estimate()}, {"ci95", interval_json(w.ci95())}}},
+        {"alike", alike},
         {"note",
-         "the groups fail independently (copysets that do not overlap, one group in each failing "
-         "domain): each trial simulates one group drawn at random, and the fleet's P is "
-         "1 - (1 - p)^G, p the mean over groups (exact for groups alike; for groups unlike a "
-         "lower bound within G p / 2)"}};
+         std::string(
+             "the groups fail independently (copysets that do not overlap, one group in "
+             "each failing domain): each trial simulates one group drawn at random, and "
+             "the fleet's P is 1 - prod(1 - p_g), estimated from p, the mean over groups, ") +
+             (alike ? "as 1 - (1 - p)^G (the groups hold the same partitions: exact)"
+                    : "as 1 - (1 - p)^G, a lower bound as the groups hold different partitions "
+                      "(the gap is about G / 2 x the variance of p_g over groups, negligible when "
+                      "G p is small); the interval's upper end is the union bound G p")}};
   }
   out["note"] =
       "importance sampling estimates P(data loss) only; trials stop at their first loss, and "
@@ -537,23 +543,42 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   if (s.estimator == Estimator::kImportance) {
     // The figures of the biased trials are no estimates: P(data loss) is the weighted one.
     const std::uint32_t groups = importance_groups(s);
-    Json is = importance_json(t, annualisable, groups);
-    // Many failures per horizon: each degraded period multiplies the weights, which grow
-    // heavy-tailed (scenarios/README, Importance sampling): say so beside the figures.
+    Json is = importance_json(t, annualisable, groups, importance_groups_alike(s));
+    // Many failures per horizon where the weights are made: each degraded period multiplies the
+    // weights, which grow heavy-tailed (scenarios/README, Importance sampling). A trial of one
+    // group (split, or a fleet of one) has its members' failures; a coupled fleet, every domain's.
+    const bool whole = groups == 1 && s.fleet_layout->groups() > 1;
     double failures_per_horizon = 0.0;
-    for (const FailureMode& m : s.failures.modes)
-      failures_per_horizon +=
-          static_cast<double>(s.topology->domains_at(*level_of(m.kind)).size()) * m.ttf.rate() *
-          s.horizon.seconds();
-    if (groups == 1 && failures_per_horizon > 1.0) {
-      is["warning"] = "about " + format_number(failures_per_horizon) +
-                      " failures per horizon: the weights of this estimator grow heavy-tailed "
-                      "with many degraded periods, and its interval understates the error (the "
-                      "estimate tends to run low). Independent groups are estimated one at a "
-                      "time, but not these: ";
-      const std::vector<std::string> why = fleet_group_coupling(s);
-      for (std::size_t i = 0; i < why.size(); ++i)
-        is["warning"] = is["warning"].get<std::string>() + (i ? "; " : "") + why[i];
+    for (const FailureMode& m : s.failures.modes) {
+      double domains = 0.0;
+      if (whole) {
+        domains = static_cast<double>(s.topology->domains_at(*level_of(m.kind)).size());
+      } else {
+        std::vector<DomainId> above;
+        for (std::uint32_t g = 0; g < s.fleet_layout->groups(); ++g)
+          for (const std::uint32_t d : s.fleet_layout->members(g))
+            above.push_back(s.topology->ancestor_at(DomainId{std::size_t{d}}, *level_of(m.kind)));
+        std::sort(above.begin(), above.end());
+        domains = static_cast<double>(std::unique(above.begin(), above.end()) - above.begin()) /
+                  static_cast<double>(s.fleet_layout->groups());
+      }
+      failures_per_horizon += domains * m.ttf.rate() * s.horizon.seconds();
+    }
+    if (failures_per_horizon > 1.0) {
+      std::string text =
+          "about " + format_number(failures_per_horizon) +
+          (whole ? " failures per horizon" : " failures of a group's members per horizon") +
+          ": the weights of this estimator grow heavy-tailed with many degraded "
+          "periods, and its interval understates the error (the estimate tends to "
+          "run low). ";
+      if (whole) {
+        text += "Independent groups are estimated one at a time, but not these: ";
+        const std::vector<std::string> why = fleet_group_coupling(s);
+        for (std::size_t i = 0; i < why.size(); ++i) text += (i ? "; " : "") + why[i];
+      } else {
+        text += "A shorter horizon keeps them few (the report annualises).";
+      }
+      is["warning"] = text;
     }
     r["importance"] = is;
     auto weighted = [&is](Json& kind) {
@@ -564,6 +589,9 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
     };
     weighted(r["loss"]);  // (one at a time: an ordered map moves its elements as it grows)
     weighted(r["loss"]["data_loss"]);
+    // The fleet form's hardware loss is its data loss; bytes of biased trials are no estimate.
+    r["loss"]["by_effect"]["hardware"]["probability"] = is["probability"];
+    r["loss"]["lost_bytes"] = nullptr;
     r["loss"]["mttdl_s"] = nullptr;
     r["loss"]["mttdl_s_ci95"] = Json::array({nullptr, nullptr});
     r["fleet"] = {{"layout", fleet_layout_json(s)},

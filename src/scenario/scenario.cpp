@@ -1386,6 +1386,14 @@ std::uint32_t importance_groups(const Scenario& s) {
   return fleet_group_coupling(s).empty() ? s.fleet_layout->groups() : 1;
 }
 
+bool importance_groups_alike(const Scenario& s) {
+  if (importance_groups(s) == 1) return true;
+  const FleetLayout& l = *s.fleet_layout;
+  for (std::uint32_t g = 1; g < l.groups(); ++g)
+    if (l.partitions_in(g) != l.partitions_in(0)) return false;
+  return true;
+}
+
 ScenarioError::ScenarioError(std::string source, std::vector<Problem> problems)
     : std::runtime_error(summary(source, problems)),
       source_(std::move(source)),

@@ -244,3 +244,47 @@ TEST(FailureModel, ACorrelatedOutageEndsOnTheDomainsItStruck) {
 
 }  // namespace
 }  // namespace durasim
+
+namespace durasim {
+namespace {
+
+// A trial's first failures past the horizon are dropped from their uniform draw alone, without
+// the logarithm (Distribution::sure_beyond): the events up to the horizon must be exactly those of
+// a queue with no horizon, for every law, at horizons where most, some or none fall past it.
+TEST(FailureModel, FirstFailuresPastTheHorizonAreDroppedAndNoOtherEvent) {
+  TopologySpec big;
+  big.regions = {{"r", {{"a", 40, 3, 1e12}, {"b", 40, 3, 1e12}}}};
+  const Topology t(big);
+  for (const char* law :
+       {"exponential(mean=50y)", "weibull(shape=0.7, mean=3y)", "weibull(shape=5, mean=20y)",
+        "afr(1.4%)", "lognormal(median=5y, sigma=1)", "afr_by_age(0: 5%, 1y: 1%, 4y: 8%)"}) {
+    FailureSpec spec;
+    spec.modes.push_back({FailureKind::kDiskBurnout, *Distribution::parse(law, Quantity::kDuration),
+                          std::nullopt, std::nullopt});
+    spec.modes.push_back({FailureKind::kNodeCrash, Distribution::exponential(2 * kSecondsPerYear),
+                          std::nullopt, Distribution::fixed(600.0)});
+    for (const double years : {0.01, 1.0, 10.0, 200.0}) {
+      const SimTime horizon = SimTime{0} + Duration::from_seconds(years * kSecondsPerYear);
+      auto events = [&](bool bounded) {
+        FailureModel f(t, spec, 0);
+        EventQueue q;
+        if (bounded) q.set_horizon(horizon);
+        f.start(q, 7, 3);
+        std::vector<std::tuple<std::int64_t, std::uint32_t, std::uint32_t>> out;
+        while (!q.empty() && q.top().time <= horizon) {
+          const Event e = q.pop();
+          out.emplace_back(e.time.ns, e.target, e.tag);
+        }
+        return out;
+      };
+      const auto with = events(true);
+      EXPECT_EQ(with, events(false)) << law << " over " << years << " y";
+      if (years >= 1.0) {
+        EXPECT_FALSE(with.empty()) << law;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace durasim

@@ -4,6 +4,7 @@
 // exact chain are statistical tests: tests/statistical/importance_sampling_test.cpp.)
 #include "durasim/runner/importance_trial.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -84,6 +85,10 @@ TEST(ImportanceGroups, ASplitTrialLosesOnlyTheGroupItDrew) {
   ImportanceTrialRunner runner(s);
   runner.set_check(true);
   std::vector<int> drawn(groups, 0);
+  std::vector<double> partitions;
+  for (std::uint32_t g = 0; g < groups; ++g) partitions.push_back(s.fleet_layout->partitions_in(g));
+  ASSERT_GT(*std::max_element(partitions.begin(), partitions.end()),
+            1.5 * *std::min_element(partitions.begin(), partitions.end()));
   int losses = 0;
   for (std::uint64_t t = 0; t < 400; ++t) {
     const TrialObservation obs = runner.run(t);
@@ -97,7 +102,11 @@ TEST(ImportanceGroups, ASplitTrialLosesOnlyTheGroupItDrew) {
     EXPECT_EQ(obs.fleet.loss_events, 1u);
   }
   EXPECT_GT(losses, 100);
-  for (std::uint32_t g = 0; g < groups; ++g) EXPECT_GT(drawn[g], 15) << "group " << g;
+  // Groups drawn uniformly, whatever they hold (the estimator's mean is over groups): the
+  // chi-square statistic of the 400 draws against 40 each, below its 99.9% point (27.9, 9 df).
+  double chi2 = 0.0;
+  for (std::uint32_t g = 0; g < groups; ++g) chi2 += (drawn[g] - 40.0) * (drawn[g] - 40.0) / 40.0;
+  EXPECT_LT(chi2, 27.9);
 }
 
 TEST(ImportanceGroups, TheFleetsFigureIsOneMinusTheGroupsSurvivalToTheG) {
@@ -105,17 +114,23 @@ TEST(ImportanceGroups, TheFleetsFigureIsOneMinusTheGroupsSurvivalToTheG) {
   for (int i = 0; i < 1000; ++i) w.add(i % 10 == 0 ? 2e-6 : 0.0, std::log(2e-6));
   const double p = w.estimate();
   ASSERT_NEAR(p, 2e-7, 1e-20);
-  const ImportanceTotals::AnyOf one = w.any_of(1);
+  const ImportanceTotals::AnyOf one = w.any_of(1, true);
   EXPECT_EQ(one.estimate, p);
-  EXPECT_EQ(one.relative_error, w.relative_error());
-  const ImportanceTotals::AnyOf fleet = w.any_of(1'000'000);
+  EXPECT_EQ(one.ci95.low, w.ci95().low);
+  EXPECT_EQ(one.ci95.high, w.ci95().high);
+  const ImportanceTotals::AnyOf fleet = w.any_of(1'000'000, true);
   EXPECT_NEAR(fleet.estimate, 1.0 - std::pow(1.0 - p, 1e6), 1e-10);
   EXPECT_NEAR(fleet.estimate, any_of_independent(p, 1'000'000), 1e-12);
   EXPECT_NEAR(fleet.ci95.low, any_of_independent(w.ci95().low, 1'000'000), 1e-12);
   EXPECT_NEAR(fleet.ci95.high, any_of_independent(w.ci95().high, 1'000'000), 1e-12);
-  // Near 1 the fleet's figure saturates: its relative error shrinks below the group's.
-  EXPECT_LT(fleet.relative_error, w.relative_error());
-  EXPECT_NEAR(w.any_of(1000).relative_error, w.relative_error(), 1e-3 * w.relative_error());
+  // The relative error stays p's: P's shrinks to nothing as P nears 1.
+  EXPECT_EQ(fleet.relative_error, w.relative_error());
+  // Groups unlike: the same estimate (a lower bound), the interval up to the union bound G p.
+  const ImportanceTotals::AnyOf unlike = w.any_of(1'000'000, false);
+  EXPECT_EQ(unlike.estimate, fleet.estimate);
+  EXPECT_EQ(unlike.ci95.low, fleet.ci95.low);
+  EXPECT_EQ(unlike.ci95.high, std::min(1.0, 1e6 * w.ci95().high));
+  EXPECT_EQ(w.any_of(1000, false).ci95.high, 1000 * w.ci95().high);
 }
 
 TEST(ImportanceGroups, TheReportGivesTheFleetAndTheGroupFigures) {
@@ -133,7 +148,35 @@ TEST(ImportanceGroups, TheReportGivesTheFleetAndTheGroupFigures) {
   EXPECT_DOUBLE_EQ(is["probability"]["estimate"].get<double>(),
                    any_of_independent(p, s.fleet_layout->groups()));
   EXPECT_EQ(report["loss"]["data_loss"]["probability"], is["probability"]);
+  EXPECT_TRUE(report["loss"]["lost_bytes"].is_null());  // bytes of biased trials: no estimate
   EXPECT_FALSE(is.contains("warning"));
+}
+
+TEST(ImportanceGroups, TheWarningCountsTheFailuresWhereTheWeightsAreMade) {
+  auto warning = [](const Json& doc) {
+    const Scenario s = parse_scenario(doc, "t");
+    const Json report =
+        make_report(s, run_trials(s, RunOptions{}).totals, RunInfo{"t", 1, 0.0, false});
+    return report["importance"].value("warning", std::string());
+  };
+  // Split, a copyset's 3 disks failing 0.6 times a year: none over 1 y, 6 over 10 y.
+  Json doc = fleet(30, 1, kDisjoint);
+  doc["trials"] = 50;
+  EXPECT_EQ(warning(doc), "");
+  doc["horizon"] = "10y";
+  EXPECT_THAT(warning(doc),
+              ::testing::HasSubstr("about 6 failures of a group's members per horizon"));
+  EXPECT_THAT(warning(doc), ::testing::HasSubstr("A shorter horizon"));
+  // One partition on 3,000 disks: its 3 members fail 0.6 times a year, not the fleet's 600.
+  Json one = fleet(3000, 1, {{"factor", 3}, {"spread", "node"}});
+  one["data"]["partitions"] = 1;
+  one["trials"] = 50;
+  EXPECT_EQ(warning(one), "");
+  // Coupled: the whole fleet's failures, and why it cannot be split.
+  Json random = fleet(30, 1, {{"factor", 3}, {"spread", "node"}});
+  random["trials"] = 50;
+  EXPECT_THAT(warning(random), ::testing::HasSubstr("about 6 failures per horizon"));
+  EXPECT_THAT(warning(random), ::testing::HasSubstr("but not these: random placement"));
 }
 
 }  // namespace

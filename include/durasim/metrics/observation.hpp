@@ -154,15 +154,18 @@ struct ImportanceTotals {
   double relative_error() const;
   double effective_sample_size() const;
   // When each trial estimated one of `groups` independent groups (drawn uniformly), the mean
-  // weight is the groups' mean loss probability p and the fleet's is 1 - (1 - p)^groups (exact
-  // for groups alike, else a lower bound within groups x p / 2 of P): that figure, its interval
-  // (the ends of p's mapped) and relative error (delta method). groups = 1: the figures above.
+  // weight is the groups' mean loss probability p, and the fleet's P = 1 - prod(1 - p_g) is
+  // 1 - (1 - p)^groups when the groups are alike. Groups unlike lie between that and the union
+  // bound groups x p (the gap about groups / 2 x the variance of p_g over groups): the estimate
+  // is the lower, and the interval runs from the lower's at p's low end to the union bound's at
+  // p's high end, so that it holds P whenever p's holds p. The relative error is p's (that of P
+  // shrinks to nothing as P nears 1). groups = 1: the figures above.
   struct AnyOf {
     double estimate;
     Interval ci95;
     double relative_error;
   };
-  AnyOf any_of(std::uint64_t groups) const;
+  AnyOf any_of(std::uint64_t groups, bool alike) const;
 };
 
 class LossAccumulator {

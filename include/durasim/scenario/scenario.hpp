@@ -126,6 +126,9 @@ std::vector<std::string> fleet_group_coupling(const Scenario& scenario);
 // Importance sampling of independent groups simulates one group a trial, drawn uniformly: the
 // number of groups drawn from (the fleet's when they are independent), else 1 (the whole fleet).
 std::uint32_t importance_groups(const Scenario& scenario);
+// Whether those groups are alike (the same partitions each, so the same rebuild time and latent
+// error exposure): then the fleet's P is 1 - (1 - p)^G exactly.
+bool importance_groups_alike(const Scenario& scenario);
 
 // Applies "path=value" (a JSON pointer without the leading slash); the value is read as JSON
 // when it parses as JSON, else as a string. Throws ScenarioError on a bad path.
