@@ -361,8 +361,9 @@ std::string csv_of(const Json& r, double horizon_s) {
     << (loss["nines"]["lower_bound"].is_null()
             ? std::string()
             : fmt(loss["nines"]["lower_bound"].get<double>(), 17))
-    << "," << loss["lost_bytes"]["mean"].get<double>() << ","
-    << r["unavailability_s"]["mean"].get<double>() << ","
+    << ","
+    << (loss["lost_bytes"].is_null() ? std::string() : csv_number(loss["lost_bytes"]["mean"]))
+    << "," << r["unavailability_s"]["mean"].get<double>() << ","
     << loss["lost_writes"]["mean"].get<double>() << ","
     << loss["lost_writes"]["ci95"][0].get<double>() << ","
     << loss["lost_writes"]["ci95"][1].get<double>() << "," << csv_number(r["rpo_s"]["p50"]) << ","
