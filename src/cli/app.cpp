@@ -24,6 +24,7 @@
 #include "durasim/runner/trial.hpp"
 #include "durasim/scenario/narration.hpp"
 #include "durasim/scenario/report.hpp"
+#include "durasim/study/shard.hpp"
 #include "durasim/study/sweep.hpp"
 
 namespace durasim {
@@ -84,6 +85,8 @@ struct RunArgs {
   std::vector<std::string> vary;
   bool zip = false;
   bool dry_run = false;
+  std::string shard;
+  std::vector<std::string> merge_files;
 };
 
 // The overrides every command applies: --trials, --seed, --horizon as --set would, then --set.
@@ -441,7 +444,70 @@ class ProgressBar {
   bool open_ = false;
 };
 
+// A shard of a run: its blocks' totals to --json, for durasim merge.
+int cmd_run_shard(const RunArgs& a, const std::string& command, std::ostream& out,
+                  std::ostream& err) {
+  const ShardSpec shard = parse_shard(a.shard);
+  if (a.json_file.empty())
+    throw UsageError("--shard writes its part of the run with --json FILE, for durasim merge");
+  if (!a.csv_file.empty() || !a.trace_file.empty())
+    throw UsageError(
+        "--shard writes only its part of the run (--json); --csv and --trace come "
+        "from durasim merge and a whole run");
+  const Scenario s = load(a);
+  OutputSet outputs(out);
+  outputs.add_input(a.scenario);
+  Output& json = outputs.add("--json", a.json_file);
+  const auto [first, end] = shard_blocks(s.trials, shard.index, shard.count);
+  std::vector<LossAccumulator> blocks;
+  RunOptions opts;
+  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  opts.check = a.check;
+  opts.cancel = &g_interrupted;
+  opts.first_block = first;
+  opts.end_block = end;
+  opts.blocks = &blocks;
+  ProgressBar bar(err);
+  if (!a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)))) {
+    opts.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+  }
+  const RunResult result = run_trials(s, opts);
+  if (result.interrupted) {
+    bar.end_line();
+    err << "durasim: interrupted; a shard is written whole or not at all: nothing written\n";
+    return 130;
+  }
+  json.write(shard_file(s, shard, blocks, command).dump() + "\n");
+  outputs.commit();
+  if (!a.quiet) {
+    const std::uint64_t t0 = std::min(s.trials, first * kBlockTrials);
+    const std::uint64_t t1 = std::min(s.trials, end * kBlockTrials);
+    (outputs.writes_stdout() ? err : out)
+        << "shard " << shard.index << "/" << shard.count << ": trials " << t0 << " to " << t1
+        << " of " << s.trials << " (" << blocks.size() << " blocks of " << kBlockTrials
+        << "); durasim merge combines the " << shard.count << " shards\n";
+  }
+  return 0;
+}
+
+int cmd_merge(const RunArgs& a, const std::string& command, std::ostream& out) {
+  std::vector<std::pair<std::string, Json>> files;
+  for (const std::string& f : a.merge_files) files.emplace_back(f, read_json_file(f));
+  MergedRun m = merge_shards(files);
+  OutputSet outputs(out);
+  for (const std::string& f : a.merge_files) outputs.add_input(f);
+  Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
+  Output* csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+  const Json report = make_report(m.scenario, m.totals, RunInfo{command, 1, 0.0, false});
+  if (json) json->write(report.dump(2) + "\n");
+  if (csv) csv->write(csv_of(report, m.scenario.horizon.seconds()));
+  outputs.commit();
+  if (!a.quiet) print_summary(report, outputs.writes_stdout() ? std::cerr : out);
+  return 0;
+}
+
 int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std::ostream& err) {
+  if (!a.shard.empty()) return cmd_run_shard(a, command, out, err);
   const Scenario s = load(a);
   // Every output is opened (a temporary beside each file) before the first trial runs.
   OutputSet outputs(out);
@@ -820,6 +886,7 @@ int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& va
     const InterruptScope interrupts;
     return cmd_sweep(a, command, out, err);
   }
+  if (app.got_subcommand("merge")) return cmd_merge(a, command, out);
   if (app.got_subcommand("validate")) return cmd_validate(validate_files, out, err);
   if (app.got_subcommand("markov")) return cmd_markov(a, out, err);
   DURASIM_ASSERT(false);  // require_subcommand(1)
@@ -856,6 +923,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   run->add_flag("-q,--quiet", a.quiet, "no summary or progress");
   run->add_flag("--check", a.check,
                 "run every invariant checker; a violation exits 70 naming the invariant");
+  run->add_option("--shard", a.shard,
+                  "K/N: run the K-th of N shares of the trials and write its totals with --json "
+                  "FILE; durasim merge combines the N files into the whole run's report");
+  CLI::App* merge_cmd =
+      app.add_subcommand("merge", "combine the shard files of a run into its report");
+  merge_cmd->add_option("SHARD", a.merge_files, "the N files of run --shard K/N --json")
+      ->required();
+  merge_cmd->add_option("--json", a.json_file, "write the JSON report to FILE (- for stdout)");
+  merge_cmd->add_option("--csv", a.csv_file, "write a one-row CSV summary to FILE");
+  merge_cmd->add_flag("-q,--quiet", a.quiet, "no summary");
   CLI::App* sweep =
       app.add_subcommand("sweep", "run a scenario at every point of a parameter study");
   add_common(sweep);

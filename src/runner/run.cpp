@@ -25,8 +25,16 @@ struct Chunk {
 // Chunks finished by the workers, merged into one result in chunk order. Thread-safe.
 class OrderedMerge {
  public:
-  OrderedMerge(const RunOptions& options, std::uint64_t trials, double horizon_s)
-      : options_(&options), trials_(trials), totals_(horizon_s) {}
+  // Chunks [first, end) of a run, holding `trials` trials.
+  OrderedMerge(const RunOptions& options, std::uint64_t first, std::uint64_t trials,
+               double horizon_s)
+      : options_(&options),
+        trials_(trials),
+        first_(first),
+        merged_(first),
+        totals_(horizon_s),
+        block_(horizon_s),
+        horizon_s_(horizon_s) {}
 
   void finish(std::uint64_t chunk, Chunk&& done) {
     const std::lock_guard lock(mutex_);
@@ -38,8 +46,9 @@ class OrderedMerge {
       if (options_->trace) {
         for (const auto& [trial, trace] : it->second.traces) options_->trace(trial, trace);
       }
-      totals_.merge(it->second.totals);
+      block_.merge(it->second.totals);
       ++merged_;
+      if (merged_ % kBlockChunks == 0) close_block();
     }
     if (options_->progress) options_->progress(finished_, trials_);
     room_.notify_all();
@@ -57,9 +66,10 @@ class OrderedMerge {
 
   // After the workers joined: the merged prefix.
   RunResult result() && {
+    if (block_.trials() > 0) close_block();  // the last block, short or cut by a cancel
     RunResult out{std::move(totals_), 0, false};
     out.trials_done = out.totals.trials();
-    DURASIM_ASSERT(out.trials_done == std::min(trials_, merged_ * kChunkTrials));
+    DURASIM_ASSERT(out.trials_done == std::min(trials_, (merged_ - first_) * kChunkTrials));
     out.interrupted = out.trials_done < trials_;
     return out;
   }
@@ -70,25 +80,55 @@ class OrderedMerge {
   std::mutex mutex_;
   std::condition_variable room_;            // signalled when chunks are merged
   std::map<std::uint64_t, Chunk> waiting_;  // finished, not yet merged
-  std::uint64_t merged_ = 0;                // chunks 0..merged_-1 are in totals_
-  std::uint64_t finished_ = 0;              // trials finished, merged or waiting
+  // The block being filled goes into the totals (and to the caller's list) in block order.
+  void close_block() {
+    if (options_->blocks) options_->blocks->push_back(block_);
+    totals_.merge(block_);
+    block_ = LossAccumulator(horizon_s_);
+  }
+
+  std::uint64_t first_;
+  std::uint64_t merged_;        // chunks first_..merged_-1 are in totals_ or block_
+  std::uint64_t finished_ = 0;  // trials finished, merged or waiting
   LossAccumulator totals_;
+  LossAccumulator block_;
+  double horizon_s_;
 };
 
 }  // namespace
 
+std::uint64_t blocks_of(std::uint64_t trials) {
+  return (trials + kBlockTrials - 1) / kBlockTrials;
+}
+
+std::pair<std::uint64_t, std::uint64_t> shard_blocks(std::uint64_t trials, std::uint64_t k,
+                                                     std::uint64_t n) {
+  DURASIM_ASSERT(n >= 1 && k >= 1 && k <= n);
+  // At most 1e9 trials (about 2.4e5 blocks) and 1e9 shards: k x B stays within 64 bits.
+  DURASIM_ASSERT(n <= 1'000'000'000);
+  const std::uint64_t b = blocks_of(trials);
+  return {(k - 1) * b / n, k * b / n};
+}
+
 RunResult run_trials(const Scenario& scenario, const RunOptions& options) {
-  const std::uint64_t trials = scenario.trials;
+  // The range's trials, chunks [first_chunk, chunks) of the whole run's.
+  const std::uint64_t all = scenario.trials;
+  const std::uint64_t begin_trial = std::min(all, options.first_block * kBlockTrials);
+  const std::uint64_t end_trial =
+      options.end_block >= blocks_of(all) ? all : options.end_block * kBlockTrials;
+  DURASIM_ASSERT(begin_trial <= end_trial);
+  const std::uint64_t trials = end_trial;
+  const std::uint64_t first_chunk = begin_trial / kChunkTrials;
   const std::uint64_t chunks = (trials + kChunkTrials - 1) / kChunkTrials;
   const double horizon_s = scenario.horizon.seconds();
-  OrderedMerge merge(options, trials, horizon_s);
-  std::atomic<std::uint64_t> next{0};
+  OrderedMerge merge(options, first_chunk, end_trial - begin_trial, horizon_s);
+  std::atomic<std::uint64_t> next{first_chunk};
   std::atomic<bool> stop{false};
   std::mutex error_mutex;
   std::exception_ptr error;
   auto cancelled = [&options] { return options.cancel && options.cancel->load(); };
-  const unsigned threads =
-      std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(chunks)));
+  const unsigned threads = std::max(
+      1u, std::min<unsigned>(options.threads, static_cast<unsigned>(chunks - first_chunk)));
   const std::uint64_t ahead = kChunksAheadPerThread * threads;
 
   // Runs the chunks given out to this thread with `one(trial, chunk)` for each trial.

@@ -88,7 +88,7 @@ TEST(Cli, UnknownVerbsAndOptionsGetDidYouMean) {
   EXPECT_THAT(verb.err, HasSubstr("unknown verb 'rnu'; did you mean 'run'?"));
   const Cli far = cli({"frobnicate"});
   EXPECT_EQ(far.code, 2);
-  EXPECT_THAT(far.err, HasSubstr("unknown verb 'frobnicate' (verbs: run, sweep, validate"));
+  EXPECT_THAT(far.err, HasSubstr("unknown verb 'frobnicate' (verbs: run, merge, sweep, validate"));
   const Cli option = cli({"run", kScenario, "--trails", "5"});
   EXPECT_EQ(option.code, 2);
   EXPECT_THAT(option.err,

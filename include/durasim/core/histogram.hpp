@@ -35,6 +35,9 @@ class LogHistogram {
   static int index_of(double value);
   static double value_of(int index);
 
+  template <class V>
+  friend void fields(V& v, LogHistogram& h);  // metrics/state.cpp: saved and loaded exactly
+
   std::uint64_t count_ = 0;
   std::uint64_t zeros_ = 0;  // values too small to bucket (below 1e-12)
   double sum_ = 0.0;

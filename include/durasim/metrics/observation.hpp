@@ -201,6 +201,9 @@ class LossAccumulator {
   std::uint64_t trials_with_record_loss() const { return trials_with_record_loss_; }
 
  private:
+  template <class V>
+  friend void fields(V& v, LossAccumulator& a);  // metrics/state.cpp: saved and loaded exactly
+
   double horizon_s_;
   std::uint64_t trials_ = 0;
   std::uint64_t trials_with_loss_ = 0;
