@@ -490,9 +490,25 @@ int cmd_run_shard(const RunArgs& a, const std::string& command, std::ostream& ou
   return 0;
 }
 
+void print_sweep_table(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                       const std::vector<Json>& reports, std::ostream& out);
+
 int cmd_merge(const RunArgs& a, const std::string& command, std::ostream& out) {
   std::vector<std::pair<std::string, Json>> files;
   for (const std::string& f : a.merge_files) files.emplace_back(f, read_json_file(f));
+  if (is_sweep_shard(files.front().second)) {
+    const MergedSweep m = merge_sweep_shards(files, command);
+    OutputSet outputs(out);
+    for (const std::string& f : a.merge_files) outputs.add_input(f);
+    Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
+    Output* csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+    if (json) json->write(m.document.dump(2) + "\n");
+    if (csv) csv->write(sweep_csv(m.spec, m.points, m.reports));
+    outputs.commit();
+    if (!a.quiet)
+      print_sweep_table(m.spec, m.points, m.reports, outputs.writes_stdout() ? std::cerr : out);
+    return 0;
+  }
   MergedRun m = merge_shards(files);
   OutputSet outputs(out);
   for (const std::string& f : a.merge_files) outputs.add_input(f);
@@ -628,12 +644,22 @@ int cmd_sweep(const RunArgs& a, const std::string& command, std::ostream& out, s
     spec.zip = spec.zip || a.zip;
   }
   const std::vector<SweepPoint> points = sweep_points(spec);
+  std::optional<ShardSpec> shard;
+  if (!a.shard.empty()) {
+    shard = parse_shard(a.shard);
+    if (a.json_file.empty())
+      throw UsageError("--shard writes its points with --json FILE, for durasim merge");
+    if (!a.csv_file.empty())
+      throw UsageError("--shard writes only its points (--json); the CSV comes from durasim merge");
+  }
+  const auto [first, end] = shard ? sweep_shard_points(points.size(), shard->index, shard->count)
+                                  : std::pair<std::size_t, std::size_t>{0, points.size()};
   // Every point is checked before the first runs: a bad value fails the sweep at once.
   std::vector<std::uint64_t> trials;
   for (std::size_t p = 0; p < points.size(); ++p)
     trials.push_back(sweep_point(doc, a, spec, points[p], p, points.size()).trials);
   std::uint64_t total = 0;
-  for (const std::uint64_t t : trials) total += t;
+  for (std::size_t p = first; p < end; ++p) total += trials[p];
   if (a.dry_run) {
     out << points.size() << " points, " << total << " trials\n";
     for (std::size_t p = 0; p < points.size(); ++p) {
@@ -657,7 +683,7 @@ int cmd_sweep(const RunArgs& a, const std::string& command, std::ostream& out, s
       !a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)));
   std::vector<Json> reports;
   std::uint64_t before = 0;
-  for (std::size_t p = 0; p < points.size(); ++p) {
+  for (std::size_t p = first; p < end; ++p) {
     const Scenario s = sweep_point(doc, a, spec, points[p], p, points.size());
     const std::string what =
         "point " + std::to_string(p + 1) + "/" + std::to_string(points.size()) + ", ";
@@ -682,29 +708,26 @@ int cmd_sweep(const RunArgs& a, const std::string& command, std::ostream& out, s
     reports.push_back(
         make_report(s, result.totals, RunInfo{run_command, opts.threads, wall, false}));
   }
-  if (json) {
-    Json j;
-    j["durasim_version"] = DURASIM_VERSION;
-    Json axes = Json::array();
-    for (const SweepAxis& axis : spec.axes) {
-      Json values = Json::array();
-      for (const SweepAxis::Value& v : axis.values) values.push_back(v.label);
-      axes.push_back({{"path", axis.path}, {"values", values}});
-    }
-    j["sweep"] = {{"scenario", a.scenario},
-                  {"axes", axes},
-                  {"zip", spec.zip},
-                  {"points", points.size()},
-                  {"command", command}};
-    Json list = Json::array();
-    for (std::size_t p = 0; p < points.size(); ++p) {
-      Json values = Json::object();
-      for (std::size_t i = 0; i < spec.axes.size(); ++i)
-        values[spec.axes[i].path] = points[p].values[i].label;
-      list.push_back({{"point", p + 1}, {"values", values}, {"report", reports[p]}});
-    }
-    j["points"] = std::move(list);
-    json->write(j.dump(2) + "\n");
+  SweepShardInfo info;
+  if (shard) {
+    // The study's identity: the scenario as varied (file and common overrides) and its points.
+    Json study = {{"scenario", doc}, {"points", Json::array()}};
+    for (const SweepPoint& p : points) study["points"].push_back(point_overrides(spec, p));
+    info = {shard->index, shard->count, scenario_text_hash(study.dump()), binary_identity()};
+  }
+  if (json)
+    json->write(sweep_document(spec, points, first, reports, a.scenario, command, info).dump(2) +
+                "\n");
+  if (shard) {
+    outputs.commit();
+    if (!a.quiet)
+      (outputs.writes_stdout() ? err : out)
+          << "sweep shard " << shard->index << "/" << shard->count << ": "
+          << (first < end ? "points " + std::to_string(first + 1) + " to " + std::to_string(end)
+                          : std::string("no point (more shards than points)"))
+          << " of " << points.size() << "; durasim merge combines the " << shard->count
+          << " shards\n";
+    return 0;
   }
   if (csv) csv->write(sweep_csv(spec, points, reports));
   outputs.commit();
@@ -943,6 +966,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   sweep->add_flag("--zip", a.zip,
                   "take the axes' values side by side instead of every combination");
   sweep->add_flag("--dry-run", a.dry_run, "list the points and their trials; run nothing");
+  sweep->add_option("--shard", a.shard,
+                    "K/N: run the K-th of N shares of the points and write them with --json "
+                    "FILE; durasim merge combines the N files into the whole sweep");
   sweep->add_option("--threads", a.threads, "worker threads (default: all cores)")
       ->check(kWholeNumber)
       ->check(CLI::Range(1u, 4096u));

@@ -61,7 +61,11 @@ std::string binary_identity() {
 }
 
 std::string scenario_hash(const Scenario& scenario) {
-  return hex(fnv1a(scenario.resolved.dump()));
+  return scenario_text_hash(scenario.resolved.dump());
+}
+
+std::string scenario_text_hash(const std::string& text) {
+  return hex(fnv1a(text));
 }
 
 Json shard_file(const Scenario& scenario, ShardSpec shard,

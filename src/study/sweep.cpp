@@ -4,6 +4,8 @@
 #include <cmath>
 #include <system_error>
 
+#include <map>
+
 #include "durasim/cli/output.hpp"
 
 namespace durasim {
@@ -236,6 +238,114 @@ std::string sweep_csv(const SweepSpec& spec, const std::vector<SweepPoint>& poin
     }
     out += "\n";
   }
+  return out;
+}
+
+Json sweep_document(const SweepSpec& spec, const std::vector<SweepPoint>& points, std::size_t first,
+                    const std::vector<Json>& reports, const std::string& scenario,
+                    const std::string& command, const SweepShardInfo& shard) {
+  Json j;
+  if (shard.count > 0) {
+    j["durasim_sweep_shard"] = 1;
+    const auto [p0, p1] = sweep_shard_points(points.size(), shard.index, shard.count);
+    j["shard"] = {{"index", shard.index}, {"count", shard.count}, {"points", {p0, p1}}};
+    j["identity"] = {{"study", shard.identity}, {"binary", shard.binary}};
+  }
+  j["durasim_version"] = DURASIM_VERSION;
+  Json axes = Json::array();
+  for (const SweepAxis& axis : spec.axes) {
+    Json values = Json::array();
+    for (const SweepAxis::Value& v : axis.values) values.push_back(v.label);
+    axes.push_back({{"path", axis.path}, {"values", values}});
+  }
+  j["sweep"] = {{"scenario", scenario},
+                {"axes", axes},
+                {"zip", spec.zip},
+                {"points", points.size()},
+                {"command", command}};
+  Json list = Json::array();
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    Json values = Json::object();
+    for (std::size_t a = 0; a < spec.axes.size(); ++a)
+      values[spec.axes[a].path] = points[first + i].values[a].label;
+    list.push_back({{"point", first + i + 1}, {"values", values}, {"report", reports[i]}});
+  }
+  j["points"] = std::move(list);
+  return j;
+}
+
+std::pair<std::size_t, std::size_t> sweep_shard_points(std::size_t points, std::uint64_t k,
+                                                       std::uint64_t n) {
+  const auto p = static_cast<std::uint64_t>(points);
+  return {static_cast<std::size_t>((k - 1) * p / n), static_cast<std::size_t>(k * p / n)};
+}
+
+bool is_sweep_shard(const Json& file) {
+  return file.is_object() && file.value("durasim_sweep_shard", 0) == 1;
+}
+
+MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, Json>>& files,
+                               const std::string& command) {
+  for (const auto& [name, f] : files) {
+    if (!is_sweep_shard(f) || !f.contains("shard") || !f.contains("identity") ||
+        !f.contains("sweep") || !f.contains("points"))
+      throw UsageError("'" + name + "' is not a shard written by durasim sweep --shard K/N --json");
+  }
+  const auto& [first_name, first] = files.front();
+  const std::uint64_t count = first["shard"]["count"].get<std::uint64_t>();
+  for (const auto& [name, f] : files) {
+    for (const char* key : {"study", "binary"}) {
+      if (f["identity"][key] != first["identity"][key])
+        throw UsageError(
+            "'" + name + "' and '" + first_name + "' are shards of different " +
+            (std::string(key) == "study" ? "sweeps (scenario or points)" : "durasim binaries"));
+    }
+    if (f["shard"]["count"].get<std::uint64_t>() != count)
+      throw UsageError("'" + name + "' is a shard of " + f["shard"]["count"].dump() + ", '" +
+                       first_name + "' of " + std::to_string(count));
+  }
+  std::map<std::uint64_t, const std::pair<std::string, Json>*> by_index;
+  for (const auto& file : files) {
+    const std::uint64_t k = file.second["shard"]["index"].get<std::uint64_t>();
+    const auto [it, added] = by_index.emplace(k, &file);
+    if (!added)
+      throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
+                       " given twice: '" + it->second->first + "' and '" + file.first + "'");
+  }
+  for (std::uint64_t k = 1; k <= count; ++k) {
+    if (by_index.count(k)) continue;
+    std::string given;
+    for (const auto& [i, file] : by_index)
+      given += (given.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
+    throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
+                     " is missing (given: " + given + ")");
+  }
+  MergedSweep out;
+  const Json& head = first["sweep"];
+  out.spec.zip = head["zip"].get<bool>();
+  for (const Json& axis : head["axes"]) {
+    SweepAxis a;
+    a.path = axis["path"].get<std::string>();
+    for (const Json& v : axis["values"]) a.values.push_back({"", v.get<std::string>()});
+    out.spec.axes.push_back(std::move(a));
+  }
+  const std::size_t total = head["points"].get<std::size_t>();
+  for (const auto& [k, file] : by_index) {
+    const auto [p0, p1] = sweep_shard_points(total, k, count);
+    const Json& pts = file->second["points"];
+    if (pts.size() != p1 - p0)
+      throw UsageError("'" + file->first + "' does not hold the points of shard " +
+                       std::to_string(k) + "/" + std::to_string(count));
+    for (const Json& p : pts) {
+      SweepPoint point;
+      for (const SweepAxis& a : out.spec.axes)
+        point.values.push_back({"", p["values"][a.path].get<std::string>()});
+      out.points.push_back(std::move(point));
+      out.reports.push_back(p["report"]);
+    }
+  }
+  out.document = sweep_document(out.spec, out.points, 0, out.reports,
+                                head["scenario"].get<std::string>(), command);
   return out;
 }
 

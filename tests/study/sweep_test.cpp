@@ -180,6 +180,56 @@ TEST_F(SweepCli, ABadPathOrUnitFailsNamingItAndWritesNothing) {
   EXPECT_THAT(block_bad.err, HasSubstr("/sweep/vary/0/values"));
 }
 
+TEST_F(SweepCli, ShardsOfPointsMergeIntoTheWholeSweep) {
+  const std::vector<std::string> study = {"sweep",  kFile,     "--trials",
+                                          "200",    "--vary",  "storage/replace_after=1d,3d,9d",
+                                          "--vary", "seed=1,2"};
+  auto with = [&study](std::vector<std::string> more) {
+    std::vector<std::string> args = study;
+    args.insert(args.end(), more.begin(), more.end());
+    return cli(args);
+  };
+  ASSERT_EQ(with({"--json", path("whole.json"), "--csv", path("whole.csv"), "-q"}).code, 0);
+  // Four shards of six points (one holds one point, another two), and one empty of eight.
+  for (const int n : {4, 8}) {
+    std::vector<std::string> merge = {"merge"};
+    for (int k = n; k >= 1; --k) {
+      const std::string f = path("w" + std::to_string(k) + "of" + std::to_string(n) + ".json");
+      const Cli c = with({"--shard", std::to_string(k) + "/" + std::to_string(n), "--json", f});
+      ASSERT_EQ(c.code, 0) << c.err;
+      merge.push_back(f);
+    }
+    const std::string tag = std::to_string(n);
+    merge.insert(merge.end(),
+                 {"--json", path("m" + tag + ".json"), "--csv", path("m" + tag + ".csv"), "-q"});
+    const Cli m = cli(merge);
+    ASSERT_EQ(m.code, 0) << m.err;
+    Json whole = read_json_file(path("whole.json")),
+         merged = read_json_file(path("m" + tag + ".json"));
+    for (Json* j : {&whole, &merged}) {
+      (*j)["sweep"].erase("command");
+      for (Json& p : (*j)["points"]) p["report"].erase("run");
+    }
+    EXPECT_EQ(merged, whole) << n << " shards";
+    std::ifstream a(path("whole.csv")), b(path("m" + tag + ".csv"));
+    std::stringstream sa, sb;
+    sa << a.rdbuf();
+    sb << b.rdbuf();
+    EXPECT_EQ(sb.str(), sa.str());
+  }
+  const Cli missing = cli({"merge", path("w1of4.json"), path("w2of4.json"), path("w4of4.json")});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("shard 3/4 is missing"));
+  ASSERT_EQ(cli({"sweep", kFile, "--trials", "200", "--vary", "storage/replace_after=1d,3d,8d",
+                 "--vary", "seed=1,2", "--shard", "3/4", "--json", path("other.json")})
+                .code,
+            0);
+  const Cli other = cli(
+      {"merge", path("w1of4.json"), path("w2of4.json"), path("other.json"), path("w4of4.json")});
+  EXPECT_EQ(other.code, 2);
+  EXPECT_THAT(other.err, HasSubstr("shards of different sweeps"));
+}
+
 TEST_F(SweepCli, ADryRunListsThePointsAndRunsNothing) {
   const Cli d = cli({"sweep", kFile, "--vary", "trials=10,20", "--vary", "seed=1,2,3", "--dry-run",
                      "--json", path("s.json")});

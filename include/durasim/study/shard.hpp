@@ -35,6 +35,8 @@ ShardSpec parse_shard(const std::string& text);
 std::string binary_identity();
 // A hash (hex) of the scenario as resolved (every default filled in).
 std::string scenario_hash(const Scenario& scenario);
+// The same hash of any text (a sweep's study).
+std::string scenario_text_hash(const std::string& text);
 
 // The shard's file: its place, the run's identity, and its blocks' totals.
 Json shard_file(const Scenario& scenario, ShardSpec shard,

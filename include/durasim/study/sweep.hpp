@@ -49,4 +49,32 @@ std::string shortest_number(double v);
 std::string sweep_csv(const SweepSpec& spec, const std::vector<SweepPoint>& points,
                       const std::vector<Json>& reports);
 
+// The sweep's JSON: what was varied, then points [first, first + reports.size()) of `points`,
+// each with its values and report. A shard of a sweep (`shard` set) holds a share of the points
+// and what identifies the study (the scenario as varied and the binary); sweep_shards reads
+// the N shards of one sweep back into the whole sweep's document.
+struct SweepShardInfo {
+  std::uint64_t index = 0, count = 0;  // 0: not a shard
+  std::string identity;                // a hash of the scenario document and the study
+  std::string binary;
+};
+Json sweep_document(const SweepSpec& spec, const std::vector<SweepPoint>& points, std::size_t first,
+                    const std::vector<Json>& reports, const std::string& scenario,
+                    const std::string& command, const SweepShardInfo& shard = {});
+// The points [first, end) of shard k (1-based) of n over `points` points.
+std::pair<std::size_t, std::size_t> sweep_shard_points(std::size_t points, std::uint64_t k,
+                                                       std::uint64_t n);
+// Whether a file is a sweep's shard.
+bool is_sweep_shard(const Json& file);
+// The whole sweep's document from its N shards ((name, content)), checked as merge_shards checks
+// a run's; its spec, points and reports for the CSV. Throws UsageError naming the shard at fault.
+struct MergedSweep {
+  Json document;
+  SweepSpec spec;
+  std::vector<SweepPoint> points;
+  std::vector<Json> reports;
+};
+MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, Json>>& files,
+                               const std::string& command);
+
 }  // namespace durasim
