@@ -35,14 +35,30 @@ double annualise(double p, double horizon_s) {
   return -std::expm1(std::log1p(-p) * kSecondsPerYear / horizon_s);
 }
 
+// The distribution as [value, fraction at or below it] pairs at fixed fractions, from the
+// histogram (values within its relative error; the first is the minimum, the last the exact
+// maximum): what a CDF plot draws (tools/plot.py). Empty when there is nothing.
+Json cdf_json(const LogHistogram& h) {
+  Json out = Json::array();
+  if (h.count() == 0) return out;
+  for (const double q : {0.0,  0.01, 0.02, 0.05, 0.1,  0.2,   0.3,  0.4,  0.5, 0.6,
+                         0.7,  0.8,  0.9,  0.95, 0.98, 0.99,  0.995, 0.999, 1.0}) {
+    out.push_back({q == 0.0 ? h.min() : (q == 1.0 ? h.max() : h.quantile(q)), q});
+  }
+  return out;
+}
+
 // Over incidents: count, exact mean and max, quantiles within the histogram's relative error;
 // null statistics when there is no incident to take them over (a median of nothing is not 0).
 Json summary(const LogHistogram& h, const char* count_key) {
   auto stat = [&h](double v) { return h.count() == 0 ? Json(nullptr) : Json(v); };
-  return {
-      {count_key, h.count()},         {"mean", stat(h.mean())},
-      {"p50", stat(h.quantile(0.5))}, {"p99", stat(h.quantile(0.99))},
-      {"max", stat(h.max())},         {"quantile_relative_error", LogHistogram::kRelativeError}};
+  return {{count_key, h.count()},
+          {"mean", stat(h.mean())},
+          {"p50", stat(h.quantile(0.5))},
+          {"p99", stat(h.quantile(0.99))},
+          {"max", stat(h.max())},
+          {"quantile_relative_error", LogHistogram::kRelativeError},
+          {"cdf", cdf_json(h)}};
 }
 
 // RPO: the bounded ones summarised, the incidents that recovered nothing counted apart.
@@ -171,7 +187,8 @@ Json histogram_json(const LogHistogram& h) {
   return {{"count", h.count()},      {"mean", h.mean()},
           {"p50", h.quantile(0.5)},  {"p90", h.quantile(0.9)},
           {"p99", h.quantile(0.99)}, {"p999", h.quantile(0.999)},
-          {"max", h.max()},          {"relative_error", LogHistogram::kRelativeError}};
+          {"max", h.max()},          {"relative_error", LogHistogram::kRelativeError},
+          {"cdf", cdf_json(h)}};
 }
 
 Json writes_json(const Scenario& s, const WriteTotals& w) {
