@@ -20,6 +20,7 @@
 #include "durasim/cli/output.hpp"
 #include "durasim/core/assert.hpp"
 #include "durasim/core/units.hpp"
+#include "durasim/metrics/state.hpp"
 #include "durasim/runner/run.hpp"
 #include "durasim/runner/trial.hpp"
 #include "durasim/scenario/narration.hpp"
@@ -34,6 +35,8 @@ namespace {
 // ends the process at once (one sooner is the same request delivered twice, as `timeout` does
 // to its child and the child's process group).
 std::atomic<bool> g_interrupted{false};
+// The processes sharing a run under mpirun (run_cli's argument), or none.
+const Cluster* g_cluster = nullptr;
 std::atomic<std::int64_t> g_first_signal_ns{0};
 static_assert(std::atomic<bool>::is_always_lock_free);  // safe in a signal handler
 static_assert(std::atomic<std::int64_t>::is_always_lock_free);
@@ -522,7 +525,56 @@ int cmd_merge(const RunArgs& a, const std::string& command, std::ostream& out) {
   return 0;
 }
 
+// A run shared by the processes of a cluster (MPI): each runs its share of the blocks, rank 0
+// folds them all in block order and reports as a single process would.
+int cmd_run_cluster(const RunArgs& a, const std::string& command, std::ostream& out,
+                    std::ostream& err) {
+  const Cluster& c = *g_cluster;
+  if (!a.shard.empty() || !a.trace_file.empty())
+    throw UsageError("under mpirun the processes share the run: --shard and --trace do not apply");
+  const Scenario s = load(a);
+  const bool root = c.rank == 0;
+  OutputSet outputs(out);
+  Output* json = nullptr;
+  Output* csv = nullptr;
+  if (root) {
+    outputs.add_input(a.scenario);
+    json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
+    csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+  }
+  const auto [first, end] = shard_blocks(s.trials, static_cast<std::uint64_t>(c.rank) + 1,
+                                         static_cast<std::uint64_t>(c.size));
+  std::vector<LossAccumulator> blocks;
+  RunOptions opts;
+  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  opts.check = a.check;
+  opts.first_block = first;
+  opts.end_block = end;
+  opts.blocks = &blocks;
+  const auto start = std::chrono::steady_clock::now();
+  (void)run_trials(s, opts);
+  Json states = Json::array();
+  for (const LossAccumulator& b : blocks) states.push_back(save_state(b));
+  const std::vector<std::string> all = c.gather(states.dump());
+  if (!root) return 0;
+  LossAccumulator totals(s.horizon.seconds());
+  for (const std::string& text : all)
+    for (const Json& state : Json::parse(text)) totals.merge(load_state(state));
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const Json report =
+      make_report(s, totals,
+                  RunInfo{command + "  # " + std::to_string(c.size) + " MPI processes",
+                          opts.threads, wall, false});
+  if (json) json->write(report.dump(2) + "\n");
+  if (csv) csv->write(csv_of(report, s.horizon.seconds()));
+  outputs.commit();
+  if (!a.quiet) print_summary(report, outputs.writes_stdout() ? err : out);
+  return 0;
+}
+
 int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std::ostream& err) {
+  if (g_cluster) return cmd_run_cluster(a, command, out, err);
   if (!a.shard.empty()) return cmd_run_shard(a, command, out, err);
   const Scenario s = load(a);
   // Every output is opened (a temporary beside each file) before the first trial runs.
@@ -918,7 +970,9 @@ int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& va
 
 }  // namespace
 
-int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+            const Cluster* cluster) {
+  g_cluster = cluster && cluster->size > 1 ? cluster : nullptr;
   CLI::App app{"durasim: discrete-event simulation of data durability", "durasim"};
   app.set_version_flag("--version", std::string("durasim ") + DURASIM_VERSION);
   app.require_subcommand(1);
