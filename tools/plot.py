@@ -77,22 +77,25 @@ def nines(args):
     doc, axes, name = sweep_points(args.inputs[0])
     fig, ax = plt.subplots(figsize=(7, 4.5))
     xlabels = list(dict.fromkeys(p["values"][axes[0]] for p in doc["points"]))
+    # Per year when the reports annualise (stochastic failures), else per trial (injected faults).
+    per_year = all(p["report"]["loss"]["data_loss"].get("annual_probability")
+                   for p in doc["points"])
     for key, points in series(doc, axes).items():
         xs, ys, lo, hi, bx, by = [], [], [], [], [], []
         for p in points:
             x = xlabels.index(p["values"][axes[0]])
             data = p["report"]["loss"]["data_loss"]
-            annual = data.get("annual_probability") or data["probability"]
-            est, (low, high) = annual["estimate"], annual["ci95"]
+            figure_ = data["annual_probability"] if per_year else data["probability"]
+            est, (low, high) = figure_["estimate"], figure_["ci95"]
             if est and est > 0:
                 y = -math.log10(est)
                 xs.append(x)
                 ys.append(y)
                 lo.append(y - (-math.log10(high) if high and high > 0 else y))
                 hi.append((-math.log10(low) if low and low > 0 else y) - y)
-            elif data["nines"]["lower_bound"] is not None:
-                bx.append(x)
-                by.append(data["nines"]["lower_bound"])
+            elif high and 0 < high < 1:
+                bx.append(x)  # no loss seen: the interval's upper end bounds the nines below
+                by.append(-math.log10(high))
         label = f"{axes[1]} = {key}" if key is not None else "estimate"
         line = ax.errorbar(xs, ys, yerr=[lo, hi], marker="o", capsize=4, label=label)
         if bx:
@@ -100,7 +103,7 @@ def nines(args):
                        label=f"no loss seen: lower bound ({label})")
     category_axis(ax, xlabels)
     ax.set_xlabel(axes[0])
-    ax.set_ylabel("durability (nines of P(data loss) per year)")
+    ax.set_ylabel("durability (nines of P(data loss) per " + ("year)" if per_year else "trial)"))
     ax.set_title(f"{name}: durability against {axes[0]}")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
