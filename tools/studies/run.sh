@@ -3,7 +3,7 @@
 # (its JSON and CSV kept beside the figure) and its figure (PNG and SVG) by tools/plot.py.
 #
 # Usage: tools/studies/run.sh [DURASIM_BINARY] [STUDY...]   (from anywhere; default: build/release)
-#   studies: backup-interval, placement, replication-spread (default: all)
+#   studies: backup-interval, placement, replication-spread, rpo-latency (default: all)
 # Each takes under a minute on 2 cores. Seeds are the scenarios' own: the figures are reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -44,13 +44,28 @@ replication_spread() {
     -o "$out/replication-spread.svg"
 }
 
+# RPO and write latency: sync, async and quorum across distances. A sync replica in the same
+# region (payments-sync) and in another region (orders-sync), an async one in another region
+# (feed-async), a majority of three regions (quorum-3-regions): one report each, their RPO and
+# write latency distributions side by side.
+rpo_latency() {
+  local reports=()
+  for f in payments-sync orders-sync feed-async quorum-3-regions; do
+    "$bin" run "scenarios/$f.json" --trials 200 --json "$out/$f.json" -q
+    reports+=("$out/$f.json")
+  done
+  "${plot[@]}" rpo-cdf "${reports[@]}" -o "$out/rpo.png" -o "$out/rpo.svg"
+  "${plot[@]}" latency-cdf "${reports[@]}" -o "$out/latency.png" -o "$out/latency.svg"
+}
+
 studies=("$@")
-[ ${#studies[@]} -eq 0 ] && studies=(backup-interval placement replication-spread)
+[ ${#studies[@]} -eq 0 ] && studies=(backup-interval placement replication-spread rpo-latency)
 for s in "${studies[@]}"; do
   case "$s" in
     backup-interval) backup_interval ;;
     placement) placement ;;
     replication-spread) replication_spread ;;
+    rpo-latency) rpo_latency ;;
     *) echo "tools/studies/run.sh: unknown study '$s'" >&2; exit 2 ;;
   esac
   echo "results/studies: $s done"
