@@ -1005,10 +1005,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                   "FILE; durasim merge combines the N files into the whole run's report");
   CLI::App* merge_cmd =
       app.add_subcommand("merge", "combine the shard files of a run into its report");
-  merge_cmd->add_option("SHARD", a.merge_files, "the N files of run --shard K/N --json")
+  merge_cmd
+      ->add_option("SHARD", a.merge_files,
+                   "the N files of run --shard K/N --json (or of sweep --shard K/N --json)")
       ->required();
-  merge_cmd->add_option("--json", a.json_file, "write the JSON report to FILE (- for stdout)");
-  merge_cmd->add_option("--csv", a.csv_file, "write a one-row CSV summary to FILE");
+  merge_cmd->add_option("--json", a.json_file,
+                        "write the JSON report (a sweep's: every point's) to FILE (- for stdout)");
+  merge_cmd->add_option("--csv", a.csv_file,
+                        "write the CSV to FILE: a run's one row, or a sweep's row per point");
   merge_cmd->add_flag("-q,--quiet", a.quiet, "no summary");
   CLI::App* sweep =
       app.add_subcommand("sweep", "run a scenario at every point of a parameter study");
