@@ -1004,7 +1004,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                   "K/N: run the K-th of N shares of the trials and write its totals with --json "
                   "FILE; durasim merge combines the N files into the whole run's report");
   CLI::App* merge_cmd =
-      app.add_subcommand("merge", "combine the shard files of a run into its report");
+      app.add_subcommand("merge", "combine the shard files of a run (or a sweep) into its report");
   merge_cmd
       ->add_option("SHARD", a.merge_files,
                    "the N files of run --shard K/N --json (or of sweep --shard K/N --json)")
