@@ -101,6 +101,20 @@ std::vector<std::string> common_sets(const RunArgs& a) {
   return sets;
 }
 
+// What every verb that runs trials takes from the command line.
+RunOptions run_options(const RunArgs& a) {
+  RunOptions opts;
+  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  opts.check = a.check;
+  opts.cancel = &g_interrupted;
+  return opts;
+}
+
+// The progress bar on stderr: asked for, or stderr a terminal, unless --quiet.
+bool shows_progress(const RunArgs& a) {
+  return !a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)));
+}
+
 Scenario load(const RunArgs& a) {
   return load_scenario(a.scenario, common_sets(a));
 }
@@ -463,15 +477,12 @@ int cmd_run_shard(const RunArgs& a, const std::string& command, std::ostream& ou
   Output& json = outputs.add("--json", a.json_file);
   const auto [first, end] = shard_blocks(s.trials, shard.index, shard.count);
   std::vector<LossAccumulator> blocks;
-  RunOptions opts;
-  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
-  opts.check = a.check;
-  opts.cancel = &g_interrupted;
+  RunOptions opts = run_options(a);
   opts.first_block = first;
   opts.end_block = end;
   opts.blocks = &blocks;
   ProgressBar bar(err);
-  if (!a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)))) {
+  if (shows_progress(a)) {
     opts.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   }
   const RunResult result = run_trials(s, opts);
@@ -545,9 +556,8 @@ int cmd_run_cluster(const RunArgs& a, const std::string& command, std::ostream& 
   const auto [first, end] = shard_blocks(s.trials, static_cast<std::uint64_t>(c.rank) + 1,
                                          static_cast<std::uint64_t>(c.size));
   std::vector<LossAccumulator> blocks;
-  RunOptions opts;
-  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
-  opts.check = a.check;
+  RunOptions opts = run_options(a);
+  opts.cancel = nullptr;  // every rank must reach the gather: no rank stops alone
   opts.first_block = first;
   opts.end_block = end;
   opts.blocks = &blocks;
@@ -588,17 +598,14 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
                                       "fleet form (factor or ec) has no trace"}});
   Output* trace = a.trace_file.empty() ? nullptr : &outputs.add("--trace", a.trace_file);
 
-  RunOptions opts;
-  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
-  opts.check = a.check;
-  opts.cancel = &g_interrupted;
+  RunOptions opts = run_options(a);
   if (trace) {
     opts.trace = [trace, &s](std::uint64_t trial, const TraceSink& records) {
       trace->write(trace_lines(trial, records, s));
     };
   }
   ProgressBar bar(err);
-  if (!a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)))) {
+  if (shows_progress(a)) {
     opts.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   }
   const auto start = std::chrono::steady_clock::now();
@@ -726,13 +733,9 @@ int cmd_sweep(const RunArgs& a, const std::string& command, std::ostream& out, s
   outputs.add_input(a.scenario);
   Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
   Output* csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
-  RunOptions opts;
-  opts.threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
-  opts.check = a.check;
-  opts.cancel = &g_interrupted;
+  RunOptions opts = run_options(a);
   ProgressBar bar(err);
-  const bool progress =
-      !a.quiet && (a.progress == "always" || (a.progress == "auto" && ::isatty(STDERR_FILENO)));
+  const bool progress = shows_progress(a);
   std::vector<Json> reports;
   std::uint64_t before = 0;
   for (std::size_t p = first; p < end; ++p) {

@@ -41,8 +41,8 @@ double annualise(double p, double horizon_s) {
 Json cdf_json(const LogHistogram& h) {
   Json out = Json::array();
   if (h.count() == 0) return out;
-  for (const double q : {0.0,  0.01, 0.02, 0.05, 0.1,  0.2,   0.3,  0.4,  0.5, 0.6,
-                         0.7,  0.8,  0.9,  0.95, 0.98, 0.99,  0.995, 0.999, 1.0}) {
+  for (const double q : {0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95,
+                         0.98, 0.99, 0.995, 0.999, 1.0}) {
     out.push_back({q == 0.0 ? h.min() : (q == 1.0 ? h.max() : h.quantile(q)), q});
   }
   return out;

@@ -85,6 +85,36 @@ Json shard_file(const Scenario& scenario, ShardSpec shard,
           {"blocks", std::move(states)}};
 }
 
+std::map<std::uint64_t, const std::pair<std::string, Json>*> shards_in_order(
+    const ShardFiles& files) {
+  DURASIM_ASSERT(!files.empty());
+  const auto& [first_name, first] = files.front();
+  const std::uint64_t count = first["shard"]["count"].get<std::uint64_t>();
+  for (const auto& [name, f] : files) {
+    if (f["shard"]["count"].get<std::uint64_t>() != count)
+      throw UsageError("'" + name + "' is a shard of " + f["shard"]["count"].dump() + ", '" +
+                       first_name + "' of " + std::to_string(count));
+  }
+  std::map<std::uint64_t, const std::pair<std::string, Json>*> by_index;
+  for (const auto& file : files) {
+    const std::uint64_t k = file.second["shard"]["index"].get<std::uint64_t>();
+    const auto [it, added] = by_index.emplace(k, &file);
+    if (!added)
+      throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
+                       " given twice: '" + it->second->first + "' and '" + file.first + "'");
+  }
+  for (std::uint64_t k = 1; k <= count; ++k) {
+    if (!by_index.count(k)) {
+      std::string given;
+      for (const auto& [i, file] : by_index)
+        given += (given.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
+      throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
+                       " is missing (given: " + given + ")");
+    }
+  }
+  return by_index;
+}
+
 MergedRun merge_shards(const std::vector<std::pair<std::string, Json>>& files) {
   if (files.empty()) throw UsageError("merge needs the shard files of a run");
   for (const auto& [name, f] : files) {
@@ -107,27 +137,8 @@ MergedRun merge_shards(const std::vector<std::pair<std::string, Json>>& files) {
                          f["run"][key].dump() + " against " + first["run"][key].dump() + ")");
       }
     }
-    if (f["shard"]["count"].get<std::uint64_t>() != count)
-      throw UsageError("'" + name + "' is a shard of " + f["shard"]["count"].dump() + ", '" +
-                       first_name + "' of " + std::to_string(count));
   }
-  std::map<std::uint64_t, const std::pair<std::string, Json>*> by_index;
-  for (const auto& file : files) {
-    const std::uint64_t k = file.second["shard"]["index"].get<std::uint64_t>();
-    const auto [it, added] = by_index.emplace(k, &file);
-    if (!added)
-      throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
-                       " given twice: '" + it->second->first + "' and '" + file.first + "'");
-  }
-  for (std::uint64_t k = 1; k <= count; ++k) {
-    if (!by_index.count(k)) {
-      std::string given;
-      for (const auto& [i, file] : by_index)
-        given += (given.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
-      throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
-                       " is missing (given: " + given + ")");
-    }
-  }
+  const auto by_index = shards_in_order(files);
   MergedRun out{parse_scenario(first["scenario"], first_name), LossAccumulator()};
   out.totals = LossAccumulator(out.scenario.horizon.seconds());
   if (scenario_hash(out.scenario) != first["run"]["scenario_hash"].get<std::string>())

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "durasim/cli/output.hpp"
+#include "durasim/study/shard.hpp"
 
 namespace durasim {
 namespace {
@@ -300,26 +301,8 @@ MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, Json>>& 
             "'" + name + "' and '" + first_name + "' are shards of different " +
             (std::string(key) == "study" ? "sweeps (scenario or points)" : "durasim binaries"));
     }
-    if (f["shard"]["count"].get<std::uint64_t>() != count)
-      throw UsageError("'" + name + "' is a shard of " + f["shard"]["count"].dump() + ", '" +
-                       first_name + "' of " + std::to_string(count));
   }
-  std::map<std::uint64_t, const std::pair<std::string, Json>*> by_index;
-  for (const auto& file : files) {
-    const std::uint64_t k = file.second["shard"]["index"].get<std::uint64_t>();
-    const auto [it, added] = by_index.emplace(k, &file);
-    if (!added)
-      throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
-                       " given twice: '" + it->second->first + "' and '" + file.first + "'");
-  }
-  for (std::uint64_t k = 1; k <= count; ++k) {
-    if (by_index.count(k)) continue;
-    std::string given;
-    for (const auto& [i, file] : by_index)
-      given += (given.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
-    throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
-                     " is missing (given: " + given + ")");
-  }
+  const auto by_index = shards_in_order(files);
   MergedSweep out;
   const Json& head = first["sweep"];
   out.spec.zip = head["zip"].get<bool>();

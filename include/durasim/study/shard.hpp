@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,13 @@ std::string scenario_text_hash(const std::string& text);
 // The shard's file: its place, the run's identity, and its blocks' totals.
 Json shard_file(const Scenario& scenario, ShardSpec shard,
                 const std::vector<LossAccumulator>& blocks, const std::string& command);
+
+// The files (name, content) of the N shards of one run or sweep, by index 1..N: every file
+// names the same N, each index comes exactly once. Throws UsageError naming a shard given
+// twice or missing, or a file of another N.
+using ShardFiles = std::vector<std::pair<std::string, Json>>;
+std::map<std::uint64_t, const std::pair<std::string, Json>*> shards_in_order(
+    const ShardFiles& files);
 
 struct MergedRun {
   Scenario scenario;
