@@ -6,8 +6,8 @@
 #include <iterator>
 #include <map>
 
-#include "durasim/cli/output.hpp"
 #include "durasim/core/assert.hpp"
+#include "durasim/core/usage_error.hpp"
 #include "durasim/metrics/state.hpp"
 #include "durasim/runner/run.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "durasim/cli/output.hpp"
+#include "durasim/core/usage_error.hpp"
 #include "durasim/study/shard.hpp"
 
 namespace durasim {

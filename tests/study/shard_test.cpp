@@ -8,7 +8,7 @@
 
 #include "../cli/cli_support.hpp"
 #include "../scenario/test_support.hpp"
-#include "durasim/cli/output.hpp"
+#include "durasim/core/usage_error.hpp"
 #include "durasim/metrics/state.hpp"
 #include "durasim/runner/run.hpp"
 #include "durasim/scenario/report.hpp"

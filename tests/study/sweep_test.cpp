@@ -12,7 +12,7 @@
 
 #include "../cli/cli_support.hpp"
 #include "../scenario/test_support.hpp"
-#include "durasim/cli/output.hpp"
+#include "durasim/core/usage_error.hpp"
 
 namespace durasim {
 namespace {

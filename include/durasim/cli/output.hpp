@@ -32,13 +32,9 @@
 #include <utility>
 #include <vector>
 
-namespace durasim {
+#include "durasim/core/usage_error.hpp"
 
-// A command line that cannot be run as given (exit 2).
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace durasim {
 
 class Output {
  public:
