@@ -63,6 +63,13 @@ void WriteTotals::merge(const WriteTotals& o) {
   for (std::size_t r = 0; r < o.lag_s.size(); ++r) lag_s[r].merge(o.lag_s[r]);
 }
 
+std::uint64_t LogicalTotals::lost_records_of(const TrialObservation& obs) {
+  std::uint64_t lost = 0;
+  for (const Incident& l : obs.incidents)
+    if (l.scope == Incident::Scope::kRecovery) lost += l.lost_records;
+  return lost;
+}
+
 void LogicalTotals::add(const TrialObservation& obs) {
   std::uint64_t lost = 0, deleted = 0;
   for (const Incident& l : obs.incidents) {
@@ -242,6 +249,22 @@ void LossAccumulator::add(const TrialObservation& obs) {
   fleet_.add(obs.fleet);
   importance_.add(obs.importance_weight, obs.importance_log_ratio);
   events_ += obs.events;
+  const LossTrial lost{
+      .trial = obs.trial,
+      .kinds = static_cast<std::uint8_t>((obs.data_loss ? LossTrial::kData : 0) |
+                                         (obs.write_loss ? LossTrial::kWrite : 0) |
+                                         (obs.record_loss ? LossTrial::kRecord : 0)),
+      .lost_writes = static_cast<double>(obs.writes.lost_writes),
+      .lost_bytes = lost_bytes,
+      .lost_records = static_cast<double>(LogicalTotals::lost_records_of(obs))};
+  if (obs.first_loss_s >= 0.0 || lost.kinds != 0 || lost.lost_writes > 0.0 ||
+      lost.lost_bytes > 0.0 || lost.lost_records > 0.0) {
+    if (loss_trials_.size() < kLossTrialCap) {
+      loss_trials_.push_back(lost);
+    } else {
+      loss_trials_complete_ = false;
+    }
+  }
 }
 
 void LossAccumulator::merge(const LossAccumulator& o) {
@@ -275,6 +298,15 @@ void LossAccumulator::merge(const LossAccumulator& o) {
   importance_.merge(o.importance_);
   logical_.merge(o.logical_);
   events_ += o.events_;
+  // In trial order: the other's trials follow this one's.
+  loss_trials_complete_ = loss_trials_complete_ && o.loss_trials_complete_;
+  for (const LossTrial& l : o.loss_trials_) {
+    if (loss_trials_.size() == kLossTrialCap) {
+      loss_trials_complete_ = false;
+      break;
+    }
+    loss_trials_.push_back(l);
+  }
 }
 
 }  // namespace durasim

@@ -112,6 +112,15 @@ void fields(V& v, ImportanceTotals& i) {
 }
 
 template <class V>
+void fields(V& v, LossTrial& l) {
+  v("trial", l.trial);
+  v("kinds", l.kinds);
+  v("lost_writes", l.lost_writes);
+  v("lost_bytes", l.lost_bytes);
+  v("lost_records", l.lost_records);
+}
+
+template <class V>
 void fields(V& v, LossAccumulator& a) {
   v("horizon_s", a.horizon_s_);
   v("trials", a.trials_);
@@ -134,6 +143,8 @@ void fields(V& v, LossAccumulator& a) {
   v("logical", a.logical_);
   v("fleet", a.fleet_);
   v("importance", a.importance_);
+  v("loss_trials", a.loss_trials_);
+  v("loss_trials_complete", a.loss_trials_complete_);
 }
 
 namespace {
@@ -197,6 +208,9 @@ struct Load {
       } else {
         bad("a number");
       }
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!j.is_boolean()) bad("true or false");
+      x = j.get<bool>();
     } else if constexpr (std::is_same_v<T, int>) {
       if (!j.is_number_integer()) bad("an integer");
       x = j.get<int>();

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "durasim/core/units.hpp"
+#include "durasim/scenario/figures.hpp"
 
 namespace durasim {
 namespace {
@@ -13,10 +14,29 @@ Json interval_json(const Interval& i) {
 }
 
 // The mean per trial of a non-negative quantity, with its interval and the method that gave it.
+// sd, the per-trial values' sample standard deviation, is what a test between two runs needs.
 Json mean_json(const ZeroInflatedMoments& m) {
   return Json{{"mean", m.mean()},
               {"ci95", interval_json(m.mean_interval(0.95))},
+              {"sd", std::sqrt(m.all.variance())},
               {"method", ZeroInflatedMoments::kMethod}};
+}
+
+// The trials with a loss (the first LossAccumulator::kLossTrialCap), a row each: what pairs two
+// runs of one seed trial by trial (durasim compare). Trials not listed lost nothing.
+Json loss_trials_json(const LossAccumulator& t) {
+  Json rows = Json::array();
+  for (const LossTrial& l : t.loss_trials()) {
+    rows.push_back({l.trial, (l.kinds & LossTrial::kData) ? 1 : 0,
+                    (l.kinds & LossTrial::kWrite) ? 1 : 0, (l.kinds & LossTrial::kRecord) ? 1 : 0,
+                    l.lost_writes, l.lost_bytes, l.lost_records});
+  }
+  return {{"complete", t.loss_trials_complete()},
+          {"cap", LossAccumulator::kLossTrialCap},
+          {"columns",
+           {"trial", "data_loss", "write_loss", "record_loss", "lost_writes", "lost_bytes",
+            "lost_records"}},
+          {"rows", rows}};
 }
 
 // Per trial: mean with interval (exact moments), quantiles from the histogram (within its
@@ -168,6 +188,7 @@ Json loss_json(const LossAccumulator& t, bool annualisable) {
   loss["record_loss"]["counts"] = "trials in which records were lost to a bad delete";
   loss["lost_writes"] = distribution_summary(t.writes().lost_writes);
   loss["lost_records"] = distribution_summary(t.logical().lost_records);
+  loss["trials"] = loss_trials_json(t);
   return loss;
 }
 
@@ -609,6 +630,7 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
     // The fleet form's hardware loss is its data loss; bytes of biased trials are no estimate.
     r["loss"]["by_effect"]["hardware"]["probability"] = is["probability"];
     r["loss"]["lost_bytes"] = nullptr;
+    r["loss"]["trials"] = nullptr;  // biased trials: no pairing
     r["loss"]["mttdl_s"] = nullptr;
     r["loss"]["mttdl_s_ci95"] = Json::array({nullptr, nullptr});
     r["fleet"] = {{"layout", fleet_layout_json(s)},
@@ -617,6 +639,8 @@ Json make_report(const Scenario& s, const LossAccumulator& t, const RunInfo& run
   }
   const Json analytic = make_markov_report(s);
   if (!analytic.is_null()) r["analytic"] = analytic;
+  if (!s.expectations.empty())
+    r["expectations"] = expectations_json(judge_expectations(s.expectations, r));
   return r;
 }
 

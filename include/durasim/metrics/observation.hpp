@@ -4,7 +4,8 @@
 // so sums are added in the same order whatever the thread count or shard split.
 // Memory is bounded: totals keep counts, moments and log-bucketed histograms (quantiles within
 // LogHistogram::kRelativeError, 0.5%; counts, min, max and means exact), never a value per
-// trial or per incident, so a run of 1e9 trials needs what a run of 1e3 does.
+// incident, and per trial only the first kLossTrialCap trials with a loss (for pairing two runs
+// of one seed), so a run of 1e9 trials needs what a run of 1e5 does.
 //
 //   TrialObservation obs = run_one_trial(...);
 //   LossAccumulator acc;  acc.add(obs);
@@ -97,6 +98,8 @@ struct LogicalTotals {
 
   void add(const TrialObservation& obs);
   void merge(const LogicalTotals& o);
+  // Records a trial's bad deletes took for good (summed over its recoveries).
+  static std::uint64_t lost_records_of(const TrialObservation& obs);
 };
 
 // Totals of the write path over trials.
@@ -168,8 +171,21 @@ struct ImportanceTotals {
   AnyOf any_of(std::uint64_t groups, bool alike) const;
 };
 
+// A trial with a loss, as `durasim compare` pairs two runs of one seed with it (common random
+// numbers: the same trial draws the same failures in both). Trials absent from the list lost
+// nothing, so with the list complete every trial's loss is known.
+struct LossTrial {
+  enum Kind : std::uint8_t { kData = 1, kWrite = 2, kRecord = 4 };
+  std::uint64_t trial = 0;
+  std::uint8_t kinds = 0;  // Kind bits
+  double lost_writes = 0.0, lost_bytes = 0.0, lost_records = 0.0;
+};
+
 class LossAccumulator {
  public:
+  // Trials with a loss kept, the first ones in trial order; past this the list is incomplete.
+  static constexpr std::size_t kLossTrialCap = 10000;
+
   explicit LossAccumulator(double horizon_s = 0.0) : horizon_s_(horizon_s) {}
 
   void add(const TrialObservation& obs);
@@ -199,6 +215,10 @@ class LossAccumulator {
   std::uint64_t trials_with_data_loss() const { return trials_with_data_loss_; }
   std::uint64_t trials_with_write_loss() const { return trials_with_write_loss_; }
   std::uint64_t trials_with_record_loss() const { return trials_with_record_loss_; }
+  // The first kLossTrialCap trials with a loss, in trial order; complete when no trial with a
+  // loss was left out. Merged in order, so the same whatever the thread count or shard split.
+  const std::vector<LossTrial>& loss_trials() const { return loss_trials_; }
+  bool loss_trials_complete() const { return loss_trials_complete_; }
 
  private:
   template <class V>
@@ -225,6 +245,8 @@ class LossAccumulator {
   LogicalTotals logical_;
   FleetTotals fleet_;
   ImportanceTotals importance_;
+  std::vector<LossTrial> loss_trials_;
+  bool loss_trials_complete_ = true;
 };
 
 }  // namespace durasim
