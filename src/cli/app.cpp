@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <exception>
 #include <cstdio>
 #include <ctime>
 #include <iomanip>
@@ -25,6 +26,7 @@
 #include "durasim/runner/trial.hpp"
 #include "durasim/scenario/narration.hpp"
 #include "durasim/scenario/report.hpp"
+#include "durasim/study/compare.hpp"
 #include "durasim/study/shard.hpp"
 #include "durasim/study/sweep.hpp"
 
@@ -90,6 +92,11 @@ struct RunArgs {
   bool dry_run = false;
   std::string shard;
   std::vector<std::string> merge_files;
+  std::vector<std::string> compare_files;  // base, new
+  double alpha = 0.01;
+  std::vector<std::string> tolerances;
+  std::string markdown_file;
+  bool allow_different_scenarios = false;
 };
 
 // The overrides every command applies: --trials, --seed, --horizon as --set would, then --set.
@@ -507,6 +514,22 @@ int cmd_run_shard(const RunArgs& a, const std::string& command, std::ostream& ou
 void print_sweep_table(const SweepSpec& spec, const std::vector<SweepPoint>& points,
                        const std::vector<Json>& reports, std::ostream& out);
 
+// The scenario's expectations as judged in the report: a line each (in the summary, or on
+// stderr under --quiet for those not met); exit code 1 when one failed or is undecided.
+int judge_exit(const Json& report, bool quiet, std::ostream& summary, std::ostream& err) {
+  if (!report.contains("expectations")) return 0;
+  int code = 0;
+  for (const Json& e : report["expectations"]) {
+    const std::string verdict = e["verdict"].get<std::string>();
+    if (verdict != "met") code = 1;
+    if (quiet && verdict == "met") continue;
+    std::ostream& to = quiet ? err : summary;
+    to << "expect        " << std::left << std::setw(10) << verdict << " "
+       << e["figure"].get<std::string>() << ": " << e["reason"].get<std::string>() << "\n";
+  }
+  return code;
+}
+
 int cmd_merge(const RunArgs& a, const std::string& command, std::ostream& out) {
   std::vector<std::pair<std::string, Json>> files;
   for (const std::string& f : a.merge_files) files.emplace_back(f, read_json_file(f));
@@ -532,8 +555,9 @@ int cmd_merge(const RunArgs& a, const std::string& command, std::ostream& out) {
   if (json) json->write(report.dump(2) + "\n");
   if (csv) csv->write(csv_of(report, m.scenario.horizon.seconds()));
   outputs.commit();
-  if (!a.quiet) print_summary(report, outputs.writes_stdout() ? std::cerr : out);
-  return 0;
+  std::ostream& summary = outputs.writes_stdout() ? std::cerr : out;
+  if (!a.quiet) print_summary(report, summary);
+  return judge_exit(report, a.quiet, summary, std::cerr);
 }
 
 // A run shared by the processes of a cluster (MPI): each runs its share of the blocks, rank 0
@@ -543,16 +567,30 @@ int cmd_run_cluster(const RunArgs& a, const std::string& command, std::ostream& 
   const Cluster& c = *g_cluster;
   if (!a.shard.empty() || !a.trace_file.empty())
     throw UsageError("under mpirun the processes share the run: --shard and --trace do not apply");
-  const Scenario s = load(a);
+  const Scenario s = load(a);  // every rank reads the same file: all refuse it or none
   const bool root = c.rank == 0;
   OutputSet outputs(out);
   Output* json = nullptr;
   Output* csv = nullptr;
+  // A rank that fails says so before the next collective, so that none waits for it forever:
+  // the failing rank rethrows (its exit code is the job's: main takes the worst), the others
+  // return quietly.
+  std::exception_ptr failure;
+  auto agree = [&c, &failure](bool ok) {
+    if (c.all_ok(ok)) return true;
+    if (failure) std::rethrow_exception(failure);
+    return false;
+  };
   if (root) {
-    outputs.add_input(a.scenario);
-    json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
-    csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+    try {
+      outputs.add_input(a.scenario);
+      json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
+      csv = a.csv_file.empty() ? nullptr : &outputs.add("--csv", a.csv_file);
+    } catch (...) {
+      failure = std::current_exception();
+    }
   }
+  if (!agree(!failure)) return 0;
   const auto [first, end] = shard_blocks(s.trials, static_cast<std::uint64_t>(c.rank) + 1,
                                          static_cast<std::uint64_t>(c.size));
   std::vector<LossAccumulator> blocks;
@@ -562,14 +600,26 @@ int cmd_run_cluster(const RunArgs& a, const std::string& command, std::ostream& 
   opts.end_block = end;
   opts.blocks = &blocks;
   const auto start = std::chrono::steady_clock::now();
-  (void)run_trials(s, opts);
-  Json states = Json::array();
-  for (const LossAccumulator& b : blocks) states.push_back(save_state(b));
-  const std::vector<std::string> all = c.gather(states.dump());
+  std::string text;
+  try {
+    (void)run_trials(s, opts);
+    Json states = Json::array();
+    for (const LossAccumulator& b : blocks) states.push_back(save_state(b));
+    text = states.dump();
+    // MPI counts are ints: every rank's text together must stay below INT_MAX.
+    if (text.size() > static_cast<std::size_t>(INT32_MAX) / static_cast<std::size_t>(c.size))
+      throw UsageError("a process's totals (" + std::to_string(text.size()) +
+                       " bytes) exceed its share of one MPI message: run fewer trials per "
+                       "process, or use --shard and durasim merge");
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (!agree(!failure)) return 0;
+  const std::vector<std::string> all = c.gather(text);
   if (!root) return 0;
   LossAccumulator totals(s.horizon.seconds());
-  for (const std::string& text : all)
-    for (const Json& state : Json::parse(text)) totals.merge(load_state(state));
+  for (const std::string& part : all)
+    for (const Json& state : Json::parse(part)) totals.merge(load_state(state));
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Json report =
@@ -579,8 +629,9 @@ int cmd_run_cluster(const RunArgs& a, const std::string& command, std::ostream& 
   if (json) json->write(report.dump(2) + "\n");
   if (csv) csv->write(csv_of(report, s.horizon.seconds()));
   outputs.commit();
-  if (!a.quiet) print_summary(report, outputs.writes_stdout() ? err : out);
-  return 0;
+  std::ostream& summary = outputs.writes_stdout() ? err : out;
+  if (!a.quiet) print_summary(report, summary);
+  return judge_exit(report, a.quiet, summary, err);
 }
 
 int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std::ostream& err) {
@@ -630,8 +681,10 @@ int cmd_run(const RunArgs& a, const std::string& command, std::ostream& out, std
     err << "durasim: partial report of the first " << result.trials_done << " trials written to "
         << json->given() << "\n";
   }
-  if (!a.quiet) print_summary(report, outputs.writes_stdout() ? err : out);
-  return result.interrupted ? 130 : 0;
+  std::ostream& summary = outputs.writes_stdout() ? err : out;
+  if (!a.quiet) print_summary(report, summary);
+  const int judged = judge_exit(report, a.quiet, summary, err);
+  return result.interrupted ? 130 : judged;
 }
 
 // A sweep's point as a scenario: the file, the common overrides, then the point's values (named
@@ -829,6 +882,31 @@ int cmd_explain(const RunArgs& a, std::ostream& out) {
   return 0;
 }
 
+// Two reports figure by figure; exit 1 when one is significantly worse beyond its tolerance.
+int cmd_compare(const RunArgs& a, std::ostream& out) {
+  CompareOptions options;
+  options.alpha = a.alpha;
+  options.allow_different_scenarios = a.allow_different_scenarios;
+  for (const std::string& t : a.tolerances) options.tolerance.insert(parse_tolerance(t));
+  const Json base = read_json_file(a.compare_files[0]);
+  const Json current = read_json_file(a.compare_files[1]);
+  OutputSet outputs(out);
+  for (const std::string& f : a.compare_files) outputs.add_input(f);
+  Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
+  Output* markdown = a.markdown_file.empty() ? nullptr : &outputs.add("--markdown", a.markdown_file);
+  Comparison c;
+  try {
+    c = compare_reports(base, current, options);
+  } catch (const UsageError& e) {
+    throw UsageError(a.compare_files[0] + ", " + a.compare_files[1] + ": " + e.what());
+  }
+  if (json) json->write(comparison_json(c).dump(2) + "\n");
+  if (markdown) markdown->write(comparison_markdown(c));
+  outputs.commit();
+  if (!a.quiet) (outputs.writes_stdout() ? std::cerr : out) << comparison_table(c);
+  return c.failures > 0 ? 1 : 0;
+}
+
 int cmd_validate(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
   int code = 0;
   for (const std::string& f : files) {
@@ -952,6 +1030,11 @@ const CLI::Validator kWholeNumber(
 
 int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& validate_files,
              const std::string& command, std::ostream& out, std::ostream& err) {
+  // Only run shares its work between the processes of mpirun; any other verb would run whole in
+  // each of them and write the same files N times.
+  if (g_cluster && !app.got_subcommand("run"))
+    throw UsageError("under mpirun only durasim run shares its trials between processes; run "
+                     "other verbs without mpirun (a sweep shares its points with --shard K/N)");
   if (app.got_subcommand("run")) {
     const InterruptScope interrupts;
     return cmd_run(a, command, out, err);
@@ -965,6 +1048,7 @@ int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& va
     return cmd_sweep(a, command, out, err);
   }
   if (app.got_subcommand("merge")) return cmd_merge(a, command, out);
+  if (app.got_subcommand("compare")) return cmd_compare(a, out);
   if (app.got_subcommand("validate")) return cmd_validate(validate_files, out, err);
   if (app.got_subcommand("markov")) return cmd_markov(a, out, err);
   DURASIM_ASSERT(false);  // require_subcommand(1)
@@ -1047,6 +1131,22 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   CLI::App* explain = app.add_subcommand("explain", "narrate one trial's timeline");
   add_common(explain);
   explain->add_option("--trial", a.explain_trial, "trial number (default 0)")->check(kWholeNumber);
+  CLI::App* compare = app.add_subcommand(
+      "compare", "test two reports figure by figure: exit 1 when one is significantly worse");
+  compare->add_option("BASE NEW", a.compare_files, "the baseline report and the new one (--json)")
+      ->required()
+      ->expected(2);
+  compare->add_option("--alpha", a.alpha,
+                      "family-wise error over every figure's test (Holm), default 0.01")
+      ->check(CLI::Range(1e-12, 0.5));
+  compare->add_option("--tolerance", a.tolerances,
+                      "FIGURE=X: a worsening of at most X (in the figure's unit, e.g. "
+                      "rpo_s/p99=1s, loss/data_loss/nines=0.5) does not fail");
+  compare->add_option("--markdown", a.markdown_file, "write the table as Markdown to FILE");
+  compare->add_option("--json", a.json_file, "write the comparison as JSON to FILE (- for stdout)");
+  compare->add_flag("--allow-different-scenarios", a.allow_different_scenarios,
+                    "compare reports of different scenarios (a design comparison)");
+  compare->add_flag("-q,--quiet", a.quiet, "no table");
   CLI::App* markov = app.add_subcommand("markov", "solve the scenario's Markov model exactly");
   add_common(markov);
   markov->add_option("--json", a.json_file, "write the answer to FILE (- for stdout)");

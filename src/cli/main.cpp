@@ -23,6 +23,7 @@ bool under_mpirun() {
 
 // Every rank's text to rank 0, in rank order (sizes first, then the bytes).
 std::vector<std::string> gather(const std::string& text, int rank, int size) {
+  // MPI counts are ints: the caller keeps each rank's text and the total below INT_MAX.
   int length = static_cast<int>(text.size());
   std::vector<int> lengths(static_cast<std::size_t>(size)), offsets(static_cast<std::size_t>(size));
   MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -59,6 +60,11 @@ int main(int argc, char** argv) {
     MPI_Comm_size(MPI_COMM_WORLD, &cluster.size);
     const int rank = cluster.rank, size = cluster.size;
     cluster.gather = [rank, size](const std::string& text) { return gather(text, rank, size); };
+    cluster.all_ok = [](bool ok) {
+      int mine = ok ? 1 : 0, all = 0;
+      MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+      return all == 1;
+    };
     code = durasim::run_cli(argc, argv, std::cout, std::cerr, &cluster);
     // Every rank's exit code matters: the worst one wins, on every rank.
     int worst = 0;

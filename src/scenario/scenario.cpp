@@ -108,6 +108,7 @@ struct Parser {
   // What the fleet form does not simulate, refused; the fleet form's keys refused without it.
   void fleet_rules();
   void sweep(ObjectReader r);
+  void expect(const Json& block);
   void write_path(const std::string& requested_model);
   void bound_draws();
   void bound_failure_work();
@@ -544,6 +545,47 @@ void Parser::fleet_replication(ObjectReader& r) {
 
 // The study kept in the file: its paths and values are checked here as far as they can be
 // alone (a pointer, a non-empty list); each point is checked as a scenario when the sweep runs.
+// "expect": {"loss/data_loss/nines": {"min": 9}, "rpo_s/p99": {"max": "1s"}}: each key a
+// headline figure, each bound in its unit.
+void Parser::expect(const Json& block) {
+  if (!block.is_object()) {
+    problems.add("/expect", "expected an object of figure: {\"min\"|\"max\": bound}, found " +
+                                describe(block));
+    return;
+  }
+  for (const auto& [path, bounds] : block.items()) {
+    const std::string where = pointer_join("/expect", path);
+    const FigureDef* f = find_figure(path);
+    if (!f) {
+      problems.add(where, "'" + path + "' is not a figure durasim judges; expected one of " +
+                              figure_paths());
+      continue;
+    }
+    if (!bounds.is_object() || bounds.empty()) {
+      problems.add(where, "expected {\"min\": bound} and/or {\"max\": bound}, found " +
+                              describe(bounds));
+      continue;
+    }
+    Expectation e{.path = path, .min = std::nullopt, .max = std::nullopt};
+    for (const auto& [key, value] : bounds.items()) {
+      if (key != "min" && key != "max") {
+        problems.add(pointer_join(where, key), "unknown key; expected \"min\" or \"max\"");
+        continue;
+      }
+      const Result<double> v = parse_figure_value(*f, value);
+      if (!v) {
+        problems.add(pointer_join(where, key), v.error());
+      } else {
+        (key == "min" ? e.min : e.max) = *v;
+      }
+    }
+    if (e.min && e.max && *e.min > *e.max)
+      problems.add(where, "min " + format_figure_value(*f, *e.min) + " is above max " +
+                              format_figure_value(*f, *e.max));
+    s.expectations.push_back(std::move(e));
+  }
+}
+
 void Parser::sweep(ObjectReader r) {
   SweepSpec spec;
   const std::vector<ObjectReader> axes = r.objects("vary", Need::kRequired, 1);
@@ -572,6 +614,15 @@ void Parser::sweep(ObjectReader r) {
       axis.put("values", *values);
     }
     axis.finish();
+    for (const SweepAxis& before : spec.axes) {
+      const std::string& x = before.path;
+      if (!a.path.empty() && (x == a.path || a.path.starts_with(x + "/") ||
+                              x.starts_with(a.path + "/")))
+        problems.add(pointer_join(axis.path(), "path"),
+                     "'" + a.path + "' " +
+                         (x == a.path ? "is varied twice" : "overlaps '" + x + "', varied already") +
+                         "; vary each path once");
+    }
     spec.axes.push_back(std::move(a));
   }
   if (const Json* zip = r.raw("zip")) {
@@ -1449,6 +1500,10 @@ Scenario parse_scenario(const Json& doc, const std::string& source) {
     limits->finish();
   }
   if (top.has("sweep")) p.sweep(*top.object("sweep", Need::kOptional));
+  if (const Json* expect = top.raw("expect")) {
+    p.expect(*expect);
+    top.put("expect", *expect);
+  }
   top.finish();
   p.fleet_rules();
   p.bound_draws();

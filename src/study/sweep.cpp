@@ -166,6 +166,18 @@ SweepAxis parse_vary(const std::string& assignment) {
 }
 
 std::vector<SweepPoint> sweep_points(const SweepSpec& spec) {
+  // One axis per path: a second would overwrite the first's values at every point (and the
+  // columns would name the same path twice); a path inside another's value likewise.
+  for (std::size_t a = 0; a < spec.axes.size(); ++a) {
+    for (std::size_t b = 0; b < a; ++b) {
+      const std::string& x = spec.axes[b].path;
+      const std::string& y = spec.axes[a].path;
+      if (x == y || y.starts_with(x + "/") || x.starts_with(y + "/"))
+        throw UsageError("--vary " + y + ": " + (x == y ? "the path is varied twice" :
+                                                 "it overlaps " + x + ", varied already") +
+                         "; vary each path once (several values: V1,V2,...)");
+    }
+  }
   std::vector<SweepPoint> points;
   if (spec.axes.empty()) return points;
   if (spec.zip) {

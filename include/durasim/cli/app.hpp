@@ -21,6 +21,8 @@ struct Cluster {
   int rank = 0;
   int size = 1;
   std::function<std::vector<std::string>(const std::string&)> gather;
+  // True on every rank when `ok` is true on every rank (a collective: every rank must call it).
+  std::function<bool(bool)> all_ok;
 };
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,

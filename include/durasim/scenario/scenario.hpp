@@ -19,6 +19,7 @@
 #include "durasim/replication/durability.hpp"
 #include "durasim/replication/fleet_repair.hpp"
 #include "durasim/replication/write_path.hpp"
+#include "durasim/scenario/figures.hpp"
 #include "durasim/scenario/reader.hpp"
 #include "durasim/storage/fleet_layout.hpp"
 #include "durasim/storage/placement.hpp"
@@ -104,6 +105,8 @@ struct Scenario {
   // Not errors, but what the user likely did not mean (validate prints them on stderr).
   std::vector<std::string> warnings;
   std::optional<SweepSpec> sweep;  // `durasim sweep` runs it; `run` runs the scenario as written
+  // `"expect"`: bounds on headline figures that `run` judges at 95% (scenario/figures.hpp).
+  std::vector<Expectation> expectations;
   BackupPlan backups;              // empty schedules: no backups
 
   Json resolved;  // the document as run, defaults filled in
