@@ -18,6 +18,7 @@
 #include <system_error>
 #include <thread>
 
+#include "durasim/cli/explain.hpp"
 #include "durasim/cli/output.hpp"
 #include "durasim/core/assert.hpp"
 #include "durasim/core/units.hpp"
@@ -86,7 +87,7 @@ struct RunArgs {
   std::string json_file, csv_file, trace_file, progress = "auto";
   bool quiet = false;
   bool check = false;
-  std::uint64_t explain_trial = 0;
+  ExplainText explain;
   std::vector<std::string> vary;
   bool zip = false;
   bool dry_run = false;
@@ -414,15 +415,6 @@ std::string trace_lines(std::uint64_t trial, const TraceSink& records, const Sce
     out += '\n';
   }
   return out;
-}
-
-std::string clock_of(SimTime t) {
-  const std::int64_t total_s = t.ns / kNanosPerSecond;
-  std::ostringstream o;
-  o << std::setw(5) << total_s / 86400 << "d " << std::setfill('0') << std::setw(2)
-    << (total_s % 86400) / 3600 << ":" << std::setw(2) << (total_s % 3600) / 60 << ":"
-    << std::setw(2) << total_s % 60;
-  return o.str();
 }
 
 // "[####....] 128/1000 trials, 85.3 trials/s, 10s left" on one line of stderr, redrawn.
@@ -843,43 +835,10 @@ int cmd_sweep(const RunArgs& a, const std::string& command, std::ostream& out, s
   return 0;
 }
 
-int cmd_explain(const RunArgs& a, std::ostream& out) {
+int cmd_explain(const RunArgs& a, std::ostream& out, std::ostream& err) {
+  const ExplainOptions o = explain_options(a.explain);  // before the scenario: usage first
   const Scenario s = load(a);
-  if (a.explain_trial >= s.trials) {
-    throw ScenarioError(a.scenario, {{"/trials", "--trial " + std::to_string(a.explain_trial) +
-                                                     " is not below the scenario's " +
-                                                     std::to_string(s.trials) + " trials"}});
-  }
-  if (s.fleet)
-    throw ScenarioError(a.scenario, {{"/replication",
-                                      "explain narrates explicit copies; the "
-                                      "fleet form (factor or ec) has no narration"}});
-  TrialRunner runner(s);
-  runner.set_cancel(&g_interrupted);
-  TraceSink trace;
-  const TrialObservation obs = runner.run(a.explain_trial, &trace);
-  out << "scenario " << s.name << ", seed " << s.seed << ", trial " << a.explain_trial
-      << ", horizon " << format_seconds(s.horizon.seconds()) << "\n";
-  for (const TraceRecord& t : trace) {
-    const Narration n = narrate(t, s);
-    out << clock_of(t.time) << "  " << std::left << std::setw(16) << n.event << " " << n.subject;
-    if (!n.detail.empty()) out << ": " << n.detail;
-    out << "\n";
-  }
-  if (trace.empty()) out << "  (nothing happened within the horizon)\n";
-  out << "outcome: ";
-  if (obs.loss_events == 0) {
-    out << "no data lost";
-  } else {
-    out << obs.loss_events << " loss event(s), first at " << format_seconds(obs.first_loss_s)
-        << ": " << obs.writes.lost_writes << " acknowledged writes, " << obs.lost_records
-        << " deleted records and " << format_bytes(obs.lost_bytes + obs.writes.lost_bytes)
-        << " lost";
-  }
-  out << "; data unreachable " << format_seconds(obs.unreachable_s) << ", writes refused "
-      << format_seconds(obs.writes.refused_s) << "; " << obs.events << " events, "
-      << obs.writes.simulated << " writes simulated\n";
-  return 0;
+  return explain(a.scenario, s, o, &g_interrupted, out, err);
 }
 
 // Two reports figure by figure; exit 1 when one is significantly worse beyond its tolerance.
@@ -1041,7 +1000,7 @@ int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& va
   }
   if (app.got_subcommand("explain")) {
     const InterruptScope interrupts;
-    return cmd_explain(a, out);
+    return cmd_explain(a, out, err);
   }
   if (app.got_subcommand("sweep")) {
     const InterruptScope interrupts;
@@ -1130,7 +1089,19 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   validate->add_option("SCENARIO", validate_files, "scenario files")->required();
   CLI::App* explain = app.add_subcommand("explain", "narrate one trial's timeline");
   add_common(explain);
-  explain->add_option("--trial", a.explain_trial, "trial number (default 0)")->check(kWholeNumber);
+  explain->add_option("--trial", a.explain.trial, "trial number (default 0)")->check(kWholeNumber);
+  explain
+      ->add_option("--first-loss", a.explain.first_loss,
+                   "[data|writes|records|any]: narrate the first trial with that kind of loss "
+                   "(default any); exit 1 when no trial has it")
+      ->expected(0, 1);
+  explain->add_option("--around", a.explain.around,
+                      "TIME: narrate only the records within --window of it (e.g. 90d)");
+  explain->add_option("--window", a.explain.window, "D: half-width of --around (default 1d)");
+  explain
+      ->add_option("--writes", a.explain.writes,
+                   "[N]: after each incident, the last N writes issued before it (default 10)")
+      ->expected(0, 1);
   CLI::App* compare = app.add_subcommand(
       "compare", "test two reports figure by figure: exit 1 when one is significantly worse");
   compare->add_option("BASE NEW", a.compare_files, "the baseline report and the new one (--json)")

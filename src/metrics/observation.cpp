@@ -186,14 +186,44 @@ ImportanceTotals::AnyOf ImportanceTotals::any_of(std::uint64_t groups, bool alik
   return {any(p), {any(ci.low), high}, relative_error()};
 }
 
+const char* loss_kind_name(LossKind kind) {
+  switch (kind) {
+    case LossKind::kAny:
+      return "any";
+    case LossKind::kData:
+      return "data";
+    case LossKind::kWrites:
+      return "writes";
+    case LossKind::kRecords:
+      return "records";
+  }
+  DURASIM_ASSERT(false);
+  return "";
+}
+
+bool has_loss(const TrialObservation& obs, LossKind kind) {
+  switch (kind) {
+    case LossKind::kAny:
+      return obs.first_loss_s >= 0.0;
+    case LossKind::kData:
+      return obs.data_loss;
+    case LossKind::kWrites:
+      return obs.write_loss;
+    case LossKind::kRecords:
+      return obs.record_loss;
+  }
+  DURASIM_ASSERT(false);
+  return false;
+}
+
 void LossAccumulator::add(const TrialObservation& obs) {
   ++trials_;
   if (obs.hardware_loss) ++trials_with_hardware_loss_;
   if (obs.logical_loss) ++trials_with_logical_loss_;
-  if (obs.data_loss) ++trials_with_data_loss_;
-  if (obs.write_loss) ++trials_with_write_loss_;
-  if (obs.record_loss) ++trials_with_record_loss_;
-  if (obs.first_loss_s >= 0.0) {
+  if (has_loss(obs, LossKind::kData)) ++trials_with_data_loss_;
+  if (has_loss(obs, LossKind::kWrites)) ++trials_with_write_loss_;
+  if (has_loss(obs, LossKind::kRecords)) ++trials_with_record_loss_;
+  if (has_loss(obs, LossKind::kAny)) {
     ++trials_with_loss_;
     exposure_s_ += obs.first_loss_s;
     first_loss_.add(obs.first_loss_s);

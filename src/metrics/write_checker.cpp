@@ -59,6 +59,15 @@ void WriteChecker::on_final(const FinalWrite& w) {
   append(w.partition, w.seq, w.seq + 1, w.issue, confirmed, waived);
 }
 
+void WriteChecker::on_unacknowledged(const UnacknowledgedWrite& w) {
+  if (w.ack <= w.time) {
+    invariant_violated("partition " + std::to_string(w.partition) + " write " +
+                       std::to_string(w.seq) +
+                       ": acknowledged, yet it left the timeline as "
+                       "unacknowledged");
+  }
+}
+
 void WriteChecker::on_counted(const CountedWrites& w) {
   writes_ += w.to - w.from;
   append(w.partition, w.from, w.to, w.first_issue, w.confirmed_slots, w.waived_slots);

@@ -54,7 +54,7 @@ void PartitionWrites::detach(std::size_t r, SimTime now) {
   if (waived && replica.is_sync()) {
     const std::size_t first_failed =
         log().reacknowledge(now, [&](std::size_t i) { return ack_time(i, now); });
-    if (first_failed < log().size()) drop_from(first_failed);
+    if (first_failed < log().size()) drop_from(first_failed, now);
   }
   // The first write it lacks, acknowledged as recomputed above.
   if (!catching) {
@@ -105,12 +105,13 @@ void PartitionWrites::close_episode(SimTime now, WriteIncident::Outcome outcome)
 void PartitionWrites::drop_pending(SimTime now) {
   std::size_t keep = log().size();
   while (keep > 0 && log().ack(keep - 1) > now) --keep;
-  drop_from(keep);
+  drop_from(keep, now);
 }
 
 // The writes from log index i on leave the timeline: a copy that holds some of them holds the
 // whole timeline that is left.
-void PartitionWrites::drop_from(std::size_t i) {
+void PartitionWrites::drop_from(std::size_t i, SimTime now) {
+  if (context_->observer) report_unacknowledged(i, now);
   context_->stats.failed += timeline_.drop_from(i);
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     if (held(r).writes > timeline_.next()) set_held(r, timeline_.next(), timeline_.bytes());
@@ -142,7 +143,10 @@ void PartitionWrites::lose_after(std::uint64_t keep, double keep_bytes, SimTime 
                              {cause, struck.seconds(), lost, degraded, bytes, degraded_bytes},
                              context_->incidents.rpo_s(partition_, oldest_ack));
   }
-  // The timeline goes on from `keep`.
+  // The timeline goes on from `keep`; writes still unacknowledged after it leave it.
+  if (context_->observer)
+    report_unacknowledged(
+        std::min<std::uint64_t>(log().size(), keep - std::min(keep, timeline_.base())), now);
   degraded_.cut(keep);
   timeline_.cut(keep, keep_bytes);
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
@@ -229,6 +233,7 @@ void PartitionWrites::on_data_loss(SimTime now, FailureKind cause, EventQueue& q
            .seconds = inc.rpo_s,
            .pit_s = restore ? restore->pit.seconds() : 0.0,
            .label = restore ? restore->from : nullptr});
+  if (context_->observer) report_unacknowledged(0, now);  // the log empties
   timeline_.restart(kept, lost_bytes, restore != nullptr, now);
   // The timeline now ends at the restore point (or is empty): the stretch that holds it is cut
   // there, so that a later restore from an older backup counts the writes before its own point

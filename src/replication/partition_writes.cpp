@@ -176,9 +176,10 @@ void PartitionWrites::trim(SimTime now, Trim how) {
 void PartitionWrites::report_final() const {
   const std::size_t k = replicas_.size();
   const WriteLog& log = timeline_.log();
-  std::array<SimTime, kMaxCopiesPerPartition> confirmed{}, dropped{};
+  std::array<SimTime, kMaxCopiesPerPartition> held{}, confirmed{}, dropped{};
   std::array<ReplicaMode, kMaxCopiesPerPartition> mode{};
   for (std::size_t r = 0; r < k; ++r) {
+    held[r] = r == 0 ? log.primary_durable(0) : log.held(r, 0);
     confirmed[r] = log.confirmed(r, 0);
     const bool waived = log.waived(0, r);
     dropped[r] = waived && spec().quorum == 0 ? confirmed[r] : kNever;
@@ -188,8 +189,23 @@ void PartitionWrites::report_final() const {
   std::array<std::uint32_t, kMaxCopiesPerPartition> slot{};
   for (std::size_t r = 0; r < k; ++r) slot[r] = replicas_[r].slot;
   context_->observer->on_final({partition_, timeline_.base(), log.issue(0), log.primary_durable(0),
-                                log.ack(0), confirmed.data(), dropped.data(), mode.data(),
-                                slot.data(), k, spec().quorum, spec().on_sync_unreachable});
+                                log.ack(0), held.data(), confirmed.data(), dropped.data(),
+                                mode.data(), slot.data(), k, spec().quorum,
+                                spec().on_sync_unreachable});
+}
+
+void PartitionWrites::report_unacknowledged(std::size_t from, SimTime now) const {
+  const std::size_t k = replicas_.size();
+  const WriteLog& log = timeline_.log();
+  std::array<SimTime, kMaxCopiesPerPartition> held{};
+  std::array<std::uint32_t, kMaxCopiesPerPartition> slot{};
+  for (std::size_t r = 0; r < k; ++r) slot[r] = replicas_[r].slot;
+  for (std::size_t i = from; i < log.size(); ++i) {
+    for (std::size_t r = 0; r < k; ++r) held[r] = r == 0 ? log.primary_durable(i) : log.held(r, i);
+    context_->observer->on_unacknowledged({partition_, timeline_.base() + i, log.issue(i),
+                                           log.primary_durable(i), log.ack(i), now, held.data(),
+                                           slot.data(), k});
+  }
 }
 
 // Counts the writes of (now_, to) instead of simulating them; streams restart empty at `to`.

@@ -1,5 +1,7 @@
 #include "durasim/scenario/narration.hpp"
 
+#include <cstdio>
+
 #include "durasim/core/assert.hpp"
 #include "durasim/core/units.hpp"
 #include "durasim/failure/failure_kind.hpp"
@@ -35,6 +37,23 @@ std::string domain_change(const TraceRecord& r, const Scenario& s, const char* w
 
 }  // namespace
 
+std::string format_clock(SimTime t) {
+  DURASIM_ASSERT(t.ns >= 0);
+  const std::int64_t total_s = t.ns / kNanosPerSecond;
+  const std::int64_t us = t.ns % kNanosPerSecond / 1000;
+  char text[64];
+  std::snprintf(text, sizeof text, "%5lldd %02lld:%02lld:%02lld.%06lld",
+                static_cast<long long>(total_s / 86400),
+                static_cast<long long>(total_s % 86400 / 3600),
+                static_cast<long long>(total_s % 3600 / 60), static_cast<long long>(total_s % 60),
+                static_cast<long long>(us));
+  return text;
+}
+
+std::string format_clock_s(double seconds) {
+  return format_clock(SimTime{} + Duration::from_seconds(seconds));
+}
+
 std::string trace_event(const TraceRecord& r) {
   if (r.kind == TraceKind::kDomainFailed || r.kind == TraceKind::kDomainUnavailable)
     return cause_name(r);
@@ -59,12 +78,12 @@ Narration narrate(const TraceRecord& r, const Scenario& s) {
       std::string detail;
       if (r.variant == R::kFirst) {
         detail = r.label ? "no copy survives; restoring the " + std::string(r.label) +
-                               " backup as of " + format_seconds(r.pit_s)
+                               " backup as of " + format_clock_s(r.pit_s)
                          : "no copy survives: " + format_bytes(r.bytes) + " lost";
       } else {
         detail = r.label
                      ? "the backup chosen is gone; restoring the " + std::string(r.label) +
-                           " backup as of " + format_seconds(r.pit_s) + " instead"
+                           " backup as of " + format_clock_s(r.pit_s) + " instead"
                      : "the backup chosen is gone and no other is left: " + format_bytes(r.bytes) +
                            " lost";
       }
@@ -152,7 +171,7 @@ Narration narrate(const TraceRecord& r, const Scenario& s) {
       return {"writes_lost", partition_name(r.partition),
               std::string("every copy destroyed: ") + std::to_string(r.count) +
                   " acknowledged writes lost" +
-                  (r.label ? " (restored as of " + format_seconds(r.pit_s) + " from the " +
+                  (r.label ? " (restored as of " + format_clock_s(r.pit_s) + " from the " +
                                  r.label + " backup)"
                            : "") +
                   ", RPO " +
@@ -172,7 +191,7 @@ Narration narrate(const TraceRecord& r, const Scenario& s) {
                 "no clean source: " + std::to_string(r.count) + " of " + std::to_string(r.total) +
                     " deleted records lost for good"};
       return {"recovery", partition_name(r.partition),
-              std::string("re-inserted from the ") + r.label + " as of " + format_seconds(r.pit_s) +
+              std::string("re-inserted from the ") + r.label + " as of " + format_clock_s(r.pit_s) +
                   ": " + std::to_string(r.count) + " of " + std::to_string(r.total) +
                   " deleted records lost, RPO " + format_seconds(r.seconds)};
     }

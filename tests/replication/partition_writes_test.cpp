@@ -26,6 +26,7 @@ struct Recorder : WriteObserver {
   std::vector<Write> finals;
   std::vector<LostWrites> losses;
   void on_final(const FinalWrite& w) override { finals.push_back({w.seq, w.issue, w.ack}); }
+  void on_unacknowledged(const UnacknowledgedWrite&) override {}
   void on_counted(const CountedWrites&) override { FAIL() << "the full model counts nothing"; }
   void on_loss(const LostWrites& lost) override { losses.push_back(lost); }
   void on_copy_destroyed(std::uint32_t, std::uint32_t, SimTime) override {}

@@ -133,6 +133,7 @@ TEST(WritePath, AReplicaBackAfterALostQuorumCatchesUpOnEveryWriteItLacks) {
   struct History : WriteObserver {
     std::vector<std::pair<std::uint64_t, SimTime>> finals;  // (seq, issue)
     void on_final(const FinalWrite& w) override { finals.emplace_back(w.seq, w.issue); }
+    void on_unacknowledged(const UnacknowledgedWrite&) override {}
     void on_counted(const CountedWrites&) override { ADD_FAILURE() << "every write simulated"; }
     void on_loss(const LostWrites&) override {}
     void on_copy_destroyed(std::uint32_t, std::uint32_t, SimTime) override {}
@@ -381,6 +382,7 @@ TEST(WritePath, SwarmFoundDegradedAttributionWhenTheWaivedReplicaWasRebuildingOr
 
 // Planted bugs the checker must refuse, each judged from the write's own history.
 struct PlantedWrite {
+  std::array<SimTime, 2> held{SimTime{1'000'000}, SimTime{5'500'000}};
   std::array<SimTime, 2> confirmed{SimTime{0}, SimTime{6'000'000}};
   std::array<SimTime, 2> dropped{SimTime::never(), SimTime::never()};
   std::array<ReplicaMode, 2> mode{ReplicaMode::kPrimary, ReplicaMode::kSync};
@@ -391,6 +393,7 @@ struct PlantedWrite {
                       SimTime{0},
                       SimTime{1'000'000},
                       ack,
+                      held.data(),
                       confirmed.data(),
                       dropped.data(),
                       mode.data(),
@@ -400,6 +403,19 @@ struct PlantedWrite {
                       SyncUnreachable::kBlock};
   }
 };
+
+TEST(WriteChecker, CatchesAnAcknowledgedWriteLeavingTheTimelineAsUnacknowledged) {
+  WriteChecker checker;
+  const PlantedWrite w;
+  // Would have been acknowledged at 7 ms; leaving at 6 ms it never was: fine.
+  EXPECT_NO_THROW(
+      checker.on_unacknowledged({0, 0, SimTime{0}, SimTime{1'000'000}, SimTime{7'000'000},
+                                 SimTime{6'000'000}, w.held.data(), w.slot.data(), 2}));
+  // Acknowledged at 5 ms, then reported as leaving unacknowledged at 6 ms.
+  EXPECT_THROW(checker.on_unacknowledged({0, 1, SimTime{0}, SimTime{1'000'000}, SimTime{5'000'000},
+                                          SimTime{6'000'000}, w.held.data(), w.slot.data(), 2}),
+               InternalError);
+}
 
 TEST(WriteChecker, CatchesAnAckBeforeTheSyncReplicaConfirmed) {
   // Acknowledged at 5 ms while the sync replica confirmed at 6 ms and was never given up on.

@@ -23,6 +23,7 @@ class Recorder final : public WriteObserver {
     checker.on_final(w);
     if (on_write) on_write(w);
   }
+  void on_unacknowledged(const UnacknowledgedWrite& w) override { checker.on_unacknowledged(w); }
   void on_counted(const CountedWrites& w) override { checker.on_counted(w); }
   void on_loss(const LostWrites& lost) override { checker.on_loss(lost); }
   void on_copy_destroyed(std::uint32_t p, std::uint32_t slot, SimTime t) override {

@@ -60,6 +60,13 @@ struct TrialObservation {
   double importance_weight = 0.0;
 };
 
+// The kinds of loss a trial may show, as the report counts trials with each (`loss.data_loss`,
+// `write_loss`, `record_loss`; kAny: `trials_with_loss`, any loss at all). One predicate for the
+// report's counts and for `durasim explain --first-loss`.
+enum class LossKind : std::uint8_t { kAny, kData, kWrites, kRecords };
+const char* loss_kind_name(LossKind kind);  // "any", "data", "writes", "records"
+bool has_loss(const TrialObservation& obs, LossKind kind);
+
 // A non-negative quantity per trial: its mean with interval, and its quantiles.
 struct PerTrial {
   ZeroInflatedMoments moments;

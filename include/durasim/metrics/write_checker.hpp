@@ -8,7 +8,8 @@
 //     destroyed (the copies are known from the slots that confirmed it, their destruction from
 //     the runner's own report of destroyed domains);
 //   - the writes a loss attributes to degraded acknowledgements are exactly the lost writes
-//     acknowledged without a sync replica whose copy was not destroyed.
+//     acknowledged without a sync replica whose copy was not destroyed;
+//   - a write that leaves the timeline unacknowledged was not acknowledged by then.
 // A broken invariant throws InternalError ("invariant violated: ...") with seed, trial and time.
 // Memory: a run of consecutive writes with the same confirming replicas is one entry.
 //
@@ -27,6 +28,7 @@ namespace durasim {
 class WriteChecker final : public WriteObserver {
  public:
   void on_final(const FinalWrite& w) override;
+  void on_unacknowledged(const UnacknowledgedWrite& w) override;
   void on_counted(const CountedWrites& w) override;
   void on_loss(const LostWrites& lost) override;
   void on_copy_destroyed(std::uint32_t partition, std::uint32_t slot, SimTime t) override;

@@ -166,6 +166,8 @@ class PartitionWrites {
   void issue_one(SimTime t);
   void trim(SimTime now, Trim mode = Trim::kFinal);
   void report_final() const;  // the oldest write, final, to the observer
+  // Log entries [from, size()), leaving the timeline unacknowledged at `now`, to the observer.
+  void report_unacknowledged(std::size_t from, SimTime now) const;
   void skip_gap(SimTime to);
   void simulate_to(SimTime t);
   void advance_to(SimTime t, Window window);
@@ -185,7 +187,7 @@ class PartitionWrites {
   void lose_after(std::uint64_t keep, double keep_bytes, SimTime oldest_ack, SimTime now,
                   FailureKind cause, SimTime struck);
   void drop_pending(SimTime now);
-  void drop_from(std::size_t i);
+  void drop_from(std::size_t i, SimTime now);
   void primary_down(SimTime now, FailureKind cause, EventQueue& queue);
   void failover_facts(const CopyView* views,
                       std::array<FailoverFacts, kMaxCopiesPerPartition>& facts) const;

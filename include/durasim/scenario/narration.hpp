@@ -21,6 +21,10 @@ struct Narration {
 };
 
 Narration narrate(const TraceRecord& record, const Scenario& scenario);
+// An instant of simulated time as every line of `explain` writes it, days then the time of day
+// to the microsecond: "   90d 04:12:33.120345" (days padded to 5 characters).
+std::string format_clock(SimTime t);
+std::string format_clock_s(double seconds);  // the same, from seconds since the trial's start
 // The narration's event alone (needs no names): the failure's kind for a domain destroyed or
 // unavailable ("fire", "node_crash"), else the record's kind ("rebuild_done").
 std::string trace_event(const TraceRecord& record);
