@@ -279,15 +279,15 @@ void LossAccumulator::add(const TrialObservation& obs) {
   fleet_.add(obs.fleet);
   importance_.add(obs.importance_weight, obs.importance_log_ratio);
   events_ += obs.events;
-  const LossTrial lost{
-      .trial = obs.trial,
-      .kinds = static_cast<std::uint8_t>((obs.data_loss ? LossTrial::kData : 0) |
-                                         (obs.write_loss ? LossTrial::kWrite : 0) |
-                                         (obs.record_loss ? LossTrial::kRecord : 0)),
-      .lost_writes = static_cast<double>(obs.writes.lost_writes),
-      .lost_bytes = lost_bytes,
-      .lost_records = static_cast<double>(LogicalTotals::lost_records_of(obs))};
-  if (obs.first_loss_s >= 0.0 || lost.kinds != 0 || lost.lost_writes > 0.0 ||
+  const LossTrial lost{.trial = obs.trial,
+                       .kinds = static_cast<std::uint8_t>(
+                           (has_loss(obs, LossKind::kData) ? LossTrial::kData : 0) |
+                           (has_loss(obs, LossKind::kWrites) ? LossTrial::kWrite : 0) |
+                           (has_loss(obs, LossKind::kRecords) ? LossTrial::kRecord : 0)),
+                       .lost_writes = static_cast<double>(obs.writes.lost_writes),
+                       .lost_bytes = lost_bytes,
+                       .lost_records = static_cast<double>(LogicalTotals::lost_records_of(obs))};
+  if (has_loss(obs, LossKind::kAny) || lost.kinds != 0 || lost.lost_writes > 0.0 ||
       lost.lost_bytes > 0.0 || lost.lost_records > 0.0) {
     if (loss_trials_.size() < kLossTrialCap) {
       loss_trials_.push_back(lost);

@@ -50,7 +50,9 @@ TrialObservation busy_trial(std::uint64_t i) {
 
 TEST(LossAccumulator, MemoryDoesNotGrowWithTrials) {
   // It kept a value per trial and per incident (about 680 bytes a trial of a 3-copy chain);
-  // counts, moments and histograms do not grow once their buckets are there.
+  // counts, moments and histograms do not grow once their buckets are there, nor the list of
+  // trials with a loss once it holds LossAccumulator::kLossTrialCap (every busy trial loses).
+  static_assert(LossAccumulator::kLossTrialCap <= 10'000);
   LossAccumulator acc(1e9);
   for (std::uint64_t i = 0; i < 10'000; ++i) acc.add(busy_trial(i));
   const std::size_t before = heap_in_use();
@@ -60,13 +62,13 @@ TEST(LossAccumulator, MemoryDoesNotGrowWithTrials) {
   EXPECT_LT(after, before + 64 * 1024) << "heap grew from " << before << " to " << after;
   // Merging chunks (as the runner does) does not grow it either.
   LossAccumulator merged(1e9);
-  for (std::uint64_t c = 0; c < 100; ++c) {
+  for (std::uint64_t c = 0; c < 200; ++c) {  // 12,800 trials: past the list's cap
     LossAccumulator chunk(1e9);
     for (std::uint64_t i = 0; i < 64; ++i) chunk.add(busy_trial(c * 64 + i));
     merged.merge(chunk);
   }
   const std::size_t merged_before = heap_in_use();
-  for (std::uint64_t c = 100; c < 5000; ++c) {
+  for (std::uint64_t c = 200; c < 5000; ++c) {
     LossAccumulator chunk(1e9);
     for (std::uint64_t i = 0; i < 64; ++i) chunk.add(busy_trial(c * 64 + i));
     merged.merge(chunk);
