@@ -6,6 +6,24 @@
 
 namespace durasim {
 
+// A field added to a total must be listed in its fields() below, or shards would drop it when
+// merged: these sizes trip when a struct changes (x86-64, g++ and clang alike); update the list,
+// then the size.
+static_assert(sizeof(Moments) == 24, "a total changed: list its new field in fields() here");
+static_assert(sizeof(ZeroInflatedMoments) == 48,
+              "a total changed: list its new field in fields() here");
+static_assert(sizeof(LogHistogram) == 72, "a total changed: list its new field in fields() here");
+static_assert(sizeof(PerTrial) == 120, "a total changed: list its new field in fields() here");
+static_assert(sizeof(CauseTotals) == 136, "a total changed: list its new field in fields() here");
+static_assert(sizeof(LogicalTotals) == 448, "a total changed: list its new field in fields() here");
+static_assert(sizeof(WriteTotals) == 520, "a total changed: list its new field in fields() here");
+static_assert(sizeof(FleetTotals) == 240, "a total changed: list its new field in fields() here");
+static_assert(sizeof(ImportanceTotals) == 48,
+              "a total changed: list its new field in fields() here");
+static_assert(sizeof(LossTrial) == 40, "a total changed: list its new field in fields() here");
+static_assert(sizeof(LossAccumulator) == 2872,
+              "a total changed: list its new field in fields() here");
+
 template <class V>
 void fields(V& v, Moments& m) {
   v("n", m.n);
@@ -190,6 +208,7 @@ struct Save {
 struct Load {
   const Json* in;
   std::string at;
+  std::size_t seen = 0;  // fields read
 
   template <class T>
   static void value(const Json& j, T& x, const std::string& where) {
@@ -227,14 +246,17 @@ struct Load {
       for (std::size_t i = 0; i < x.size(); ++i) value(j[i], x[i], where + "/" + std::to_string(i));
     } else {
       if (!j.is_object()) bad("an object");
-      Load l{&j, where};
+      Load l{&j, where, 0};
       fields(l, x);
+      // A state of another build may hold totals this one does not know: refused, not dropped.
+      if (l.seen != j.size()) bad("a state this build knows (it has fields this build lacks)");
     }
   }
   template <class T>
   void operator()(const char* name, T& x) {
     const std::string where = at + "/" + name;
     if (!in->contains(name)) throw StateError("run state: " + where + " is missing");
+    ++seen;
     value((*in)[name], x, where);
   }
 };

@@ -89,6 +89,16 @@ std::map<std::uint64_t, const std::pair<std::string, Json>*> shards_in_order(
     const ShardFiles& files) {
   DURASIM_ASSERT(!files.empty());
   const auto& [first_name, first] = files.front();
+  for (const auto& [name, f] : files) {
+    const Json* n = f.contains("shard") && f["shard"].is_object() && f["shard"].contains("count")
+                        ? &f["shard"]["count"]
+                        : nullptr;
+    if (!n || !n->is_number_unsigned() || n->get<std::uint64_t>() < 1 ||
+        !f["shard"].contains("index"))
+      throw UsageError("'" + name +
+                       "': its shard place (shard/index, shard/count) is not K of N "
+                       "whole numbers; was it written by durasim --shard K/N?");
+  }
   const std::uint64_t count = first["shard"]["count"].get<std::uint64_t>();
   for (const auto& [name, f] : files) {
     if (f["shard"]["count"].get<std::uint64_t>() != count)
@@ -97,7 +107,12 @@ std::map<std::uint64_t, const std::pair<std::string, Json>*> shards_in_order(
   }
   std::map<std::uint64_t, const std::pair<std::string, Json>*> by_index;
   for (const auto& file : files) {
-    const std::uint64_t k = file.second["shard"]["index"].get<std::uint64_t>();
+    const Json& index = file.second["shard"]["index"];
+    if (!index.is_number_unsigned() || index.get<std::uint64_t>() < 1 ||
+        index.get<std::uint64_t>() > count)
+      throw UsageError("'" + file.first + "': its shard index " + index.dump() +
+                       " is not a whole number from 1 to " + std::to_string(count));
+    const std::uint64_t k = index.get<std::uint64_t>();
     const auto [it, added] = by_index.emplace(k, &file);
     if (!added)
       throw UsageError("shard " + std::to_string(k) + "/" + std::to_string(count) +
@@ -125,7 +140,8 @@ MergedRun merge_shards(const std::vector<std::pair<std::string, Json>>& files) {
   const auto& [first_name, first] = files.front();
   const std::uint64_t count = first["shard"]["count"].get<std::uint64_t>();
   for (const auto& [name, f] : files) {
-    for (const char* key : {"scenario_hash", "seed", "trials", "binary"}) {
+    for (const char* key : {"seed", "trials", "binary", "scenario_hash"}) {  // the hash last: it
+                                                                             // covers seed, trials
       if (f["run"][key] != first["run"][key]) {
         const std::string k = key;
         const std::string what = k == "scenario_hash" ? "scenarios (resolved)"
