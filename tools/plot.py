@@ -28,6 +28,7 @@ the report gives an interval. Exit 2 on bad usage or input, naming what is wrong
 import argparse
 import json
 import math
+import os
 import sys
 
 import matplotlib
@@ -271,17 +272,25 @@ def main(argv):
         if not out.endswith((".png", ".svg")):
             print(f"plot.py: {out}: the output must end in .png or .svg", file=sys.stderr)
             return 2
+        folder = os.path.dirname(out) or "."
+        if not os.path.isdir(folder):
+            print(f"plot.py: {out}: no folder {folder}", file=sys.stderr)
+            return 2
     try:
         fig = FIGURES[args.figure](args)
     except InputError as e:
         print(f"plot.py: {e}", file=sys.stderr)
         return 2
-    except (KeyError, TypeError, IndexError) as e:
-        print(f"plot.py: {args.inputs[0]}: not the input {args.figure} reads ({e!r})",
-              file=sys.stderr)
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as e:
+        names = ", ".join(args.inputs)
+        print(f"plot.py: {names}: not the input {args.figure} reads ({e!r})", file=sys.stderr)
         return 2
     for out in args.output:
-        fig.savefig(out, dpi=120, bbox_inches="tight")
+        try:
+            fig.savefig(out, dpi=120, bbox_inches="tight")
+        except OSError as e:
+            print(f"plot.py: {out}: cannot write it ({e.strerror})", file=sys.stderr)
+            return 4
     return 0
 
 
