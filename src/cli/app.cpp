@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <exception>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <iomanip>
 #include <optional>
 #include <sstream>
@@ -852,7 +852,8 @@ int cmd_compare(const RunArgs& a, std::ostream& out) {
   OutputSet outputs(out);
   for (const std::string& f : a.compare_files) outputs.add_input(f);
   Output* json = a.json_file.empty() ? nullptr : &outputs.add("--json", a.json_file);
-  Output* markdown = a.markdown_file.empty() ? nullptr : &outputs.add("--markdown", a.markdown_file);
+  Output* markdown =
+      a.markdown_file.empty() ? nullptr : &outputs.add("--markdown", a.markdown_file);
   Comparison c;
   try {
     c = compare_reports(base, current, options);
@@ -992,8 +993,9 @@ int run_verb(CLI::App& app, const RunArgs& a, const std::vector<std::string>& va
   // Only run shares its work between the processes of mpirun; any other verb would run whole in
   // each of them and write the same files N times.
   if (g_cluster && !app.got_subcommand("run"))
-    throw UsageError("under mpirun only durasim run shares its trials between processes; run "
-                     "other verbs without mpirun (a sweep shares its points with --shard K/N)");
+    throw UsageError(
+        "under mpirun only durasim run shares its trials between processes; run "
+        "other verbs without mpirun (a sweep shares its points with --shard K/N)");
   if (app.got_subcommand("run")) {
     const InterruptScope interrupts;
     return cmd_run(a, command, out, err);
@@ -1107,8 +1109,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   compare->add_option("BASE NEW", a.compare_files, "the baseline report and the new one (--json)")
       ->required()
       ->expected(2);
-  compare->add_option("--alpha", a.alpha,
-                      "family-wise error over every figure's test (Holm), default 0.01")
+  compare
+      ->add_option("--alpha", a.alpha,
+                   "family-wise error over every figure's test (Holm), default 0.01")
       ->check(CLI::Range(1e-12, 0.5));
   compare->add_option("--tolerance", a.tolerances,
                       "FIGURE=X: a worsening of at most X (in the figure's unit, e.g. "
