@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# tools/regress.sh against its baselines: a shipped scenario's baseline as committed passes; the
+# same baseline edited to a better number (fewer trials losing writes) fails with exit 1, naming
+# the figure; a missing baseline fails too.
+# Usage: tests/cli/regress.sh DURASIM_BINARY
+set -u
+durasim=$1
+cd "$(dirname "$0")/../.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+name=analytics-async
+cp "results/baselines/$name.json" "$work/"
+tools/regress.sh --durasim "$durasim" --baselines "$work" "$name" > "$work/ok.out" 2>&1 \
+  || fail "the committed baseline of $name does not pass: $(cat "$work/ok.out")"
+jq '.loss.write_loss.trials_with_loss = 150 | .loss.write_loss.probability.estimate = 0.75' \
+  "results/baselines/$name.json" > "$work/$name.json"
+tools/regress.sh --durasim "$durasim" --baselines "$work" "$name" > "$work/edited.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "an edited baseline gave exit $rc, expected 1: $(cat "$work/edited.out")"
+grep -q "loss/write_loss/probability .*worse  FAIL" "$work/edited.out" \
+  || fail "the edited figure is not named: $(cat "$work/edited.out")"
+rm "$work/$name.json"
+tools/regress.sh --durasim "$durasim" --baselines "$work" "$name" > "$work/missing.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "a missing baseline gave exit $rc, expected 1"
+echo "ok: regress passes the baseline, fails an edited one and a missing one"
