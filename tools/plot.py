@@ -192,6 +192,9 @@ def latency_cdf(args):
 
 def magnitude(args):
     r = load_json(args.inputs[0])
+    if r.get("importance"):
+        raise InputError(f"{args.inputs[0]}: an importance-sampled report: its loss events are of "
+                         "biased trials, not a frequency (run with the plain estimator)")
     fleet = r.get("fleet") or {}
     events = fleet.get("partitions_per_loss_event")
     if not events or not events.get("cdf"):

@@ -765,8 +765,12 @@ int cmd_sweep(const RunArgs& a, const std::string& command, std::ostream& out, s
   std::uint64_t total = 0;
   for (std::size_t p = first; p < end; ++p) total += trials[p];
   if (a.dry_run) {
-    out << points.size() << " points, " << total << " trials\n";
-    for (std::size_t p = 0; p < points.size(); ++p) {
+    out << points.size() << " points";
+    if (shard)
+      out << "; shard " << shard->index << "/" << shard->count << " runs points " << first + 1
+          << " to " << end;
+    out << ", " << total << " trials\n";
+    for (std::size_t p = first; p < end; ++p) {
       out << std::setw(4) << p + 1 << "  ";
       const std::vector<std::string> sets = point_overrides(spec, points[p]);
       for (std::size_t i = 0; i < sets.size(); ++i) out << (i ? "  " : "") << sets[i];

@@ -55,9 +55,10 @@ double annualise(double p, double horizon_s) {
   return -std::expm1(std::log1p(-p) * kSecondsPerYear / horizon_s);
 }
 
-// The distribution as [value, fraction at or below it] pairs at fixed fractions, from the
-// histogram (values within its relative error; the first is the minimum, the last the exact
-// maximum): what a CDF plot draws (tools/plot.py). Empty when there is nothing.
+// The distribution as [q-quantile, q] pairs at fixed q, from the histogram (nearest rank:
+// at least a share q of the values lie at or below it; values within the histogram's relative
+// error; q = 0 gives the minimum, q = 1 the exact maximum): what a CDF plot draws
+// (tools/plot.py) and what compare reads a quantile's interval from. Empty when there is nothing.
 Json cdf_json(const LogHistogram& h) {
   Json out = Json::array();
   if (h.count() == 0) return out;

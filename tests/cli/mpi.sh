@@ -21,8 +21,10 @@ assert a_text == b_text, "the reports differ"
 PY
 }
 # 9,000 trials: 3 blocks of 4,096 shared out 1 and 2; the others fit one block (rank 1 empty).
+# analytics-async at 4,500 trials: 2 blocks with writes, one a rank.
 for case in "scenarios/markov-3way.json 9000" "scenarios/default.json 300" \
-            "scenarios/fleet-3way-random.json 300" "scenarios/fleet-rare-11-nines.json 9000"; do
+            "scenarios/fleet-3way-random.json 300" "scenarios/fleet-rare-11-nines.json 9000" \
+            "scenarios/analytics-async.json 4500"; do
   read -r file trials <<< "$case"
   check "$bin" run "$file" --trials "$trials" --threads 2 --json "$tmp/one.json" -q
   if "${mpi[@]}" "$bin" run "$file" --trials "$trials" --threads 1 --json "$tmp/mpi.json" -q \
@@ -39,4 +41,17 @@ code=$?
 set -e
 check test "$code" -eq 2
 check test ! -e "$tmp/bad.json"
+# Rank 0 cannot open its output: every rank stops (no rank waits in a collective), exit 4.
+set +e
+timeout 120 "${mpi[@]}" "$bin" run scenarios/markov-3way.json --trials 9000 \
+  --json /nonexistent/x.json -q 2>/dev/null
+code=$?
+set -e
+check test "$code" -eq 4
+# Only run is shared: a sweep under mpirun is refused by every rank.
+set +e
+timeout 120 "${mpi[@]}" "$bin" sweep scenarios/markov-3way.json --vary trials=10,20 -q 2>/dev/null
+code=$?
+set -e
+check test "$code" -eq 2
 summary

@@ -61,6 +61,23 @@ TEST(SweepPoints, AProductVariesTheLastAxisFastestAndAZipGoesSideBySide) {
   EXPECT_THAT(point_overrides(spec, zipped[1]), ElementsAre("a=2", "b=y"));
 }
 
+TEST(SweepPoints, APathIsVariedOnce) {
+  // A second axis on a path would overwrite the first's value at every point; one inside
+  // another's value would be overwritten by it.
+  for (const auto& [a, b] : std::vector<std::pair<const char*, const char*>>{
+           {"trials=10,20", "trials=30,40"},
+           {"replication=[1],[2]", "replication/factor=2,3"},
+           {"replication/factor=2,3", "replication=[1],[2]"}}) {
+    for (const bool zip : {false, true}) {
+      const SweepSpec spec{{parse_vary(a), parse_vary(b)}, zip};
+      EXPECT_THROW(sweep_points(spec), UsageError) << a << " " << b;
+    }
+  }
+  // A path that merely starts alike is another path.
+  const SweepSpec fine{{parse_vary("seed=1,2"), parse_vary("seeds=1,2")}, false};
+  EXPECT_EQ(sweep_points(fine).size(), 4u);
+}
+
 TEST(SweepCsv, NumbersReadBackExactlyAndShort) {
   for (const double v :
        {0.1, 1e-9, 3.0, 2.0 / 3.0, 123456789.125, 5e-324, 1.7976931348623157e308}) {
