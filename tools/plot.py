@@ -13,7 +13,8 @@ Run with the system python (matplotlib from Debian's python3-matplotlib):
 
 Figures:
   nines        durability nines of data loss per year (95% interval) against the swept parameter
-               (a sweep's JSON, `durasim sweep --json`); a second varied parameter draws one line
+               (a sweep's JSON or CSV, `durasim sweep --json` or `--csv`; a CSV's title names the
+               file, which holds no scenario name); a second varied parameter draws one line
                per value. Points with no loss show the lower bound the interval gives.
   records      records lost per trial (mean, 95% interval) against the swept parameter.
   causes       incidents with loss and bytes lost, by cause (one report, `durasim run --json`).
@@ -26,6 +27,7 @@ Every figure has labelled axes with units and a title naming the scenario; error
 the report gives an interval. Exit 2 on bad usage or input, naming what is wrong.
 """
 import argparse
+import csv
 import json
 import math
 import os
@@ -51,7 +53,50 @@ def load_json(path):
         raise InputError(f"cannot read {path}: {e}")
 
 
+def sweep_from_csv(path):
+    """A sweep's CSV (`durasim sweep --csv`) as its JSON's points, with the figures the sweep
+    figures read: the varied columns come first, then `trials` and `p_loss`."""
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e}")
+    if not rows or "p_loss" not in rows[0] or rows[0].index("p_loss") < 2:
+        raise InputError(f"{path} is not a sweep's CSV (durasim sweep --csv)")
+    header = rows[0]
+    first = header.index("p_loss") - 1  # the trials column, after the varied ones
+    axes = header[:first]
+    col = {name: i for i, name in reversed(list(enumerate(header))) if i >= first}
+
+    def num(row, name):
+        i = col.get(name)
+        return float(row[i]) if i is not None and i < len(row) and row[i] != "" else None
+
+    def figure(row, name):
+        est = num(row, name)
+        if est is None:
+            return None
+        return {"estimate": est, "ci95": [num(row, name + "_ci95_low"),
+                                          num(row, name + "_ci95_high")]}
+
+    name = os.path.splitext(os.path.basename(path))[0]
+    points = []
+    for row in rows[1:]:
+        if not row:
+            continue
+        report = {"scenario": {"name": name},
+                  "loss": {"data_loss": {"probability": figure(row, "p_data_loss"),
+                                         "annual_probability": figure(row, "annual_p_data_loss")},
+                           "lost_records": {"mean": num(row, "lost_records_mean"),
+                                            "ci95": [num(row, "lost_records_mean_ci95_low"),
+                                                     num(row, "lost_records_mean_ci95_high")]}}}
+        points.append({"values": {a: row[i] for i, a in enumerate(axes)}, "report": report})
+    return {"points": points, "sweep": {"axes": [{"path": a} for a in axes]}}, axes, name
+
+
 def sweep_points(path):
+    if path.endswith(".csv"):
+        return sweep_from_csv(path)
     doc = load_json(path)
     if "points" not in doc or "sweep" not in doc:
         raise InputError(f"{path} is not a sweep (durasim sweep --json)")
