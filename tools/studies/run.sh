@@ -13,11 +13,13 @@ out=results/studies
 mkdir -p "$out"
 plot=(/usr/bin/python3 tools/plot.py)
 
-# Backup interval against records lost after a bad delete (10% of the records deleted at 50.3 h,
-# noticed 30 minutes later): a full backup every 1 h to 24 h. The loss is the records written
-# since the last backup before the delete.
+# Backup interval against records lost after a bad delete (10% of the records deleted at a time
+# drawn uniformly between 26 h and 70 h, noticed 30 minutes later): a full backup every 1 h to
+# 24 h. The loss is the deleted records written since the last backup completed before the delete:
+# on average about write rate x 10% x (interval / 2 + the backup's 200 s).
 backup_interval() {
-  "$bin" sweep scenarios/bad-delete-nightly-full.json --trials 50 \
+  "$bin" sweep scenarios/bad-delete-nightly-full.json --trials 200 --set 'faults=[]' \
+    --set 'failures={"logical": {"bad_delete": {"ttf": "uniform(26h, 70h)", "fraction": 0.1, "detected_after": "30m"}}}' \
     --vary backups/0/every=1h,2h,4h,8h,12h,24h --json "$out/backup-interval.json" \
     --csv "$out/backup-interval.csv" -q
   "${plot[@]}" records "$out/backup-interval.json" -o "$out/backup-interval.png" \
