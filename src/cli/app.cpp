@@ -161,6 +161,19 @@ std::string csv_number(const Json& v) {
   return v.is_null() ? std::string() : fmt(v.get<double>(), 17);
 }
 
+// The fleet's durability nines of P(any loss in a year): the estimate and its lower bound, or,
+// with no loss observed, only the bound, said as such.
+void print_fleet_nines(const Json& nines, std::uint64_t trials, std::ostream& out) {
+  if (nines.is_null() || nines["lower_bound"].is_null()) return;
+  if (nines["estimate"].is_null()) {
+    out << "nines         no loss observed in " << trials << " trials; at least "
+        << fmt(nines["lower_bound"].get<double>(), 3) << " (95%)\n";
+  } else {
+    out << "nines         " << fmt(nines["estimate"].get<double>(), 4) << "  (lower bound "
+        << fmt(nines["lower_bound"].get<double>(), 4) << ")  of P(any loss in a year)\n";
+  }
+}
+
 // The fleet form: the fleet's figures, each named for what it is.
 void print_fleet_summary(const Json& r, std::ostream& out) {
   const Json& loss = r["loss"];
@@ -199,6 +212,7 @@ void print_fleet_summary(const Json& r, std::ostream& out) {
       out << "annual P      " << fmt(is["annual_probability"]["estimate"].get<double>())
           << "  95% CI [" << fmt(is["annual_probability"]["ci95"][0].get<double>()) << ", "
           << fmt(is["annual_probability"]["ci95"][1].get<double>()) << "]\n";
+      print_fleet_nines(is["nines"], r["trials"].get<std::uint64_t>(), out);
     }
     if (r.contains("analytic"))
       out << "    analytic  " << fmt(r["analytic"]["probability"].get<double>()) << "  ("
@@ -215,6 +229,7 @@ void print_fleet_summary(const Json& r, std::ostream& out) {
         << "  95% CI [" << fmt(data["annual_probability"]["ci95"][0].get<double>()) << ", "
         << fmt(data["annual_probability"]["ci95"][1].get<double>())
         << "]  P(the fleet loses any data in a year)\n";
+    print_fleet_nines(data["nines"], r["trials"].get<std::uint64_t>(), out);
   }
   const Json& nines = f["object_nines"];
   const char* per =
@@ -704,7 +719,8 @@ void print_sweep_table(const SweepSpec& spec, const std::vector<SweepPoint>& poi
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head;
   for (const SweepAxis& axis : spec.axes) head.push_back(axis.path);
-  for (const char* h : {"P(data loss) [95% CI]", "lost writes", "RPO p99", "write p99"})
+  for (const char* h :
+       {"P(data loss) [95% CI]", "lost writes", "lost records", "RPO p99", "write p99"})
     head.emplace_back(h);
   rows.push_back(head);
   for (std::size_t p = 0; p < points.size(); ++p) {
@@ -715,9 +731,13 @@ void print_sweep_table(const SweepSpec& spec, const std::vector<SweepPoint>& poi
     row.push_back(fmt(data["estimate"].get<double>()) + " [" + fmt(data["ci95"][0].get<double>()) +
                   ", " + fmt(data["ci95"][1].get<double>()) + "]");
     row.push_back(fmt(r["loss"]["lost_writes"]["mean"].get<double>()));
+    row.push_back(fmt(r["loss"]["lost_records"]["mean"].get<double>()));
     row.push_back(r["rpo_s"]["p99"].is_null() ? std::string("-")
                                               : format_seconds(r["rpo_s"]["p99"].get<double>()));
-    row.push_back(format_seconds(r["write_latency_s"]["p99"].get<double>()));
+    // No write simulated: no latency to give (not 0s).
+    row.push_back(r["write_latency_s"]["count"].get<std::uint64_t>() == 0
+                      ? std::string("-")
+                      : format_seconds(r["write_latency_s"]["p99"].get<double>()));
     rows.push_back(row);
   }
   std::vector<std::size_t> width(head.size(), 0);

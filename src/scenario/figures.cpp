@@ -68,7 +68,9 @@ double number(const Json& j, const char* key) {
 
 Interval interval(const Json& j) {
   if (!j.is_array() || j.size() != 2) return {kNaN, kNaN};
-  auto end = [](const Json& e, double infinite) { return e.is_number() ? e.get<double>() : infinite; };
+  auto end = [](const Json& e, double infinite) {
+    return e.is_number() ? e.get<double>() : infinite;
+  };
   return {end(j[0], kNaN), end(j[1], HUGE_VAL)};  // a null upper end: unbounded
 }
 
@@ -126,7 +128,12 @@ void read_quantile(const Json& node, const std::string& leaf, FigureValue& v) {
   v.count = count && count->is_number_unsigned() ? count->get<std::uint64_t>() : 0;
   v.level = q;
   if (v.count == 0 || !node.contains(leaf) || !node[leaf].is_number()) {
-    v.absent = "no observation (0 incidents)";
+    const std::uint64_t open = node.contains("censored") && node["censored"].is_number_unsigned()
+                                   ? node["censored"].get<std::uint64_t>()
+                                   : 0;
+    v.absent = open > 0 ? "no incident ended within the horizon (" + std::to_string(open) +
+                              " still open at it)"
+                        : std::string("no observation (0 incidents)");
     return;
   }
   v.estimate = node[leaf].get<double>();
@@ -141,7 +148,8 @@ void read_quantile(const Json& node, const std::string& leaf, FigureValue& v) {
     const double dn = static_cast<double>(n);
     low = std::min(low, value_at(node["cdf"], static_cast<double>(first) / dn));
     // Past the largest observation the quantile has no upper bound from these data.
-    high = last > n ? HUGE_VAL : std::max(high, value_at(node["cdf"], static_cast<double>(last) / dn));
+    high =
+        last > n ? HUGE_VAL : std::max(high, value_at(node["cdf"], static_cast<double>(last) / dn));
   }
   v.ci95 = {low * (1.0 - v.relative_error), high * (1.0 + v.relative_error)};
   v.present = true;
@@ -155,7 +163,9 @@ std::string FigureDef::tested_as() const {
   return p;
 }
 
-std::span<const FigureDef> headline_figures() { return kFigures; }
+std::span<const FigureDef> headline_figures() {
+  return kFigures;
+}
 
 const FigureDef* find_figure(std::string_view path) {
   for (const FigureDef& f : kFigures)
@@ -173,8 +183,10 @@ Result<double> parse_figure_value(const FigureDef& f, const Json& value) {
   switch (f.unit) {
     case U::kSeconds:
       if (!value.is_string())
-        return Result<double>::failure("expected a duration with its unit, such as \"1s\" or "
-                                       "\"5ms\", found " + value.dump());
+        return Result<double>::failure(
+            "expected a duration with its unit, such as \"1s\" or "
+            "\"5ms\", found " +
+            value.dump());
       return parse_duration_seconds(value.get<std::string>());
     case U::kBytes:
       if (!value.is_string())
@@ -364,11 +376,11 @@ std::vector<ExpectationResult> judge_expectations(const std::vector<Expectation>
     } else {
       r.verdict = V::kUndecided;
       r.trials_to_decide = trials_to_decide(*f, v, straddled, horizon_years);
-      r.reason = ci + " straddles " + bounds + "; " +
-                 (r.trials_to_decide > 0
-                      ? "about " + std::to_string(r.trials_to_decide) +
-                            " trials would likely decide it"
-                      : std::string("the estimate lies on the bound: more trials may not decide it"));
+      r.reason =
+          ci + " straddles " + bounds + "; " +
+          (r.trials_to_decide > 0
+               ? "about " + std::to_string(r.trials_to_decide) + " trials would likely decide it"
+               : std::string("the estimate lies on the bound: more trials may not decide it"));
     }
     out.push_back(r);
   }

@@ -22,7 +22,9 @@ double log_choose(double n, double k) {
 }
 
 // Two-sided p of a standard normal statistic.
-double normal_p(double z) { return std::erfc(std::abs(z) / std::sqrt(2.0)); }
+double normal_p(double z) {
+  return std::erfc(std::abs(z) / std::sqrt(2.0));
+}
 
 // A z test of `change` against its standard error; no error: significant iff there is a change.
 double z_test(double change, double se) {
@@ -41,7 +43,7 @@ double se_of(const Interval& ci) {
 // The trials with loss a report lists, by trial, when the list is complete.
 struct LossRows {
   bool complete = false;
-  bool inconsistent = false;  // listed, but not the trials its counts say
+  bool inconsistent = false;                          // listed, but not the trials its counts say
   std::map<std::uint64_t, std::vector<double>> rows;  // trial -> its row
   std::map<std::string, std::size_t> column;
 };
@@ -65,19 +67,20 @@ LossRows loss_rows(const Json& report) {
   // The list must agree with the counts (a hand-edited report may not): else no pairing.
   auto listed = [&out](const std::string& column) {
     std::uint64_t n = 0;
-    for (const auto& [trial, row] : out.rows) n += column == "trial" || row_value(out, trial, column) != 0.0;
+    for (const auto& [trial, row] : out.rows)
+      n += column == "trial" || row_value(out, trial, column) != 0.0;
     return n;
   };
   auto count = [&report](const char* pointer) {
     const Json::json_pointer at(pointer);
-    return report.contains(at) && report.at(at).is_number_unsigned() ? report.at(at).get<std::uint64_t>()
-                                                                    : UINT64_MAX;
+    return report.contains(at) && report.at(at).is_number_unsigned()
+               ? report.at(at).get<std::uint64_t>()
+               : UINT64_MAX;
   };
-  if (out.complete &&
-      (listed("trial") != count("/loss/trials_with_loss") ||
-       listed("data_loss") != count("/loss/data_loss/trials_with_loss") ||
-       listed("write_loss") != count("/loss/write_loss/trials_with_loss") ||
-       listed("record_loss") != count("/loss/record_loss/trials_with_loss"))) {
+  if (out.complete && (listed("trial") != count("/loss/trials_with_loss") ||
+                       listed("data_loss") != count("/loss/data_loss/trials_with_loss") ||
+                       listed("write_loss") != count("/loss/write_loss/trials_with_loss") ||
+                       listed("record_loss") != count("/loss/record_loss/trials_with_loss"))) {
     out.complete = false;
     out.inconsistent = true;
   }
@@ -88,8 +91,7 @@ LossRows loss_rows(const Json& report) {
 double row_value(const LossRows& r, std::uint64_t trial, const std::string& column) {
   const auto row = r.rows.find(trial);
   const auto col = r.column.find(column);
-  if (row == r.rows.end() || col == r.column.end() || col->second >= row->second.size())
-    return 0.0;
+  if (row == r.rows.end() || col == r.column.end() || col->second >= row->second.size()) return 0.0;
   return row->second[col->second];
 }
 
@@ -123,8 +125,8 @@ Json without_run_identity(const Json& scenario) {
 }
 
 // The scenarios' differences, leaf by leaf (at most `limit`).
-void differences(const Json& a, const Json& b, const std::string& at,
-                 std::vector<std::string>& out, std::size_t limit) {
+void differences(const Json& a, const Json& b, const std::string& at, std::vector<std::string>& out,
+                 std::size_t limit) {
   if (out.size() >= limit || a == b) return;
   if (a.is_object() && b.is_object()) {
     std::set<std::string> keys;
@@ -229,10 +231,9 @@ void test_quantile(FigureComparison& fc) {
   const FigureValue& y = fc.current;
   // The histograms place each value within their relative error: a change within both errors
   // is not one.
-  const double allowed = x.relative_error * std::abs(x.estimate) +
-                         y.relative_error * std::abs(y.estimate);
-  const double beyond =
-      std::copysign(std::max(0.0, std::abs(fc.change) - allowed), fc.change);
+  const double allowed =
+      x.relative_error * std::abs(x.estimate) + y.relative_error * std::abs(y.estimate);
+  const double beyond = std::copysign(std::max(0.0, std::abs(fc.change) - allowed), fc.change);
   fc.test = "quantile_z";
   fc.p_value = z_test(beyond, std::hypot(se_of(x.ci95), se_of(y.ci95)));
 }
@@ -287,9 +288,9 @@ std::string method_text(const Comparison& c) {
 }
 
 std::string result_text(const Comparison& c) {
-  return c.failures == 0 ? "no figure significantly worse beyond its tolerance"
-                         : std::to_string(c.failures) +
-                               " figure(s) significantly worse beyond tolerance";
+  return c.failures == 0
+             ? "no figure significantly worse beyond its tolerance"
+             : std::to_string(c.failures) + " figure(s) significantly worse beyond tolerance";
 }
 
 }  // namespace
@@ -323,9 +324,8 @@ double mcnemar_exact_p(std::uint64_t b, std::uint64_t c) {
 std::vector<double> holm_adjust(const std::vector<double>& p) {
   std::vector<std::size_t> order(p.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&p](std::size_t a, std::size_t b) {
-    return p[a] < p[b];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&p](std::size_t a, std::size_t b) { return p[a] < p[b]; });
   std::vector<double> out(p.size());
   double running = 0.0;
   const std::size_t m = p.size();
@@ -358,8 +358,8 @@ std::pair<std::string, double> parse_tolerance(const std::string& text) {
     throw UsageError("--tolerance " + text + ": expected FIGURE=VALUE with FIGURE one of " +
                      figure_paths());
   const std::string value = text.substr(eq + 1);
-  const Result<double> v = f->unit == FigureUnit::kNone ? parse_number(value)
-                                                        : parse_figure_value(*f, Json(value));
+  const Result<double> v =
+      f->unit == FigureUnit::kNone ? parse_number(value) : parse_figure_value(*f, Json(value));
   if (!v) throw UsageError("--tolerance " + text + ": " + v.error());
   if (*v < 0.0) throw UsageError("--tolerance " + text + ": a tolerance is not negative");
   return {path, *v};
@@ -380,12 +380,11 @@ Comparison compare_reports(const Json& base, const Json& current, const CompareO
   c.current_trials = current["trials"].get<std::uint64_t>();
   c.same_scenario =
       without_run_identity(base["scenario"]) == without_run_identity(current["scenario"]);
-  differences(without_run_identity(base["scenario"]), without_run_identity(current["scenario"]),
-              "", c.differences, 8);
+  differences(without_run_identity(base["scenario"]), without_run_identity(current["scenario"]), "",
+              c.differences, 8);
   if (!c.same_scenario && !options.allow_different_scenarios)
     throw UsageError("the reports are of different scenarios (" + c.base_scenario + " and " +
-                     c.current_scenario +
-                     "; first difference: " + c.differences.front() +
+                     c.current_scenario + "; first difference: " + c.differences.front() +
                      "); compare them as a design comparison with --allow-different-scenarios");
   const LossRows b = loss_rows(base);
   const LossRows n = loss_rows(current);
@@ -418,6 +417,15 @@ Comparison compare_reports(const Json& base, const Json& current, const CompareO
         test_mean(fc, c.paired, b, n);
         break;
       case FigureKind::kQuantile:
+        if (std::isinf(fc.base.ci95.high) || std::isinf(fc.current.ci95.high)) {
+          // Too few observations above the quantile to bound it: nothing to test.
+          fc.note =
+              std::string(std::isinf(fc.base.ci95.high) ? "base" : "new") + ": " +
+              std::to_string(std::isinf(fc.base.ci95.high) ? fc.base.count : fc.current.count) +
+              " observations do not bound this quantile (too few above it)";
+          c.figures.push_back(fc);
+          continue;
+        }
         test_quantile(fc);
         break;
       case FigureKind::kAnnual:
@@ -445,7 +453,7 @@ Comparison compare_reports(const Json& base, const Json& current, const CompareO
   for (std::size_t j = 0; j < tested.size(); ++j) {
     FigureComparison& fc = c.figures[tested[j]];
     fc.p_holm = adjusted[j];
-    fc.verdict = fc.p_holm > c.alpha       ? FigureComparison::Verdict::kSame
+    fc.verdict = fc.p_holm > c.alpha                ? FigureComparison::Verdict::kSame
                  : worse_way(*fc.figure, fc.change) ? FigureComparison::Verdict::kWorse
                                                     : FigureComparison::Verdict::kBetter;
   }
@@ -515,7 +523,8 @@ std::string comparison_table(const Comparison& c) {
 std::string comparison_markdown(const Comparison& c) {
   std::ostringstream out;
   out << "### durasim compare: " << (c.failures == 0 ? "no regression" : "regression") << "\n\n"
-      << header_text(c) << "  \n" << method_text(c) << "\n\n"
+      << header_text(c) << "  \n"
+      << method_text(c) << "\n\n"
       << "| figure | base | new | change | p (Holm) | verdict |\n"
       << "|---|---|---|---|---|---|\n";
   for (const FigureComparison& fc : c.figures) {
@@ -553,20 +562,19 @@ Json comparison_json(const Comparison& c) {
                        {"fails", fc.fails},
                        {"note", fc.note}});
   }
-  return {{"alpha", c.alpha},
-          {"paired", c.paired},
-          {"same_scenario", c.same_scenario},
-          {"differences", c.differences},
-          {"notes", c.notes},
-          {"base", {{"scenario", c.base_scenario}, {"seed", c.base_seed}, {"trials", c.base_trials}}},
-          {"new",
-           {{"scenario", c.current_scenario},
-            {"seed", c.current_seed},
-            {"trials", c.current_trials}}},
-          {"tests", c.tests},
-          {"figures", figures},
-          {"failures", c.failures},
-          {"result", result_text(c)}};
+  return {
+      {"alpha", c.alpha},
+      {"paired", c.paired},
+      {"same_scenario", c.same_scenario},
+      {"differences", c.differences},
+      {"notes", c.notes},
+      {"base", {{"scenario", c.base_scenario}, {"seed", c.base_seed}, {"trials", c.base_trials}}},
+      {"new",
+       {{"scenario", c.current_scenario}, {"seed", c.current_seed}, {"trials", c.current_trials}}},
+      {"tests", c.tests},
+      {"figures", figures},
+      {"failures", c.failures},
+      {"result", result_text(c)}};
 }
 
 }  // namespace durasim
