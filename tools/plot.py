@@ -324,6 +324,10 @@ def main(argv):
         if not os.path.isdir(folder):
             print(f"plot.py: {out}: no folder {folder}", file=sys.stderr)
             return 2
+    if args.figure not in ("rpo-cdf", "latency-cdf") and len(args.inputs) > 1:
+        print(f"plot.py: {args.figure} draws one input, {len(args.inputs)} given "
+              "(only rpo-cdf and latency-cdf draw several)", file=sys.stderr)
+        return 2
     try:
         fig = FIGURES[args.figure](args)
     except InputError as e:
