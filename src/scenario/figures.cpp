@@ -62,6 +62,11 @@ const Json* at(const Json& doc, const std::string& pointer) {
   return j.is_null() ? nullptr : &j;
 }
 
+// A count: a whole number at least 0 (JSON built in code may hold it as a signed integer).
+bool is_count(const Json& j) {
+  return j.is_number_unsigned() || (j.is_number_integer() && j.get<std::int64_t>() >= 0);
+}
+
 double number(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : kNaN;
 }
@@ -74,17 +79,22 @@ Interval interval(const Json& j) {
   return {end(j[0], kNaN), end(j[1], HUGE_VAL)};  // a null upper end: unbounded
 }
 
-// The value at cumulative fraction f, linear between the CDF's points.
-double value_at(const Json& cdf, double f) {
-  double v0 = cdf[0][0].get<double>(), f0 = cdf[0][1].get<double>();
-  if (f <= f0) return v0;
+// The CDF's values bracketing cumulative fraction f from outside, so that an interval read off
+// it is never narrower than the order statistics it stands for: below, the value at the largest
+// listed fraction at or below f; above, the value at the smallest at or above it (the points are
+// coarse, 0.8, 0.9, 0.95...: between them the distribution may jump anywhere).
+double value_below(const Json& cdf, double f) {
+  double v = cdf[0][0].get<double>();
   for (const Json& point : cdf) {
-    const double v1 = point[0].get<double>(), f1 = point[1].get<double>();
-    if (f <= f1) return f1 > f0 ? v0 + (v1 - v0) * (f - f0) / (f1 - f0) : v1;
-    v0 = v1;
-    f0 = f1;
+    if (point[1].get<double>() > f) break;
+    v = point[0].get<double>();
   }
-  return v0;
+  return v;
+}
+double value_above(const Json& cdf, double f) {
+  for (const Json& point : cdf)
+    if (point[1].get<double>() >= f) return point[0].get<double>();
+  return cdf[cdf.size() - 1][0].get<double>();
 }
 
 // The ranks (1-based order statistics, 0: below the smallest, n + 1: above the largest) between
@@ -125,10 +135,10 @@ void read_quantile(const Json& node, const std::string& leaf, FigureValue& v) {
   const Json* count = node.contains("incidents") ? &node["incidents"]
                       : node.contains("count")   ? &node["count"]
                                                  : nullptr;
-  v.count = count && count->is_number_unsigned() ? count->get<std::uint64_t>() : 0;
+  v.count = count && is_count(*count) ? count->get<std::uint64_t>() : 0;
   v.level = q;
   if (v.count == 0 || !node.contains(leaf) || !node[leaf].is_number()) {
-    const std::uint64_t open = node.contains("censored") && node["censored"].is_number_unsigned()
+    const std::uint64_t open = node.contains("censored") && is_count(node["censored"])
                                    ? node["censored"].get<std::uint64_t>()
                                    : 0;
     v.absent = open > 0 ? "no incident ended within the horizon (" + std::to_string(open) +
@@ -143,13 +153,16 @@ void read_quantile(const Json& node, const std::string& leaf, FigureValue& v) {
   if (std::isnan(v.relative_error)) v.relative_error = 0.0;
   double low = v.estimate, high = v.estimate;
   if (node.contains("cdf") && node["cdf"].is_array() && !node["cdf"].empty()) {
-    const std::uint64_t n = v.count;
+    // Observations cluster by trial: a trial's writes share its failures, failovers and queues
+    // (a replica lost early moves all its later writes to a farther path), so no more than one
+    // independent observation a trial is assumed.
+    const std::uint64_t n = v.trials > 0 ? std::min(v.count, v.trials) : v.count;
     const auto [first, last] = quantile_ranks(n, q);
     const double dn = static_cast<double>(n);
-    low = std::min(low, value_at(node["cdf"], static_cast<double>(first) / dn));
+    low = std::min(low, value_below(node["cdf"], static_cast<double>(first) / dn));
     // Past the largest observation the quantile has no upper bound from these data.
-    high =
-        last > n ? HUGE_VAL : std::max(high, value_at(node["cdf"], static_cast<double>(last) / dn));
+    high = last > n ? HUGE_VAL
+                    : std::max(high, value_above(node["cdf"], static_cast<double>(last) / dn));
   }
   v.ci95 = {low * (1.0 - v.relative_error), high * (1.0 + v.relative_error)};
   v.present = true;
@@ -219,7 +232,7 @@ std::string format_figure_value(const FigureDef& f, double value) {
 
 FigureValue read_figure(const Json& report, const FigureDef& f) {
   FigureValue v;
-  v.trials = report.contains("trials") && report["trials"].is_number_unsigned()
+  v.trials = report.contains("trials") && is_count(report["trials"])
                  ? report["trials"].get<std::uint64_t>()
                  : 0;
   const auto [pointer, leaf] = split(f.path);
@@ -289,9 +302,10 @@ const char* verdict_name(ExpectationResult::Verdict v) {
 
 namespace {
 
-// Trials in all that would likely make the interval clear `bound`: the half-width on the bound's
-// side shrinks as 1 / sqrt(trials). Nines without a loss seen: the trials whose zero-loss upper
-// bound (1 - 0.025^(1/n)) reaches the bound's annual probability over the horizon.
+// Trials in all that would make the interval clear, were the estimate to hold, `bound`: the
+// half-width on the bound's side shrinks as 1 / sqrt(trials). Nines without a loss seen: the trials
+// whose zero-loss upper bound (1 - 0.025^(1/n)) reaches the bound's annual probability over the
+// horizon.
 std::uint64_t trials_to_decide(const FigureDef& f, const FigureValue& v, double bound,
                                double horizon_years) {
   if (f.kind == K::kNines && std::isnan(v.estimate)) {
@@ -302,12 +316,22 @@ std::uint64_t trials_to_decide(const FigureDef& f, const FigureValue& v, double 
     return static_cast<std::uint64_t>(std::ceil(-std::log(0.025) / per_trial));
   }
   if (std::isnan(v.estimate) || v.trials == 0) return 0;
+  if ((f.kind == K::kProbability || f.kind == K::kAnnual) && !v.weighted &&
+      (v.estimate == 0.0 || v.estimate == 1.0) && bound > 0.0 && bound < 1.0) {
+    // None (or all) of the trials lost: the exact bound 1 - 0.025^(1/n) shrinks as 1/n, not
+    // 1/sqrt(n). An annual bound is first turned into one over the horizon.
+    double b = v.estimate == 0.0 ? bound : 1.0 - bound;
+    if (f.kind == K::kAnnual && horizon_years > 0.0)
+      b = -std::expm1(std::log1p(-b) * horizon_years);
+    return static_cast<std::uint64_t>(std::ceil(std::log(0.025) / std::log1p(-b)));
+  }
   const double width = bound > v.estimate ? v.ci95.high - v.estimate : v.estimate - v.ci95.low;
   if (!std::isfinite(width) && f.kind == K::kQuantile && v.count > 0) {
     // Too few observations to bound the quantile above: the largest must be beyond it with 97.5%
     // confidence, 1 - q^n >= 0.975, so n >= ln(0.025) / ln(q), observations at the rate seen.
     const double needed = std::log(0.025) / std::log(v.level);
-    const double per_trial = static_cast<double>(v.count) / static_cast<double>(v.trials);
+    const double per_trial =
+        static_cast<double>(std::min(v.count, v.trials)) / static_cast<double>(v.trials);
     return static_cast<std::uint64_t>(std::ceil(needed / per_trial));
   }
   if (!std::isfinite(width) || v.estimate == bound) return 0;
@@ -379,7 +403,8 @@ std::vector<ExpectationResult> judge_expectations(const std::vector<Expectation>
       r.reason =
           ci + " straddles " + bounds + "; " +
           (r.trials_to_decide > 0
-               ? "about " + std::to_string(r.trials_to_decide) + " trials would likely decide it"
+               ? "about " + std::to_string(r.trials_to_decide) +
+                     " trials would decide it if the estimate held"
                : std::string("the estimate lies on the bound: more trials may not decide it"));
     }
     out.push_back(r);

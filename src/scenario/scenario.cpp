@@ -562,8 +562,8 @@ void Parser::expect(const Json& block) {
       continue;
     }
     if (!bounds.is_object() || bounds.empty()) {
-      problems.add(where, "expected {\"min\": bound} and/or {\"max\": bound}, found " +
-                              describe(bounds));
+      problems.add(where,
+                   "expected {\"min\": bound} and/or {\"max\": bound}, found " + describe(bounds));
       continue;
     }
     Expectation e{.path = path, .min = std::nullopt, .max = std::nullopt};
@@ -582,6 +582,23 @@ void Parser::expect(const Json& block) {
     if (e.min && e.max && *e.min > *e.max)
       problems.add(where, "min " + format_figure_value(*f, *e.min) + " is above max " +
                               format_figure_value(*f, *e.max));
+    // Bounds that can never be met or judged are refused, not left to fail at every run.
+    const bool probability = f->kind == FigureKind::kProbability || f->kind == FigureKind::kAnnual;
+    for (const auto& [key, v] : {std::pair{"min", e.min}, std::pair{"max", e.max}}) {
+      if (!v) continue;
+      if ((probability && (*v < 0.0 || *v > 1.0)) || (!probability && *v < 0.0))
+        problems.add(pointer_join(where, key),
+                     std::string("expected ") +
+                         (probability ? "a probability from 0 to 1" : "a bound of at least 0") +
+                         ", found " + format_figure_value(*f, *v));
+    }
+    const bool injected = !s.failures.faults.empty() || !s.failures.bad_deletes.empty();
+    if (injected && (f->kind == FigureKind::kAnnual || f->kind == FigureKind::kNines))
+      problems.add(where,
+                   "injected faults make the trials a fault timeline, not a sample of a "
+                   "year: no annual figure or nines to judge; bound the probability over "
+                   "the horizon (" +
+                       f->tested_as() + ")");
     s.expectations.push_back(std::move(e));
   }
 }
@@ -616,12 +633,13 @@ void Parser::sweep(ObjectReader r) {
     axis.finish();
     for (const SweepAxis& before : spec.axes) {
       const std::string& x = before.path;
-      if (!a.path.empty() && (x == a.path || a.path.starts_with(x + "/") ||
-                              x.starts_with(a.path + "/")))
-        problems.add(pointer_join(axis.path(), "path"),
-                     "'" + a.path + "' " +
-                         (x == a.path ? "is varied twice" : "overlaps '" + x + "', varied already") +
-                         "; vary each path once");
+      if (!a.path.empty() &&
+          (x == a.path || a.path.starts_with(x + "/") || x.starts_with(a.path + "/")))
+        problems.add(
+            pointer_join(axis.path(), "path"),
+            "'" + a.path + "' " +
+                (x == a.path ? "is varied twice" : "overlaps '" + x + "', varied already") +
+                "; vary each path once");
     }
     spec.axes.push_back(std::move(a));
   }

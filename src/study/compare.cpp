@@ -77,10 +77,24 @@ LossRows loss_rows(const Json& report) {
                ? report.at(at).get<std::uint64_t>()
                : UINT64_MAX;
   };
+  // And with the means: the rows' sum over the trials is each mean (to rounding).
+  auto mean_agrees = [&out, &report](const std::string& column, const char* pointer) {
+    const Json::json_pointer at(pointer);
+    if (!report.contains(at) || !report.at(at).is_number() || !report.contains("trials"))
+      return true;  // no such mean (importance sampling): nothing to check
+    double sum = 0.0;
+    for (const auto& [trial, row] : out.rows) sum += row_value(out, trial, column);
+    const double mean = sum / report["trials"].get<double>();
+    const double reported = report.at(at).get<double>();
+    return std::abs(mean - reported) <= 1e-9 * std::max(std::abs(mean), std::abs(reported));
+  };
   if (out.complete && (listed("trial") != count("/loss/trials_with_loss") ||
                        listed("data_loss") != count("/loss/data_loss/trials_with_loss") ||
                        listed("write_loss") != count("/loss/write_loss/trials_with_loss") ||
-                       listed("record_loss") != count("/loss/record_loss/trials_with_loss"))) {
+                       listed("record_loss") != count("/loss/record_loss/trials_with_loss") ||
+                       !mean_agrees("lost_writes", "/loss/lost_writes/mean") ||
+                       !mean_agrees("lost_bytes", "/loss/lost_bytes/mean") ||
+                       !mean_agrees("lost_records", "/loss/lost_records/mean"))) {
     out.complete = false;
     out.inconsistent = true;
   }
@@ -386,6 +400,8 @@ Comparison compare_reports(const Json& base, const Json& current, const CompareO
     throw UsageError("the reports are of different scenarios (" + c.base_scenario + " and " +
                      c.current_scenario + "; first difference: " + c.differences.front() +
                      "); compare them as a design comparison with --allow-different-scenarios");
+  const bool same_horizon =
+      base["scenario"].value("horizon", "") == current["scenario"].value("horizon", "");
   const LossRows b = loss_rows(base);
   const LossRows n = loss_rows(current);
   c.paired = c.base_seed == c.current_seed && c.base_trials == c.current_trials && b.complete &&
@@ -409,6 +425,19 @@ Comparison compare_reports(const Json& base, const Json& current, const CompareO
       continue;
     }
     fc.change = fc.current.estimate - fc.base.estimate;
+    // A change at the last digits of a double is rounding (another compiler or machine), not a
+    // change: a figure with no spread (sd 0) would otherwise fail on a nanosecond.
+    if (std::abs(fc.change) <=
+        1e-9 * std::max(std::abs(fc.base.estimate), std::abs(fc.current.estimate)))
+      fc.change = 0.0;
+    if (!same_horizon && f.kind != FigureKind::kMean && f.kind != FigureKind::kQuantile) {
+      fc.note = "different horizons (" + base["scenario"].value("horizon", "?") + " and " +
+                current["scenario"].value("horizon", "?") +
+                "): a probability over one is not one over the other";
+      fc.change = kNaN;
+      c.figures.push_back(fc);
+      continue;
+    }
     switch (f.kind) {
       case FigureKind::kProbability:
         test_probability(fc, c.paired, b, n);
@@ -419,10 +448,11 @@ Comparison compare_reports(const Json& base, const Json& current, const CompareO
       case FigureKind::kQuantile:
         if (std::isinf(fc.base.ci95.high) || std::isinf(fc.current.ci95.high)) {
           // Too few observations above the quantile to bound it: nothing to test.
-          fc.note =
-              std::string(std::isinf(fc.base.ci95.high) ? "base" : "new") + ": " +
-              std::to_string(std::isinf(fc.base.ci95.high) ? fc.base.count : fc.current.count) +
-              " observations do not bound this quantile (too few above it)";
+          fc.note = std::string(std::isinf(fc.base.ci95.high) ? "base" : "new") + ": " +
+                    std::to_string(std::isinf(fc.base.ci95.high)
+                                       ? std::min(fc.base.count, fc.base.trials)
+                                       : std::min(fc.current.count, fc.current.trials)) +
+                    " independent observations (at most one a trial) do not bound this quantile";
           c.figures.push_back(fc);
           continue;
         }
@@ -453,9 +483,9 @@ Comparison compare_reports(const Json& base, const Json& current, const CompareO
   for (std::size_t j = 0; j < tested.size(); ++j) {
     FigureComparison& fc = c.figures[tested[j]];
     fc.p_holm = adjusted[j];
-    fc.verdict = fc.p_holm > c.alpha                ? FigureComparison::Verdict::kSame
-                 : worse_way(*fc.figure, fc.change) ? FigureComparison::Verdict::kWorse
-                                                    : FigureComparison::Verdict::kBetter;
+    fc.verdict = fc.p_holm > c.alpha || fc.change == 0.0 ? FigureComparison::Verdict::kSame
+                 : worse_way(*fc.figure, fc.change)      ? FigureComparison::Verdict::kWorse
+                                                         : FigureComparison::Verdict::kBetter;
   }
   // Shared tests: the probability's p and verdict (the same hypothesis, seen as nines or per year).
   for (FigureComparison& fc : c.figures) {

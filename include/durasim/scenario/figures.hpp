@@ -5,11 +5,11 @@
 // their counts (trials with loss of trials: an exact test needs them), means their per-trial
 // standard deviation, quantiles their number of observations; a quantile's interval is the
 // distribution-free one of its order statistics (the count of observations below the quantile is
-// Binomial(n, q): exact ranks up to 100,000 observations), read off the report's CDF and widened
-// by the histogram's relative error. It takes the observations as independent: incidents mostly
-// are (about one a trial); a trial's writes share its queues, which tests/statistical
-// compare_false_alarm_test.cpp measures. With too few observations above it (n (1 - q) small) a
-// quantile has no upper bound: a p99 of 200 incidents is not known from them.
+// Binomial(n, q): exact ranks up to 100,000 observations), read off the report's CDF from outside
+// (its points are coarse) and widened by the histogram's relative error. n is the observations
+// but at most the trials: a trial's writes share its failures, failovers and queues, so a million
+// writes of 300 trials are not a million independent draws. With too few observations above it
+// (n (1 - q) small) a quantile has no upper bound: a p99 of fewer than 367 is not known.
 //
 //   const FigureDef* f = find_figure("rpo_s/p99");
 //   FigureValue v = read_figure(report, *f);   // v.estimate, v.ci95, v.count
