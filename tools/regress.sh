@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Usage: tools/regress.sh [--update] [--durasim BIN] [--baselines DIR] [--markdown FILE] [NAME...]
+# Usage: tools/regress.sh [--update] [--durasim BIN] [--baselines DIR] [--scenarios DIR]
+#                         [--markdown FILE] [NAME...]
 #
-# Durability regression: re-runs the shipped scenarios (scenarios/NAME.json; all of them, or the
+# Durability regression: re-runs the shipped scenarios (DIR/NAME.json, DIR scenarios/; all, or the
 # NAMEs given) and compares each report with its baseline (results/baselines/NAME.json) using
 # `durasim compare` (Holm at alpha 0.01; the same seed and trials, so the comparison is paired
 # trial by trial and small changes show). Exits 1 when a figure is significantly worse, when a
@@ -13,6 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 durasim=build/dev/durasim
 baselines=results/baselines
+scenarios=scenarios
 update=0
 markdown=""
 names=()
@@ -21,8 +23,9 @@ while [ "$#" -gt 0 ]; do
     --update) update=1 ;;
     --durasim) durasim=$2; shift ;;
     --baselines) baselines=$2; shift ;;
+    --scenarios) scenarios=$2; shift ;;
     --markdown) markdown=$2; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "regress.sh: unknown option $1" >&2; exit 2 ;;
     *) names+=("$1") ;;
   esac
@@ -33,7 +36,7 @@ if [ ! -x "$durasim" ]; then
   exit 2
 fi
 if [ "${#names[@]}" -eq 0 ]; then
-  for f in scenarios/*.json; do names+=("$(basename "$f" .json)"); done
+  for f in "$scenarios"/*.json; do names+=("$(basename "$f" .json)"); done
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -41,7 +44,7 @@ mkdir -p "$baselines"
 failed=0
 : > "$work/all.md"
 for name in "${names[@]}"; do
-  scenario=scenarios/$name.json
+  scenario=$scenarios/$name.json
   if [ ! -f "$scenario" ]; then
     echo "regress.sh: no scenario $scenario" >&2
     exit 2

@@ -45,4 +45,15 @@ rm "$work/$name.json"
 tools/regress.sh --durasim "$durasim" --baselines "$work" "$name" > "$work/missing.out" 2>&1
 rc=$?
 [ "$rc" -eq 1 ] || fail "a missing baseline gave exit $rc, expected 1"
-echo "ok: regress passes the baseline, fails an edited one and a missing one"
+# A scenario whose expectation is not met fails regress, its numbers unchanged.
+mkdir "$work/scenarios"
+jq '. + {expect: {"write_latency_s/p50": {"max": "50us"}}}' "scenarios/$name.json" \
+  > "$work/scenarios/$name.json"
+cp "results/baselines/$name.json" "$work/"
+tools/regress.sh --durasim "$durasim" --baselines "$work" --scenarios "$work/scenarios" "$name" \
+  > "$work/expect.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "an expectation not met gave exit $rc, expected 1: $(cat "$work/expect.out")"
+grep -q "expectations are not met" "$work/expect.out" \
+  || fail "regress does not say the expectation failed: $(cat "$work/expect.out")"
+echo "ok: regress passes the baseline, fails an edited one, a missing one and an expectation not met"
