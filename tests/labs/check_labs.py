@@ -13,7 +13,7 @@ Expected answers are checked by HTML comments in the README (invisible on a rend
     <!-- check STEP: REGEX -->   the output (stdout and stderr) of step STEP matches REGEX
                                   (Python re, MULTILINE), e.g. <!-- check 2: P\\(loss\\)\\s+1\\s -->
     <!-- file NAME -->            the step commands wrote NAME (a figure, a report)
-A lab must have at least one check per question, and its README the sections the labs share.
+Every numbered answer must carry at least one check, and the README the sections the labs share.
 Prints `ok LAB` or `FAIL LAB: why` per lab; exits 1 if any failed, 2 on bad usage.
 """
 import os
@@ -50,6 +50,14 @@ def run_lab(lab, durasim, root):
         return "no numbered question"
     if len(checks) < n_questions:
         return f"{n_questions} questions but only {len(checks)} checked answers"
+    # Each numbered answer carries at least one check of its own.
+    details = text[text.index("<details>"):]
+    answers = re.split(r"^(?=\d+\. )", details, flags=re.M)[1:]
+    for a in answers:
+        if "<!-- check " not in a:
+            return f"answer {a.split('.', 1)[0]} has no check"
+    if len(answers) < n_questions:
+        return f"{n_questions} questions but {len(answers)} numbered answers"
     with tempfile.TemporaryDirectory() as tmp:
         rel = os.path.relpath(lab, root)
         work = os.path.join(tmp, rel)
