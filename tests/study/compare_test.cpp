@@ -36,8 +36,10 @@ TEST(CompareTests, FisherExactIsTheTeaTastingAnswer) {
 }
 
 TEST(CompareTests, FisherExactAgreesWithTheTablesSummedDirectly) {
-  for (const auto& [k1, n1, k2, n2] : std::vector<std::array<unsigned, 4>>{
+  for (const std::array<unsigned, 4>& t : std::vector<std::array<unsigned, 4>>{
            {0, 30, 5, 40}, {7, 20, 2, 25}, {12, 50, 12, 50}, {1, 100, 9, 100}, {30, 60, 10, 45}}) {
+    const unsigned k1 = t[0], n1 = t[1], k2 = t[2], n2 = t[3];  // (clang 14: no lambda capture
+                                                                // of structured bindings)
     const unsigned k = k1 + k2, n = n1 + n2;
     const long double total = choose(n, k);
     auto prob = [&](unsigned x) { return choose(n1, x) * choose(n2, k - x) / total; };
