@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DURASIM_PACKAGES=(build-essential cmake ninja-build g++ libboost-graph-dev nlohmann-json3-dev
   libcli11-dev libeigen3-dev librandom123-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema python3-matplotlib clang libclang-rt-14-dev time
-  libopenmpi-dev openmpi-bin)
+  libopenmpi-dev openmpi-bin jq)
 
 durasim_install_missing() {
   local missing=()
