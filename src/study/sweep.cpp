@@ -173,9 +173,10 @@ std::vector<SweepPoint> sweep_points(const SweepSpec& spec) {
       const std::string& x = spec.axes[b].path;
       const std::string& y = spec.axes[a].path;
       if (x == y || y.starts_with(x + "/") || x.starts_with(y + "/"))
-        throw UsageError("--vary " + y + ": " + (x == y ? "the path is varied twice" :
-                                                 "it overlaps " + x + ", varied already") +
-                         "; vary each path once (several values: V1,V2,...)");
+        throw UsageError(
+            "--vary " + y + ": " +
+            (x == y ? "the path is varied twice" : "it overlaps " + x + ", varied already") +
+            "; vary each path once (several values: V1,V2,...)");
     }
   }
   std::vector<SweepPoint> points;

@@ -65,16 +65,15 @@ struct FigureValue {
   bool present = false;
   std::string absent;  // why it is not (no incident, no writes simulated, injected faults...)
   double estimate = std::numeric_limits<double>::quiet_NaN();  // NaN: only an interval (nines
-                                                                // without a loss)
-  Interval ci95{std::numeric_limits<double>::quiet_NaN(),
-                std::numeric_limits<double>::quiet_NaN()};
-  std::uint64_t trials = 0;      // the report's trials
-  std::uint64_t successes = 0;   // probability: trials with that loss
-  bool weighted = false;         // probability: importance sampling (no counts)
+                                                               // without a loss)
+  Interval ci95{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  std::uint64_t trials = 0;     // the report's trials
+  std::uint64_t successes = 0;  // probability: trials with that loss
+  bool weighted = false;        // probability: importance sampling (no counts)
   double sd = std::numeric_limits<double>::quiet_NaN();  // mean: per trial
-  std::uint64_t count = 0;       // quantile: observations
-  double relative_error = 0.0;   // quantile: the histogram's
-  double level = 0.0;            // quantile: q (0.99 for p99)
+  std::uint64_t count = 0;                               // quantile: observations
+  double relative_error = 0.0;                           // quantile: the histogram's
+  double level = 0.0;                                    // quantile: q (0.99 for p99)
 };
 
 FigureValue read_figure(const Json& report, const FigureDef& f);

@@ -107,7 +107,7 @@ struct Scenario {
   std::optional<SweepSpec> sweep;  // `durasim sweep` runs it; `run` runs the scenario as written
   // `"expect"`: bounds on headline figures that `run` judges at 95% (scenario/figures.hpp).
   std::vector<Expectation> expectations;
-  BackupPlan backups;              // empty schedules: no backups
+  BackupPlan backups;  // empty schedules: no backups
 
   Json resolved;  // the document as run, defaults filled in
 };

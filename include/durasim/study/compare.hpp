@@ -47,8 +47,8 @@ struct FigureComparison {
   std::string test;  // "fisher_exact", "mcnemar_exact", "welch_z", "paired_z", "quantile_z",
                      // "weighted_z"; for shared tests the figure tested
   double change = std::numeric_limits<double>::quiet_NaN();  // current - base
-  double p_value = 1.0;    // the test's, two-sided
-  double p_holm = 1.0;     // adjusted for the family
+  double p_value = 1.0;                                      // the test's, two-sided
+  double p_holm = 1.0;                                       // adjusted for the family
   Verdict verdict = Verdict::kNotCompared;
   double tolerance = 0.0;  // allowed worsening
   bool fails = false;      // worse beyond the tolerance
