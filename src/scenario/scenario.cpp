@@ -632,14 +632,10 @@ void Parser::sweep(ObjectReader r) {
     }
     axis.finish();
     for (const SweepAxis& before : spec.axes) {
-      const std::string& x = before.path;
-      if (!a.path.empty() &&
-          (x == a.path || a.path.starts_with(x + "/") || x.starts_with(a.path + "/")))
-        problems.add(
-            pointer_join(axis.path(), "path"),
-            "'" + a.path + "' " +
-                (x == a.path ? "is varied twice" : "overlaps '" + x + "', varied already") +
-                "; vary each path once");
+      const std::string conflict = sweep_path_conflict(before.path, a.path);
+      if (!a.path.empty() && !conflict.empty())
+        problems.add(pointer_join(axis.path(), "path"),
+                     "'" + a.path + "' " + conflict + "; vary each path once");
     }
     spec.axes.push_back(std::move(a));
   }
@@ -1467,6 +1463,13 @@ ScenarioError::ScenarioError(std::string source, std::vector<Problem> problems)
     : std::runtime_error(summary(source, problems)),
       source_(std::move(source)),
       problems_(std::move(problems)) {}
+
+std::string sweep_path_conflict(const std::string& earlier, const std::string& later) {
+  if (earlier == later) return "is varied twice";
+  if (later.starts_with(earlier + "/") || earlier.starts_with(later + "/"))
+    return "overlaps '" + earlier + "', varied already";
+  return "";
+}
 
 Scenario parse_scenario(const Json& doc, const std::string& source) {
   Parser p;

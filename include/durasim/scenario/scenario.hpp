@@ -71,6 +71,10 @@ struct SweepSpec {
   std::vector<SweepAxis> axes;
   bool zip = false;
 };
+// Why the axis `later` may not be varied beside `earlier` ("is varied twice", "overlaps 'x',
+// varied already"): the one's values would overwrite the other's at every point. Empty when it
+// may (another path, even one that merely starts alike).
+std::string sweep_path_conflict(const std::string& earlier, const std::string& later);
 
 struct Scenario {
   std::string name;
